@@ -1,0 +1,192 @@
+//! Roles, permissions and record scopes: the one table that says who may do what.
+//!
+//! Every route of the web layer names the [`Permission`] it needs; the web layer asks
+//! [`scope_for`] and nothing else. Changing what a role may do is a change to [`GRANTS`] alone.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The roles of the people who work in Passerelle. A user may hold several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Caseworker,
+    Supervisor,
+    ServiceFocalPoint,
+    CommunityAgent,
+    Trainer,
+    QualityOfficer,
+    MeOfficer,
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Caseworker,
+        Role::Supervisor,
+        Role::ServiceFocalPoint,
+        Role::CommunityAgent,
+        Role::Trainer,
+        Role::QualityOfficer,
+        Role::MeOfficer,
+        Role::Administrator,
+    ];
+
+    /// The code name, the same in database, API and translation keys (`role-<code>`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Caseworker => "caseworker",
+            Role::Supervisor => "supervisor",
+            Role::ServiceFocalPoint => "service_focal_point",
+            Role::CommunityAgent => "community_agent",
+            Role::Trainer => "trainer",
+            Role::QualityOfficer => "quality_officer",
+            Role::MeOfficer => "me_officer",
+            Role::Administrator => "administrator",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role: {0}")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code() == s)
+            .ok_or_else(|| UnknownRole(s.to_string()))
+    }
+}
+
+/// How far a grant reaches over records: the user's own, their team's, their agency's, or all.
+/// Ordered from narrowest to widest so that the widest of several grants wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    Own,
+    Team,
+    Agency,
+    All,
+}
+
+/// What a route or an action needs. Modules add their permissions here, and their grants below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See the list of agencies and admin areas (needed to refer and to assign).
+    ViewAgencies,
+    /// Create and edit agencies, teams and admin areas.
+    ManageAgencies,
+    /// See staff accounts (name, agency, team, roles).
+    ViewUsers,
+    /// Create users, change roles and teams, deactivate, reset passwords, unlock.
+    ManageUsers,
+    /// Browse the audit log.
+    ViewAudit,
+    /// Change instance-wide security policy (mandatory second factor per role).
+    ManageSecurityPolicy,
+    /// Create personal API tokens for other users (the `token create` command).
+    IssueTokensForOthers,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 7] = [
+        Permission::ViewAgencies,
+        Permission::ManageAgencies,
+        Permission::ViewUsers,
+        Permission::ManageUsers,
+        Permission::ViewAudit,
+        Permission::ManageSecurityPolicy,
+        Permission::IssueTokensForOthers,
+    ];
+}
+
+use Permission as P;
+use Role as R;
+use Scope as S;
+
+/// The permission table. A (role, permission) pair absent from it is refused.
+pub const GRANTS: &[(Role, Permission, Scope)] = &[
+    // Everyone who works in Passerelle needs to know which agencies and areas exist.
+    (R::Caseworker, P::ViewAgencies, S::All),
+    (R::Supervisor, P::ViewAgencies, S::All),
+    (R::ServiceFocalPoint, P::ViewAgencies, S::All),
+    (R::CommunityAgent, P::ViewAgencies, S::All),
+    (R::Trainer, P::ViewAgencies, S::All),
+    (R::QualityOfficer, P::ViewAgencies, S::All),
+    (R::MeOfficer, P::ViewAgencies, S::All),
+    (R::Administrator, P::ViewAgencies, S::All),
+    // A supervisor sees the staff of their team; trainers see staff to enrol them.
+    (R::Supervisor, P::ViewUsers, S::Team),
+    (R::Trainer, P::ViewUsers, S::All),
+    (R::Administrator, P::ViewUsers, S::All),
+    (R::Administrator, P::ManageAgencies, S::All),
+    (R::Administrator, P::ManageUsers, S::All),
+    (R::Administrator, P::ViewAudit, S::All),
+    (R::Administrator, P::ManageSecurityPolicy, S::All),
+    (R::Administrator, P::IssueTokensForOthers, S::All),
+];
+
+/// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.
+pub fn scope_for(roles: &[Role], permission: Permission) -> Option<Scope> {
+    GRANTS
+        .iter()
+        .filter(|(role, p, _)| *p == permission && roles.contains(role))
+        .map(|(_, _, scope)| *scope)
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_codes_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(role.code().parse::<Role>().unwrap(), role);
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn refused_when_no_grant() {
+        assert_eq!(scope_for(&[Role::Caseworker], Permission::ManageUsers), None);
+        assert_eq!(scope_for(&[], Permission::ViewAgencies), None);
+    }
+
+    #[test]
+    fn widest_scope_of_several_roles_wins() {
+        assert_eq!(scope_for(&[Role::Supervisor], Permission::ViewUsers), Some(Scope::Team));
+        assert_eq!(
+            scope_for(&[Role::Supervisor, Role::Administrator], Permission::ViewUsers),
+            Some(Scope::All)
+        );
+    }
+
+    #[test]
+    fn every_permission_is_granted_to_someone() {
+        for p in Permission::ALL {
+            assert!(GRANTS.iter().any(|(_, g, _)| *g == p), "{p:?} is granted to nobody");
+        }
+    }
+
+    #[test]
+    fn grants_have_no_duplicate_pairs() {
+        for (i, (r, p, _)) in GRANTS.iter().enumerate() {
+            assert!(
+                !GRANTS[i + 1..].iter().any(|(r2, p2, _)| r2 == r && p2 == p),
+                "({r:?}, {p:?}) appears twice"
+            );
+        }
+    }
+}

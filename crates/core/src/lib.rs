@@ -1,0 +1,11 @@
+//! Passerelle's domain, pure: no I/O, no async, no SQL.
+//!
+//! Every other crate speaks these types: who may do what ([`access`]), how the audit chain is
+//! hashed and verified ([`audit`]), which languages exist and how one is chosen ([`lang`]),
+//! and how dates and numbers are written for a reader ([`format`]).
+
+pub mod access;
+pub mod audit;
+pub mod format;
+pub mod lang;
+pub mod validate;
