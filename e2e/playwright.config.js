@@ -54,7 +54,8 @@ export default defineConfig({
     locale: 'en-US',
     actionTimeout: 15_000,
     navigationTimeout: 30_000,
-    trace: 'retain-on-failure',
+    // Traces help locally (npx playwright show-trace); CI keeps no artefacts, so save the time there.
+    trace: process.env.CI ? 'off' : 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: process.env.PASSERELLE_CHROMIUM || '/usr/bin/chromium',
