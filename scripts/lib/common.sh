@@ -1,4 +1,5 @@
-# Shared helpers for scripts/setup, scripts/test and scripts/run. Source it; do not run it.
+# shellcheck shell=bash disable=SC2034
+# Shared helpers for scripts/setup and scripts/test. Source it; do not run it.
 # Everything here is plain bash and Debian's own tools (pg_lsclusters, pg_ctlcluster, psql).
 
 # The repository root, whatever the caller's working directory.
@@ -56,8 +57,7 @@ pg_up() {
         # shellcheck disable=SC2086
         as_root pg_ctlcluster $c start || true
     fi
-    local i
-    for i in $(seq 1 60); do
+    for _ in $(seq 1 60); do
         pg_ready && return 0
         sleep 1
     done
