@@ -1,1 +1,327 @@
-fn main(){}
+//! `passerelle`: the one binary. Serves the web app and runs every operator task on the same
+//! instance (`--data-dir` for the SQLite default, `--database postgres://…` for PostgreSQL).
+
+mod config;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use config::Settings;
+use passerelle_core::access::Role;
+use passerelle_core::validate::Problems;
+use passerelle_store::audit::{self, Event};
+use passerelle_store::{demo, secrets, tokens, users, Store};
+use serde_json::json;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "passerelle", version, about = "Passerelle: protection case management, referrals and service mapping")]
+pub struct Cli {
+    /// Directory holding the SQLite database (the default backend) and local files.
+    #[arg(long, global = true, env = "PASSERELLE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user:password@host:port/db); without it, SQLite in the data dir.
+    #[arg(long, global = true, env = "PASSERELLE_DATABASE", value_name = "URL", hide_env_values = true)]
+    database: Option<String>,
+    /// A TOML file with the same settings (flags and environment variables take precedence).
+    #[arg(long, global = true, env = "PASSERELLE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start the web application.
+    Serve {
+        /// Address to listen on; port 0 picks a free port. The bound address is printed.
+        #[arg(long, env = "PASSERELLE_ADDR", value_name = "HOST:PORT")]
+        addr: Option<String>,
+        /// Load the fictional demo setup first if the instance has no users.
+        #[arg(long)]
+        demo: bool,
+        /// Passerelle is reached over HTTPS (secure cookies, HSTS).
+        #[arg(long, env = "PASSERELLE_SECURE")]
+        secure: bool,
+        /// Take the client address from X-Forwarded-For (only behind your own reverse proxy).
+        #[arg(long, env = "PASSERELLE_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+    },
+    /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
+    Demo,
+    /// Create the database if needed and an administrator account.
+    Init {
+        /// The administrator's email. An existing account with it is left as it is.
+        #[arg(long, value_name = "EMAIL")]
+        admin_email: String,
+        /// The name shown for the administrator.
+        #[arg(long, default_value = "Administrator")]
+        admin_name: String,
+    },
+    /// Personal API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Copy the SQLite database to FILE, consistently, while the server runs.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Restore a backup made by `backup` into the data directory (stop the server first).
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database already in the data directory.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Print a new personal API token for an administrator account (shown once, audited).
+    Create {
+        #[arg(long, value_name = "EMAIL")]
+        user: String,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Check every link of the hash chain; exits 1 and names the first broken entry if any.
+    Verify,
+}
+
+fn main() {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("passerelle: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("passerelle: {e:#}");
+            std::process::exit(1);
+        }
+    }
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("PASSERELLE_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("PASSERELLE_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(settings: &Settings) -> Result<Store> {
+    Store::open(settings.database.as_deref(), &settings.data_dir)
+        .await
+        .with_context(|| format!("cannot open the database ({})", settings.describe_database()))
+}
+
+async fn run(cli: Cli) -> Result<i32> {
+    let file = config::FileSettings::load(cli.config.as_deref())?;
+    let settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
+    match cli.command {
+        Command::Serve { addr, demo, secure, trust_forwarded_for } => {
+            let store = open(&settings).await?;
+            if demo && demo::load_if_empty(&store).await? {
+                tracing::info!("demo data loaded (Belleterre); accounts are listed in the README");
+            }
+            let addr = addr.or(file.addr.clone()).unwrap_or_else(|| "127.0.0.1:8080".to_string());
+            let web = passerelle_web::WebConfig {
+                secure: secure || file.secure.unwrap_or(false),
+                trust_forwarded_for: trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+                ..Default::default()
+            };
+            serve(store, web, &addr).await?;
+            Ok(0)
+        }
+        Command::Demo => {
+            let store = open(&settings).await?;
+            if demo::load_if_empty(&store).await? {
+                println!("Demo data loaded. Accounts (password: {}):", demo::DEMO_PASSWORD);
+                for (email, role) in demo::demo_accounts() {
+                    println!("  {email:<36} {role}");
+                }
+            } else {
+                println!("This instance already has users; demo data not loaded.");
+            }
+            Ok(0)
+        }
+        Command::Init { admin_email, admin_name } => init(&settings, &admin_email, &admin_name).await,
+        Command::Token { command: TokenCommand::Create { user, name } } => {
+            let store = open(&settings).await?;
+            let mut tx = store.write().await?;
+            let Some(u) = users::find_by_email(&mut tx, &user).await? else {
+                bail!("no account with the email {user}");
+            };
+            if !u.active {
+                bail!("the account {user} is deactivated");
+            }
+            if !u.roles.contains(&Role::Administrator) {
+                bail!("{user} is not an administrator: other users create their tokens on their account page");
+            }
+            let (secret, _) = tokens::create(&mut tx, None, u.id, &name).await.map_err(store_err)?;
+            audit::append(&mut tx, Event::new(None, "token.issue_cli", "user").entity(u.id)
+                .detail(json!({"via": "cli"}))).await?;
+            tx.commit().await?;
+            println!("{secret}");
+            Ok(0)
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let store = open(&settings).await?;
+            let mut tx = store.read().await?;
+            match audit::verify(&mut tx).await? {
+                Ok(n) => {
+                    println!("audit chain intact: {n} entries verified");
+                    Ok(0)
+                }
+                Err(broken) => {
+                    println!("audit chain BROKEN: {broken}");
+                    Ok(1)
+                }
+            }
+        }
+        Command::Backup { to } => {
+            let store = open(&settings).await?;
+            store.backup_sqlite(&to).await?;
+            println!("backup written to {}", to.display());
+            Ok(0)
+        }
+        Command::Restore { from, force } => {
+            if settings.database.is_some() {
+                bail!("restore works on the SQLite default; restore PostgreSQL with pg_restore");
+            }
+            passerelle_store::db::restore_sqlite(&from, &settings.data_dir, force).await?;
+            // Opening migrates a backup taken by an older release.
+            let store = open(&settings).await?;
+            let mut tx = store.read().await?;
+            let verified = audit::verify(&mut tx).await?;
+            match verified {
+                Ok(n) => println!("restored into {}; audit chain intact ({n} entries)", settings.data_dir.display()),
+                Err(b) => println!("restored into {}; WARNING: audit chain broken: {b}", settings.data_dir.display()),
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn store_err(e: passerelle_store::StoreError) -> anyhow::Error {
+    match e {
+        passerelle_store::StoreError::Invalid(p) => {
+            let list: Vec<String> = p.0.iter().map(|f| format!("{}: {}", f.field, f.code)).collect();
+            anyhow::anyhow!("invalid input: {}", list.join(", "))
+        }
+        other => other.into(),
+    }
+}
+
+async fn init(settings: &Settings, email: &str, name: &str) -> Result<i32> {
+    let store = open(settings).await?;
+    {
+        let mut tx = store.read().await?;
+        if users::find_by_email(&mut tx, email).await?.is_some() {
+            println!("An account with {email} already exists; it was left as it is.");
+            return Ok(0);
+        }
+    }
+    let password = match std::env::var("PASSERELLE_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => p,
+        _ => prompt_password()?,
+    };
+    let mut p = Problems::default();
+    p.new_password("password", &password);
+    if !p.is_empty() {
+        bail!("the password must have at least {} characters", passerelle_core::validate::MIN_PASSWORD_CHARS);
+    }
+    let hash = secrets::hash_password(&password);
+    let mut tx = store.write().await?;
+    let input = users::UserInput {
+        email: email.to_string(),
+        display_name: name.to_string(),
+        roles: vec![Role::Administrator.code().to_string()],
+        ..Default::default()
+    };
+    let u = users::create_user(&mut tx, None, &input, Some(&hash), false).await.map_err(store_err)?;
+    tx.commit().await?;
+    println!("Administrator {} created.", u.email);
+    Ok(0)
+}
+
+fn prompt_password() -> Result<String> {
+    let first = rpassword::prompt_password("Administrator password: ")
+        .context("no PASSERELLE_ADMIN_PASSWORD and no terminal to ask for one")?;
+    let second = rpassword::prompt_password("Again: ")?;
+    if first != second {
+        bail!("the two passwords differ");
+    }
+    Ok(first)
+}
+
+async fn serve(store: Store, web: passerelle_web::WebConfig, addr: &str) -> Result<()> {
+    let app = passerelle_web::build_app(store.clone(), web).context("cannot load the translations")?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    println!("Passerelle listening on http://{local}");
+    std::io::stdout().flush().ok();
+    tokio::spawn(housekeeping(store.clone()));
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Periodic clean-up: expired sessions.
+async fn housekeeping(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let purged = async {
+            let mut tx = store.write().await?;
+            let n = passerelle_store::sessions::purge_expired(&mut tx).await?;
+            tx.commit().await?;
+            Ok::<u64, passerelle_store::StoreError>(n)
+        }
+        .await;
+        if let Err(e) = purged {
+            tracing::warn!(error = %e, "session clean-up failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

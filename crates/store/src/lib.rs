@@ -1,1 +1,21 @@
+//! Passerelle's persistence: one repository layer, two backends.
+//!
+//! SQLite (an embedded file, the default) and PostgreSQL (for several stateless app nodes)
+//! run the same SQL text through [`on_tx!`]: each query is written once and compiled for both
+//! backends, so there is one code path to read and to test. Every read and write happens in a
+//! [`Tx`]; write transactions on SQLite begin `IMMEDIATE` so that a read-then-write can never
+//! fail half-way with `SQLITE_BUSY_SNAPSHOT`.
 
+#[macro_use]
+pub mod db;
+pub mod agencies;
+pub mod audit;
+pub mod demo;
+pub mod error;
+pub mod secrets;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+pub use db::{Backend, Store, Tx};
+pub use error::{StoreError, StoreResult};

@@ -1,1 +1,18 @@
+//! Passerelle's web layer: server-rendered pages that work without JavaScript, a JSON API
+//! under `/api/v1` with its OpenAPI document, sessions, sign-in and the permission guard.
 
+pub mod access;
+pub mod api;
+pub mod app;
+pub mod ctx;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod ops;
+pub mod pages;
+pub mod routes;
+pub mod state;
+pub mod totp;
+
+pub use app::build_app;
+pub use state::WebConfig;

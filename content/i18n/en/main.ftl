@@ -1,0 +1,242 @@
+# Passerelle — English. One file per language; ids are the same in fr, en and es.
+# Words follow the glossary (shared/GLOSSARY.md).
+
+## Layout
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-dashboard = Dashboard
+nav-users = Users
+nav-agencies = Agencies
+nav-areas = Areas
+nav-audit = Audit log
+nav-security-policy = Security policy
+nav-account = My account
+sign-in = Sign in
+sign-out = Sign out
+language = Language
+language-browser = The browser's language
+footer-api = API for developers
+
+## Home and sign-in
+home-title = Passerelle
+home-intro = Passerelle helps social services protect people: it maps services, follows cases under agreed procedures and closes the loop on referrals between agencies.
+home-staff-sign-in = Staff sign-in
+login-title = Sign in
+login-failed = The email or the password is wrong.
+login-locked = This account is locked for 15 minutes after too many failed attempts. Try again later or ask an administrator to unlock it.
+login-throttled = Too many failed sign-ins from your network. Wait 15 minutes and try again.
+totp-login-title = Two-step verification
+totp-code-hint = Enter the 6-digit code shown by your authenticator app.
+totp-verify = Verify
+totp-wrong = The code is wrong or has expired.
+
+## Dashboard
+dashboard-greeting = Welcome, { $name }
+dashboard-roles = Your roles:
+dashboard-agency = Agency: { $agency }
+
+## Account
+account-second-factor = Two-step verification
+account-password-title = Change my password
+account-password-forced = Choose a new password before you continue.
+account-password-submit = Change the password
+account-security-title = Two-step verification
+account-tokens-title = API tokens
+password-hint = At least 12 characters. A sentence of several words is easy to remember and hard to guess.
+totp-required-notice = Your role requires two-step verification. Set it up to continue.
+totp-enabled = Two-step verification is on for your account.
+totp-disable = Turn off two-step verification
+totp-enable = Turn on two-step verification
+totp-setup-title = Set up two-step verification
+totp-setup-step1 = Open an authenticator app on your phone and scan this code, or type the key below.
+totp-setup-step2 = Enter the 6-digit code the app shows to confirm.
+totp-secret-label = Key:
+tokens-intro = A personal API token lets a script or another system use Passerelle in your name, with your permissions. Keep it secret; revoke it when it is no longer needed.
+tokens-shown-once = Copy this token now: it will not be shown again.
+tokens-create = Create a token
+tokens-none = You have no API tokens.
+tokens-caption = Your API tokens
+tokens-prefix = Starts with
+tokens-created = Created
+tokens-last-used = Last used
+tokens-status = Status
+tokens-revoke = Revoke
+tokens-revoked = Revoked
+
+## Statuses and actions
+status-on = On
+status-off = Off
+status-yes = Yes
+status-no = No
+action-create = Create
+action-save = Save
+action-filter = Filter
+filter-all = All
+pager-next = Next page
+pager-older = Older entries
+
+## Fields
+field-email = Email
+field-password = Password
+field-current-password = Current password
+field-new-password = New password
+field-confirm-password = New password again
+field-temporary-password = Temporary password
+field-display-name = Name
+field-name = Name
+field-kind = Kind
+field-sector = Sector
+field-area-id = Area
+field-parent-id = Part of
+field-agency-id = Agency
+field-team-id = Team
+field-team-name = Team name
+field-roles = Roles
+field-role = Role
+field-language = Language
+field-lang = Language
+field-code = Code
+field-level = Level
+field-active = Active
+field-token-name = Token name
+field-totp-code = Code
+field-action = Action
+field-totp-required = Roles that must use two-step verification
+
+## Roles
+role-caseworker = Caseworker
+role-supervisor = Supervisor
+role-service-focal-point = Service focal point
+role-community-agent = Community agent
+role-trainer = Trainer
+role-quality-officer = Quality officer
+role-me-officer = M&E officer
+role-administrator = Administrator
+
+## Agencies, teams, areas
+agency-kind-ministry = Ministry or government department
+agency-kind-child-protection-unit = Child protection unit
+agency-kind-police = Police
+agency-kind-health = Health service
+agency-kind-ngo = Non-governmental organisation
+agency-kind-employment-agency = Public employment agency
+agency-kind-international-organisation = International organisation
+agency-kind-other = Other
+sector-public = Public
+sector-civil-society = Civil society
+sector-private = Private
+sector-international = International
+agencies-count = { $count ->
+    [one] One agency
+   *[other] { $count } agencies
+}
+agencies-new = New agency
+teams-title = Teams
+teams-none = This agency has no teams yet.
+teams-add = Add the team
+areas-count = { $count ->
+    [one] One area
+   *[other] { $count } areas
+}
+areas-new = New area
+areas-level-hint = 0 for the country, 1 for its first divisions (regions, parishes), 2 for the next, and so on.
+
+## Users
+users-new = New user
+users-filter = Filter users
+users-search = Name or email
+users-include-inactive = Include deactivated accounts
+users-caption = Staff accounts
+users-status = Status
+users-active = Active
+users-inactive = Deactivated
+users-locked = Locked
+users-none = No account matches.
+users-temporary-password-hint = At least 12 characters. Give it to the person by a safe channel; they must change it when they first sign in.
+users-account-actions = Account
+users-last-sign-in = Last sign-in
+users-deactivate = Deactivate the account
+users-reactivate = Reactivate the account
+users-unlock = Unlock the account
+users-reset-hint = The person's sessions end and they must choose a new password at their next sign-in.
+users-reset-password = Reset the password
+users-audit-link = This account's history in the audit log
+user-done-saved = Changes saved.
+user-done-deactivated = The account is deactivated. Its history is kept.
+user-done-reactivated = The account is active again.
+user-done-password-reset = The password is reset.
+user-done-unlocked = The account is unlocked.
+
+## Audit log
+audit-verify = Check the whole chain now
+audit-verified = { $count ->
+    [one] The audit chain is intact (one entry checked).
+   *[other] The audit chain is intact ({ $count } entries checked).
+}
+audit-broken-altered = The audit chain is broken: entry { $seq } was altered.
+audit-broken-gap = The audit chain is broken: entries are missing before entry { $seq }.
+audit-broken-unlinked = The audit chain is broken at entry { $seq }: an entry before it was removed or changed.
+audit-filter = Filter the audit log
+audit-caption = Entries, newest first
+audit-at = When (UTC)
+audit-actor = Who
+audit-actor-id = Who (user id)
+audit-action = Action
+audit-entity = Record
+audit-entity-type = Kind of record
+audit-entity-id = Record id
+audit-detail = Detail
+audit-from = From
+audit-until = Until
+audit-none = No entry matches.
+
+## Security policy
+policy-totp-legend = Two-step verification is mandatory for
+policy-totp-hint = People with these roles must set up two-step verification before they can use Passerelle.
+
+## API
+api-title = Passerelle API
+api-intro = Scripts and other systems use Passerelle through this JSON API, with a personal API token sent as "Authorization: Bearer …". Each token has its owner's permissions.
+api-openapi-link = The OpenAPI document (JSON)
+api-operations = Operations
+api-method = Method
+api-path = Path
+api-summary = What it does
+api-parameters = Parameters
+api-body = Body
+api-responses = Answers
+
+## Errors
+error-status = Error { $status }
+error-home = Back to the home page
+error-summary-title = Please correct the following
+error-bad-request = The request could not be understood.
+error-unauthorized = Please sign in.
+error-forbidden = You do not have permission to do this.
+error-not-found = This page does not exist, or you may not see it.
+error-method = This action is not possible here.
+error-timeout = The server took too long to answer. Try again.
+error-conflict = This value is already used.
+error-too-large = What you sent is too large.
+error-media-type = This kind of content is not accepted here.
+error-invalid = Some information is missing or wrong.
+error-too-many = Too many requests. Wait a little and try again.
+error-unavailable = The service is unavailable for a moment. Try again shortly.
+error-internal = Something went wrong on the server. The team has been told; try again later.
+error-csrf = This form has expired or did not come from Passerelle. Go back, reload the page and try again.
+error-json = The JSON sent is not valid.
+error-field-required = { $field }: this is required.
+error-field-too-long = { $field }: this is too long.
+error-field-control-chars = { $field }: this contains characters that cannot be stored.
+error-field-email = { $field }: this is not a valid email address.
+error-field-password-short = { $field }: use at least 12 characters.
+error-field-unknown-choice = { $field }: this choice does not exist.
+error-field-team-not-in-agency = { $field }: this team belongs to another agency.
+error-field-taken = { $field }: this is already used.
+error-field-out-of-range = { $field }: this value is out of range.
+error-field-not-a-number = { $field }: enter a number.
+error-field-mismatch = { $field }: the two passwords differ.
+error-field-same-as-current = { $field }: choose a password different from the current one.
+error-field-wrong-password = { $field }: the password is wrong.
+error-field-totp-wrong = { $field }: the code is wrong or has expired.
+error-field-keep-own-admin = { $field }: you cannot remove your own administrator access or deactivate yourself.

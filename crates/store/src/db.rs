@@ -1,0 +1,264 @@
+//! Connecting, migrating, and running one SQL text on either backend.
+
+use crate::error::{StoreError, StoreResult};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$c` bound to the transaction's connection, compiled once per backend.
+/// The SQL inside must be portable: `$1` placeholders, no backend-only functions.
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx.raw() {
+            $crate::db::RawTx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::db::RawTx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Executes a statement built by `$q` (with `$c` the connection) on either backend and returns
+/// the number of rows it affected.
+macro_rules! exec {
+    ($tx:expr, $c:ident => $q:expr) => {
+        on_tx!($tx, $c => $q.execute($c).await.map(|r| r.rows_affected()))
+    };
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The handle every layer uses. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+    /// The SQLite file, when the store is SQLite (used by backup).
+    sqlite_path: Option<PathBuf>,
+}
+
+/// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
+pub struct Tx(RawTx);
+
+pub enum RawTx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn raw(&mut self) -> &mut RawTx {
+        &mut self.0
+    }
+    pub fn backend(&self) -> Backend {
+        match self.0 {
+            RawTx::Sqlite(_) => Backend::Sqlite,
+            RawTx::Postgres(_) => Backend::Postgres,
+        }
+    }
+    pub async fn commit(self) -> StoreResult<()> {
+        match self.0 {
+            RawTx::Sqlite(t) => t.commit().await?,
+            RawTx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+pub const SQLITE_FILE: &str = "passerelle.sqlite3";
+
+impl Store {
+    /// Opens the database named by `database` (a `postgres://` URL), or else the SQLite file in
+    /// `data_dir` (created if missing), and brings its schema up to date.
+    pub async fn open(database: Option<&str>, data_dir: &Path) -> StoreResult<Store> {
+        let store = match database {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Store::open_postgres(url).await?
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                Store::open_sqlite(Path::new(path)).await?
+            }
+            Some(other) => {
+                return Err(StoreError::Config(format!(
+                    "unsupported database URL (expected postgres://… or sqlite:…): {}",
+                    redact_url(other)
+                )));
+            }
+            None => {
+                std::fs::create_dir_all(data_dir)?;
+                Store::open_sqlite(&data_dir.join(SQLITE_FILE)).await?
+            }
+        };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn open_sqlite(path: &Path) -> StoreResult<Store> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .min_connections(1)
+            .connect_with(opts)
+            .await?;
+        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()) })
+    }
+
+    pub async fn open_postgres(url: &str) -> StoreResult<Store> {
+        let opts = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(opts)
+            .await?;
+        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None })
+    }
+
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction for reading: a consistent snapshot, no write lock.
+    pub async fn read(&self) -> StoreResult<Tx> {
+        Ok(Tx(match &self.pool {
+            Pool::Sqlite(p) => RawTx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
+        }))
+    }
+
+    /// A transaction that will write: on SQLite it takes the write lock at once.
+    pub async fn write(&self) -> StoreResult<Tx> {
+        Ok(Tx(match &self.pool {
+            Pool::Sqlite(p) => RawTx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
+        }))
+    }
+
+    /// Answers when the database does (for `/readyz`).
+    pub async fn ping(&self) -> StoreResult<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+            Pool::Postgres(p) => sqlx::query("SELECT 1").execute(p).await.map(|_| ())?,
+        }
+        Ok(())
+    }
+
+    /// An online, consistent copy of the SQLite database into `to` (`VACUUM INTO`), safe while
+    /// the server runs. PostgreSQL is backed up with its own tools (`pg_dump`), see README.
+    pub async fn backup_sqlite(&self, to: &Path) -> StoreResult<()> {
+        let Pool::Sqlite(p) = &self.pool else {
+            return Err(StoreError::Config(
+                "backup --to works on the SQLite default; back PostgreSQL up with pg_dump".into(),
+            ));
+        };
+        if to.exists() {
+            return Err(StoreError::Config(format!("{} already exists", to.display())));
+        }
+        let target = to.to_str().ok_or_else(|| StoreError::Config("path is not UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1").bind(target).execute(p).await?;
+        Ok(())
+    }
+
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        self.sqlite_path.as_deref()
+    }
+
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+/// A database URL with its password replaced, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "<unparseable URL>".to_string(),
+    }
+}
+
+/// The current time at the precision both databases keep (microseconds), so that what is
+/// written is what is read back.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    passerelle_core::audit::normalise_time(chrono::Utc::now())
+}
+
+/// Restores a SQLite backup into `data_dir`: checks it is a Passerelle database, then swaps it
+/// in atomically. Refuses to overwrite an existing database unless `force`.
+pub async fn restore_sqlite(from: &Path, data_dir: &Path, force: bool) -> StoreResult<()> {
+    // Open the backup read-only first: a file that is not a Passerelle database is refused
+    // before anything in the data directory is touched.
+    let opts = SqliteConnectOptions::new().filename(from).read_only(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(opts).await?;
+    let check: Result<(i64,), _> =
+        sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(&pool).await;
+    pool.close().await;
+    if check.is_err() {
+        return Err(StoreError::Config(format!(
+            "{} is not a Passerelle backup (no audit log found)",
+            from.display()
+        )));
+    }
+    std::fs::create_dir_all(data_dir)?;
+    let target = data_dir.join(SQLITE_FILE);
+    if target.exists() && !force {
+        return Err(StoreError::Config(format!(
+            "{} already holds a database; stop the server and pass --force to replace it",
+            data_dir.display()
+        )));
+    }
+    let tmp = data_dir.join(format!("{SQLITE_FILE}.restoring"));
+    std::fs::copy(from, &tmp)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = data_dir.join(format!("{SQLITE_FILE}{suffix}"));
+        if side.exists() {
+            std::fs::remove_file(side)?;
+        }
+    }
+    std::fs::rename(&tmp, &target)?;
+    Ok(())
+}

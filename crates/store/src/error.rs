@@ -1,0 +1,43 @@
+use passerelle_core::validate::Problems;
+
+/// The one error type of the store. `Conflict` and `Invalid` are the caller's fault and carry
+/// what the person needs to fix; `Database` is ours and is logged, never shown.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique value already exists (an email, an agency name, an area code).
+    #[error("already exists: {0}")]
+    Conflict(&'static str),
+    #[error("invalid input")]
+    Invalid(Problems),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("configuration error: {0}")]
+    Config(String),
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+impl StoreError {
+    /// The database cannot be reached right now (down, restarting, pool exhausted): the
+    /// request may succeed later, and `/readyz` says so.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
+        )
+    }
+
+    /// Turns a unique-constraint violation into a [`StoreError::Conflict`] on `what`.
+    pub fn unique_as(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+        move |e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(what),
+            _ => StoreError::Database(e),
+        }
+    }
+}

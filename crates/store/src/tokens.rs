@@ -1,0 +1,101 @@
+//! Personal API tokens for scripts and integrations.
+//!
+//! A token acts with its owner's permissions, never more. Only its SHA-256 is stored; the
+//! token itself is shown once, at creation. The first characters are kept as a `prefix` so an
+//! owner can tell their tokens apart.
+
+use crate::audit::{self, Event};
+use crate::db::{now, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::secrets::{random_token, token_hash};
+use chrono::{DateTime, Utc};
+use passerelle_core::validate::Problems;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+/// Every token starts with this, so secret scanners and people recognise one.
+pub const TOKEN_PREFIX: &str = "psl_";
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ApiToken {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+const COLUMNS: &str = "id, user_id, name, prefix, created_at, last_used_at, revoked_at";
+
+/// Creates a token for `user_id` and returns it with the secret (shown once).
+pub async fn create(tx: &mut Tx, actor: Option<Uuid>, user_id: Uuid, name: &str) -> StoreResult<(String, ApiToken)> {
+    let mut p = Problems::default();
+    let name = p.text("name", name, true, 100);
+    if !p.is_empty() {
+        return Err(StoreError::Invalid(p));
+    }
+    let secret = format!("{TOKEN_PREFIX}{}", random_token());
+    let t = ApiToken {
+        id: Uuid::now_v7(),
+        user_id,
+        name,
+        prefix: secret.chars().take(10).collect(),
+        created_at: now(),
+        last_used_at: None,
+        revoked_at: None,
+    };
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    ).bind(t.id).bind(t.user_id).bind(&t.name).bind(token_hash(&secret)).bind(&t.prefix).bind(t.created_at)
+    )?;
+    audit::append(tx, Event::new(actor, "token.create", "api_token").entity(t.id)
+        .detail(json!({"user_id": user_id}))).await?;
+    Ok((secret, t))
+}
+
+pub async fn list_for_user(tx: &mut Tx, user_id: Uuid) -> StoreResult<Vec<ApiToken>> {
+    let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).fetch_all(c).await)?)
+}
+
+/// Revokes one of `user_id`'s tokens. Another user's token is "not found", not "forbidden",
+/// so its existence is not revealed.
+pub async fn revoke(tx: &mut Tx, actor: Option<Uuid>, user_id: Uuid, id: Uuid) -> StoreResult<()> {
+    let n = exec!(tx, c => sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL"
+    ).bind(id).bind(user_id).bind(now()))?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    audit::append(tx, Event::new(actor, "token.revoke", "api_token").entity(id)).await?;
+    Ok(())
+}
+
+/// A live token found by its secret.
+pub struct TokenUse {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// The live token for `secret`, if any (its owner must be active). Read-only: recording the
+/// use is [`mark_used`], done in a write transaction at most once a minute.
+pub async fn authenticate(tx: &mut Tx, secret: &str) -> StoreResult<Option<TokenUse>> {
+    if !secret.starts_with(TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let row: Option<(Uuid, Uuid, Option<DateTime<Utc>>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = TRUE"
+    ).bind(token_hash(secret)).fetch_optional(c).await)?;
+    Ok(row.map(|(id, user_id, last_used_at)| TokenUse { id, user_id, last_used_at }))
+}
+
+pub async fn mark_used(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
+    exec!(tx, c => sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+        .bind(id).bind(now()))?;
+    Ok(())
+}

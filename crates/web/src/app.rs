@@ -1,0 +1,63 @@
+//! Assembling the application: routes from the table, the guard, error rendering, security
+//! headers, compression and limits.
+
+use crate::access::guard;
+use crate::error::render_errors;
+use crate::i18n::I18n;
+use crate::routes::route_defs;
+use crate::state::{AppState, WebConfig};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn_with_state, Next};
+use axum::response::Response;
+use axum::Router;
+use passerelle_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole web application on `store`.
+pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n::I18nError> {
+    let state = AppState { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config) };
+    let mut router: Router<AppState> = Router::new();
+    for def in route_defs() {
+        router = router.route(def.path, def.handler);
+    }
+    let limit = state.config.max_body_bytes;
+    Ok(router
+        // The guard runs on matched routes only, so it sees the route's pattern.
+        .route_layer(from_fn_with_state(state.clone(), guard))
+        .fallback(|| async { crate::error::AppError::NotFound })
+        .layer(from_fn_with_state(state.clone(), render_errors))
+        .layer(from_fn_with_state(state.clone(), security_headers))
+        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state))
+}
+
+/// Headers every answer carries. The policy allows scripts and styles from this server only:
+/// no inline script, no third party, no framing.
+async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    if state.config.secure {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    res
+}

@@ -1,0 +1,151 @@
+//! Translations with Project Fluent: one bundle per language, loaded from `content/i18n/`.
+//!
+//! Templates and handlers receive a [`Tr`] for the reader's language and ask it for messages
+//! by id. A missing message shows its id (and is logged) rather than failing the page; the
+//! test suite checks that every id used exists in every language.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use passerelle_core::lang::Lang;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The Fluent files, embedded at build time so the binary runs with nothing beside it.
+#[derive(rust_embed::Embed)]
+#[folder = "../../content/i18n/"]
+struct Files;
+
+pub struct I18n {
+    bundles: HashMap<Lang, FluentBundle<FluentResource>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum I18nError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+}
+
+impl I18n {
+    /// Loads every `*.ftl` under `content/i18n/<lang>/`. A syntax error stops the start-up:
+    /// a half-translated interface is worse than a clear error for the administrator.
+    pub fn load() -> Result<I18n, I18nError> {
+        let mut bundles = HashMap::new();
+        for lang in Lang::ALL {
+            let langid: unic_langid::LanguageIdentifier =
+                lang.code().parse().expect("language codes are valid BCP 47");
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Bidi isolation marks would end up inside HTML attributes and values.
+            bundle.set_use_isolating(false);
+            let mut files: Vec<_> = Files::iter()
+                .filter(|f| f.starts_with(&format!("{}/", lang.code())) && f.ends_with(".ftl"))
+                .collect();
+            files.sort();
+            for file in files {
+                let bytes = Files::get(&file).map(|f| f.data.into_owned()).unwrap_or_default();
+                let text = String::from_utf8(bytes).map_err(|_| I18nError::Parse {
+                    file: file.to_string(),
+                    message: "not UTF-8".into(),
+                })?;
+                let res = FluentResource::try_new(text).map_err(|(_, errs)| I18nError::Parse {
+                    file: file.to_string(),
+                    message: format!("{errs:?}"),
+                })?;
+                bundle.add_resource(res).map_err(|errs| I18nError::Parse {
+                    file: file.to_string(),
+                    message: format!("duplicate messages: {errs:?}"),
+                })?;
+            }
+            bundles.insert(lang, bundle);
+        }
+        Ok(I18n { bundles })
+    }
+
+    pub fn has(&self, lang: Lang, id: &str) -> bool {
+        self.bundles.get(&lang).is_some_and(|b| b.has_message(id))
+    }
+
+    /// Every message id of a language (for the completeness test).
+    pub fn ids(lang: Lang) -> Vec<String> {
+        let mut ids = Vec::new();
+        for file in Files::iter().filter(|f| f.starts_with(&format!("{}/", lang.code()))) {
+            let bytes = Files::get(&file).map(|f| f.data.into_owned()).unwrap_or_default();
+            if let Ok(res) = FluentResource::try_new(String::from_utf8_lossy(&bytes).into_owned()) {
+                for entry in res.entries() {
+                    if let fluent_syntax::ast::Entry::Message(m) = entry {
+                        ids.push(m.id.name.to_string());
+                    }
+                }
+            }
+        }
+        ids.sort();
+        ids
+    }
+
+    pub fn format(&self, lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
+        let Some(bundle) = self.bundles.get(&lang) else { return id.to_string() };
+        let Some(msg) = bundle.get_message(id) else {
+            tracing::warn!(id, lang = lang.code(), "missing translation");
+            return id.to_string();
+        };
+        let Some(pattern) = msg.value() else { return id.to_string() };
+        let mut errors = Vec::new();
+        let out = bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, lang = lang.code(), ?errors, "translation error");
+        }
+        out.into_owned()
+    }
+}
+
+/// A translator bound to the reader's language, handed to every template.
+#[derive(Clone)]
+pub struct Tr {
+    pub lang: Lang,
+    i18n: Arc<I18n>,
+}
+
+impl Tr {
+    pub fn new(i18n: Arc<I18n>, lang: Lang) -> Tr {
+        Tr { lang, i18n }
+    }
+
+    /// The message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.format(self.lang, id, None)
+    }
+
+    /// The message `id` with one named argument.
+    pub fn t1(&self, id: &str, name: &str, value: impl ToString) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, FluentValue::from(value.to_string()));
+        self.i18n.format(self.lang, id, Some(&args))
+    }
+
+    /// The message `id` with a count, for plural forms (`{ $count -> [one] … *[other] … }`).
+    pub fn count(&self, id: &str, count: impl std::borrow::Borrow<i64>) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(*count.borrow()));
+        self.i18n.format(self.lang, id, Some(&args))
+    }
+
+    /// A code name shown to people, e.g. `tr.code("role", "caseworker")` -> `role-caseworker`.
+    pub fn code(&self, prefix: &str, code: &str) -> String {
+        self.t(&format!("{prefix}-{}", code.replace('_', "-")))
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.i18n.has(self.lang, id)
+    }
+
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        passerelle_core::format::date(self.lang, d)
+    }
+
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        passerelle_core::format::datetime(self.lang, *t)
+    }
+
+    pub fn int(&self, n: i64) -> String {
+        passerelle_core::format::integer(self.lang, n)
+    }
+}

@@ -1,0 +1,86 @@
+//! Every route of Passerelle, with the access it needs. This table is the one place where
+//! a route's permission is stated: the router is built from it and the guard reads it.
+
+use crate::access::Access;
+use crate::state::AppState;
+use crate::{api, ops, pages};
+use axum::http::Method;
+use axum::routing::{delete, get, post, MethodRouter};
+use passerelle_core::access::Permission as P;
+
+pub struct RouteDef {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: MethodRouter<AppState>,
+}
+
+fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
+    RouteDef { method, path, access, handler }
+}
+
+use Access::{Perm, Public, SecondFactor, SignedIn};
+use Method as M;
+
+pub fn route_defs() -> Vec<RouteDef> {
+    vec![
+        // Public: the site root, sign-in, language, operations, API description.
+        r(M::GET, "/", Public, get(pages::home::home)),
+        r(M::GET, "/login", Public, get(pages::auth::login_form)),
+        r(M::POST, "/login", Public, post(pages::auth::login)),
+        r(M::POST, "/language", Public, post(pages::auth::set_language)),
+        r(M::GET, "/healthz", Public, get(ops::healthz)),
+        r(M::GET, "/readyz", Public, get(ops::readyz)),
+        r(M::GET, "/assets/{file}", Public, get(ops::asset)),
+        r(M::GET, "/api/docs", Public, get(ops::api_docs)),
+        r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi_json)),
+        // The second step of sign-in.
+        r(M::GET, "/login/totp", SecondFactor, get(pages::auth::totp_form)),
+        r(M::POST, "/login/totp", SecondFactor, post(pages::auth::totp_submit)),
+        // Any signed-in person: their dashboard and their own account.
+        r(M::POST, "/logout", SignedIn, post(pages::auth::logout)),
+        r(M::GET, "/dashboard", SignedIn, get(pages::home::dashboard)),
+        r(M::GET, "/account", SignedIn, get(pages::account::show)),
+        r(M::GET, "/account/password", SignedIn, get(pages::account::password_form)),
+        r(M::POST, "/account/password", SignedIn, post(pages::account::change_password)),
+        r(M::GET, "/account/security", SignedIn, get(pages::account::security)),
+        r(M::POST, "/account/security/totp", SignedIn, post(pages::account::security_submit)),
+        r(M::GET, "/account/tokens", SignedIn, get(pages::account::tokens_list)),
+        r(M::POST, "/account/tokens", SignedIn, post(pages::account::tokens_create)),
+        r(M::POST, "/account/tokens/{id}/revoke", SignedIn, post(pages::account::tokens_revoke)),
+        // Administration.
+        r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
+        r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),
+        r(M::GET, "/admin/agencies/{id}", Perm(P::ManageAgencies), get(pages::admin::agencies::show)),
+        r(M::POST, "/admin/agencies/{id}", Perm(P::ManageAgencies), post(pages::admin::agencies::update)),
+        r(M::POST, "/admin/agencies/{id}/teams", Perm(P::ManageAgencies), post(pages::admin::agencies::create_team)),
+        r(M::GET, "/admin/areas", Perm(P::ViewAgencies), get(pages::admin::agencies::areas)),
+        r(M::POST, "/admin/areas", Perm(P::ManageAgencies), post(pages::admin::agencies::create_area)),
+        r(M::GET, "/admin/users", Perm(P::ViewUsers), get(pages::admin::users::list)),
+        r(M::POST, "/admin/users", Perm(P::ManageUsers), post(pages::admin::users::create)),
+        r(M::GET, "/admin/users/new", Perm(P::ManageUsers), get(pages::admin::users::new_form)),
+        r(M::GET, "/admin/users/{id}", Perm(P::ManageUsers), get(pages::admin::users::show)),
+        r(M::POST, "/admin/users/{id}", Perm(P::ManageUsers), post(pages::admin::users::update)),
+        r(M::POST, "/admin/users/{id}/deactivate", Perm(P::ManageUsers), post(pages::admin::users::deactivate)),
+        r(M::POST, "/admin/users/{id}/reactivate", Perm(P::ManageUsers), post(pages::admin::users::reactivate)),
+        r(M::POST, "/admin/users/{id}/reset-password", Perm(P::ManageUsers), post(pages::admin::users::reset_password)),
+        r(M::POST, "/admin/users/{id}/unlock", Perm(P::ManageUsers), post(pages::admin::users::unlock)),
+        r(M::GET, "/admin/audit", Perm(P::ViewAudit), get(pages::admin::audit::list)),
+        r(M::POST, "/admin/audit/verify", Perm(P::ViewAudit), post(pages::admin::audit::verify)),
+        r(M::GET, "/admin/security", Perm(P::ManageSecurityPolicy), get(pages::admin::policy::show)),
+        r(M::POST, "/admin/security", Perm(P::ManageSecurityPolicy), post(pages::admin::policy::update)),
+        // The JSON API: the same permissions as the pages.
+        r(M::GET, "/api/v1/me", SignedIn, get(api::me)),
+        r(M::GET, "/api/v1/agencies", Perm(P::ViewAgencies), get(api::list_agencies)),
+        r(M::POST, "/api/v1/agencies", Perm(P::ManageAgencies), post(api::create_agency)),
+        r(M::GET, "/api/v1/agencies/{id}", Perm(P::ViewAgencies), get(api::get_agency)),
+        r(M::GET, "/api/v1/areas", Perm(P::ViewAgencies), get(api::list_areas)),
+        r(M::GET, "/api/v1/users", Perm(P::ViewUsers), get(api::list_users)),
+        r(M::POST, "/api/v1/users", Perm(P::ManageUsers), post(api::create_user)),
+        r(M::GET, "/api/v1/users/{id}", Perm(P::ViewUsers), get(api::get_user)),
+        r(M::GET, "/api/v1/audit", Perm(P::ViewAudit), get(api::list_audit)),
+        r(M::GET, "/api/v1/tokens", SignedIn, get(api::list_tokens)),
+        r(M::POST, "/api/v1/tokens", SignedIn, post(api::create_token)),
+        r(M::DELETE, "/api/v1/tokens/{id}", SignedIn, delete(api::revoke_token)),
+    ]
+}

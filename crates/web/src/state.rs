@@ -1,0 +1,38 @@
+//! What every handler can reach: the store, the translations and the configuration.
+
+use crate::i18n::I18n;
+use passerelle_store::Store;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub i18n: Arc<I18n>,
+    pub config: Arc<WebConfig>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` and send HSTS: set when Passerelle is reached over HTTPS.
+    pub secure: bool,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Sign-in failures from one address within [`Self::throttle_window_minutes`] before the
+    /// address is refused for a while.
+    pub throttle_failures_per_ip: i64,
+    pub throttle_window_minutes: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure: false,
+            max_body_bytes: 1024 * 1024,
+            trust_forwarded_for: false,
+            throttle_failures_per_ip: 30,
+            throttle_window_minutes: 15,
+        }
+    }
+}
