@@ -818,3 +818,238 @@ fn condition(r: &mut Reader<'_>, v: &Val<'_>, path: &str) -> Option<Condition> {
     });
     Some(Condition { min_risk: min_risk?, child: child?, flags: flags? })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small valid SOP; tests break one line at a time. Line numbers matter below.
+    const MINI: &str = r#"id = "mini"
+version = 1
+service_area = "social_welfare"
+roles = ["caseworker", "supervisor"]
+title = { fr = "Mini", en = "Mini", es = "Mini" }
+summary = { fr = "Résumé", en = "Summary", es = "Resumen" }
+
+[[steps]]
+id = "intake"
+phase = "identification"
+role = "caseworker"
+forms = ["registration"]
+title = { fr = "Accueil", en = "Intake", es = "Acogida" }
+action = { fr = "Accueillir", en = "Welcome", es = "Acoger" }
+deadline = { from = "opening", low = "3d", medium = "2d", high = "24h", critical = "4h" }
+
+[[steps.referrals]]
+to = "statutory_child_protection"
+when = { min_risk = "high", child = true }
+consent_required = false
+
+[[steps]]
+id = "close"
+phase = "closure"
+role = "caseworker"
+approvals = ["supervisor"]
+title = { fr = "Clôture", en = "Closure", es = "Cierre" }
+action = { fr = "Clore", en = "Close", es = "Cerrar" }
+deadline = { from = "previous", low = "30d", medium = "30d", high = "14d", critical = "7d" }
+
+[[steps.closure_criteria]]
+fr = "Objectifs atteints"
+en = "Goals met"
+es = "Objetivos alcanzados"
+"#;
+
+    fn with(edits: &[(&str, &str)]) -> String {
+        let mut s = MINI.to_string();
+        for (old, new) in edits {
+            assert!(s.contains(old), "test edit does not apply: {old}");
+            s = s.replacen(old, new, 1);
+        }
+        s
+    }
+
+    fn diags(text: &str) -> Vec<Diagnostic> {
+        load("mini.toml", text, &Known::default()).expect_err("should not load")
+    }
+
+    /// The one diagnostic of `text`, checked for code, line and field.
+    fn one(text: &str, code: &str, line: u32, field: &str) -> Diagnostic {
+        let d = diags(text);
+        assert_eq!(d.len(), 1, "expected one diagnostic, got {d:#?}");
+        let d = d.into_iter().next().unwrap();
+        assert_eq!((d.code(), d.line, d.field.as_str(), d.file.as_str()), (code, line, field, "mini.toml"), "{d}");
+        d
+    }
+
+    #[test]
+    fn the_small_sop_loads_with_every_field() {
+        let sop = load("mini.toml", MINI, &Known::default()).unwrap();
+        assert_eq!(sop.id, "mini");
+        assert_eq!(sop.version, 1);
+        assert_eq!(sop.roles, vec![Role::Caseworker, Role::Supervisor]);
+        let intake = &sop.steps[0];
+        assert_eq!(intake.deadline.from, Anchor::Opening);
+        assert_eq!(intake.deadline.high, Period::Hours(24));
+        assert_eq!(intake.forms, vec!["registration"]);
+        assert_eq!(intake.referrals[0].when.min_risk, Some(RiskLevel::High));
+        assert_eq!(intake.referrals[0].when.child, Some(true));
+        assert!(!intake.referrals[0].consent_required);
+        assert!(!intake.consent_before_sharing, "defaults to false");
+        let close = &sop.steps[1];
+        assert_eq!(close.deadline.from, Anchor::Previous);
+        assert_eq!(close.approvals, vec![Role::Supervisor]);
+        assert_eq!(close.closure_criteria[0].es, "Objetivos alcanzados");
+    }
+
+    #[test]
+    fn unknown_role() {
+        let d = one(&with(&[("role = \"caseworker\"\nforms", "role = \"nurse\"\nforms")]), "unknown-role", 11, "steps[0].role");
+        assert_eq!(d.column, 8);
+        one(&with(&[("[\"caseworker\", \"supervisor\"]", "[\"caseworker\", \"supervisor\", \"boss\"]")]), "unknown-role", 4, "roles[2]");
+    }
+
+    #[test]
+    fn role_not_declared() {
+        one(&with(&[("role = \"caseworker\"\nforms", "role = \"trainer\"\nforms")]), "role-not-declared", 11, "steps[0].role");
+        one(&with(&[("approvals = [\"supervisor\"]", "approvals = [\"administrator\"]")]), "role-not-declared", 26, "steps[1].approvals[0]");
+    }
+
+    #[test]
+    fn unknown_form_uses_the_known_set_given() {
+        one(&with(&[("[\"registration\"]", "[\"registration\", \"intake_v2\"]")]), "unknown-form", 12, "steps[0].forms[1]");
+        // The known forms are a parameter: with another set, the default form is unknown.
+        let d = load("mini.toml", MINI, &Known::with_forms(["intake_v2"])).unwrap_err();
+        assert_eq!((d[0].code(), d[0].line), ("unknown-form", 12));
+    }
+
+    #[test]
+    fn unknown_step_reference() {
+        let d = one(&with(&[("from = \"previous\"", "from = \"intak\"")]), "unknown-step", 29, "steps[1].deadline.from");
+        assert_eq!(d.error, SopError::UnknownStep("intak".into()));
+    }
+
+    #[test]
+    fn negative_and_malformed_deadlines() {
+        one(&with(&[("high = \"14d\"", "high = \"-2d\"")]), "negative-deadline", 29, "steps[1].deadline.high");
+        one(&with(&[("low = \"3d\"", "low = \"3 weeks\"")]), "invalid-deadline", 15, "steps[0].deadline.low");
+        one(&with(&[("critical = \"4h\"", "critical = 4")]), "wrong-type", 15, "steps[0].deadline.critical");
+    }
+
+    #[test]
+    fn deadline_cycles() {
+        // intake counts from close, close from the step before it (intake).
+        let d = one(&with(&[("from = \"opening\"", "from = \"close\"")]), "deadline-cycle", 15, "steps[0].deadline.from");
+        assert_eq!(d.error, SopError::Cycle(vec!["intake".into(), "close".into(), "intake".into()]));
+        let d = one(&with(&[("from = \"previous\"", "from = \"close\"")]), "deadline-cycle", 29, "steps[1].deadline.from");
+        assert_eq!(d.error, SopError::Cycle(vec!["close".into(), "close".into()]));
+    }
+
+    #[test]
+    fn previous_on_the_first_step() {
+        one(&with(&[("from = \"opening\"", "from = \"previous\"")]), "no-previous-step", 15, "steps[0].deadline.from");
+    }
+
+    #[test]
+    fn missing_fields_name_the_table_they_belong_to() {
+        one(&with(&[("phase = \"closure\"\n", "")]), "missing-field", 22, "steps[1].phase");
+        one(&with(&[(", es = \"Mini\" }", " }")]), "missing-field", 5, "title.es");
+        one(&with(&[("version = 1\n", "")]), "missing-field", 1, "version");
+        one(&with(&[(", critical = \"7d\"", "")]), "missing-field", 29, "steps[1].deadline.critical");
+    }
+
+    #[test]
+    fn wrong_types_and_versions() {
+        let d = one(&with(&[("version = 1", "version = \"1\"")]), "wrong-type", 2, "version");
+        assert_eq!(d.error, SopError::WrongType { expected: "integer", found: "string" });
+        one(&with(&[("version = 1", "version = 0")]), "invalid-version", 2, "version");
+        one(&with(&[("consent_required = false", "consent_required = \"no\"")]), "wrong-type", 20, "steps[0].referrals[0].consent_required");
+    }
+
+    #[test]
+    fn misspelt_fields_are_reported() {
+        one(&with(&[("approvals = [", "aprovals = [")]), "unknown-field", 26, "steps[1].aprovals");
+        one(&with(&[("child = true", "children = true")]), "unknown-field", 19, "steps[0].referrals[0].when.children");
+    }
+
+    #[test]
+    fn vocabularies() {
+        one(&with(&[("to = \"statutory_child_protection\"", "to = \"police\"")]), "unknown-referral-target", 18, "steps[0].referrals[0].to");
+        one(&with(&[("min_risk = \"high\"", "min_risk = \"severe\"")]), "unknown-risk-level", 19, "steps[0].referrals[0].when.min_risk");
+        one(&with(&[("child = true", "flags = [\"orphan\"]")]), "unknown-flag", 19, "steps[0].referrals[0].when.flags[0]");
+        one(&with(&[("phase = \"identification\"", "phase = \"intake\"")]), "unknown-phase", 10, "steps[0].phase");
+        one(&with(&[("service_area = \"social_welfare\"", "service_area = \"welfare\"")]), "unknown-service-area", 3, "service_area");
+    }
+
+    #[test]
+    fn identifiers() {
+        one(&with(&[("id = \"close\"", "id = \"intake\"")]), "duplicate-step", 23, "steps[1].id");
+        one(&with(&[("id = \"close\"", "id = \"Close step\"")]), "invalid-id", 23, "steps[1].id");
+        one(&with(&[("id = \"close\"", "id = \"opening\"")]), "reserved-step-id", 23, "steps[1].id");
+        one(&with(&[("[\"registration\"]", "[\"registration\", \"registration\"]")]), "duplicate-entry", 12, "steps[0].forms[1]");
+        one(&with(&[("en = \"Intake\"", "en = \"  \"")]), "empty-text", 13, "steps[0].title.en");
+    }
+
+    #[test]
+    fn closure_is_required() {
+        one(&with(&[("phase = \"closure\"", "phase = \"follow_up\"")]), "no-closure-step", 8, "steps");
+        let no_criteria = MINI.split("[[steps.closure_criteria]]").next().unwrap();
+        one(no_criteria, "missing-closure-criteria", 22, "steps[1].closure_criteria");
+        one(&with(&[("\n[[steps]]\nid = \"intake\"", "\nsteps = []\n[[nothing]]\nid = \"intake\"")]).split("[[nothing]]").next().unwrap(), "no-steps", 8, "steps");
+    }
+
+    #[test]
+    fn syntax_errors_come_with_their_line() {
+        let d = diags(&with(&[("version = 1", "version = = 1")]));
+        assert!(!d.is_empty());
+        assert!(d.iter().all(|d| d.code() == "syntax"));
+        assert_eq!(d[0].line, 2);
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = with(&[
+            ("role = \"caseworker\"\nforms", "role = \"nurse\"\nforms"),
+            ("[\"registration\"]", "[\"intake_v2\"]"),
+            ("high = \"14d\"", "high = \"-2d\""),
+            ("to = \"statutory_child_protection\"", "to = \"police\""),
+        ]);
+        let codes: Vec<(&str, u32)> = diags(&text).iter().map(|d| (d.code(), d.line)).collect();
+        assert_eq!(
+            codes,
+            vec![("unknown-role", 11), ("unknown-form", 12), ("unknown-referral-target", 18), ("negative-deadline", 29)]
+        );
+    }
+
+    #[test]
+    fn a_broken_step_can_still_be_named_by_others() {
+        // The intake step has a bad role; close counting from it must not add "unknown step".
+        let text = with(&[("role = \"caseworker\"\nforms", "role = \"nurse\"\nforms"), ("from = \"previous\"", "from = \"intake\"")]);
+        let d = diags(&text);
+        assert_eq!(d.iter().map(|d| d.code()).collect::<Vec<_>>(), vec!["unknown-role"]);
+    }
+
+    #[test]
+    fn a_pack_rejects_the_same_version_twice_and_check_lists_everything() {
+        let broken = with(&[("version = 1", "version = 0")]);
+        let files = [("a.toml", MINI), ("b.toml", MINI), ("c.toml", broken.as_str())];
+        let d = check(&files, &Known::default());
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!((d[0].file.as_str(), d[0].code()), ("b.toml", "duplicate-sop"));
+        assert_eq!((d[1].file.as_str(), d[1].code()), ("c.toml", "invalid-version"));
+        let v2 = with(&[("version = 1", "version = 2")]);
+        assert_eq!(load_pack(&[("a.toml", MINI), ("b.toml", v2.as_str())], &Known::default()).unwrap().len(), 2);
+        assert!(check(&[("a.toml", MINI)], &Known::default()).is_empty());
+    }
+
+    #[test]
+    fn diagnostics_print_and_serialise_with_their_code() {
+        let d = one(&with(&[("version = 1", "version = 0")]), "invalid-version", 2, "version");
+        assert_eq!(d.to_string(), "mini.toml:2:11: version: the version must be a whole number of at least 1 [invalid-version]");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["code"], "invalid-version");
+        assert_eq!(json["line"], 2);
+        assert_eq!(json["field"], "version");
+        assert_eq!(json["file"], "mini.toml");
+    }
+}
