@@ -6,6 +6,16 @@
 pub fn default_pack() -> Vec<(&'static str, &'static str)> {
     vec![
         ("child_protection.toml", include_str!("../../../../content/sops/child_protection.toml")),
+        ("youth_at_risk.toml", include_str!("../../../../content/sops/youth_at_risk.toml")),
+        ("social_welfare.toml", include_str!("../../../../content/sops/social_welfare.toml")),
+        ("gbv.toml", include_str!("../../../../content/sops/gbv.toml")),
+        ("older_persons.toml", include_str!("../../../../content/sops/older_persons.toml")),
+        ("trafficking.toml", include_str!("../../../../content/sops/trafficking.toml")),
+        ("homelessness.toml", include_str!("../../../../content/sops/homelessness.toml")),
+        (
+            "employment_integration.toml",
+            include_str!("../../../../content/sops/employment_integration.toml"),
+        ),
     ]
 }
 
