@@ -119,3 +119,183 @@ fn start_of_day(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     // Unreachable for real zones; fall back to reading the day as UTC.
     Utc.from_utc_datetime(&day.and_time(NaiveTime::MIN))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sop::{Known, load};
+    use chrono_tz::{Africa::Casablanca, America::Dominica, America::Santiago, Europe::Luxembourg};
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    /// Three steps: from opening, from the previous step, from the first step by name.
+    const SOP: &str = r#"id = "t"
+version = 1
+service_area = "child_protection"
+roles = ["caseworker", "supervisor"]
+title = { fr = "T", en = "T", es = "T" }
+summary = { fr = "T", en = "T", es = "T" }
+
+[[steps]]
+id = "register"
+phase = "identification"
+role = "caseworker"
+title = { fr = "a", en = "a", es = "a" }
+action = { fr = "a", en = "a", es = "a" }
+deadline = { from = "opening", low = "3d", medium = "2d", high = "24h", critical = "4h" }
+
+[[steps]]
+id = "plan"
+phase = "case_plan"
+role = "caseworker"
+title = { fr = "b", en = "b", es = "b" }
+action = { fr = "b", en = "b", es = "b" }
+deadline = { from = "previous", low = "14d", medium = "7d", high = "3d", critical = "0d" }
+
+[[steps]]
+id = "close"
+phase = "closure"
+role = "caseworker"
+title = { fr = "c", en = "c", es = "c" }
+action = { fr = "c", en = "c", es = "c" }
+deadline = { from = "register", low = "90d", medium = "60d", high = "30d", critical = "30d" }
+
+[[steps.closure_criteria]]
+fr = "x"
+en = "x"
+es = "x"
+"#;
+
+    fn sop() -> Sop {
+        load("t.toml", SOP, &Known::default()).unwrap()
+    }
+
+    #[test]
+    fn each_risk_level_has_its_own_deadline() {
+        let opened = utc("2026-11-25T14:00:00Z"); // 10:00 in Dominica (UTC-4, no DST)
+        let got: Vec<DateTime<Utc>> = RiskLevel::ALL
+            .iter()
+            .map(|r| deadlines(&sop(), opened, *r, &BTreeMap::new(), Dominica)[0].due.unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                utc("2026-11-29T03:59:59Z"), // low, 3 days: end of 28 Nov local
+                utc("2026-11-28T03:59:59Z"), // medium, 2 days: end of 27 Nov local
+                utc("2026-11-26T14:00:00Z"), // high, 24 hours
+                utc("2026-11-25T18:00:00Z"), // critical, 4 hours
+            ]
+        );
+    }
+
+    #[test]
+    fn later_steps_wait_for_the_step_they_count_from() {
+        let opened = utc("2026-11-25T14:00:00Z");
+        let none = deadlines(&sop(), opened, RiskLevel::High, &BTreeMap::new(), Dominica);
+        assert_eq!(none[1].due, None);
+        assert_eq!(none[1].status(opened), StepStatus::Waiting);
+        assert_eq!(none[2].due, None, "close counts from register, not done yet");
+
+        let mut done = BTreeMap::new();
+        done.insert("register".to_string(), utc("2026-11-26T02:30:00Z")); // 25 Nov 22:30 local
+        let d = deadlines(&sop(), opened, RiskLevel::High, &done, Dominica);
+        assert_eq!(d[0].status(opened), StepStatus::Done);
+        // 3 days after the local day of completion (25 Nov), not of the UTC day (26 Nov).
+        assert_eq!(d[1].counts_from, Some(utc("2026-11-26T02:30:00Z")));
+        assert_eq!(d[1].due, Some(utc("2026-11-29T03:59:59Z")));
+        assert_eq!(d[2].due, Some(utc("2026-12-26T03:59:59Z")));
+        // Critical: 0 days means by the end of the same local day.
+        let c = deadlines(&sop(), opened, RiskLevel::Critical, &done, Dominica);
+        assert_eq!(c[1].due, Some(utc("2026-11-26T03:59:59Z")));
+    }
+
+    #[test]
+    fn statuses() {
+        let opened = utc("2026-11-25T14:00:00Z");
+        let mut done = BTreeMap::new();
+        done.insert("register".to_string(), utc("2026-11-27T00:00:00Z"));
+        let d = deadlines(&sop(), opened, RiskLevel::High, &done, Dominica);
+        assert_eq!(d[0].status(opened), StepStatus::DoneLate, "24h was 26 Nov 14:00Z");
+        assert_eq!(d[1].status(utc("2026-11-28T00:00:00Z")), StepStatus::Open);
+        assert_eq!(d[1].status(utc("2026-12-02T00:00:00Z")), StepStatus::Overdue);
+        // Completion times of unknown steps are ignored.
+        done.insert("nope".to_string(), opened);
+        assert_eq!(deadlines(&sop(), opened, RiskLevel::High, &done, Dominica).len(), 3);
+    }
+
+    #[test]
+    fn days_follow_the_local_calendar_across_a_spring_dst_change() {
+        // Luxembourg moves from UTC+1 to UTC+2 on 29 March 2026 at 02:00.
+        let from = utc("2026-03-28T09:00:00Z"); // 10:00 local
+        assert_eq!(due_at(from, Period::Days(1), Luxembourg), utc("2026-03-29T21:59:59Z"));
+        assert_eq!(due_at(from, Period::Days(0), Luxembourg), utc("2026-03-28T22:59:59Z"));
+        // Hours are elapsed time: 24h later reads 11:00 on the local clock.
+        let h = due_at(from, Period::Hours(24), Luxembourg);
+        assert_eq!(h, utc("2026-03-29T09:00:00Z"));
+        assert_eq!(h.with_timezone(&Luxembourg).format("%H:%M").to_string(), "11:00");
+    }
+
+    #[test]
+    fn days_follow_the_local_calendar_across_an_autumn_dst_change() {
+        // Back from UTC+2 to UTC+1 on 25 October 2026 at 03:00.
+        let from = utc("2026-10-24T20:00:00Z"); // 22:00 local
+        assert_eq!(due_at(from, Period::Days(1), Luxembourg), utc("2026-10-25T22:59:59Z"));
+        // 12 elapsed hours from 22:00 read 09:00, not 10:00: the clock went back an hour.
+        let h = due_at(from, Period::Hours(12), Luxembourg);
+        assert_eq!(h.with_timezone(&Luxembourg).format("%H:%M").to_string(), "09:00");
+    }
+
+    #[test]
+    fn the_local_day_decides_not_the_utc_day() {
+        // 23:30Z on 1 Dec is 00:30 on 2 Dec in Luxembourg: the local day (2 Dec) counts.
+        let from = utc("2026-12-01T23:30:00Z");
+        assert_eq!(due_at(from, Period::Days(1), Luxembourg), utc("2026-12-03T22:59:59Z"));
+        // The same instant in Dominica is 19:30 on 1 Dec.
+        assert_eq!(due_at(from, Period::Days(1), Dominica), utc("2026-12-03T03:59:59Z"));
+    }
+
+    #[test]
+    fn casablanca_ramadan_clock_changes() {
+        // Morocco keeps UTC+1 but goes back to UTC+0 during Ramadan; find the 2026 changes
+        // from the time zone database rather than hard-coding them.
+        let offset = |t: DateTime<Utc>| {
+            use chrono::Offset;
+            t.with_timezone(&Casablanca).offset().fix().local_minus_utc()
+        };
+        let start = utc("2026-01-01T00:00:00Z");
+        let mut t = start;
+        let mut changes = Vec::new();
+        while t < utc("2026-06-01T00:00:00Z") {
+            let next = t + Duration::hours(1);
+            if offset(next) != offset(t) {
+                changes.push((next, offset(t), offset(next)));
+            }
+            t = next;
+        }
+        assert_eq!(changes.len(), 2, "two Ramadan changes in 2026: {changes:?}");
+        let (back, before, after) = changes[0];
+        assert_eq!((before, after), (3600, 0));
+        // A case opened the day before the first change: one day counts to the end of the
+        // next local day, whose midnight is at UTC+0.
+        let opened = back - Duration::hours(24);
+        let due = due_at(opened, Period::Days(1), Casablanca);
+        let local = due.with_timezone(&Casablanca);
+        assert_eq!(local.format("%H:%M:%S").to_string(), "23:59:59");
+        assert_eq!(local.date_naive(), opened.with_timezone(&Casablanca).date_naive() + Days::new(1));
+        assert_eq!(offset(due), 0);
+        // Hours ignore the change.
+        assert_eq!(due_at(opened, Period::Hours(48), Casablanca), opened + Duration::hours(48));
+    }
+
+    #[test]
+    fn a_day_whose_midnight_does_not_exist() {
+        // Chile springs forward at 24:00 on the first Saturday of September: 6 Sep 2026 starts
+        // at 01:00 local. The day before must still end one second before that.
+        let from = utc("2026-09-05T15:00:00Z"); // 5 Sep, 11:00 local (UTC-4)
+        let due = due_at(from, Period::Days(0), Santiago);
+        assert_eq!(due, utc("2026-09-06T03:59:59Z"));
+        assert_eq!(start_of_day(Santiago, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()), utc("2026-09-06T04:00:00Z"));
+    }
+}
