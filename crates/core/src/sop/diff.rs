@@ -255,3 +255,118 @@ fn added_removed<T: PartialEq + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>)
     let removed = old.iter().filter(|x| !new.contains(x)).cloned().collect();
     (added, removed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sop::{Known, Referral, default_pack, load};
+
+    fn cp() -> Sop {
+        let (file, text) = default_pack()[0];
+        load(file, text, &Known::default()).unwrap()
+    }
+
+    fn step_mut<'a>(sop: &'a mut Sop, id: &str) -> &'a mut Step {
+        sop.steps.iter_mut().find(|s| s.id == id).unwrap()
+    }
+
+    #[test]
+    fn identical_versions_have_no_changes() {
+        assert!(diff(&cp(), &cp()).is_empty());
+    }
+
+    #[test]
+    fn deadlines_changed_per_risk_level() {
+        let old = cp();
+        let mut new = cp();
+        step_mut(&mut new, "case_plan").deadline.high = Period::Days(3);
+        step_mut(&mut new, "case_plan").deadline.critical = Period::Hours(24);
+        step_mut(&mut new, "follow_up").deadline.from = Anchor::Step("case_plan".into());
+        assert_eq!(
+            diff(&old, &new),
+            vec![
+                Change::DeadlineChanged { step: "case_plan".into(), risk: RiskLevel::High, old: Period::Days(5), new: Period::Days(3) },
+                Change::DeadlineChanged { step: "case_plan".into(), risk: RiskLevel::Critical, old: Period::Days(2), new: Period::Hours(24) },
+                Change::DeadlineAnchorChanged { step: "follow_up".into(), old: Anchor::Previous, new: Anchor::Step("case_plan".into()) },
+            ]
+        );
+    }
+
+    #[test]
+    fn steps_added_removed_and_moved() {
+        let old = cp();
+        let mut new = cp();
+        let mut extra = new.steps[5].clone();
+        extra.id = "home_visit".into();
+        new.steps.insert(2, extra);
+        new.steps.retain(|s| s.id != "case_review");
+        let changes = diff(&old, &new);
+        assert_eq!(
+            changes,
+            vec![
+                Change::StepAdded { step: "home_visit".into(), position: 3 },
+                Change::StepRemoved { step: "case_review".into() },
+            ],
+            "an insertion does not make later steps look moved"
+        );
+        let mut swapped = cp();
+        swapped.steps.swap(4, 5);
+        let changes = diff(&old, &swapped);
+        assert!(changes.contains(&Change::StepMoved { step: "follow_up".into(), old_position: 6, new_position: 5 }));
+        assert!(changes.contains(&Change::StepMoved { step: "implementation".into(), old_position: 5, new_position: 6 }));
+    }
+
+    #[test]
+    fn forms_roles_approvals_referrals_consent_and_texts() {
+        let old = cp();
+        let mut new = cp();
+        new.roles.push(Role::CommunityAgent);
+        new.title.es = "Protección de la niñez".into();
+        let s = step_mut(&mut new, "implementation");
+        s.forms.push("follow_up".into());
+        s.approvals.push(Role::Supervisor);
+        s.consent_before_sharing = false;
+        s.action.fr = "Autre texte".into();
+        s.referrals.push(Referral { to: "education".into(), when: Default::default(), consent_required: true });
+        let s = step_mut(&mut new, "initial_assessment");
+        s.referrals.retain(|r| r.to != "health");
+        s.referrals[0].when.min_risk = Some(RiskLevel::Medium);
+        let s = step_mut(&mut new, "closure");
+        s.forms.clear();
+        s.role = Role::Supervisor;
+        s.closure_criteria.pop();
+        let changes = diff(&old, &new);
+        let expect = [
+            Change::TitleChanged { lang: Lang::Es },
+            Change::RoleAdded { role: Role::CommunityAgent },
+            Change::ReferralRemoved { step: "initial_assessment".into(), to: "health".into() },
+            Change::ReferralChanged { step: "initial_assessment".into(), to: "statutory_child_protection".into() },
+            Change::StepTextChanged { step: "implementation".into(), field: StepText::Action, lang: Lang::Fr },
+            Change::FormAdded { step: "implementation".into(), form: "follow_up".into() },
+            Change::ApprovalAdded { step: "implementation".into(), role: Role::Supervisor },
+            Change::ReferralAdded { step: "implementation".into(), to: "education".into() },
+            Change::ConsentChanged { step: "implementation".into(), old: true, new: false },
+            Change::StepTextChanged { step: "closure".into(), field: StepText::ClosureCriteria, lang: Lang::Fr },
+            Change::StepRoleChanged { step: "closure".into(), old: Role::Caseworker, new: Role::Supervisor },
+            Change::FormRemoved { step: "closure".into(), form: "closure".into() },
+        ];
+        for e in &expect {
+            assert!(changes.contains(e), "missing {e:?} in {changes:#?}");
+        }
+        // Closure criteria changed in all three languages: one change per language.
+        assert_eq!(changes.len(), expect.len() + 2, "{changes:#?}");
+    }
+
+    #[test]
+    fn changes_read_and_serialise() {
+        let c = Change::DeadlineChanged { step: "case_plan".into(), risk: RiskLevel::High, old: Period::Days(5), new: Period::Days(3) };
+        assert_eq!(c.to_string(), "step case_plan: high risk deadline 5d -> 3d");
+        assert_eq!(c.code(), "deadline-changed");
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            serde_json::json!({"kind": "deadline_changed", "step": "case_plan", "risk": "high", "old": "5d", "new": "3d"})
+        );
+        let c = Change::ApprovalAdded { step: "closure".into(), role: Role::Supervisor };
+        assert_eq!(c.to_string(), "step closure: approval by supervisor required");
+    }
+}

@@ -217,3 +217,99 @@ fn referral_table(sop: &Sop, lang: Lang) -> Option<Section> {
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sop::{Known, default_pack, load_pack};
+
+    fn pack() -> Vec<Sop> {
+        load_pack(&default_pack(), &Known::default()).unwrap()
+    }
+
+    fn section<'a>(h: &'a Handbook, id: &str) -> &'a Section {
+        h.sections.iter().find(|s| s.id == id).unwrap()
+    }
+
+    fn values<'a>(s: &'a Section, label: &str) -> &'a [String] {
+        &s.rows.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("no row {label} in {s:#?}")).values
+    }
+
+    #[test]
+    fn child_protection_in_english() {
+        let cp = &pack()[0];
+        let h = handbook(cp, Lang::En);
+        assert_eq!(h.title, "Child protection and care");
+        assert_eq!((h.sop_id.as_str(), h.version), ("child_protection", 1));
+        let ov = section(&h, "overview");
+        assert_eq!(values(ov, "Service area"), ["Child protection"]);
+        assert_eq!(values(ov, "Roles involved"), ["Caseworker", "Supervisor", "Service focal point"]);
+        assert_eq!(values(ov, "Steps").len(), cp.steps.len());
+
+        let step = section(&h, "step-initial_assessment");
+        assert_eq!(step.heading, "2. Initial assessment and immediate safety");
+        assert_eq!(values(step, "Responsible"), ["Caseworker"]);
+        assert_eq!(
+            values(step, "Deadline"),
+            [
+                "Low risk: 7 days, from case opening",
+                "Medium risk: 3 days, from case opening",
+                "High risk: 24 hours, from case opening",
+                "Critical risk: 4 hours, from case opening",
+            ]
+        );
+        assert_eq!(values(step, "Forms to complete"), ["Child protection assessment"]);
+        assert_eq!(
+            values(step, "Mandatory referrals")[0],
+            "Statutory child protection authority — when risk level high or above; the person is a child (or their age is unknown) — legal duty, without waiting for consent; the person is told"
+        );
+        assert_eq!(values(step, "Consent required before sharing"), ["Yes"]);
+
+        let plan = section(&h, "step-case_plan");
+        assert_eq!(values(plan, "Approved by"), ["Supervisor"]);
+        let review = section(&h, "step-case_review");
+        assert!(values(review, "Deadline")[0].ends_with("from completion of the step “Case plan”"));
+        let closure = section(&h, "step-closure");
+        assert_eq!(values(closure, "Closure criteria").len(), 3);
+    }
+
+    #[test]
+    fn tables_of_deadlines_and_referrals() {
+        let cp = &pack()[0];
+        let h = handbook(cp, Lang::Fr);
+        let d = section(&h, "deadlines");
+        assert_eq!(d.columns, ["Risque faible", "Risque moyen", "Risque élevé", "Risque critique", "Compté"]);
+        assert_eq!(d.rows.len(), cp.steps.len());
+        assert_eq!(d.rows[0].label, "1. Identification et enregistrement");
+        assert_eq!(d.rows[0].values, ["3 jours", "2 jours", "24 heures", "4 heures", "après l'ouverture du dossier"]);
+        let r = section(&h, "referrals");
+        assert_eq!(r.rows.len(), 3);
+        assert_eq!(r.rows[0].values[0], "Autorité légale de protection de l'enfance");
+        assert_eq!(r.rows[2].values[1], "danger immédiat");
+    }
+
+    #[test]
+    fn every_sop_renders_in_every_language_without_codes_leaking() {
+        for sop in pack() {
+            for lang in Lang::ALL {
+                let h = handbook(&sop, lang);
+                assert_eq!(h.summary, sop.summary.get(lang));
+                assert_eq!(h.sections.len(), sop.steps.len() + 2 + usize::from(sop.steps.iter().any(|s| !s.referrals.is_empty())));
+                for s in &h.sections {
+                    for row in &s.rows {
+                        for v in &row.values {
+                            assert!(!v.contains('_'), "untranslated code in {} {lang:?}: {v}", sop.id);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spanish_wording() {
+        let h = handbook(&pack()[0], Lang::Es);
+        let step = section(&h, "step-best_interests_assessment");
+        assert_eq!(values(step, "Plazo")[3], "Riesgo crítico: 3 días, desde el fin de la etapa anterior");
+    }
+}

@@ -85,3 +85,48 @@ impl SopLibrary {
         self.sops.keys().map(String::as_str).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sop::{Known, Period, default_pack, load};
+
+    fn cp() -> Sop {
+        let (file, text) = default_pack()[0];
+        load(file, text, &Known::default()).unwrap()
+    }
+
+    #[test]
+    fn a_new_version_never_changes_a_running_case() {
+        let mut lib = SopLibrary::new();
+        let v1 = cp();
+        let added = lib.publish(v1.clone()).unwrap();
+        assert_eq!(added.iter().filter(|c| c.code() == "step-added").count(), v1.steps.len());
+        let case_ref = lib.latest("child_protection").unwrap().reference();
+        assert_eq!(case_ref, SopRef { id: "child_protection".into(), version: 1 });
+
+        let mut v2 = cp();
+        v2.version = 2;
+        v2.steps[0].deadline.critical = Period::Hours(2);
+        let preview = lib.preview(&v2).unwrap();
+        assert_eq!(preview.len(), 1);
+        assert_eq!(lib.publish(v2.clone()).unwrap(), preview);
+
+        assert_eq!(lib.get(&case_ref), Some(&v1), "the case still reads version 1");
+        assert_eq!(lib.latest("child_protection"), Some(&v2), "new cases get version 2");
+        assert_eq!(lib.versions("child_protection"), vec![1, 2]);
+        assert_eq!(lib.ids(), vec!["child_protection"]);
+    }
+
+    #[test]
+    fn old_or_unchanged_versions_are_refused() {
+        let mut lib = SopLibrary::new();
+        lib.publish(cp()).unwrap();
+        let e = lib.publish(cp()).unwrap_err();
+        assert_eq!(e.code(), "version-not-newer");
+        let mut same = cp();
+        same.version = 2;
+        assert_eq!(lib.publish(same).unwrap_err().code(), "nothing-changed");
+        assert_eq!(lib.versions("child_protection"), vec![1]);
+    }
+}
