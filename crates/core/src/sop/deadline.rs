@@ -96,9 +96,8 @@ pub fn due_at(from: DateTime<Utc>, period: Period, tz: Tz) -> DateTime<Utc> {
         Period::Hours(n) => from + Duration::hours(i64::from(n)),
         Period::Days(n) => {
             let local_day = from.with_timezone(&tz).date_naive();
-            let next = local_day
-                .checked_add_days(Days::new(u64::from(n) + 1))
-                .unwrap_or(NaiveDate::MAX);
+            let next =
+                local_day.checked_add_days(Days::new(u64::from(n) + 1)).unwrap_or(NaiveDate::MAX);
             start_of_day(tz, next) - Duration::seconds(1)
         }
     }
@@ -283,7 +282,10 @@ es = "x"
         let due = due_at(opened, Period::Days(1), Casablanca);
         let local = due.with_timezone(&Casablanca);
         assert_eq!(local.format("%H:%M:%S").to_string(), "23:59:59");
-        assert_eq!(local.date_naive(), opened.with_timezone(&Casablanca).date_naive() + Days::new(1));
+        assert_eq!(
+            local.date_naive(),
+            opened.with_timezone(&Casablanca).date_naive() + Days::new(1)
+        );
         assert_eq!(offset(due), 0);
         // Hours ignore the change.
         assert_eq!(due_at(opened, Period::Hours(48), Casablanca), opened + Duration::hours(48));
@@ -296,6 +298,9 @@ es = "x"
         let from = utc("2026-09-05T15:00:00Z"); // 5 Sep, 11:00 local (UTC-4)
         let due = due_at(from, Period::Days(0), Santiago);
         assert_eq!(due, utc("2026-09-06T03:59:59Z"));
-        assert_eq!(start_of_day(Santiago, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()), utc("2026-09-06T04:00:00Z"));
+        assert_eq!(
+            start_of_day(Santiago, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()),
+            utc("2026-09-06T04:00:00Z")
+        );
     }
 }

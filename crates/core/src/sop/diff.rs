@@ -20,30 +20,96 @@ pub enum StepText {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
-    TitleChanged { lang: Lang },
-    SummaryChanged { lang: Lang },
-    ServiceAreaChanged { old: String, new: String },
-    RoleAdded { role: Role },
-    RoleRemoved { role: Role },
+    TitleChanged {
+        lang: Lang,
+    },
+    SummaryChanged {
+        lang: Lang,
+    },
+    ServiceAreaChanged {
+        old: String,
+        new: String,
+    },
+    RoleAdded {
+        role: Role,
+    },
+    RoleRemoved {
+        role: Role,
+    },
     /// `position` counts from 1, as the handbook numbers steps.
-    StepAdded { step: String, position: usize },
-    StepRemoved { step: String },
+    StepAdded {
+        step: String,
+        position: usize,
+    },
+    StepRemoved {
+        step: String,
+    },
     /// The step's place among the steps both versions share changed.
-    StepMoved { step: String, old_position: usize, new_position: usize },
-    StepTextChanged { step: String, field: StepText, lang: Lang },
-    StepPhaseChanged { step: String, old: Phase, new: Phase },
-    StepRoleChanged { step: String, old: Role, new: Role },
-    DeadlineAnchorChanged { step: String, old: Anchor, new: Anchor },
-    DeadlineChanged { step: String, risk: RiskLevel, old: Period, new: Period },
-    FormAdded { step: String, form: String },
-    FormRemoved { step: String, form: String },
-    ApprovalAdded { step: String, role: Role },
-    ApprovalRemoved { step: String, role: Role },
-    ReferralAdded { step: String, to: String },
-    ReferralRemoved { step: String, to: String },
+    StepMoved {
+        step: String,
+        old_position: usize,
+        new_position: usize,
+    },
+    StepTextChanged {
+        step: String,
+        field: StepText,
+        lang: Lang,
+    },
+    StepPhaseChanged {
+        step: String,
+        old: Phase,
+        new: Phase,
+    },
+    StepRoleChanged {
+        step: String,
+        old: Role,
+        new: Role,
+    },
+    DeadlineAnchorChanged {
+        step: String,
+        old: Anchor,
+        new: Anchor,
+    },
+    DeadlineChanged {
+        step: String,
+        risk: RiskLevel,
+        old: Period,
+        new: Period,
+    },
+    FormAdded {
+        step: String,
+        form: String,
+    },
+    FormRemoved {
+        step: String,
+        form: String,
+    },
+    ApprovalAdded {
+        step: String,
+        role: Role,
+    },
+    ApprovalRemoved {
+        step: String,
+        role: Role,
+    },
+    ReferralAdded {
+        step: String,
+        to: String,
+    },
+    ReferralRemoved {
+        step: String,
+        to: String,
+    },
     /// Same target, different condition or consent rule.
-    ReferralChanged { step: String, to: String },
-    ConsentChanged { step: String, old: bool, new: bool },
+    ReferralChanged {
+        step: String,
+        to: String,
+    },
+    ConsentChanged {
+        step: String,
+        old: bool,
+        new: bool,
+    },
 }
 
 impl Change {
@@ -82,7 +148,9 @@ impl fmt::Display for Change {
             Change::ServiceAreaChanged { old, new } => write!(f, "service area: {old} -> {new}"),
             Change::RoleAdded { role } => write!(f, "role added: {role}"),
             Change::RoleRemoved { role } => write!(f, "role removed: {role}"),
-            Change::StepAdded { step, position } => write!(f, "step {step} added at position {position}"),
+            Change::StepAdded { step, position } => {
+                write!(f, "step {step} added at position {position}")
+            }
             Change::StepRemoved { step } => write!(f, "step {step} removed"),
             Change::StepMoved { step, old_position, new_position } => {
                 write!(f, "step {step} moved from position {old_position} to {new_position}")
@@ -98,7 +166,9 @@ impl fmt::Display for Change {
             Change::StepPhaseChanged { step, old, new } => {
                 write!(f, "step {step}: phase {} -> {}", old.code(), new.code())
             }
-            Change::StepRoleChanged { step, old, new } => write!(f, "step {step}: role {old} -> {new}"),
+            Change::StepRoleChanged { step, old, new } => {
+                write!(f, "step {step}: role {old} -> {new}")
+            }
             Change::DeadlineAnchorChanged { step, old, new } => write!(
                 f,
                 "step {step}: deadline counts from {} instead of {}",
@@ -109,12 +179,18 @@ impl fmt::Display for Change {
                 write!(f, "step {step}: {risk} risk deadline {old} -> {new}")
             }
             Change::FormAdded { step, form } => write!(f, "step {step}: form {form} required"),
-            Change::FormRemoved { step, form } => write!(f, "step {step}: form {form} no longer required"),
-            Change::ApprovalAdded { step, role } => write!(f, "step {step}: approval by {role} required"),
+            Change::FormRemoved { step, form } => {
+                write!(f, "step {step}: form {form} no longer required")
+            }
+            Change::ApprovalAdded { step, role } => {
+                write!(f, "step {step}: approval by {role} required")
+            }
             Change::ApprovalRemoved { step, role } => {
                 write!(f, "step {step}: approval by {role} no longer required")
             }
-            Change::ReferralAdded { step, to } => write!(f, "step {step}: mandatory referral to {to} added"),
+            Change::ReferralAdded { step, to } => {
+                write!(f, "step {step}: mandatory referral to {to} added")
+            }
             Change::ReferralRemoved { step, to } => {
                 write!(f, "step {step}: mandatory referral to {to} removed")
             }
@@ -145,7 +221,10 @@ pub fn diff(old: &Sop, new: &Sop) -> Vec<Change> {
         }
     }
     if old.service_area != new.service_area {
-        out.push(Change::ServiceAreaChanged { old: old.service_area.clone(), new: new.service_area.clone() });
+        out.push(Change::ServiceAreaChanged {
+            old: old.service_area.clone(),
+            new: new.service_area.clone(),
+        });
     }
     let (added, removed) = added_removed(&old.roles, &new.roles);
     out.extend(added.into_iter().map(|role| Change::RoleAdded { role }));
@@ -167,8 +246,13 @@ pub fn diff(old: &Sop, new: &Sop) -> Vec<Change> {
                 if let (Some(o), Some(n)) = (o, n)
                     && o != n
                 {
-                    let old_position = old.steps.iter().position(|s| s.id == step.id).unwrap_or(o) + 1;
-                    out.push(Change::StepMoved { step: step.id.clone(), old_position, new_position: pos + 1 });
+                    let old_position =
+                        old.steps.iter().position(|s| s.id == step.id).unwrap_or(o) + 1;
+                    out.push(Change::StepMoved {
+                        step: step.id.clone(),
+                        old_position,
+                        new_position: pos + 1,
+                    });
                 }
                 step_changes(before, step, &mut out);
             }
@@ -197,7 +281,11 @@ fn step_changes(old: &Step, new: &Step, out: &mut Vec<Change>) {
         let a: Vec<&str> = old.closure_criteria.iter().map(|c| c.get(lang)).collect();
         let b: Vec<&str> = new.closure_criteria.iter().map(|c| c.get(lang)).collect();
         if a != b {
-            out.push(Change::StepTextChanged { step: id(), field: StepText::ClosureCriteria, lang });
+            out.push(Change::StepTextChanged {
+                step: id(),
+                field: StepText::ClosureCriteria,
+                lang,
+            });
         }
     }
     if old.phase != new.phase {
@@ -285,9 +373,23 @@ mod tests {
         assert_eq!(
             diff(&old, &new),
             vec![
-                Change::DeadlineChanged { step: "case_plan".into(), risk: RiskLevel::High, old: Period::Days(5), new: Period::Days(3) },
-                Change::DeadlineChanged { step: "case_plan".into(), risk: RiskLevel::Critical, old: Period::Days(2), new: Period::Hours(24) },
-                Change::DeadlineAnchorChanged { step: "follow_up".into(), old: Anchor::Previous, new: Anchor::Step("case_plan".into()) },
+                Change::DeadlineChanged {
+                    step: "case_plan".into(),
+                    risk: RiskLevel::High,
+                    old: Period::Days(5),
+                    new: Period::Days(3)
+                },
+                Change::DeadlineChanged {
+                    step: "case_plan".into(),
+                    risk: RiskLevel::Critical,
+                    old: Period::Days(2),
+                    new: Period::Hours(24)
+                },
+                Change::DeadlineAnchorChanged {
+                    step: "follow_up".into(),
+                    old: Anchor::Previous,
+                    new: Anchor::Step("case_plan".into())
+                },
             ]
         );
     }
@@ -312,8 +414,16 @@ mod tests {
         let mut swapped = cp();
         swapped.steps.swap(4, 5);
         let changes = diff(&old, &swapped);
-        assert!(changes.contains(&Change::StepMoved { step: "follow_up".into(), old_position: 6, new_position: 5 }));
-        assert!(changes.contains(&Change::StepMoved { step: "implementation".into(), old_position: 5, new_position: 6 }));
+        assert!(changes.contains(&Change::StepMoved {
+            step: "follow_up".into(),
+            old_position: 6,
+            new_position: 5
+        }));
+        assert!(changes.contains(&Change::StepMoved {
+            step: "implementation".into(),
+            old_position: 5,
+            new_position: 6
+        }));
     }
 
     #[test]
@@ -327,7 +437,11 @@ mod tests {
         s.approvals.push(Role::Supervisor);
         s.consent_before_sharing = false;
         s.action.fr = "Autre texte".into();
-        s.referrals.push(Referral { to: "education".into(), when: Default::default(), consent_required: true });
+        s.referrals.push(Referral {
+            to: "education".into(),
+            when: Default::default(),
+            consent_required: true,
+        });
         let s = step_mut(&mut new, "initial_assessment");
         s.referrals.retain(|r| r.to != "health");
         s.referrals[0].when.min_risk = Some(RiskLevel::Medium);
@@ -340,14 +454,29 @@ mod tests {
             Change::TitleChanged { lang: Lang::Es },
             Change::RoleAdded { role: Role::CommunityAgent },
             Change::ReferralRemoved { step: "initial_assessment".into(), to: "health".into() },
-            Change::ReferralChanged { step: "initial_assessment".into(), to: "statutory_child_protection".into() },
-            Change::StepTextChanged { step: "implementation".into(), field: StepText::Action, lang: Lang::Fr },
+            Change::ReferralChanged {
+                step: "initial_assessment".into(),
+                to: "statutory_child_protection".into(),
+            },
+            Change::StepTextChanged {
+                step: "implementation".into(),
+                field: StepText::Action,
+                lang: Lang::Fr,
+            },
             Change::FormAdded { step: "implementation".into(), form: "follow_up".into() },
             Change::ApprovalAdded { step: "implementation".into(), role: Role::Supervisor },
             Change::ReferralAdded { step: "implementation".into(), to: "education".into() },
             Change::ConsentChanged { step: "implementation".into(), old: true, new: false },
-            Change::StepTextChanged { step: "closure".into(), field: StepText::ClosureCriteria, lang: Lang::Fr },
-            Change::StepRoleChanged { step: "closure".into(), old: Role::Caseworker, new: Role::Supervisor },
+            Change::StepTextChanged {
+                step: "closure".into(),
+                field: StepText::ClosureCriteria,
+                lang: Lang::Fr,
+            },
+            Change::StepRoleChanged {
+                step: "closure".into(),
+                old: Role::Caseworker,
+                new: Role::Supervisor,
+            },
             Change::FormRemoved { step: "closure".into(), form: "closure".into() },
         ];
         for e in &expect {
@@ -359,7 +488,12 @@ mod tests {
 
     #[test]
     fn changes_read_and_serialise() {
-        let c = Change::DeadlineChanged { step: "case_plan".into(), risk: RiskLevel::High, old: Period::Days(5), new: Period::Days(3) };
+        let c = Change::DeadlineChanged {
+            step: "case_plan".into(),
+            risk: RiskLevel::High,
+            old: Period::Days(5),
+            new: Period::Days(3),
+        };
         assert_eq!(c.to_string(), "step case_plan: high risk deadline 5d -> 3d");
         assert_eq!(c.code(), "deadline-changed");
         assert_eq!(

@@ -77,7 +77,10 @@ fn overview(sop: &Sop, lang: Lang) -> Section {
         heading: t(lang, "Présentation", "Overview", "Presentación").into(),
         columns: Vec::new(),
         rows: vec![
-            row(t(lang, "Domaine de service", "Service area", "Área de servicio"), vec![labels::target(lang, &sop.service_area)]),
+            row(
+                t(lang, "Domaine de service", "Service area", "Área de servicio"),
+                vec![labels::target(lang, &sop.service_area)],
+            ),
             row(t(lang, "Version", "Version", "Versión"), vec![sop.version.to_string()]),
             row(
                 t(lang, "Rôles concernés", "Roles involved", "Roles implicados"),
@@ -94,8 +97,14 @@ fn overview(sop: &Sop, lang: Lang) -> Section {
 fn step_section(sop: &Sop, step: &Step, i: usize, lang: Lang) -> Section {
     let mut rows = vec![
         row(t(lang, "Phase", "Phase", "Fase"), vec![labels::phase(lang, step.phase).into()]),
-        row(t(lang, "Ce qui est fait", "What is done", "Qué se hace"), vec![step.action.get(lang).into()]),
-        row(t(lang, "Responsable", "Responsible", "Responsable"), vec![labels::role(lang, step.role).into()]),
+        row(
+            t(lang, "Ce qui est fait", "What is done", "Qué se hace"),
+            vec![step.action.get(lang).into()],
+        ),
+        row(
+            t(lang, "Responsable", "Responsible", "Responsable"),
+            vec![labels::role(lang, step.role).into()],
+        ),
         row(
             t(lang, "Délai", "Deadline", "Plazo"),
             RiskLevel::ALL
@@ -127,7 +136,12 @@ fn step_section(sop: &Sop, step: &Step, i: usize, lang: Lang) -> Section {
     }
     if !step.referrals.is_empty() {
         rows.push(row(
-            t(lang, "Orientations obligatoires", "Mandatory referrals", "Derivaciones obligatorias"),
+            t(
+                lang,
+                "Orientations obligatoires",
+                "Mandatory referrals",
+                "Derivaciones obligatorias",
+            ),
             step.referrals
                 .iter()
                 .map(|r| {
@@ -143,7 +157,12 @@ fn step_section(sop: &Sop, step: &Step, i: usize, lang: Lang) -> Section {
         ));
     }
     rows.push(row(
-        t(lang, "Consentement requis avant tout partage", "Consent required before sharing", "Consentimiento necesario antes de compartir"),
+        t(
+            lang,
+            "Consentement requis avant tout partage",
+            "Consent required before sharing",
+            "Consentimiento necesario antes de compartir",
+        ),
         vec![labels::yes_no(lang, step.consent_before_sharing).into()],
     ));
     if !step.closure_criteria.is_empty() {
@@ -152,12 +171,22 @@ fn step_section(sop: &Sop, step: &Step, i: usize, lang: Lang) -> Section {
             step.closure_criteria.iter().map(|c| c.get(lang).to_string()).collect(),
         ));
     }
-    Section { id: format!("step-{}", step.id), heading: step_heading(step, i, lang), columns: Vec::new(), rows }
+    Section {
+        id: format!("step-{}", step.id),
+        heading: step_heading(step, i, lang),
+        columns: Vec::new(),
+        rows,
+    }
 }
 
 fn consent_text(lang: Lang, required: bool) -> String {
     if required {
-        t(lang, "avec le consentement de la personne", "with the person's consent", "con el consentimiento de la persona")
+        t(
+            lang,
+            "avec le consentement de la personne",
+            "with the person's consent",
+            "con el consentimiento de la persona",
+        )
     } else {
         t(
             lang,
@@ -170,19 +199,28 @@ fn consent_text(lang: Lang, required: bool) -> String {
 }
 
 fn deadlines_table(sop: &Sop, lang: Lang) -> Section {
-    let mut columns: Vec<String> = RiskLevel::ALL.iter().map(|r| labels::risk(lang, *r).to_string()).collect();
+    let mut columns: Vec<String> =
+        RiskLevel::ALL.iter().map(|r| labels::risk(lang, *r).to_string()).collect();
     columns.push(t(lang, "Compté", "Counted", "Contado").into());
     Section {
         id: "deadlines".into(),
-        heading: t(lang, "Délais en un coup d'œil", "Deadlines at a glance", "Plazos de un vistazo").into(),
+        heading: t(
+            lang,
+            "Délais en un coup d'œil",
+            "Deadlines at a glance",
+            "Plazos de un vistazo",
+        )
+        .into(),
         columns,
         rows: sop
             .steps
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let mut values: Vec<String> =
-                    RiskLevel::ALL.iter().map(|r| labels::period(lang, s.deadline.period(*r))).collect();
+                let mut values: Vec<String> = RiskLevel::ALL
+                    .iter()
+                    .map(|r| labels::period(lang, s.deadline.period(*r)))
+                    .collect();
                 values.push(anchor_text(sop, s, lang));
                 Row { label: step_heading(s, i, lang), values }
             })
@@ -208,7 +246,13 @@ fn referral_table(sop: &Sop, lang: Lang) -> Option<Section> {
         .collect();
     (!rows.is_empty()).then(|| Section {
         id: "referrals".into(),
-        heading: t(lang, "Règles d'orientation obligatoire", "Mandatory referral rules", "Reglas de derivación obligatoria").into(),
+        heading: t(
+            lang,
+            "Règles d'orientation obligatoire",
+            "Mandatory referral rules",
+            "Reglas de derivación obligatoria",
+        )
+        .into(),
         columns: vec![
             t(lang, "Orienter vers", "Refer to", "Derivar a").into(),
             t(lang, "Quand", "When", "Cuándo").into(),
@@ -232,7 +276,11 @@ mod tests {
     }
 
     fn values<'a>(s: &'a Section, label: &str) -> &'a [String] {
-        &s.rows.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("no row {label} in {s:#?}")).values
+        &s.rows
+            .iter()
+            .find(|r| r.label == label)
+            .unwrap_or_else(|| panic!("no row {label} in {s:#?}"))
+            .values
     }
 
     #[test]
@@ -243,7 +291,10 @@ mod tests {
         assert_eq!((h.sop_id.as_str(), h.version), ("child_protection", 1));
         let ov = section(&h, "overview");
         assert_eq!(values(ov, "Service area"), ["Child protection"]);
-        assert_eq!(values(ov, "Roles involved"), ["Caseworker", "Supervisor", "Service focal point"]);
+        assert_eq!(
+            values(ov, "Roles involved"),
+            ["Caseworker", "Supervisor", "Service focal point"]
+        );
         assert_eq!(values(ov, "Steps").len(), cp.steps.len());
 
         let step = section(&h, "step-initial_assessment");
@@ -278,10 +329,16 @@ mod tests {
         let cp = &pack()[0];
         let h = handbook(cp, Lang::Fr);
         let d = section(&h, "deadlines");
-        assert_eq!(d.columns, ["Risque faible", "Risque moyen", "Risque élevé", "Risque critique", "Compté"]);
+        assert_eq!(
+            d.columns,
+            ["Risque faible", "Risque moyen", "Risque élevé", "Risque critique", "Compté"]
+        );
         assert_eq!(d.rows.len(), cp.steps.len());
         assert_eq!(d.rows[0].label, "1. Identification et enregistrement");
-        assert_eq!(d.rows[0].values, ["3 jours", "2 jours", "24 heures", "4 heures", "après l'ouverture du dossier"]);
+        assert_eq!(
+            d.rows[0].values,
+            ["3 jours", "2 jours", "24 heures", "4 heures", "après l'ouverture du dossier"]
+        );
         let r = section(&h, "referrals");
         assert_eq!(r.rows.len(), 3);
         assert_eq!(r.rows[0].values[0], "Autorité légale de protection de l'enfance");
@@ -294,11 +351,20 @@ mod tests {
             for lang in Lang::ALL {
                 let h = handbook(&sop, lang);
                 assert_eq!(h.summary, sop.summary.get(lang));
-                assert_eq!(h.sections.len(), sop.steps.len() + 2 + usize::from(sop.steps.iter().any(|s| !s.referrals.is_empty())));
+                assert_eq!(
+                    h.sections.len(),
+                    sop.steps.len()
+                        + 2
+                        + usize::from(sop.steps.iter().any(|s| !s.referrals.is_empty()))
+                );
                 for s in &h.sections {
                     for row in &s.rows {
                         for v in &row.values {
-                            assert!(!v.contains('_'), "untranslated code in {} {lang:?}: {v}", sop.id);
+                            assert!(
+                                !v.contains('_'),
+                                "untranslated code in {} {lang:?}: {v}",
+                                sop.id
+                            );
                         }
                     }
                 }
@@ -310,6 +376,9 @@ mod tests {
     fn spanish_wording() {
         let h = handbook(&pack()[0], Lang::Es);
         let step = section(&h, "step-best_interests_assessment");
-        assert_eq!(values(step, "Plazo")[3], "Riesgo crítico: 3 días, desde el fin de la etapa anterior");
+        assert_eq!(
+            values(step, "Plazo")[3],
+            "Riesgo crítico: 3 días, desde el fin de la etapa anterior"
+        );
     }
 }

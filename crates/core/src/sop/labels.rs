@@ -22,9 +22,13 @@ pub(super) fn role(lang: Lang, r: Role) -> &'static str {
         Role::ServiceFocalPoint => {
             t(lang, "Point focal du service", "Service focal point", "Punto focal del servicio")
         }
-        Role::CommunityAgent => t(lang, "Agent·e communautaire", "Community agent", "Agente comunitario·a"),
+        Role::CommunityAgent => {
+            t(lang, "Agent·e communautaire", "Community agent", "Agente comunitario·a")
+        }
         Role::Trainer => t(lang, "Formateur·rice", "Trainer", "Formador·a"),
-        Role::QualityOfficer => t(lang, "Chargé·e de qualité", "Quality officer", "Responsable de calidad"),
+        Role::QualityOfficer => {
+            t(lang, "Chargé·e de qualité", "Quality officer", "Responsable de calidad")
+        }
         Role::MeOfficer => t(
             lang,
             "Chargé·e de suivi-évaluation",
@@ -55,13 +59,18 @@ fn risk_word(lang: Lang, r: RiskLevel) -> &'static str {
 
 pub(super) fn phase(lang: Lang, p: Phase) -> &'static str {
     match p {
-        Phase::Identification => {
-            t(lang, "Identification et enregistrement", "Identification and registration", "Identificación y registro")
-        }
+        Phase::Identification => t(
+            lang,
+            "Identification et enregistrement",
+            "Identification and registration",
+            "Identificación y registro",
+        ),
         Phase::Assessment => t(lang, "Évaluation", "Assessment", "Evaluación"),
         Phase::CasePlan => t(lang, "Plan d'intervention", "Case plan", "Plan de caso"),
         Phase::Implementation => t(lang, "Mise en œuvre", "Implementation", "Implementación"),
-        Phase::FollowUp => t(lang, "Suivi et révision", "Follow-up and review", "Seguimiento y revisión"),
+        Phase::FollowUp => {
+            t(lang, "Suivi et révision", "Follow-up and review", "Seguimiento y revisión")
+        }
         Phase::Closure => t(lang, "Clôture", "Closure", "Cierre"),
     }
 }
@@ -69,12 +78,20 @@ pub(super) fn phase(lang: Lang, p: Phase) -> &'static str {
 pub(super) fn period(lang: Lang, p: Period) -> String {
     match p {
         Period::Hours(n) => {
-            let unit = if n == 1 { t(lang, "heure", "hour", "hora") } else { t(lang, "heures", "hours", "horas") };
+            let unit = if n == 1 {
+                t(lang, "heure", "hour", "hora")
+            } else {
+                t(lang, "heures", "hours", "horas")
+            };
             format!("{n} {unit}")
         }
         Period::Days(0) => t(lang, "le jour même", "the same day", "el mismo día").to_string(),
         Period::Days(n) => {
-            let unit = if n == 1 { t(lang, "jour", "day", "día") } else { t(lang, "jours", "days", "días") };
+            let unit = if n == 1 {
+                t(lang, "jour", "day", "día")
+            } else {
+                t(lang, "jours", "days", "días")
+            };
             format!("{n} {unit}")
         }
     }
@@ -82,7 +99,13 @@ pub(super) fn period(lang: Lang, p: Period) -> String {
 
 pub(super) fn anchor(lang: Lang, a: &Anchor, step_title: Option<&str>) -> String {
     match a {
-        Anchor::Opening => t(lang, "après l'ouverture du dossier", "from case opening", "desde la apertura del caso").to_string(),
+        Anchor::Opening => t(
+            lang,
+            "après l'ouverture du dossier",
+            "from case opening",
+            "desde la apertura del caso",
+        )
+        .to_string(),
         Anchor::Previous => t(
             lang,
             "après la fin de l'étape précédente",
@@ -104,26 +127,39 @@ pub(super) fn anchor(lang: Lang, a: &Anchor, step_title: Option<&str>) -> String
 /// Names of need codes, mechanisms and service areas; an unknown code is shown as itself.
 pub(super) fn target(lang: Lang, code: &str) -> String {
     let s = match code {
-        "child_protection" => t(lang, "Protection de l'enfance", "Child protection", "Protección de la infancia"),
+        "child_protection" => {
+            t(lang, "Protection de l'enfance", "Child protection", "Protección de la infancia")
+        }
         "gbv" => t(
             lang,
             "Violences basées sur le genre",
             "Gender-based violence services",
             "Servicios de violencia de género",
         ),
-        "counter_trafficking" => t(lang, "Lutte contre la traite", "Counter-trafficking", "Lucha contra la trata"),
-        "psychosocial" => t(lang, "Soutien psychosocial", "Psychosocial support", "Apoyo psicosocial"),
+        "counter_trafficking" => {
+            t(lang, "Lutte contre la traite", "Counter-trafficking", "Lucha contra la trata")
+        }
+        "psychosocial" => {
+            t(lang, "Soutien psychosocial", "Psychosocial support", "Apoyo psicosocial")
+        }
         "health" => t(lang, "Santé", "Health care", "Salud"),
         "legal_aid" => t(lang, "Aide juridique", "Legal aid", "Asistencia jurídica"),
         "shelter" => t(lang, "Hébergement", "Shelter", "Alojamiento"),
         "food" => t(lang, "Aide alimentaire", "Food assistance", "Asistencia alimentaria"),
-        "cash_assistance" => t(lang, "Aide financière", "Cash assistance", "Asistencia en efectivo"),
-        "education" => t(lang, "Éducation", "Education", "Educación"),
-        "vocational_training" => t(lang, "Formation professionnelle", "Vocational training", "Formación profesional"),
-        "employment" => t(lang, "Emploi", "Employment", "Empleo"),
-        "older_persons_care" => {
-            t(lang, "Accompagnement des personnes âgées", "Older persons' care", "Atención a personas mayores")
+        "cash_assistance" => {
+            t(lang, "Aide financière", "Cash assistance", "Asistencia en efectivo")
         }
+        "education" => t(lang, "Éducation", "Education", "Educación"),
+        "vocational_training" => {
+            t(lang, "Formation professionnelle", "Vocational training", "Formación profesional")
+        }
+        "employment" => t(lang, "Emploi", "Employment", "Empleo"),
+        "older_persons_care" => t(
+            lang,
+            "Accompagnement des personnes âgées",
+            "Older persons' care",
+            "Atención a personas mayores",
+        ),
         "disability" => t(lang, "Handicap", "Disability services", "Discapacidad"),
         "interpretation" => t(lang, "Interprétariat", "Interpretation", "Interpretación"),
         "statutory_child_protection" => t(
@@ -138,9 +174,24 @@ pub(super) fn target(lang: Lang, code: &str) -> String {
             "National referral mechanism",
             "Mecanismo nacional de derivación",
         ),
-        "youth_at_risk" => t(lang, "Jeunes en situation de risque", "Youth at risk", "Jóvenes en situación de riesgo"),
-        "social_welfare" => t(lang, "Aide et action sociales", "Social welfare and assistance", "Bienestar y asistencia social"),
-        "homelessness" => t(lang, "Sans-abrisme et logement", "Homelessness and housing", "Sinhogarismo y vivienda"),
+        "youth_at_risk" => t(
+            lang,
+            "Jeunes en situation de risque",
+            "Youth at risk",
+            "Jóvenes en situación de riesgo",
+        ),
+        "social_welfare" => t(
+            lang,
+            "Aide et action sociales",
+            "Social welfare and assistance",
+            "Bienestar y asistencia social",
+        ),
+        "homelessness" => t(
+            lang,
+            "Sans-abrisme et logement",
+            "Homelessness and housing",
+            "Sinhogarismo y vivienda",
+        ),
         "employment_integration" => t(
             lang,
             "Insertion professionnelle des personnes migrantes et réfugiées",
@@ -154,7 +205,9 @@ pub(super) fn target(lang: Lang, code: &str) -> String {
 
 pub(super) fn form(lang: Lang, id: &str) -> String {
     let s = match id {
-        "registration" => t(lang, "Fiche d'enregistrement", "Registration form", "Formulario de registro"),
+        "registration" => {
+            t(lang, "Fiche d'enregistrement", "Registration form", "Formulario de registro")
+        }
         "cp_assessment" => t(
             lang,
             "Évaluation de protection de l'enfance",
@@ -167,7 +220,9 @@ pub(super) fn form(lang: Lang, id: &str) -> String {
             "Best interests assessment",
             "Evaluación del interés superior del niño",
         ),
-        "gbv_intake" => t(lang, "Entretien d'accueil VBG", "GBV intake", "Entrevista de acogida VBG"),
+        "gbv_intake" => {
+            t(lang, "Entretien d'accueil VBG", "GBV intake", "Entrevista de acogida VBG")
+        }
         "older_person_assessment" => t(
             lang,
             "Évaluation de la personne âgée",
@@ -183,7 +238,9 @@ pub(super) fn form(lang: Lang, id: &str) -> String {
         "case_plan" => t(lang, "Plan d'intervention", "Case plan", "Plan de caso"),
         "follow_up" => t(lang, "Fiche de suivi", "Follow-up form", "Formulario de seguimiento"),
         "closure" => t(lang, "Fiche de clôture", "Closure form", "Formulario de cierre"),
-        "needs_assessment" => t(lang, "Évaluation des besoins", "Needs assessment", "Evaluación de necesidades"),
+        "needs_assessment" => {
+            t(lang, "Évaluation des besoins", "Needs assessment", "Evaluación de necesidades")
+        }
         other => return other.to_string(),
     };
     s.to_string()
@@ -197,9 +254,12 @@ fn flag(lang: Lang, code: &str) -> String {
             "unaccompanied or separated child",
             "niño o niña no acompañado o separado",
         ),
-        "presumed_trafficking_victim" => {
-            t(lang, "victime présumée de la traite", "presumed victim of trafficking", "presunta víctima de trata")
-        }
+        "presumed_trafficking_victim" => t(
+            lang,
+            "victime présumée de la traite",
+            "presumed victim of trafficking",
+            "presunta víctima de trata",
+        ),
         "immediate_danger" => t(lang, "danger immédiat", "immediate danger", "peligro inmediato"),
         "perpetrator_in_household" => t(
             lang,
@@ -216,9 +276,16 @@ fn flag(lang: Lang, code: &str) -> String {
         "pregnant" => t(lang, "grossesse", "pregnancy", "embarazo"),
         "disability" => t(lang, "handicap", "disability", "discapacidad"),
         "no_shelter" => t(lang, "sans hébergement", "no shelter", "sin alojamiento"),
-        "mental_health_crisis" => t(lang, "crise de santé mentale", "mental health crisis", "crisis de salud mental"),
+        "mental_health_crisis" => {
+            t(lang, "crise de santé mentale", "mental health crisis", "crisis de salud mental")
+        }
         "self_neglect" => t(lang, "auto-négligence", "self-neglect", "autoabandono"),
-        "without_documents" => t(lang, "sans papiers d'identité", "without identity documents", "sin documentos de identidad"),
+        "without_documents" => t(
+            lang,
+            "sans papiers d'identité",
+            "without identity documents",
+            "sin documentos de identidad",
+        ),
         "wishes_to_return" => t(
             lang,
             "souhaite rentrer dans son pays",
@@ -250,7 +317,15 @@ pub(super) fn condition(lang: Lang, c: &Condition) -> String {
             )
             .to_string(),
         ),
-        Some(false) => parts.push(t(lang, "la personne est majeure", "the person is an adult", "la persona es mayor de edad").to_string()),
+        Some(false) => parts.push(
+            t(
+                lang,
+                "la personne est majeure",
+                "the person is an adult",
+                "la persona es mayor de edad",
+            )
+            .to_string(),
+        ),
         None => {}
     }
     parts.extend(c.flags.iter().map(|f| flag(lang, f)));

@@ -24,7 +24,9 @@ mod tests {
     use super::*;
     use crate::access::Role;
     use crate::lang::Lang;
-    use crate::sop::{CaseFacts, DueReferral, Known, Phase, RiskLevel, Sop, load_pack, mandatory_referrals};
+    use crate::sop::{
+        CaseFacts, DueReferral, Known, Phase, RiskLevel, Sop, load_pack, mandatory_referrals,
+    };
 
     #[test]
     fn the_default_pack_validates() {
@@ -64,11 +66,17 @@ mod tests {
         assert_eq!(areas, expected);
         for sop in &sops {
             for phase in Phase::ALL {
-                assert!(sop.steps.iter().any(|s| s.phase == phase), "{} has no {phase:?} step", sop.id);
+                assert!(
+                    sop.steps.iter().any(|s| s.phase == phase),
+                    "{} has no {phase:?} step",
+                    sop.id
+                );
             }
             assert_eq!(sop.steps.last().map(|s| s.phase), Some(Phase::Closure), "{}", sop.id);
             // Case plans and closures are approved by a supervisor.
-            for s in sop.steps.iter().filter(|s| matches!(s.phase, Phase::CasePlan | Phase::Closure)) {
+            for s in
+                sop.steps.iter().filter(|s| matches!(s.phase, Phase::CasePlan | Phase::Closure))
+            {
                 assert!(s.approvals.contains(&Role::Supervisor), "{} {}", sop.id, s.id);
             }
             // Deadlines never loosen as risk rises.
@@ -94,9 +102,17 @@ mod tests {
         assert_eq!(
             ids,
             [
-                "immediate_safety", "shelter", "medical_care", "reflection_period", "needs_assessment",
-                "case_plan", "psychosocial_and_legal", "documentation", "return_or_integration",
-                "reintegration_follow_up", "closure",
+                "immediate_safety",
+                "shelter",
+                "medical_care",
+                "reflection_period",
+                "needs_assessment",
+                "case_plan",
+                "psychosocial_and_legal",
+                "documentation",
+                "return_or_integration",
+                "reintegration_follow_up",
+                "closure",
             ]
         );
     }
@@ -110,7 +126,14 @@ mod tests {
         );
         assert!(mandatory_referrals(&cp, &facts(RiskLevel::Medium, Some(9), &[])).is_empty());
         assert_eq!(
-            mandatory_referrals(&cp, &facts(RiskLevel::Low, Some(15), &["unaccompanied_or_separated_child", "immediate_danger"])),
+            mandatory_referrals(
+                &cp,
+                &facts(
+                    RiskLevel::Low,
+                    Some(15),
+                    &["unaccompanied_or_separated_child", "immediate_danger"]
+                )
+            ),
             [
                 due("initial_assessment", "statutory_child_protection", false),
                 due("initial_assessment", "health", false),
@@ -121,10 +144,19 @@ mod tests {
     #[test]
     fn a_presumed_trafficking_victim_goes_to_the_national_referral_mechanism() {
         let t = get("trafficking");
-        let adult = mandatory_referrals(&t, &facts(RiskLevel::High, Some(30), &["presumed_trafficking_victim"]));
-        assert!(adult.contains(&due("immediate_safety", "national_referral_mechanism", true)), "adults consent");
+        let adult = mandatory_referrals(
+            &t,
+            &facts(RiskLevel::High, Some(30), &["presumed_trafficking_victim"]),
+        );
+        assert!(
+            adult.contains(&due("immediate_safety", "national_referral_mechanism", true)),
+            "adults consent"
+        );
         assert!(!adult.iter().any(|r| r.to == "statutory_child_protection"));
-        let child = mandatory_referrals(&t, &facts(RiskLevel::High, None, &["presumed_trafficking_victim"]));
+        let child = mandatory_referrals(
+            &t,
+            &facts(RiskLevel::High, None, &["presumed_trafficking_victim"]),
+        );
         assert!(child.contains(&due("immediate_safety", "national_referral_mechanism", false)));
         assert!(child.contains(&due("immediate_safety", "statutory_child_protection", false)));
         let not_presumed = mandatory_referrals(&t, &facts(RiskLevel::High, Some(30), &[]));
@@ -136,9 +168,27 @@ mod tests {
     #[test]
     fn gbv_survivor_consent_is_kept_except_for_children() {
         let g = get("gbv");
-        let adult = mandatory_referrals(&g, &facts(RiskLevel::Critical, Some(25), &["sexual_violence_within_72h", "perpetrator_in_household"]));
-        assert_eq!(adult, [due("intake", "health", true), due("safety_assessment", "shelter", true)]);
+        let adult = mandatory_referrals(
+            &g,
+            &facts(
+                RiskLevel::Critical,
+                Some(25),
+                &["sexual_violence_within_72h", "perpetrator_in_household"],
+            ),
+        );
+        assert_eq!(
+            adult,
+            [due("intake", "health", true), due("safety_assessment", "shelter", true)]
+        );
         let child = mandatory_referrals(&g, &facts(RiskLevel::Medium, Some(16), &[]));
         assert_eq!(child, [due("intake", "statutory_child_protection", false)]);
+    }
+
+    #[test]
+    fn the_readme_example_loads() {
+        let readme = include_str!("../../../../content/sops/README.md");
+        let example = readme.split("```toml\n").nth(1).and_then(|s| s.split("```").next()).unwrap();
+        let sop = crate::sop::load("README.md", example, &Known::default()).unwrap();
+        assert_eq!(sop.steps.len(), 2);
     }
 }

@@ -97,7 +97,11 @@ mod tests {
     #[test]
     fn flags_must_all_be_set() {
         let c = cond(None, None, &["presumed_trafficking_victim", "without_documents"]);
-        assert!(c.holds(&facts(RiskLevel::Low, Some(30), &["presumed_trafficking_victim", "without_documents", "pregnant"])));
+        assert!(c.holds(&facts(
+            RiskLevel::Low,
+            Some(30),
+            &["presumed_trafficking_victim", "without_documents", "pregnant"]
+        )));
         assert!(!c.holds(&facts(RiskLevel::Low, Some(30), &["presumed_trafficking_victim"])));
     }
 }
