@@ -93,12 +93,17 @@ pub fn deadlines(
 /// so `Days(0)` is the end of the same local day.
 pub fn due_at(from: DateTime<Utc>, period: Period, tz: Tz) -> DateTime<Utc> {
     match period {
-        Period::Hours(n) => from + Duration::hours(i64::from(n)),
+        // Checked: an absurd period in a file must not crash the case page.
+        Period::Hours(n) => from
+            .checked_add_signed(Duration::hours(i64::from(n)))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC),
         Period::Days(n) => {
             let local_day = from.with_timezone(&tz).date_naive();
             let next =
                 local_day.checked_add_days(Days::new(u64::from(n) + 1)).unwrap_or(NaiveDate::MAX);
-            start_of_day(tz, next) - Duration::seconds(1)
+            start_of_day(tz, next)
+                .checked_sub_signed(Duration::seconds(1))
+                .unwrap_or(DateTime::<Utc>::MAX_UTC)
         }
     }
 }
@@ -301,6 +306,18 @@ es = "x"
         assert_eq!(
             start_of_day(Santiago, NaiveDate::from_ymd_opt(2026, 9, 6).unwrap()),
             utc("2026-09-06T04:00:00Z")
+        );
+    }
+
+    #[test]
+    fn absurd_periods_do_not_crash() {
+        let from = utc("2026-01-01T00:00:00Z");
+        // u32::MAX hours is past the last date chrono can hold.
+        assert_eq!(due_at(from, Period::Hours(u32::MAX), Luxembourg), DateTime::<Utc>::MAX_UTC);
+        assert!(due_at(from, Period::Days(u32::MAX), Luxembourg) > from);
+        assert_eq!(
+            due_at(DateTime::<Utc>::MAX_UTC, Period::Hours(1), Dominica),
+            DateTime::<Utc>::MAX_UTC
         );
     }
 }
