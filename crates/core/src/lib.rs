@@ -8,4 +8,6 @@ pub mod access;
 pub mod audit;
 pub mod format;
 pub mod lang;
+
+pub mod trafficking;
 pub mod validate;
