@@ -8,6 +8,6 @@ pub mod access;
 pub mod audit;
 pub mod format;
 pub mod lang;
-
+pub mod privacy;
 pub mod trafficking;
 pub mod validate;

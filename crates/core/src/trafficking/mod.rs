@@ -5,4 +5,5 @@
 //! Everything here is pure: definitions arrive as text, records as values; reading files and
 //! storing results belongs to the store and the CLI.
 
+pub mod htcds;
 pub mod screening;
