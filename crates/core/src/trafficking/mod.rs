@@ -5,5 +5,7 @@
 //! Everything here is pure: definitions arrive as text, records as values; reading files and
 //! storing results belongs to the store and the CLI.
 
+pub mod ctdc;
 pub mod htcds;
 pub mod screening;
+pub mod taskforce;
