@@ -255,12 +255,39 @@ pub fn anonymise(
     }
 
     let n = table.rows.len();
+    // The lattice search only needs, per distinct combination of quasi-identifiers, how many
+    // records share it, and each value's generalisation at each level as a small number:
+    // computed once here instead of once per node and row.
+    let mut groups_map: HashMap<Vec<&str>, usize> = HashMap::new();
+    for row in &table.rows {
+        *groups_map.entry(key_of(row, &qi_index)).or_default() += 1;
+    }
+    let groups: Vec<(Vec<&str>, usize)> = groups_map.into_iter().collect();
+    let codes: Vec<Vec<Vec<u32>>> = quasi_identifiers
+        .iter()
+        .enumerate()
+        .map(|(q, qi)| {
+            (0..qi.hierarchy.levels())
+                .map(|level| {
+                    let mut ids: HashMap<String, u32> = HashMap::new();
+                    groups
+                        .iter()
+                        .map(|(key, _)| {
+                            let g = qi.hierarchy.generalise(key[q], level);
+                            let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                            *ids.entry(g).or_insert(next)
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
     // Truncation intended: a budget of 2.7 records is 2 records.
     let budget = (n as f64 * options.max_suppressed_fraction).floor() as usize;
     let mut best: Option<(Vec<u8>, usize, f64)> = None;
     let mut levels = vec![0u8; quasi_identifiers.len()];
     loop {
-        let suppressed = suppressed_at(table, quasi_identifiers, &qi_index, &levels, options.k);
+        let suppressed = suppressed_at(&groups, &codes, &levels, options.k);
         let loss: f64 = quasi_identifiers
             .iter()
             .zip(&levels)
@@ -344,22 +371,22 @@ fn key_of<'a>(row: &'a [String], qi_index: &[usize]) -> Vec<&'a str> {
     qi_index.iter().map(|i| row[*i].as_str()).collect()
 }
 
+/// Records in classes smaller than `k` at these levels. `codes[q][level][g]` is group `g`'s
+/// value of quasi-identifier `q` generalised to `level`.
 fn suppressed_at(
-    table: &Table,
-    qis: &[QuasiIdentifier],
-    qi_index: &[usize],
+    groups: &[(Vec<&str>, usize)],
+    codes: &[Vec<Vec<u32>>],
     levels: &[u8],
     k: usize,
 ) -> usize {
-    let mut sizes: HashMap<Vec<String>, usize> = HashMap::new();
-    for row in &table.rows {
-        let key: Vec<String> = qis
+    let mut sizes: HashMap<Vec<u32>, usize> = HashMap::new();
+    for (g, (_, count)) in groups.iter().enumerate() {
+        let key: Vec<u32> = codes
             .iter()
-            .zip(qi_index)
             .zip(levels)
-            .map(|((q, i), l)| q.hierarchy.generalise(&row[*i], *l))
+            .map(|(c, l)| c[usize::from(*l)][g])
             .collect();
-        *sizes.entry(key).or_default() += 1;
+        *sizes.entry(key).or_default() += count;
     }
     sizes.values().filter(|s| **s < k).sum()
 }

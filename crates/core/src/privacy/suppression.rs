@@ -287,11 +287,8 @@ fn lonely_line(
         }
     }
     if n_rows > 1 {
-        for j in 0..n_cols {
-            if (0..n_rows).filter(|i| hidden[*i][j]).count() == 1 {
-                return Some((None, Some(j)));
-            }
-        }
+        let lonely = (0..n_cols).find(|j| (0..n_rows).filter(|i| hidden[*i][*j]).count() == 1);
+        return lonely.map(|j| (None, Some(j)));
     }
     None
 }
@@ -349,6 +346,8 @@ fn reachable(
 }
 
 #[cfg(test)]
+// Column-wise walks over a matrix read best with indices.
+#[allow(clippy::needless_range_loop)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -602,6 +601,26 @@ mod tests {
         )
         .unwrap();
         assert!(determined_by_linear_algebra(&extended(&t)).is_empty());
+    }
+
+    #[test]
+    fn a_hidden_cell_joining_two_protected_blocks_is_put_on_a_cycle() {
+        // Every row and column has two or more hidden cells, yet the 1 at (0, 2) is the only
+        // link between the two blocks: summing block A's equations gives it back. It must be
+        // put on a cycle by one more complement.
+        let cells = vec![
+            vec![1, 2, 1, 9, 9],
+            vec![3, 1, 9, 9, 9],
+            vec![9, 9, 2, 1, 9],
+            vec![9, 9, 1, 3, 9],
+            vec![9, 9, 9, 9, 9],
+        ];
+        let t = suppress(&cross(cells), 5).unwrap();
+        assert_eq!(t.primary, 9);
+        assert!(t.secondary >= 1);
+        let m = extended(&t);
+        assert!(recoverable_by_subtraction(&m).is_empty());
+        assert!(determined_by_linear_algebra(&m).is_empty());
     }
 
     #[test]
