@@ -9,4 +9,6 @@ pub mod audit;
 pub mod format;
 pub mod lang;
 pub mod sop;
+pub mod privacy;
+pub mod trafficking;
 pub mod validate;
