@@ -7,5 +7,6 @@
 pub mod access;
 pub mod audit;
 pub mod format;
+pub mod forms;
 pub mod lang;
 pub mod validate;
