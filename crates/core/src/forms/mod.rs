@@ -8,7 +8,7 @@
 
 pub mod expr;
 pub mod model;
-//TMP pub mod validate;
-//TMP pub mod xlsform;
+pub mod validate;
+pub mod xlsform;
 
 pub use model::{Bind, Choice, DEFAULT_LANG, Field, FieldType, Form, Group, Item, Language, Repeat, Text};

@@ -10,11 +10,11 @@
 //! position of the current repeat instance. Bare names (`county`) only make sense in a
 //! `choice_filter`, where they name a column of the choices sheet.
 
-mod eval;
+pub(crate) mod eval;
 mod parse;
 
 pub use eval::{Context, EvalError, SimpleContext, Value, format_number};
-pub use parse::{BinaryOp, Expr, Func, ParseError};
+pub use parse::{BinaryOp, Expr, Func, ParseError, is_xml_name};
 
 use serde::{Serialize, Serializer};
 
