@@ -286,7 +286,7 @@ impl Builder {
                     labels.push((*i, lang.as_deref().map(lang_key).unwrap_or_else(|| DEFAULT_LANG.into())));
                 }
                 (b, _) if COSMETIC.contains(&b) => {
-                    self.warn(&t.sheet, Some(t.header_row), Some(h), "cosmetic-column", format!("column '{h}' only changes the look and is not used"));
+                    self.warn(&t.sheet, t.header(), Some(h), "cosmetic-column", format!("column '{h}' only changes the look and is not used"));
                 }
                 _ => {
                     filterable.insert(h.clone());
@@ -295,10 +295,10 @@ impl Builder {
             }
         }
         if list_col.is_none() {
-            self.err(&t.sheet, Some(t.header_row), None, K::MissingColumn("list_name"));
+            self.err(&t.sheet, t.header(), None, K::MissingColumn("list_name"));
         }
         if name_col.is_none() {
-            self.err(&t.sheet, Some(t.header_row), None, K::MissingColumn("name"));
+            self.err(&t.sheet, t.header(), None, K::MissingColumn("name"));
         }
         let (Some(lc), Some(nc)) = (list_col, name_col) else {
             return (lists, BTreeMap::new());
@@ -423,7 +423,8 @@ struct NameInfo {
 
 pub(super) fn build(sheets: Sheets, warnings: Vec<FormWarning>) -> Result<Loaded, Vec<FormError>> {
     let mut b = Builder { errors: Vec::new(), warnings, languages: Vec::new() };
-    let (choices, choice_columns) = match &sheets.choices {
+    // An empty choices sheet (as a blank CSV or an untouched template tab) is no sheet.
+    let (choices, choice_columns) = match sheets.choices.as_ref().filter(|t| !t.columns.is_empty()) {
         Some(t) => b.choices(t),
         None => (BTreeMap::new(), BTreeMap::new()),
     };
@@ -458,23 +459,23 @@ fn survey_items(
     let mut cols: Vec<(usize, String, Col)> = Vec::new();
     for (i, h) in &t.columns {
         match survey_col(h) {
-            Ok(Col::Cosmetic) => b.warn(&t.sheet, Some(t.header_row), Some(h), "cosmetic-column", format!("column '{h}' only changes the look and is not used")),
+            Ok(Col::Cosmetic) => b.warn(&t.sheet, t.header(), Some(h), "cosmetic-column", format!("column '{h}' only changes the look and is not used")),
             Ok(col) => {
                 if matches!(col, Col::Label(_) | Col::Hint(_) | Col::RequiredMessage(_) | Col::ConstraintMessage(_)) {
                     b.note_header_language(h);
                 }
                 cols.push((*i, h.clone(), col));
             }
-            Err(kind) => b.err(&t.sheet, Some(t.header_row), Some((*i, h.clone())), kind),
+            Err(kind) => b.err(&t.sheet, t.header(), Some((*i, h.clone())), kind),
         }
     }
     let find = |want: &Col| cols.iter().find(|(_, _, c)| c == want).map(|(i, h, _)| (*i, h.clone()));
     let (Some(type_col), Some(name_col)) = (find(&Col::Type), find(&Col::Name)) else {
         if find(&Col::Type).is_none() {
-            b.err(&t.sheet, Some(t.header_row), None, K::MissingColumn("type"));
+            b.err(&t.sheet, t.header(), None, K::MissingColumn("type"));
         }
         if find(&Col::Name).is_none() {
-            b.err(&t.sheet, Some(t.header_row), None, K::MissingColumn("name"));
+            b.err(&t.sheet, t.header(), None, K::MissingColumn("name"));
         }
         return Vec::new();
     };

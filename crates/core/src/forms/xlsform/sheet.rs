@@ -23,6 +23,13 @@ pub(super) struct Row {
     pub cells: Vec<String>,
 }
 
+impl Table {
+    /// Row number of the header, if the sheet has one.
+    pub fn header(&self) -> Option<u32> {
+        (self.header_row > 0).then_some(self.header_row)
+    }
+}
+
 impl Row {
     pub fn get(&self, col: usize) -> &str {
         self.cells.get(col).map(String::as_str).unwrap_or("")
