@@ -320,7 +320,7 @@ fn expression_problems_name_the_column_and_offset() {
     );
     assert_eq!(codes(&errors("type,name,label,required\ntext,a,A,${zz} = 1\n", "")), vec!["unknown-reference"]);
     assert_eq!(
-        codes(&errors("type,name,label,calculation\ncalculate,c,,jr:choice-name(1 + 1, '${nope}')\n", "")),
+        codes(&errors("type,name,label,calculation\ncalculate,c,,\"jr:choice-name(1 + 1, '${nope}')\"\n", "")),
         vec!["unknown-reference"]
     );
 }
