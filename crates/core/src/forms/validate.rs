@@ -507,7 +507,8 @@ impl<'f, 'o> Validator<'f, 'o> {
 
 fn to_json(inst: &Instance) -> Json {
     let mut obj = Map::new();
-    for (k, v) in &inst.values {
+    // An empty answer and no answer are the same thing in XLSForm: store neither.
+    for (k, v) in inst.values.iter().filter(|(_, v)| !v.is_empty()) {
         obj.insert(k.clone(), Json::String(v.clone()));
     }
     for (k, list) in &inst.repeats {
