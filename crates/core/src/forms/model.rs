@@ -112,7 +112,7 @@ pub enum FieldType {
     Acknowledge,
     /// Filled by the collecting device (`start`, `end`, `today`, `deviceid`, `username`); the
     /// server keeps what it is sent and checks nothing.
-    Metadata { kind: String },
+    Metadata { metadata: String },
 }
 
 impl FieldType {
@@ -233,6 +233,19 @@ mod tests {
         assert_eq!(v["list"], "yn");
         assert_eq!(v["label"]["en"], "Q");
         assert_eq!(v["bind"]["required"], "true()");
+        let meta = Field {
+            name: "start".into(),
+            field_type: FieldType::Metadata { metadata: "start".into() },
+            label: Text::default(),
+            hint: Text::default(),
+            bind: Bind::default(),
+            default: None,
+            choice_filter: None,
+            appearance: None,
+            row: 2,
+        };
+        let text = serde_json::to_string(&Item::Field(meta)).unwrap();
+        assert_eq!(text.matches("\"kind\"").count(), 1, "the item tag is not shadowed: {text}");
         let dt = serde_json::to_value(FieldType::DateTime).unwrap();
         assert_eq!(dt["type"], "datetime");
     }

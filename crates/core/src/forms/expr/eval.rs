@@ -165,7 +165,7 @@ pub(crate) fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
     if let Some(head) = t.strip_suffix('Z') {
         return parse_datetime(head);
     }
-    if t.len() > 5 {
+    if t.len() > 5 && t.is_char_boundary(t.len() - 5) {
         let (head, tail) = t.split_at(t.len() - 5);
         if (tail.starts_with('+') || tail.starts_with('-')) && tail[1..].chars().all(|c| c.is_ascii_digit()) {
             return NaiveDateTime::parse_from_str(head, "%Y-%m-%dT%H:%M:%S%.f").ok();
@@ -730,6 +730,8 @@ mod tests {
         assert!(parse_datetime("2024-03-15T10:30:00.000+0100").is_some());
         assert!(parse_datetime("2024-03-15 10:30").is_some());
         assert!(parse_datetime("2024-03-15").is_none());
+        assert!(parse_datetime("2024-03-15Tééé").is_none(), "multi-byte text must not split mid-character");
+        assert!(parse_time("1é:00").is_none());
         assert!(parse_time("10:30").is_some());
         assert!(parse_time("10:30:15.000+01:00").is_some());
         assert!(parse_time("25:00").is_none());

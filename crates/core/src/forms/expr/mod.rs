@@ -132,3 +132,46 @@ mod tests {
         assert_eq!(e.source(), "${a}  >  1");
     }
 }
+
+#[cfg(test)]
+mod never_panics {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    fn ctx() -> SimpleContext {
+        let now = NaiveDate::from_ymd_opt(2024, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap();
+        let mut c = SimpleContext::new(now).with("a", "12").with("b", "x y").with("d", "2024-02-29");
+        c.values.insert("r".into(), Value::Nodes(vec![Value::text("1"), Value::text("")]));
+        c.position = Some(2);
+        c
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn parser_on_arbitrary_text(src in "\\PC{0,80}") {
+            if let Ok(e) = Expression::parse(&src) {
+                let _ = e.eval(&ctx());
+            }
+        }
+
+        #[test]
+        fn parser_and_evaluator_on_expression_like_text(parts in proptest::collection::vec(prop_oneof![
+            Just("${a}"), Just("${b}"), Just("${d}"), Just("${r}"), Just("."), Just("("), Just(")"), Just(","),
+            Just(" + "), Just(" - "), Just(" * "), Just(" div "), Just(" mod "), Just(" = "), Just(" != "),
+            Just(" < "), Just(" >= "), Just(" and "), Just(" or "), Just("-"), Just("1"), Just("0"), Just("2.5"),
+            Just("'x'"), Just("''"), Just("not("), Just("if("), Just("selected("), Just("concat("),
+            Just("date("), Just("round("), Just("regex("), Just("'[a-'"), Just("sum("), Just("count("),
+            Just("substr("), Just("position(..)"), Just("today()"), Just("jr:choice-name("), Just("'${a}'"),
+            Just("pow("), Just("1000000000"), Just("decimal-date-time("), Just("selected-at("),
+        ], 0..40)) {
+            let src: String = parts.concat();
+            if let Ok(e) = Expression::parse(&src) {
+                let _ = e.eval(&ctx());
+                let _ = e.references();
+            }
+        }
+    }
+}

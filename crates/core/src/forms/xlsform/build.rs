@@ -189,7 +189,7 @@ fn row_type(raw: &str) -> Result<RowType, K> {
             "note" => FieldType::Note,
             "calculate" => FieldType::Calculate,
             "acknowledge" => FieldType::Acknowledge,
-            m if METADATA.contains(&m) => FieldType::Metadata { kind: m.to_string() },
+            m if METADATA.contains(&m) => FieldType::Metadata { metadata: m.to_string() },
             u if KNOWN_UNSUPPORTED_TYPES.contains(&u) => return Err(K::UnsupportedType(raw.to_string())),
             _ => return Err(K::UnknownType(raw.to_string())),
         }),
