@@ -11,4 +11,6 @@ pub mod model;
 pub mod validate;
 pub mod xlsform;
 
-pub use model::{Bind, Choice, DEFAULT_LANG, Field, FieldType, Form, Group, Item, Language, Repeat, Text};
+pub use model::{
+    Bind, Choice, DEFAULT_LANG, Field, FieldType, Form, Group, Item, Language, Repeat, Text,
+};

@@ -59,6 +59,9 @@ pub struct Form {
     pub choices: BTreeMap<String, Vec<Choice>>,
 }
 
+// Fields outnumber groups and repeats, and a form is built once then only read: boxing the
+// big variant would cost every caller a dereference for no gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Item {
@@ -105,28 +108,41 @@ pub enum FieldType {
     #[serde(rename = "datetime")]
     DateTime,
     Time,
-    SelectOne { list: String, or_other: bool },
-    SelectMultiple { list: String, or_other: bool },
+    SelectOne {
+        list: String,
+        or_other: bool,
+    },
+    SelectMultiple {
+        list: String,
+        or_other: bool,
+    },
     Note,
     Calculate,
     Acknowledge,
     /// Filled by the collecting device (`start`, `end`, `today`, `deviceid`, `username`); the
     /// server keeps what it is sent and checks nothing.
-    Metadata { metadata: String },
+    Metadata {
+        metadata: String,
+    },
 }
 
 impl FieldType {
     /// The choice list of a select.
     pub fn list(&self) -> Option<&str> {
         match self {
-            FieldType::SelectOne { list, .. } | FieldType::SelectMultiple { list, .. } => Some(list),
+            FieldType::SelectOne { list, .. } | FieldType::SelectMultiple { list, .. } => {
+                Some(list)
+            }
             _ => None,
         }
     }
 
     /// Whether a person answers it (notes, calculations and metadata are not asked).
     pub fn is_question(&self) -> bool {
-        !matches!(self, FieldType::Note | FieldType::Calculate | FieldType::Metadata { .. })
+        !matches!(
+            self,
+            FieldType::Note | FieldType::Calculate | FieldType::Metadata { .. }
+        )
     }
 }
 
@@ -200,7 +216,12 @@ mod tests {
     use super::*;
 
     fn text(pairs: &[(&str, &str)]) -> Text {
-        Text(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Text(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -208,7 +229,11 @@ mod tests {
         let t = text(&[("fr", "Nom"), ("en", "Name")]);
         assert_eq!(t.get("en", Some("fr")), Some("Name"));
         assert_eq!(t.get("es", Some("fr")), Some("Nom"));
-        assert_eq!(t.get("es", None), Some("Name"), "any language rather than a blank");
+        assert_eq!(
+            t.get("es", None),
+            Some("Name"),
+            "any language rather than a blank"
+        );
         let plain = text(&[("default", "Plain"), ("fr", "Nom")]);
         assert_eq!(plain.get("es", Some("en")), Some("Plain"));
         assert_eq!(Text::default().get("fr", None), None);
@@ -218,10 +243,16 @@ mod tests {
     fn serializes_with_kind_and_type_tags() {
         let f = Field {
             name: "q".into(),
-            field_type: FieldType::SelectOne { list: "yn".into(), or_other: false },
+            field_type: FieldType::SelectOne {
+                list: "yn".into(),
+                or_other: false,
+            },
             label: text(&[("en", "Q")]),
             hint: Text::default(),
-            bind: Bind { required: Some(Expression::parse("true()").unwrap()), ..Bind::default() },
+            bind: Bind {
+                required: Some(Expression::parse("true()").unwrap()),
+                ..Bind::default()
+            },
             default: None,
             choice_filter: None,
             appearance: None,
@@ -235,7 +266,9 @@ mod tests {
         assert_eq!(v["bind"]["required"], "true()");
         let meta = Field {
             name: "start".into(),
-            field_type: FieldType::Metadata { metadata: "start".into() },
+            field_type: FieldType::Metadata {
+                metadata: "start".into(),
+            },
             label: Text::default(),
             hint: Text::default(),
             bind: Bind::default(),
@@ -245,7 +278,11 @@ mod tests {
             row: 2,
         };
         let text = serde_json::to_string(&Item::Field(meta)).unwrap();
-        assert_eq!(text.matches("\"kind\"").count(), 1, "the item tag is not shadowed: {text}");
+        assert_eq!(
+            text.matches("\"kind\"").count(),
+            1,
+            "the item tag is not shadowed: {text}"
+        );
         let dt = serde_json::to_value(FieldType::DateTime).unwrap();
         assert_eq!(dt["type"], "datetime");
     }
@@ -256,7 +293,14 @@ mod tests {
         assert!(FieldType::Acknowledge.is_question());
         assert!(!FieldType::Note.is_question());
         assert!(!FieldType::Calculate.is_question());
-        assert_eq!(FieldType::SelectMultiple { list: "l".into(), or_other: true }.list(), Some("l"));
+        assert_eq!(
+            FieldType::SelectMultiple {
+                list: "l".into(),
+                or_other: true
+            }
+            .list(),
+            Some("l")
+        );
         assert_eq!(FieldType::Integer.list(), None);
     }
 }

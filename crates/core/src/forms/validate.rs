@@ -75,15 +75,33 @@ fn index(items: &[Item], repeats: &mut Vec<String>, out: &mut HashMap<String, Me
     for item in items {
         match item {
             Item::Field(f) => {
-                out.insert(f.name.clone(), Meta { entry: Entry::Field, repeats: repeats.clone() });
+                out.insert(
+                    f.name.clone(),
+                    Meta {
+                        entry: Entry::Field,
+                        repeats: repeats.clone(),
+                    },
+                );
             }
             Item::Group(g) => {
-                out.insert(g.name.clone(), Meta { entry: Entry::Group, repeats: repeats.clone() });
+                out.insert(
+                    g.name.clone(),
+                    Meta {
+                        entry: Entry::Group,
+                        repeats: repeats.clone(),
+                    },
+                );
                 index(&g.items, repeats, out);
             }
             Item::Repeat(r) => {
                 repeats.push(r.name.clone());
-                out.insert(r.name.clone(), Meta { entry: Entry::Repeat, repeats: repeats.clone() });
+                out.insert(
+                    r.name.clone(),
+                    Meta {
+                        entry: Entry::Repeat,
+                        repeats: repeats.clone(),
+                    },
+                );
                 index(&r.items, repeats, out);
                 repeats.pop();
             }
@@ -103,7 +121,11 @@ fn level<'f>(items: &'f [Item], fields: &mut Vec<&'f Field>, repeats: &mut Vec<&
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") }
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}/{name}")
+    }
 }
 
 struct Validator<'f, 'o> {
@@ -154,15 +176,25 @@ impl Context for Ctx<'_> {
             here = next;
         }
         if is_repeat {
-            let n: usize = here.iter().map(|i| i.repeats.get(name).map_or(0, Vec::len)).sum();
+            let n: usize = here
+                .iter()
+                .map(|i| i.repeats.get(name).map_or(0, Vec::len))
+                .sum();
             return Some(Value::Nodes(vec![Value::Text(String::new()); n]));
         }
-        let values: Vec<Value> =
-            here.iter().map(|i| Value::Text(i.values.get(name).cloned().unwrap_or_default())).collect();
+        let values: Vec<Value> = here
+            .iter()
+            .map(|i| Value::Text(i.values.get(name).cloned().unwrap_or_default()))
+            .collect();
         if fanned {
             Some(Value::Nodes(values))
         } else {
-            Some(values.into_iter().next().unwrap_or(Value::Text(String::new())))
+            Some(
+                values
+                    .into_iter()
+                    .next()
+                    .unwrap_or(Value::Text(String::new())),
+            )
         }
     }
     fn current(&self) -> Value {
@@ -175,13 +207,19 @@ impl Context for Ctx<'_> {
         self.now
     }
     fn choice_label(&self, field: &str, value: &str) -> Option<String> {
-        self.form.choice_label(field, value, self.lang).map(str::to_string)
+        self.form
+            .choice_label(field, value, self.lang)
+            .map(str::to_string)
     }
     fn column(&self, name: &str) -> Option<Value> {
         let c = self.choice?;
         let text = match name {
             "name" => c.name.clone(),
-            "label" => c.label.get(self.lang, self.form.default_language.as_deref()).unwrap_or("").to_string(),
+            "label" => c
+                .label
+                .get(self.lang, self.form.default_language.as_deref())
+                .unwrap_or("")
+                .to_string(),
             other => c.extra.get(other).cloned().unwrap_or_default(),
         };
         Some(Value::Text(text))
@@ -195,7 +233,10 @@ fn scalar(v: &Json, multiple: bool) -> Option<String> {
         Json::Number(n) => Some(n.to_string()),
         Json::Bool(b) => Some(b.to_string()),
         Json::Array(items) if multiple => {
-            let parts: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(str::to_string)).collect();
+            let parts: Option<Vec<String>> = items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect();
             parts.map(|p| p.join(" "))
         }
         _ => None,
@@ -237,7 +278,12 @@ impl<'f, 'o> Validator<'f, 'o> {
         let Some(obj) = json.as_object() else {
             if !json.is_null() {
                 let at = if prefix.is_empty() { "" } else { prefix };
-                self.error(at.to_string(), at.rsplit('/').nth(1).unwrap_or(""), "not-an-object", None);
+                self.error(
+                    at.to_string(),
+                    at.rsplit('/').nth(1).unwrap_or(""),
+                    "not-an-object",
+                    None,
+                );
             }
             return inst;
         };
@@ -256,7 +302,9 @@ impl<'f, 'o> Validator<'f, 'o> {
                         let instances = list
                             .iter()
                             .enumerate()
-                            .map(|(i, v)| self.load(&r.items, v, &format!("{}/{i}", join(prefix, key))))
+                            .map(|(i, v)| {
+                                self.load(&r.items, v, &format!("{}/{i}", join(prefix, key)))
+                            })
                             .collect();
                         inst.repeats.insert(key.clone(), instances);
                     }
@@ -269,7 +317,8 @@ impl<'f, 'o> Validator<'f, 'o> {
         }
         for f in fields {
             if let Some(d) = &f.default
-                && (!obj.contains_key(&f.name) || (f.bind.read_only && f.bind.calculation.is_none()))
+                && (!obj.contains_key(&f.name)
+                    || (f.bind.read_only && f.bind.calculation.is_none()))
             {
                 inst.values.insert(f.name.clone(), d.clone());
             }
@@ -293,7 +342,13 @@ impl<'f, 'o> Validator<'f, 'o> {
         Some(inst)
     }
 
-    fn eval(&self, e: &Expression, path: &[(String, usize)], current: Value, choice: Option<&Choice>) -> Result<Value, EvalError> {
+    fn eval(
+        &self,
+        e: &Expression,
+        path: &[(String, usize)],
+        current: Value,
+        choice: Option<&Choice>,
+    ) -> Result<Value, EvalError> {
         let ctx = Ctx {
             form: self.form,
             meta: &self.meta,
@@ -308,12 +363,21 @@ impl<'f, 'o> Validator<'f, 'o> {
     }
 
     fn value(&self, path: &[(String, usize)], name: &str) -> String {
-        self.instance(path).and_then(|i| i.values.get(name).cloned()).unwrap_or_default()
+        self.instance(path)
+            .and_then(|i| i.values.get(name).cloned())
+            .unwrap_or_default()
     }
 
     /// Relevance of an item; an expression that fails to evaluate counts as relevant so that
     /// its checks still run, and the failure is reported.
-    fn relevant(&mut self, e: Option<&Expression>, path: &[(String, usize)], at: &str, name: &str, report: bool) -> bool {
+    fn relevant(
+        &mut self,
+        e: Option<&Expression>,
+        path: &[(String, usize)],
+        at: &str,
+        name: &str,
+        report: bool,
+    ) -> bool {
         let Some(e) = e else { return true };
         match self.eval(e, path, Value::Text(self.value(path, name)), None) {
             Ok(v) => v.to_bool(),
@@ -327,13 +391,21 @@ impl<'f, 'o> Validator<'f, 'o> {
     }
 
     /// One pass of relevance and calculations; returns whether any answer changed.
-    fn settle(&mut self, items: &'f [Item], path: &mut Vec<(String, usize)>, prefix: &str, parent_relevant: bool, report: bool) -> bool {
+    fn settle(
+        &mut self,
+        items: &'f [Item],
+        path: &mut Vec<(String, usize)>,
+        prefix: &str,
+        parent_relevant: bool,
+        report: bool,
+    ) -> bool {
         let mut changed = false;
         for item in items {
             match item {
                 Item::Field(f) => {
                     let at = join(prefix, &f.name);
-                    let relevant = parent_relevant && self.relevant(f.bind.relevant.as_ref(), path, &at, &f.name, report);
+                    let relevant = parent_relevant
+                        && self.relevant(f.bind.relevant.as_ref(), path, &at, &f.name, report);
                     let old = self.value(path, &f.name);
                     let new = if !relevant || f.field_type == FieldType::Note {
                         String::new()
@@ -363,13 +435,18 @@ impl<'f, 'o> Validator<'f, 'o> {
                 }
                 Item::Group(g) => {
                     let at = join(prefix, &g.name);
-                    let relevant = parent_relevant && self.relevant(g.relevant.as_ref(), path, &at, &g.name, report);
+                    let relevant = parent_relevant
+                        && self.relevant(g.relevant.as_ref(), path, &at, &g.name, report);
                     changed |= self.settle(&g.items, path, prefix, relevant, report);
                 }
                 Item::Repeat(r) => {
                     let at = join(prefix, &r.name);
-                    let relevant = parent_relevant && self.relevant(r.relevant.as_ref(), path, &at, &r.name, report);
-                    let count = self.instance(path).and_then(|i| i.repeats.get(&r.name)).map_or(0, Vec::len);
+                    let relevant = parent_relevant
+                        && self.relevant(r.relevant.as_ref(), path, &at, &r.name, report);
+                    let count = self
+                        .instance(path)
+                        .and_then(|i| i.repeats.get(&r.name))
+                        .map_or(0, Vec::len);
                     if !relevant {
                         if count > 0
                             && let Some(inst) = self.instance_mut(path)
@@ -390,16 +467,30 @@ impl<'f, 'o> Validator<'f, 'o> {
         changed
     }
 
-    fn choice_ok(&self, f: &Field, list: &str, or_other: bool, v: &str, path: &[(String, usize)]) -> bool {
+    fn choice_ok(
+        &self,
+        f: &Field,
+        list: &str,
+        or_other: bool,
+        v: &str,
+        path: &[(String, usize)],
+    ) -> bool {
         if or_other && v == "other" {
             return true;
         }
-        let Some(choice) = self.form.choices.get(list).and_then(|cs| cs.iter().find(|c| c.name == v)) else {
+        let Some(choice) = self
+            .form
+            .choices
+            .get(list)
+            .and_then(|cs| cs.iter().find(|c| c.name == v))
+        else {
             return false;
         };
         match &f.choice_filter {
             // A choice that the filter hides could not have been picked.
-            Some(filter) => self.eval(filter, path, Value::Text(v.to_string()), Some(choice)).is_ok_and(|r| r.to_bool()),
+            Some(filter) => self
+                .eval(filter, path, Value::Text(v.to_string()), Some(choice))
+                .is_ok_and(|r| r.to_bool()),
             None => true,
         }
     }
@@ -411,8 +502,12 @@ impl<'f, 'o> Validator<'f, 'o> {
             FieldType::Date => eval::parse_date(v).is_some(),
             FieldType::DateTime => eval::parse_datetime(v).is_some(),
             FieldType::Time => eval::parse_time(v).is_some(),
-            FieldType::SelectOne { list, or_other } => !v.contains(char::is_whitespace) && self.choice_ok(f, list, *or_other, v, path),
-            FieldType::SelectMultiple { list, or_other } => v.split_whitespace().all(|c| self.choice_ok(f, list, *or_other, c, path)),
+            FieldType::SelectOne { list, or_other } => {
+                !v.contains(char::is_whitespace) && self.choice_ok(f, list, *or_other, v, path)
+            }
+            FieldType::SelectMultiple { list, or_other } => v
+                .split_whitespace()
+                .all(|c| self.choice_ok(f, list, *or_other, c, path)),
             FieldType::Acknowledge => v == "OK",
             _ => true,
         };
@@ -431,12 +526,20 @@ impl<'f, 'o> Validator<'f, 'o> {
     }
 
     /// The final walk: required, types, choices, constraints and repeat counts.
-    fn check(&mut self, items: &'f [Item], path: &mut Vec<(String, usize)>, prefix: &str, parent_relevant: bool) {
+    fn check(
+        &mut self,
+        items: &'f [Item],
+        path: &mut Vec<(String, usize)>,
+        prefix: &str,
+        parent_relevant: bool,
+    ) {
         for item in items {
             match item {
                 Item::Field(f) => {
                     let at = join(prefix, &f.name);
-                    if !(parent_relevant && self.relevant(f.bind.relevant.as_ref(), path, &at, &f.name, false)) {
+                    if !(parent_relevant
+                        && self.relevant(f.bind.relevant.as_ref(), path, &at, &f.name, false))
+                    {
                         continue;
                     }
                     if !f.field_type.is_question() || f.bind.calculation.is_some() {
@@ -467,22 +570,33 @@ impl<'f, 'o> Validator<'f, 'o> {
                     if let Some(c) = &f.bind.constraint {
                         match self.eval(c, path, current, None) {
                             Ok(r) if r.to_bool() => {}
-                            Ok(_) => self.error(at, &f.name, "constraint", Some(&f.bind.constraint_message)),
+                            Ok(_) => self.error(
+                                at,
+                                &f.name,
+                                "constraint",
+                                Some(&f.bind.constraint_message),
+                            ),
                             Err(_) => self.error(at, &f.name, "expression-error", None),
                         }
                     }
                 }
                 Item::Group(g) => {
                     let at = join(prefix, &g.name);
-                    let relevant = parent_relevant && self.relevant(g.relevant.as_ref(), path, &at, &g.name, false);
+                    let relevant = parent_relevant
+                        && self.relevant(g.relevant.as_ref(), path, &at, &g.name, false);
                     self.check(&g.items, path, prefix, relevant);
                 }
                 Item::Repeat(r) => {
                     let at = join(prefix, &r.name);
-                    if !(parent_relevant && self.relevant(r.relevant.as_ref(), path, &at, &r.name, false)) {
+                    if !(parent_relevant
+                        && self.relevant(r.relevant.as_ref(), path, &at, &r.name, false))
+                    {
                         continue;
                     }
-                    let count = self.instance(path).and_then(|i| i.repeats.get(&r.name)).map_or(0, Vec::len);
+                    let count = self
+                        .instance(path)
+                        .and_then(|i| i.repeats.get(&r.name))
+                        .map_or(0, Vec::len);
                     if let Some(rc) = &r.repeat_count {
                         match self.eval(rc, path, Value::Text(String::new()), None) {
                             Ok(n) => {
@@ -521,7 +635,13 @@ fn to_json(inst: &Instance) -> Json {
 pub fn validate(form: &Form, answers: &Json, opts: &Options) -> Checked {
     let mut meta = HashMap::new();
     index(&form.items, &mut Vec::new(), &mut meta);
-    let mut v = Validator { form, meta, opts, root: Instance::default(), errors: Vec::new() };
+    let mut v = Validator {
+        form,
+        meta,
+        opts,
+        root: Instance::default(),
+        errors: Vec::new(),
+    };
     if !answers.is_object() {
         v.error(String::new(), "", "not-an-object", None);
     }
@@ -536,7 +656,10 @@ pub fn validate(form: &Form, answers: &Json, opts: &Options) -> Checked {
     }
     v.settle(&form.items, &mut Vec::new(), "", true, true);
     v.check(&form.items, &mut Vec::new(), "", true);
-    Checked { answers: to_json(&v.root), errors: v.errors }
+    Checked {
+        answers: to_json(&v.root),
+        errors: v.errors,
+    }
 }
 
 #[cfg(test)]

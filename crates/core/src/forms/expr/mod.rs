@@ -29,7 +29,10 @@ impl Expression {
     /// Parses `source`; the error carries the 0-based character offset of the problem.
     pub fn parse(source: &str) -> Result<Expression, ParseError> {
         let ast = parse::parse(source)?;
-        Ok(Expression { source: source.to_string(), ast })
+        Ok(Expression {
+            source: source.to_string(),
+            ast,
+        })
     }
 
     pub fn source(&self) -> &str {
@@ -45,10 +48,10 @@ impl Expression {
     pub fn references(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.ast.walk(&mut |e| match e {
-            Expr::Ref { name, .. } | Expr::ChoiceName { field: name, .. } => {
-                if !out.contains(name) {
-                    out.push(name.clone());
-                }
+            Expr::Ref { name, .. } | Expr::ChoiceName { field: name, .. }
+                if !out.contains(name) =>
+            {
+                out.push(name.clone());
             }
             _ => {}
         });
@@ -72,7 +75,13 @@ impl Expression {
     pub fn uses_position(&self) -> bool {
         let mut found = false;
         self.ast.walk(&mut |e| {
-            if matches!(e, Expr::Call { func: Func::Position, .. }) {
+            if matches!(
+                e,
+                Expr::Call {
+                    func: Func::Position,
+                    ..
+                }
+            ) {
                 found = true;
             }
         });
@@ -122,7 +131,11 @@ mod tests {
         let e = Expression::parse("county = ${county} and x != ''").unwrap();
         assert_eq!(e.bare_names(), vec!["county", "x"]);
         assert!(!e.uses_position());
-        assert!(Expression::parse("position(..) > 1").unwrap().uses_position());
+        assert!(
+            Expression::parse("position(..) > 1")
+                .unwrap()
+                .uses_position()
+        );
     }
 
     #[test]
@@ -140,9 +153,17 @@ mod never_panics {
     use proptest::prelude::*;
 
     fn ctx() -> SimpleContext {
-        let now = NaiveDate::from_ymd_opt(2024, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap();
-        let mut c = SimpleContext::new(now).with("a", "12").with("b", "x y").with("d", "2024-02-29");
-        c.values.insert("r".into(), Value::Nodes(vec![Value::text("1"), Value::text("")]));
+        let now = NaiveDate::from_ymd_opt(2024, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .unwrap();
+        let mut c = SimpleContext::new(now)
+            .with("a", "12")
+            .with("b", "x y")
+            .with("d", "2024-02-29");
+        c.values.insert(
+            "r".into(),
+            Value::Nodes(vec![Value::text("1"), Value::text("")]),
+        );
         c.position = Some(2);
         c
     }

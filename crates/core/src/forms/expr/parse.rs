@@ -22,7 +22,11 @@ pub struct ParseError {
 
 impl ParseError {
     fn new(offset: usize, code: &'static str, message: impl Into<String>) -> Self {
-        ParseError { offset, message: message.into(), code }
+        ParseError {
+            offset,
+            message: message.into(),
+            code,
+        }
     }
 
     /// `expr-syntax`, `expr-unknown-function`, `expr-arity`, `expr-too-deep`, `expr-bad-regex`,
@@ -134,18 +138,30 @@ pub enum Expr {
     Number(f64),
     Text(String),
     /// `${name}`.
-    Ref { name: String, offset: usize },
+    Ref {
+        name: String,
+        offset: usize,
+    },
     /// `.`, the value being checked.
     Current,
     /// `..`, accepted only as the argument of `position(..)`.
     Parent,
     /// A bare name: a choices-sheet column inside a `choice_filter`.
-    Column { name: String, offset: usize },
+    Column {
+        name: String,
+        offset: usize,
+    },
     Neg(Box<Expr>),
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
-    Call { func: Func, args: Vec<Expr> },
+    Call {
+        func: Func,
+        args: Vec<Expr>,
+    },
     /// `jr:choice-name(value, '${field}')`: the label of `value` in `field`'s choice list.
-    ChoiceName { value: Box<Expr>, field: String },
+    ChoiceName {
+        value: Box<Expr>,
+        field: String,
+    },
 }
 
 impl Expr {
@@ -272,20 +288,28 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, ParseError> {
             }
             '.' if !next.is_some_and(|n| n.is_ascii_digit()) => Tok::Dot,
             '\'' | '"' => {
-                let end = chars[i + 1..].iter().position(|&x| x == c).ok_or_else(|| {
-                    ParseError::new(start, "expr-syntax", "unterminated string")
-                })?;
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&x| x == c)
+                    .ok_or_else(|| ParseError::new(start, "expr-syntax", "unterminated string"))?;
                 let s: String = chars[i + 1..i + 1 + end].iter().collect();
                 i += end + 1;
                 Tok::Str(s)
             }
             '$' => {
                 if next != Some('{') {
-                    return Err(ParseError::new(start, "expr-syntax", "expected '{' after '$'"));
+                    return Err(ParseError::new(
+                        start,
+                        "expr-syntax",
+                        "expected '{' after '$'",
+                    ));
                 }
-                let end = chars[i + 2..].iter().position(|&x| x == '}').ok_or_else(|| {
-                    ParseError::new(start, "expr-syntax", "unterminated ${...} reference")
-                })?;
+                let end = chars[i + 2..]
+                    .iter()
+                    .position(|&x| x == '}')
+                    .ok_or_else(|| {
+                        ParseError::new(start, "expr-syntax", "unterminated ${...} reference")
+                    })?;
                 let name: String = chars[i + 2..i + 2 + end].iter().collect();
                 if !is_xml_name(&name) {
                     return Err(ParseError::new(
@@ -360,13 +384,23 @@ struct Parser {
 
 pub(super) fn parse(src: &str) -> Result<Expr, ParseError> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0, end: src.chars().count(), depth: 0, nesting: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end: src.chars().count(),
+        depth: 0,
+        nesting: 0,
+    };
     if p.toks.is_empty() {
         return Err(ParseError::new(0, "expr-syntax", "empty expression"));
     }
     let e = p.or()?;
     if let Some((t, off)) = p.toks.get(p.pos) {
-        return Err(ParseError::new(*off, "expr-syntax", format!("unexpected '{t}'")));
+        return Err(ParseError::new(
+            *off,
+            "expr-syntax",
+            format!("unexpected '{t}'"),
+        ));
     }
     Ok(e)
 }
@@ -388,7 +422,11 @@ impl Parser {
     fn deeper(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ParseError::new(self.offset(), "expr-too-deep", "expression nested too deeply"));
+            return Err(ParseError::new(
+                self.offset(),
+                "expr-too-deep",
+                "expression nested too deeply",
+            ));
         }
         Ok(())
     }
@@ -397,7 +435,11 @@ impl Parser {
     fn enter(&mut self) -> Result<(), ParseError> {
         self.nesting += 1;
         if self.nesting > MAX_NESTING {
-            return Err(ParseError::new(self.offset(), "expr-too-deep", "expression nested too deeply"));
+            return Err(ParseError::new(
+                self.offset(),
+                "expr-too-deep",
+                "expression nested too deeply",
+            ));
         }
         self.deeper()
     }
@@ -431,7 +473,9 @@ impl Parser {
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
-        self.binary_level(Parser::equality, |p| p.peek_name("and").then_some(BinaryOp::And))
+        self.binary_level(Parser::equality, |p| {
+            p.peek_name("and").then_some(BinaryOp::And)
+        })
     }
 
     fn equality(&mut self) -> Result<Expr, ParseError> {
@@ -485,15 +529,26 @@ impl Parser {
             self.pos += 1;
             Ok(())
         } else {
-            let found = self.peek().map(|t| format!("'{t}'")).unwrap_or_else(|| "end".into());
-            Err(ParseError::new(self.offset(), "expr-syntax", format!("expected '{want}', found {found}")))
+            let found = self
+                .peek()
+                .map(|t| format!("'{t}'"))
+                .unwrap_or_else(|| "end".into());
+            Err(ParseError::new(
+                self.offset(),
+                "expr-syntax",
+                format!("expected '{want}', found {found}"),
+            ))
         }
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
         let off = self.offset();
         let Some((tok, _)) = self.toks.get(self.pos).cloned() else {
-            return Err(ParseError::new(off, "expr-syntax", "expression ends too early"));
+            return Err(ParseError::new(
+                off,
+                "expr-syntax",
+                "expression ends too early",
+            ));
         };
         self.pos += 1;
         match tok {
@@ -501,7 +556,11 @@ impl Parser {
             Tok::Str(s) => Ok(Expr::Text(s)),
             Tok::Ref(name) => Ok(Expr::Ref { name, offset: off }),
             Tok::Dot => Ok(Expr::Current),
-            Tok::DotDot => Err(ParseError::new(off, "expr-unsupported", "'..' is only allowed in position(..)")),
+            Tok::DotDot => Err(ParseError::new(
+                off,
+                "expr-unsupported",
+                "'..' is only allowed in position(..)",
+            )),
             Tok::LParen => {
                 self.enter()?;
                 let e = self.or()?;
@@ -514,14 +573,26 @@ impl Parser {
                     self.pos += 1;
                     self.call(name, off)
                 } else if matches!(name.as_str(), "and" | "or" | "div" | "mod") {
-                    Err(ParseError::new(off, "expr-syntax", format!("'{name}' needs an operand before it")))
+                    Err(ParseError::new(
+                        off,
+                        "expr-syntax",
+                        format!("'{name}' needs an operand before it"),
+                    ))
                 } else if name.contains(':') || !is_xml_name(&name) {
-                    Err(ParseError::new(off, "expr-bad-name", format!("'{name}' is not a valid column name")))
+                    Err(ParseError::new(
+                        off,
+                        "expr-bad-name",
+                        format!("'{name}' is not a valid column name"),
+                    ))
                 } else {
                     Ok(Expr::Column { name, offset: off })
                 }
             }
-            other => Err(ParseError::new(off, "expr-syntax", format!("unexpected '{other}'"))),
+            other => Err(ParseError::new(
+                off,
+                "expr-syntax",
+                format!("unexpected '{other}'"),
+            )),
         }
     }
 
@@ -538,9 +609,16 @@ impl Parser {
             if self.peek() == Some(&Tok::DotDot) {
                 self.pos += 1;
                 self.expect(Tok::RParen)?;
-                return Ok(Expr::Call { func: Func::Position, args: vec![Expr::Parent] });
+                return Ok(Expr::Call {
+                    func: Func::Position,
+                    args: vec![Expr::Parent],
+                });
             }
-            return Err(ParseError::new(off, "expr-unsupported", "only position(..) is supported"));
+            return Err(ParseError::new(
+                off,
+                "expr-unsupported",
+                "only position(..) is supported",
+            ));
         }
         let mut args = Vec::new();
         if self.peek() == Some(&Tok::RParen) {
@@ -560,7 +638,11 @@ impl Parser {
             return choice_name(args, off);
         }
         let Some(&(_, func, min, max)) = FUNCTIONS.iter().find(|(n, ..)| *n == name) else {
-            return Err(ParseError::new(off, "expr-unknown-function", format!("unknown or unsupported function {name}()")));
+            return Err(ParseError::new(
+                off,
+                "expr-unknown-function",
+                format!("unknown or unsupported function {name}()"),
+            ));
         };
         if args.len() < min || max.is_some_and(|m| args.len() > m) {
             let want = match max {
@@ -578,7 +660,11 @@ impl Parser {
             && let Expr::Text(pattern) = &args[1]
             && let Err(e) = regex::Regex::new(pattern)
         {
-            return Err(ParseError::new(off, "expr-bad-regex", format!("bad regular expression: {e}")));
+            return Err(ParseError::new(
+                off,
+                "expr-bad-regex",
+                format!("bad regular expression: {e}"),
+            ));
         }
         Ok(Expr::Call { func, args })
     }
@@ -586,7 +672,11 @@ impl Parser {
 
 fn choice_name(mut args: Vec<Expr>, off: usize) -> Result<Expr, ParseError> {
     if args.len() != 2 {
-        return Err(ParseError::new(off, "expr-arity", "jr:choice-name() takes 2 arguments"));
+        return Err(ParseError::new(
+            off,
+            "expr-arity",
+            "jr:choice-name() takes 2 arguments",
+        ));
     }
     let field = match args.pop() {
         Some(Expr::Text(s)) => s
@@ -631,18 +721,57 @@ mod tests {
         assert_eq!(p(".5"), Expr::Number(0.5));
         assert_eq!(p("'a b'"), Expr::Text("a b".into()));
         assert_eq!(p("\"it's\""), Expr::Text("it's".into()));
-        assert_eq!(p("${age}"), Expr::Ref { name: "age".into(), offset: 0 });
-        assert_eq!(p(" ${é_1.x-y}"), Expr::Ref { name: "é_1.x-y".into(), offset: 1 });
+        assert_eq!(
+            p("${age}"),
+            Expr::Ref {
+                name: "age".into(),
+                offset: 0
+            }
+        );
+        assert_eq!(
+            p(" ${é_1.x-y}"),
+            Expr::Ref {
+                name: "é_1.x-y".into(),
+                offset: 1
+            }
+        );
         assert_eq!(p("."), Expr::Current);
-        assert_eq!(p("county"), Expr::Column { name: "county".into(), offset: 0 });
+        assert_eq!(
+            p("county"),
+            Expr::Column {
+                name: "county".into(),
+                offset: 0
+            }
+        );
     }
 
     #[test]
     fn multiplicative_binds_tighter_than_additive() {
-        assert_eq!(p("1 + 2 * 3"), *bin(BinaryOp::Add, num(1.0), bin(BinaryOp::Mul, num(2.0), num(3.0))));
-        assert_eq!(p("6 div 2 mod 4"), *bin(BinaryOp::Mod, bin(BinaryOp::Div, num(6.0), num(2.0)), num(4.0)));
+        assert_eq!(
+            p("1 + 2 * 3"),
+            *bin(
+                BinaryOp::Add,
+                num(1.0),
+                bin(BinaryOp::Mul, num(2.0), num(3.0))
+            )
+        );
+        assert_eq!(
+            p("6 div 2 mod 4"),
+            *bin(
+                BinaryOp::Mod,
+                bin(BinaryOp::Div, num(6.0), num(2.0)),
+                num(4.0)
+            )
+        );
         // Left associativity: 1 - 2 - 3 = (1 - 2) - 3.
-        assert_eq!(p("1 - 2 - 3"), *bin(BinaryOp::Sub, bin(BinaryOp::Sub, num(1.0), num(2.0)), num(3.0)));
+        assert_eq!(
+            p("1 - 2 - 3"),
+            *bin(
+                BinaryOp::Sub,
+                bin(BinaryOp::Sub, num(1.0), num(2.0)),
+                num(3.0)
+            )
+        );
     }
 
     #[test]
@@ -650,51 +779,97 @@ mod tests {
         // or < and < equality < relational < additive.
         assert_eq!(
             p("1 or 2 and 3"),
-            *bin(BinaryOp::Or, num(1.0), bin(BinaryOp::And, num(2.0), num(3.0)))
+            *bin(
+                BinaryOp::Or,
+                num(1.0),
+                bin(BinaryOp::And, num(2.0), num(3.0))
+            )
         );
         assert_eq!(
             p("1 = 2 < 3"),
-            *bin(BinaryOp::Eq, num(1.0), bin(BinaryOp::Lt, num(2.0), num(3.0)))
+            *bin(
+                BinaryOp::Eq,
+                num(1.0),
+                bin(BinaryOp::Lt, num(2.0), num(3.0))
+            )
         );
         assert_eq!(
             p("1 < 2 + 3"),
-            *bin(BinaryOp::Lt, num(1.0), bin(BinaryOp::Add, num(2.0), num(3.0)))
+            *bin(
+                BinaryOp::Lt,
+                num(1.0),
+                bin(BinaryOp::Add, num(2.0), num(3.0))
+            )
         );
         assert_eq!(
             p("1 = 1 and 2 != 3"),
-            *bin(BinaryOp::And, bin(BinaryOp::Eq, num(1.0), num(1.0)), bin(BinaryOp::Ne, num(2.0), num(3.0)))
+            *bin(
+                BinaryOp::And,
+                bin(BinaryOp::Eq, num(1.0), num(1.0)),
+                bin(BinaryOp::Ne, num(2.0), num(3.0))
+            )
         );
     }
 
     #[test]
     fn unary_minus_binds_tightest() {
-        assert_eq!(p("-2 * 3"), *bin(BinaryOp::Mul, Box::new(Expr::Neg(num(2.0))), num(3.0)));
+        assert_eq!(
+            p("-2 * 3"),
+            *bin(BinaryOp::Mul, Box::new(Expr::Neg(num(2.0))), num(3.0))
+        );
         assert_eq!(p("--1"), Expr::Neg(Box::new(Expr::Neg(num(1.0)))));
         assert_eq!(p("3-1"), *bin(BinaryOp::Sub, num(3.0), num(1.0)));
     }
 
     #[test]
     fn functions_resolve_and_check_arity() {
-        assert_eq!(p("today()"), Expr::Call { func: Func::Today, args: vec![] });
+        assert_eq!(
+            p("today()"),
+            Expr::Call {
+                func: Func::Today,
+                args: vec![]
+            }
+        );
         assert_eq!(
             p("count-selected(${a})"),
-            Expr::Call { func: Func::CountSelected, args: vec![Expr::Ref { name: "a".into(), offset: 15 }] }
+            Expr::Call {
+                func: Func::CountSelected,
+                args: vec![Expr::Ref {
+                    name: "a".into(),
+                    offset: 15
+                }]
+            }
         );
-        assert_eq!(p("position(..)"), Expr::Call { func: Func::Position, args: vec![Expr::Parent] });
+        assert_eq!(
+            p("position(..)"),
+            Expr::Call {
+                func: Func::Position,
+                args: vec![Expr::Parent]
+            }
+        );
         let e = err("if(1, 2)");
         assert_eq!((e.code(), e.offset), ("expr-arity", 0));
         assert_eq!(err("  frobnicate(1)").code(), "expr-unknown-function");
         assert_eq!(err("  frobnicate(1)").offset, 2);
         assert_eq!(err("position(${a})").code(), "expr-unsupported");
         assert_eq!(err("regex(., '[a-')").code(), "expr-bad-regex");
-        assert!(parse("regex(., ${pattern})").is_ok(), "a computed pattern is checked at evaluation");
+        assert!(
+            parse("regex(., ${pattern})").is_ok(),
+            "a computed pattern is checked at evaluation"
+        );
     }
 
     #[test]
     fn choice_name_takes_a_quoted_reference() {
         assert_eq!(
             p("jr:choice-name(${c}, '${c}')"),
-            Expr::ChoiceName { value: Box::new(Expr::Ref { name: "c".into(), offset: 15 }), field: "c".into() }
+            Expr::ChoiceName {
+                value: Box::new(Expr::Ref {
+                    name: "c".into(),
+                    offset: 15
+                }),
+                field: "c".into()
+            }
         );
         assert_eq!(err("jr:choice-name(${c}, 'c')").code(), "expr-syntax");
         assert_eq!(err("jr:choice-name(${c})").code(), "expr-arity");
@@ -728,7 +903,10 @@ mod tests {
         assert_eq!(err(&calls).code(), "expr-too-deep");
         assert_eq!(err(&vec!["1"; 10_000].join(" + ")).code(), "expr-too-deep");
         assert!(parse(&format!("{}1{}", "(".repeat(30), ")".repeat(30))).is_ok());
-        assert!(parse(&vec!["${a}"; 100].join(" + ")).is_ok(), "a 100-term score sum is fine");
+        assert!(
+            parse(&vec!["${a}"; 100].join(" + ")).is_ok(),
+            "a 100-term score sum is fine"
+        );
     }
 
     #[test]

@@ -54,9 +54,26 @@ enum Col {
 }
 
 /// Columns that only change how a form looks: passed over with a warning.
-const COSMETIC: &[&str] = &["media", "image", "audio", "video", "big-image", "guidance_hint", "autoplay"];
+const COSMETIC: &[&str] = &[
+    "media",
+    "image",
+    "audio",
+    "video",
+    "big-image",
+    "guidance_hint",
+    "autoplay",
+];
 /// Columns that change what a form means and that Passerelle does not implement.
-const UNSUPPORTED: &[&str] = &["parameters", "trigger", "bind", "body", "instance", "save_to", "intent", "entities"];
+const UNSUPPORTED: &[&str] = &[
+    "parameters",
+    "trigger",
+    "bind",
+    "body",
+    "instance",
+    "save_to",
+    "intent",
+    "entities",
+];
 
 /// Splits `label::English (en)` into (`label`, Some(`English (en)`)), lower-casing the base
 /// and applying pyxform's aliases.
@@ -87,7 +104,11 @@ fn survey_col(header: &str) -> Result<Col, K> {
     if UNSUPPORTED.contains(&base.as_str()) {
         return Err(K::UnsupportedColumn(header.to_string()));
     }
-    let l = || lang.clone().map(|l| lang_key(&l)).unwrap_or_else(|| DEFAULT_LANG.to_string());
+    let l = || {
+        lang.clone()
+            .map(|l| lang_key(&l))
+            .unwrap_or_else(|| DEFAULT_LANG.to_string())
+    };
     let col = match base.as_str() {
         "label" => Col::Label(l()),
         "hint" => Col::Hint(l()),
@@ -146,11 +167,37 @@ enum RowType {
 
 const METADATA: &[&str] = &["start", "end", "today", "deviceid", "username"];
 const KNOWN_UNSUPPORTED_TYPES: &[&str] = &[
-    "geopoint", "geotrace", "geoshape", "image", "audio", "video", "file", "barcode", "range", "rank",
-    "hidden", "background-audio", "background-geopoint", "start-geopoint", "audit", "phonenumber",
-    "simserial", "subscriberid", "email", "xml-external", "csv-external", "select_one_from_file",
-    "select_multiple_from_file", "select_one_external", "select_multiple_external", "trigger",
-    "begin_loop", "begin loop", "end_loop", "end loop", "signature",
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "image",
+    "audio",
+    "video",
+    "file",
+    "barcode",
+    "range",
+    "rank",
+    "hidden",
+    "background-audio",
+    "background-geopoint",
+    "start-geopoint",
+    "audit",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "xml-external",
+    "csv-external",
+    "select_one_from_file",
+    "select_multiple_from_file",
+    "select_one_external",
+    "select_multiple_external",
+    "trigger",
+    "begin_loop",
+    "begin loop",
+    "end_loop",
+    "end loop",
+    "signature",
 ];
 
 fn row_type(raw: &str) -> Result<RowType, K> {
@@ -189,18 +236,32 @@ fn row_type(raw: &str) -> Result<RowType, K> {
             "note" => FieldType::Note,
             "calculate" => FieldType::Calculate,
             "acknowledge" => FieldType::Acknowledge,
-            m if METADATA.contains(&m) => FieldType::Metadata { metadata: m.to_string() },
-            u if KNOWN_UNSUPPORTED_TYPES.contains(&u) => return Err(K::UnsupportedType(raw.to_string())),
+            m if METADATA.contains(&m) => FieldType::Metadata {
+                metadata: m.to_string(),
+            },
+            u if KNOWN_UNSUPPORTED_TYPES.contains(&u) => {
+                return Err(K::UnsupportedType(raw.to_string()));
+            }
             _ => return Err(K::UnknownType(raw.to_string())),
         }),
-        [first, ..] if KNOWN_UNSUPPORTED_TYPES.contains(first) => return Err(K::UnsupportedType(raw.to_string())),
+        [first, ..] if KNOWN_UNSUPPORTED_TYPES.contains(first) => {
+            return Err(K::UnsupportedType(raw.to_string()));
+        }
         _ => return Err(K::UnknownType(raw.to_string())),
     })
 }
 
 /// Checks a literal default against the field's type.
-fn default_fits(ft: &FieldType, value: &str, choices: &BTreeMap<String, Vec<Choice>>) -> Result<(), String> {
-    let in_list = |list: &str, v: &str| choices.get(list).is_none_or(|cs| cs.iter().any(|c| c.name == v));
+fn default_fits(
+    ft: &FieldType,
+    value: &str,
+    choices: &BTreeMap<String, Vec<Choice>>,
+) -> Result<(), String> {
+    let in_list = |list: &str, v: &str| {
+        choices
+            .get(list)
+            .is_none_or(|cs| cs.iter().any(|c| c.name == v))
+    };
     let ok = match ft {
         FieldType::Integer => value.parse::<i64>().is_ok(),
         FieldType::Decimal => value.parse::<f64>().is_ok_and(f64::is_finite),
@@ -208,7 +269,9 @@ fn default_fits(ft: &FieldType, value: &str, choices: &BTreeMap<String, Vec<Choi
         FieldType::DateTime => eval::parse_datetime(value).is_some(),
         FieldType::Time => eval::parse_time(value).is_some(),
         FieldType::SelectOne { list, .. } => in_list(list, value),
-        FieldType::SelectMultiple { list, .. } => value.split_whitespace().all(|v| in_list(list, v)),
+        FieldType::SelectMultiple { list, .. } => {
+            value.split_whitespace().all(|v| in_list(list, v))
+        }
         FieldType::Acknowledge => value == "OK",
         _ => true,
     };
@@ -216,7 +279,9 @@ fn default_fits(ft: &FieldType, value: &str, choices: &BTreeMap<String, Vec<Choi
         return Ok(());
     }
     Err(match ft {
-        FieldType::SelectOne { list, .. } | FieldType::SelectMultiple { list, .. } => format!("choice of list '{list}'"),
+        FieldType::SelectOne { list, .. } | FieldType::SelectMultiple { list, .. } => {
+            format!("choice of list '{list}'")
+        }
         FieldType::Acknowledge => "acknowledgement (OK)".into(),
         other => serde_json::to_value(other)
             .ok()
@@ -236,14 +301,30 @@ impl Builder {
         self.errors.push(FormError::new(sheet, row, col, kind));
     }
 
-    fn warn(&mut self, sheet: &str, row: Option<u32>, column: Option<&str>, code: &'static str, message: String) {
-        self.warnings.push(FormWarning { sheet: sheet.to_string(), row, column: column.map(str::to_string), code, message });
+    fn warn(
+        &mut self,
+        sheet: &str,
+        row: Option<u32>,
+        column: Option<&str>,
+        code: &'static str,
+        message: String,
+    ) {
+        self.warnings.push(FormWarning {
+            sheet: sheet.to_string(),
+            row,
+            column: column.map(str::to_string),
+            code,
+            message,
+        });
     }
 
     fn note_language(&mut self, raw: &str) {
         let key = lang_key(raw);
         if !self.languages.iter().any(|l| l.key == key) {
-            self.languages.push(Language { key, name: raw.trim().to_string() });
+            self.languages.push(Language {
+                key,
+                name: raw.trim().to_string(),
+            });
         }
     }
 
@@ -262,13 +343,24 @@ impl Builder {
         match Expression::parse(src) {
             Ok(e) => Some(e),
             Err(e) => {
-                self.err(&t.sheet, Some(row.number), Some(col.clone()), K::Expression(e));
+                self.err(
+                    &t.sheet,
+                    Some(row.number),
+                    Some(col.clone()),
+                    K::Expression(e),
+                );
                 None
             }
         }
     }
 
-    fn choices(&mut self, t: &Table) -> (BTreeMap<String, Vec<Choice>>, BTreeMap<String, BTreeSet<String>>) {
+    fn choices(
+        &mut self,
+        t: &Table,
+    ) -> (
+        BTreeMap<String, Vec<Choice>>,
+        BTreeMap<String, BTreeSet<String>>,
+    ) {
         let mut lists: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
         let mut first_rows: Vec<(String, u32)> = Vec::new();
         let (mut list_col, mut name_col) = (None, None);
@@ -283,10 +375,21 @@ impl Builder {
                 ("name" | "value", None) => name_col = Some(*i),
                 ("label", _) => {
                     self.note_header_language(h);
-                    labels.push((*i, lang.as_deref().map(lang_key).unwrap_or_else(|| DEFAULT_LANG.into())));
+                    labels.push((
+                        *i,
+                        lang.as_deref()
+                            .map(lang_key)
+                            .unwrap_or_else(|| DEFAULT_LANG.into()),
+                    ));
                 }
                 (b, _) if COSMETIC.contains(&b) => {
-                    self.warn(&t.sheet, t.header(), Some(h), "cosmetic-column", format!("column '{h}' only changes the look and is not used"));
+                    self.warn(
+                        &t.sheet,
+                        t.header(),
+                        Some(h),
+                        "cosmetic-column",
+                        format!("column '{h}' only changes the look and is not used"),
+                    );
                 }
                 _ => {
                     filterable.insert(h.clone());
@@ -303,12 +406,23 @@ impl Builder {
         let (Some(lc), Some(nc)) = (list_col, name_col) else {
             return (lists, BTreeMap::new());
         };
-        let header = |i: usize| t.columns.iter().find(|(c, _)| *c == i).map(|(_, h)| h.clone()).unwrap_or_default();
+        let header = |i: usize| {
+            t.columns
+                .iter()
+                .find(|(c, _)| *c == i)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default()
+        };
         for row in &t.rows {
             let list = row.get(lc).to_string();
             let name = row.get(nc).to_string();
             if list.is_empty() {
-                self.err(&t.sheet, Some(row.number), Some((lc, header(lc))), K::MissingListName);
+                self.err(
+                    &t.sheet,
+                    Some(row.number),
+                    Some((lc, header(lc))),
+                    K::MissingListName,
+                );
                 continue;
             }
             if !first_rows.iter().any(|(l, _)| *l == list) {
@@ -316,15 +430,30 @@ impl Builder {
             }
             let entry = lists.entry(list.clone()).or_default();
             if name.is_empty() {
-                self.err(&t.sheet, Some(row.number), Some((nc, header(nc))), K::MissingName);
+                self.err(
+                    &t.sheet,
+                    Some(row.number),
+                    Some((nc, header(nc))),
+                    K::MissingName,
+                );
                 continue;
             }
             if name.contains(char::is_whitespace) {
-                self.err(&t.sheet, Some(row.number), Some((nc, header(nc))), K::BadChoiceName(name));
+                self.err(
+                    &t.sheet,
+                    Some(row.number),
+                    Some((nc, header(nc))),
+                    K::BadChoiceName(name),
+                );
                 continue;
             }
             if entry.iter().any(|c| c.name == name) {
-                self.errors.push(FormError::new(&t.sheet, Some(row.number), Some((nc, header(nc))), K::DuplicateChoice { list, name }));
+                self.errors.push(FormError::new(
+                    &t.sheet,
+                    Some(row.number),
+                    Some((nc, header(nc))),
+                    K::DuplicateChoice { list, name },
+                ));
                 continue;
             }
             let mut label = Text::default();
@@ -346,26 +475,44 @@ impl Builder {
         }
         for (list, first_row) in first_rows {
             if lists.get(&list).is_some_and(Vec::is_empty) {
-                self.err(&t.sheet, Some(first_row), Some((lc, header(lc))), K::EmptyChoiceList(list.clone()));
+                self.err(
+                    &t.sheet,
+                    Some(first_row),
+                    Some((lc, header(lc))),
+                    K::EmptyChoiceList(list.clone()),
+                );
                 lists.remove(&list);
             }
         }
-        let columns = lists.keys().map(|l| (l.clone(), filterable.clone())).collect();
+        let columns = lists
+            .keys()
+            .map(|l| (l.clone(), filterable.clone()))
+            .collect();
         (lists, columns)
     }
 
-    fn settings(&mut self, t: Option<&Table>) -> (String, Option<String>, Text, Option<(String, u32, (usize, String))>) {
+    fn settings(&mut self, t: Option<&Table>) -> Settings {
         let mut id = String::new();
         let mut version = None;
         let mut title = Text::default();
         let mut default_language = None;
         let Some(t) = t else {
             self.err("settings", None, None, K::MissingSheet("settings"));
-            return (id, version, title, default_language);
+            return Settings {
+                id,
+                version,
+                title,
+                default_language,
+            };
         };
         let Some(row) = t.rows.first() else {
             self.err(&t.sheet, None, None, K::MissingFormId);
-            return (id, version, title, default_language);
+            return Settings {
+                id,
+                version,
+                title,
+                default_language,
+            };
         };
         for extra in t.rows.iter().skip(1) {
             self.err(&t.sheet, Some(extra.number), None, K::ExtraSettingsRow);
@@ -380,7 +527,10 @@ impl Builder {
                         self.note_header_language(h);
                     }
                     if !value.is_empty() {
-                        let key = lang.as_deref().map(lang_key).unwrap_or_else(|| DEFAULT_LANG.into());
+                        let key = lang
+                            .as_deref()
+                            .map(lang_key)
+                            .unwrap_or_else(|| DEFAULT_LANG.into());
                         title.0.insert(key, value);
                     }
                 }
@@ -395,7 +545,13 @@ impl Builder {
                     }
                 }
                 ("style", None) => {
-                    self.warn(&t.sheet, Some(row.number), Some(h), "cosmetic-column", format!("setting '{h}' only changes the look"));
+                    self.warn(
+                        &t.sheet,
+                        Some(row.number),
+                        Some(h),
+                        "cosmetic-column",
+                        format!("setting '{h}' only changes the look"),
+                    );
                 }
                 ("instance_name", None) => self.warn(
                     &t.sheet,
@@ -404,7 +560,12 @@ impl Builder {
                     "ignored-setting",
                     "instance_name is not used: Passerelle names records itself".into(),
                 ),
-                _ => self.err(&t.sheet, Some(row.number), Some((*i, h.clone())), K::UnknownSetting(h.clone())),
+                _ => self.err(
+                    &t.sheet,
+                    Some(row.number),
+                    Some((*i, h.clone())),
+                    K::UnknownSetting(h.clone()),
+                ),
             }
         }
         if id.is_empty() {
@@ -412,8 +573,22 @@ impl Builder {
         } else if !is_xml_name(&id) {
             self.err(&t.sheet, Some(row.number), id_col, K::BadName(id.clone()));
         }
-        (id, version, title, default_language)
+        Settings {
+            id,
+            version,
+            title,
+            default_language,
+        }
     }
+}
+
+/// What the settings sheet says; `default_language` keeps where it was written, since it can
+/// only be checked once every language column has been seen.
+struct Settings {
+    id: String,
+    version: Option<String>,
+    title: Text,
+    default_language: Option<(String, u32, (usize, String))>,
 }
 
 /// Everything the survey pass learns about names, for the checks that follow it.
@@ -422,32 +597,53 @@ struct NameInfo {
 }
 
 pub(super) fn build(sheets: Sheets, warnings: Vec<FormWarning>) -> Result<Loaded, Vec<FormError>> {
-    let mut b = Builder { errors: Vec::new(), warnings, languages: Vec::new() };
+    let mut b = Builder {
+        errors: Vec::new(),
+        warnings,
+        languages: Vec::new(),
+    };
     // An empty choices sheet (as a blank CSV or an untouched template tab) is no sheet.
-    let (choices, choice_columns) = match sheets.choices.as_ref().filter(|t| !t.columns.is_empty()) {
+    let (choices, choice_columns) = match sheets.choices.as_ref().filter(|t| !t.columns.is_empty())
+    {
         Some(t) => b.choices(t),
         None => (BTreeMap::new(), BTreeMap::new()),
     };
-    let (id, version, title, default_language) = b.settings(sheets.settings.as_ref());
+    let Settings {
+        id,
+        version,
+        title,
+        default_language,
+    } = b.settings(sheets.settings.as_ref());
     let Some(survey) = sheets.survey.as_ref() else {
         b.err("survey", None, None, K::MissingSheet("survey"));
         return Err(b.errors);
     };
     let items = survey_items(&mut b, survey, &choices, &choice_columns);
-    let default_language = default_language.and_then(|(raw, row, col)| {
+    let default_language = default_language.map(|(raw, row, col)| {
         let key = lang_key(&raw);
         let named = b.languages.iter().any(|l| l.key == key);
         let only_plain = b.languages.iter().all(|l| l.key == DEFAULT_LANG);
         if !named && !only_plain {
             b.err("settings", Some(row), Some(col), K::UnknownLanguage(raw));
         }
-        Some(key)
+        key
     });
     if !b.errors.is_empty() {
         return Err(b.errors);
     }
-    let form = Form { id, version, title, default_language, languages: b.languages, items, choices };
-    Ok(Loaded { form, warnings: b.warnings })
+    let form = Form {
+        id,
+        version,
+        title,
+        default_language,
+        languages: b.languages,
+        items,
+        choices,
+    };
+    Ok(Loaded {
+        form,
+        warnings: b.warnings,
+    })
 }
 
 fn survey_items(
@@ -459,9 +655,21 @@ fn survey_items(
     let mut cols: Vec<(usize, String, Col)> = Vec::new();
     for (i, h) in &t.columns {
         match survey_col(h) {
-            Ok(Col::Cosmetic) => b.warn(&t.sheet, t.header(), Some(h), "cosmetic-column", format!("column '{h}' only changes the look and is not used")),
+            Ok(Col::Cosmetic) => b.warn(
+                &t.sheet,
+                t.header(),
+                Some(h),
+                "cosmetic-column",
+                format!("column '{h}' only changes the look and is not used"),
+            ),
             Ok(col) => {
-                if matches!(col, Col::Label(_) | Col::Hint(_) | Col::RequiredMessage(_) | Col::ConstraintMessage(_)) {
+                if matches!(
+                    col,
+                    Col::Label(_)
+                        | Col::Hint(_)
+                        | Col::RequiredMessage(_)
+                        | Col::ConstraintMessage(_)
+                ) {
                     b.note_header_language(h);
                 }
                 cols.push((*i, h.clone(), col));
@@ -469,7 +677,11 @@ fn survey_items(
             Err(kind) => b.err(&t.sheet, t.header(), Some((*i, h.clone())), kind),
         }
     }
-    let find = |want: &Col| cols.iter().find(|(_, _, c)| c == want).map(|(i, h, _)| (*i, h.clone()));
+    let find = |want: &Col| {
+        cols.iter()
+            .find(|(_, _, c)| c == want)
+            .map(|(i, h, _)| (*i, h.clone()))
+    };
     let (Some(type_col), Some(name_col)) = (find(&Col::Type), find(&Col::Name)) else {
         if find(&Col::Type).is_none() {
             b.err(&t.sheet, t.header(), None, K::MissingColumn("type"));
@@ -514,7 +726,12 @@ fn survey_items(
                     close(f, &mut stack);
                 }
             } else {
-                b.err(&t.sheet, Some(n), Some(type_col.clone()), K::UnmatchedEnd(raw_type.to_string()));
+                b.err(
+                    &t.sheet,
+                    Some(n),
+                    Some(type_col.clone()),
+                    K::UnmatchedEnd(raw_type.to_string()),
+                );
             }
             continue;
         }
@@ -526,10 +743,23 @@ fn survey_items(
             b.err(&t.sheet, Some(n), Some(name_col.clone()), K::MissingName);
             name_ok = false;
         } else if !is_xml_name(&name) {
-            b.err(&t.sheet, Some(n), Some(name_col.clone()), K::BadName(name.clone()));
+            b.err(
+                &t.sheet,
+                Some(n),
+                Some(name_col.clone()),
+                K::BadName(name.clone()),
+            );
             name_ok = false;
         } else if let Some(first) = names.get(&name) {
-            b.err(&t.sheet, Some(n), Some(name_col.clone()), K::DuplicateName { name: name.clone(), first_row: first.row });
+            b.err(
+                &t.sheet,
+                Some(n),
+                Some(name_col.clone()),
+                K::DuplicateName {
+                    name: name.clone(),
+                    first_row: first.row,
+                },
+            );
         } else {
             names.insert(name.clone(), NameInfo { row: n });
         }
@@ -558,7 +788,15 @@ fn survey_items(
             }
             let here = (*i, h.clone());
             let misplaced = |b: &mut Builder| {
-                b.err(&t.sheet, Some(n), Some(here.clone()), K::MisplacedColumn { column: h.clone(), item: item_desc.clone() });
+                b.err(
+                    &t.sheet,
+                    Some(n),
+                    Some(here.clone()),
+                    K::MisplacedColumn {
+                        column: h.clone(),
+                        item: item_desc.clone(),
+                    },
+                );
             };
             match col {
                 Col::Type | Col::Name | Col::Cosmetic => {}
@@ -578,10 +816,24 @@ fn survey_items(
                 Col::Relevant => {
                     bind.relevant = b.parse_expr(t, row, &here);
                     if let Some(e) = &bind.relevant {
-                        pending.push(PendingExpr { row: n, col: here.clone(), expr: e.clone(), in_repeat, filter_list: None });
+                        pending.push(PendingExpr {
+                            row: n,
+                            col: here.clone(),
+                            expr: e.clone(),
+                            in_repeat,
+                            filter_list: None,
+                        });
                     }
                 }
-                Col::Required | Col::Constraint | Col::Calculation | Col::Default | Col::ReadOnly if is_begin => misplaced(b),
+                Col::Required
+                | Col::Constraint
+                | Col::Calculation
+                | Col::Default
+                | Col::ReadOnly
+                    if is_begin =>
+                {
+                    misplaced(b)
+                }
                 Col::Required => match parse_flag(v) {
                     Some(true) => bind.required = Expression::parse("true()").ok(),
                     Some(false) => {}
@@ -589,18 +841,35 @@ fn survey_items(
                         // Not yes/no: a condition, as ODK allows (`${consent} = 'yes'`).
                         bind.required = b.parse_expr(t, row, &here);
                         if let Some(e) = &bind.required {
-                            pending.push(PendingExpr { row: n, col: here.clone(), expr: e.clone(), in_repeat, filter_list: None });
+                            pending.push(PendingExpr {
+                                row: n,
+                                col: here.clone(),
+                                expr: e.clone(),
+                                in_repeat,
+                                filter_list: None,
+                            });
                         }
                     }
                 },
                 Col::ReadOnly => match parse_flag(v) {
                     Some(flag) => bind.read_only = flag,
-                    None => b.err(&t.sheet, Some(n), Some(here.clone()), K::BadBoolean(v.to_string())),
+                    None => b.err(
+                        &t.sheet,
+                        Some(n),
+                        Some(here.clone()),
+                        K::BadBoolean(v.to_string()),
+                    ),
                 },
                 Col::Constraint | Col::Calculation => {
                     let e = b.parse_expr(t, row, &here);
                     if let Some(e) = &e {
-                        pending.push(PendingExpr { row: n, col: here.clone(), expr: e.clone(), in_repeat, filter_list: None });
+                        pending.push(PendingExpr {
+                            row: n,
+                            col: here.clone(),
+                            expr: e.clone(),
+                            in_repeat,
+                            filter_list: None,
+                        });
                     }
                     if *col == Col::Constraint {
                         bind.constraint = e;
@@ -628,7 +897,13 @@ fn survey_items(
                     if matches!(kind, RowType::Begin(FrameKind::Repeat)) {
                         repeat_count = b.parse_expr(t, row, &here);
                         if let Some(e) = &repeat_count {
-                            pending.push(PendingExpr { row: n, col: here.clone(), expr: e.clone(), in_repeat, filter_list: None });
+                            pending.push(PendingExpr {
+                                row: n,
+                                col: here.clone(),
+                                expr: e.clone(),
+                                in_repeat,
+                                filter_list: None,
+                            });
                         }
                     } else {
                         misplaced(b);
@@ -637,7 +912,13 @@ fn survey_items(
             }
         }
         if bind.constraint.is_none() && !bind.constraint_message.is_empty() {
-            b.warn(&t.sheet, Some(n), Some("constraint_message"), "message-without-rule", "constraint_message without a constraint".into());
+            b.warn(
+                &t.sheet,
+                Some(n),
+                Some("constraint_message"),
+                "message-without-rule",
+                "constraint_message without a constraint".into(),
+            );
         }
 
         match kind {
@@ -656,11 +937,19 @@ fn survey_items(
                 if let Some(list) = ft.list()
                     && !choices.contains_key(list)
                 {
-                    b.err(&t.sheet, Some(n), Some(type_col.clone()), K::UnknownChoiceList(list.to_string()));
+                    b.err(
+                        &t.sheet,
+                        Some(n),
+                        Some(type_col.clone()),
+                        K::UnknownChoiceList(list.to_string()),
+                    );
                 }
                 let needs_label = !matches!(ft, FieldType::Calculate | FieldType::Metadata { .. });
                 if needs_label && label.is_empty() {
-                    let col = cols.iter().find(|(_, _, c)| matches!(c, Col::Label(_))).map(|(i, h, _)| (*i, h.clone()));
+                    let col = cols
+                        .iter()
+                        .find(|(_, _, c)| matches!(c, Col::Label(_)))
+                        .map(|(i, h, _)| (*i, h.clone()));
                     b.err(&t.sheet, Some(n), col, K::MissingLabel);
                 }
                 if ft == FieldType::Calculate && bind.calculation.is_none() {
@@ -669,29 +958,62 @@ fn survey_items(
                 let default = default.and_then(|(v, col)| match default_fits(&ft, &v, choices) {
                     Ok(()) => Some(v),
                     Err(expected) => {
-                        b.err(&t.sheet, Some(n), Some(col), K::BadDefault { value: v, expected });
+                        b.err(
+                            &t.sheet,
+                            Some(n),
+                            Some(col),
+                            K::BadDefault { value: v, expected },
+                        );
                         None
                     }
                 });
-                let or_other = matches!(ft, FieldType::SelectOne { or_other: true, .. } | FieldType::SelectMultiple { or_other: true, .. });
-                let field = Field { name: name.clone(), field_type: ft, label, hint, bind, default, choice_filter, appearance, row: n };
+                let or_other = matches!(
+                    ft,
+                    FieldType::SelectOne { or_other: true, .. }
+                        | FieldType::SelectMultiple { or_other: true, .. }
+                );
+                let field = Field {
+                    name: name.clone(),
+                    field_type: ft,
+                    label,
+                    hint,
+                    bind,
+                    default,
+                    choice_filter,
+                    appearance,
+                    row: n,
+                };
                 let top = stack.len() - 1;
                 stack[top].items.push(Item::Field(field));
                 if or_other && name_ok {
                     // pyxform's or_other: an "other" choice plus a text field for the detail.
                     let other = format!("{name}_other");
                     if let Some(first) = names.get(&other) {
-                        b.err(&t.sheet, Some(n), Some(type_col.clone()), K::DuplicateName { name: other.clone(), first_row: first.row });
+                        b.err(
+                            &t.sheet,
+                            Some(n),
+                            Some(type_col.clone()),
+                            K::DuplicateName {
+                                name: other.clone(),
+                                first_row: first.row,
+                            },
+                        );
                     } else {
                         names.insert(other.clone(), NameInfo { row: n });
                     }
-                    let relevant = Expression::parse(&format!("selected(${{{name}}}, 'other')")).ok();
+                    let relevant =
+                        Expression::parse(&format!("selected(${{{name}}}, 'other')")).ok();
                     stack[top].items.push(Item::Field(Field {
                         name: other,
                         field_type: FieldType::Text,
-                        label: Text([(DEFAULT_LANG.to_string(), "Specify other.".to_string())].into()),
+                        label: Text(
+                            [(DEFAULT_LANG.to_string(), "Specify other.".to_string())].into(),
+                        ),
                         hint: Text::default(),
-                        bind: Bind { relevant, ..Bind::default() },
+                        bind: Bind {
+                            relevant,
+                            ..Bind::default()
+                        },
                         default: None,
                         choice_filter: None,
                         appearance: None,
@@ -703,8 +1025,17 @@ fn survey_items(
     }
     while stack.len() > 1 {
         if let Some(f) = stack.pop() {
-            let what = if f.kind == FrameKind::Repeat { "begin repeat" } else { "begin group" };
-            b.err(&t.sheet, Some(f.row), Some(type_col.clone()), K::UnclosedBegin(format!("{what} {}", f.name)));
+            let what = if f.kind == FrameKind::Repeat {
+                "begin repeat"
+            } else {
+                "begin group"
+            };
+            b.err(
+                &t.sheet,
+                Some(f.row),
+                Some(type_col.clone()),
+                K::UnclosedBegin(format!("{what} {}", f.name)),
+            );
             close(f, &mut stack);
         }
     }
@@ -712,7 +1043,12 @@ fn survey_items(
     for p in pending {
         for r in p.expr.references() {
             if !names.contains_key(&r) {
-                b.err(&t.sheet, Some(p.row), Some(p.col.clone()), K::UnknownReference(r));
+                b.err(
+                    &t.sheet,
+                    Some(p.row),
+                    Some(p.col.clone()),
+                    K::UnknownReference(r),
+                );
             }
         }
         for bare in p.expr.bare_names() {
@@ -722,14 +1058,32 @@ fn survey_items(
                         || bare.starts_with("label");
                     // An unknown list is reported on its own; don't pile errors on it.
                     if !known && choice_columns.contains_key(list) {
-                        b.err(&t.sheet, Some(p.row), Some(p.col.clone()), K::UnknownChoiceColumn { list: list.clone(), name: bare });
+                        b.err(
+                            &t.sheet,
+                            Some(p.row),
+                            Some(p.col.clone()),
+                            K::UnknownChoiceColumn {
+                                list: list.clone(),
+                                name: bare,
+                            },
+                        );
                     }
                 }
-                None => b.err(&t.sheet, Some(p.row), Some(p.col.clone()), K::BareName(bare)),
+                None => b.err(
+                    &t.sheet,
+                    Some(p.row),
+                    Some(p.col.clone()),
+                    K::BareName(bare),
+                ),
             }
         }
         if p.expr.uses_position() && !p.in_repeat {
-            b.err(&t.sheet, Some(p.row), Some(p.col.clone()), K::PositionOutsideRepeat);
+            b.err(
+                &t.sheet,
+                Some(p.row),
+                Some(p.col.clone()),
+                K::PositionOutsideRepeat,
+            );
         }
     }
     stack.pop().map(|f| f.items).unwrap_or_default()
@@ -747,7 +1101,14 @@ fn close(f: Frame, stack: &mut [Frame]) {
             items: f.items,
             row: f.row,
         }),
-        _ => Item::Group(Group { name: f.name, label: f.label, relevant: f.relevant, appearance: f.appearance, items: f.items, row: f.row }),
+        _ => Item::Group(Group {
+            name: f.name,
+            label: f.label,
+            relevant: f.relevant,
+            appearance: f.appearance,
+            items: f.items,
+            row: f.row,
+        }),
     };
     if let Some(parent) = stack.last_mut() {
         parent.items.push(item);
@@ -780,21 +1141,42 @@ mod tests {
 
     #[test]
     fn headers_and_aliases() {
-        assert_eq!(survey_col("label::English (en)"), Ok(Col::Label("en".into())));
+        assert_eq!(
+            survey_col("label::English (en)"),
+            Ok(Col::Label("en".into()))
+        );
         assert_eq!(survey_col("Label"), Ok(Col::Label(DEFAULT_LANG.into())));
-        assert_eq!(survey_col("jr:constraintMsg"), Ok(Col::ConstraintMessage(DEFAULT_LANG.into())));
+        assert_eq!(
+            survey_col("jr:constraintMsg"),
+            Ok(Col::ConstraintMessage(DEFAULT_LANG.into()))
+        );
         assert_eq!(survey_col("readonly"), Ok(Col::ReadOnly));
         assert_eq!(survey_col("media::image::English (en)"), Ok(Col::Cosmetic));
-        assert_eq!(survey_col("bind::jr:preload").unwrap_err().code(), "unsupported-column");
-        assert_eq!(survey_col("relevant::fr").unwrap_err().code(), "unknown-column");
+        assert_eq!(
+            survey_col("bind::jr:preload").unwrap_err().code(),
+            "unsupported-column"
+        );
+        assert_eq!(
+            survey_col("relevant::fr").unwrap_err().code(),
+            "unknown-column"
+        );
         assert_eq!(survey_col("comments").unwrap_err().code(), "unknown-column");
     }
 
     #[test]
     fn row_types() {
-        assert!(matches!(row_type("begin group"), Ok(RowType::Begin(FrameKind::Group))));
-        assert!(matches!(row_type("begin_group"), Ok(RowType::Begin(FrameKind::Group))));
-        assert!(matches!(row_type("End Repeat"), Ok(RowType::End(FrameKind::Repeat))));
+        assert!(matches!(
+            row_type("begin group"),
+            Ok(RowType::Begin(FrameKind::Group))
+        ));
+        assert!(matches!(
+            row_type("begin_group"),
+            Ok(RowType::Begin(FrameKind::Group))
+        ));
+        assert!(matches!(
+            row_type("End Repeat"),
+            Ok(RowType::End(FrameKind::Repeat))
+        ));
         assert!(matches!(
             row_type("select_one  yes_no"),
             Ok(RowType::Field(FieldType::SelectOne { ref list, or_other: false })) if list == "yes_no"
@@ -803,26 +1185,68 @@ mod tests {
             row_type("select_multiple Needs or_other"),
             Ok(RowType::Field(FieldType::SelectMultiple { ref list, or_other: true })) if list == "Needs"
         ));
-        assert!(matches!(row_type("select one l"), Ok(RowType::Field(FieldType::SelectOne { .. }))));
-        assert!(matches!(row_type("dateTime"), Ok(RowType::Field(FieldType::DateTime))));
-        assert!(matches!(row_type("start"), Ok(RowType::Field(FieldType::Metadata { .. }))));
-        assert_eq!(row_type("select_one").err().map(|e| e.code()), Some("select-without-list"));
-        assert_eq!(row_type("select_one a b").err().map(|e| e.code()), Some("unknown-type"));
-        assert_eq!(row_type("geopoint").err().map(|e| e.code()), Some("unsupported-type"));
-        assert_eq!(row_type("select_one_from_file x.csv").err().map(|e| e.code()), Some("unsupported-type"));
-        assert_eq!(row_type("texte").err().map(|e| e.code()), Some("unknown-type"));
+        assert!(matches!(
+            row_type("select one l"),
+            Ok(RowType::Field(FieldType::SelectOne { .. }))
+        ));
+        assert!(matches!(
+            row_type("dateTime"),
+            Ok(RowType::Field(FieldType::DateTime))
+        ));
+        assert!(matches!(
+            row_type("start"),
+            Ok(RowType::Field(FieldType::Metadata { .. }))
+        ));
+        assert_eq!(
+            row_type("select_one").err().map(|e| e.code()),
+            Some("select-without-list")
+        );
+        assert_eq!(
+            row_type("select_one a b").err().map(|e| e.code()),
+            Some("unknown-type")
+        );
+        assert_eq!(
+            row_type("geopoint").err().map(|e| e.code()),
+            Some("unsupported-type")
+        );
+        assert_eq!(
+            row_type("select_one_from_file x.csv")
+                .err()
+                .map(|e| e.code()),
+            Some("unsupported-type")
+        );
+        assert_eq!(
+            row_type("texte").err().map(|e| e.code()),
+            Some("unknown-type")
+        );
     }
 
     #[test]
     fn defaults_are_checked_against_the_type() {
-        let choices: BTreeMap<String, Vec<Choice>> =
-            [("yn".to_string(), vec![Choice { name: "yes".into(), label: Text::default(), extra: BTreeMap::new() }])].into();
+        let choices: BTreeMap<String, Vec<Choice>> = [(
+            "yn".to_string(),
+            vec![Choice {
+                name: "yes".into(),
+                label: Text::default(),
+                extra: BTreeMap::new(),
+            }],
+        )]
+        .into();
         assert!(default_fits(&FieldType::Integer, "3", &choices).is_ok());
-        assert_eq!(default_fits(&FieldType::Integer, "3.5", &choices), Err("integer".into()));
+        assert_eq!(
+            default_fits(&FieldType::Integer, "3.5", &choices),
+            Err("integer".into())
+        );
         assert!(default_fits(&FieldType::Decimal, "3.5", &choices).is_ok());
         assert!(default_fits(&FieldType::Date, "2024-01-31", &choices).is_ok());
-        assert_eq!(default_fits(&FieldType::Date, "31/01/2024", &choices), Err("date".into()));
-        let one = FieldType::SelectOne { list: "yn".into(), or_other: false };
+        assert_eq!(
+            default_fits(&FieldType::Date, "31/01/2024", &choices),
+            Err("date".into())
+        );
+        let one = FieldType::SelectOne {
+            list: "yn".into(),
+            or_other: false,
+        };
         assert!(default_fits(&one, "yes", &choices).is_ok());
         assert!(default_fits(&one, "no", &choices).is_err());
         assert!(default_fits(&FieldType::Text, "anything", &choices).is_ok());

@@ -28,7 +28,11 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Loaded, Vec<FormError>> {
 }
 
 /// Reads one CSV per sheet (survey.csv, and choices.csv / settings.csv when the form has them).
-pub fn read_csv(survey: &[u8], choices: Option<&[u8]>, settings: Option<&[u8]>) -> Result<Loaded, Vec<FormError>> {
+pub fn read_csv(
+    survey: &[u8],
+    choices: Option<&[u8]>,
+    settings: Option<&[u8]>,
+) -> Result<Loaded, Vec<FormError>> {
     let mut warnings = Vec::new();
     let sheets = sheet::from_csv(survey, choices, settings, &mut warnings)?;
     build::build(sheets, warnings)
@@ -78,12 +82,26 @@ fn serialize_kind<S: serde::Serializer>(kind: &FormErrorKind, s: S) -> Result<S:
 }
 
 impl FormError {
-    pub(crate) fn new(sheet: &str, row: Option<u32>, column: Option<(usize, String)>, kind: FormErrorKind) -> Self {
+    pub(crate) fn new(
+        sheet: &str,
+        row: Option<u32>,
+        column: Option<(usize, String)>,
+        kind: FormErrorKind,
+    ) -> Self {
         let (column, column_letter) = match column {
-            Some((index, header)) => ((!header.is_empty()).then_some(header), Some(column_letter(index))),
+            Some((index, header)) => (
+                (!header.is_empty()).then_some(header),
+                Some(column_letter(index)),
+            ),
             None => (None, None),
         };
-        FormError { sheet: sheet.to_string(), row, column, column_letter, kind }
+        FormError {
+            sheet: sheet.to_string(),
+            row,
+            column,
+            column_letter,
+            kind,
+        }
     }
 
     /// Stable machine code of the problem, for translated messages.
@@ -94,7 +112,11 @@ impl FormError {
 
 impl fmt::Display for FormError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.sheet.is_empty() { "workbook" } else { &self.sheet })?;
+        f.write_str(if self.sheet.is_empty() {
+            "workbook"
+        } else {
+            &self.sheet
+        })?;
         match (&self.column_letter, self.row) {
             (Some(c), Some(r)) => write!(f, "!{c}{r}")?,
             (None, Some(r)) => write!(f, " row {r}")?,
@@ -146,7 +168,9 @@ pub enum FormErrorKind {
     UnsupportedType(String),
     #[error("the row has no name")]
     MissingName,
-    #[error("'{0}' is not a valid name: start with a letter or '_', then letters, digits, '_', '-' or '.'")]
+    #[error(
+        "'{0}' is not a valid name: start with a letter or '_', then letters, digits, '_', '-' or '.'"
+    )]
     BadName(String),
     #[error("name '{name}' is already used on row {first_row}")]
     DuplicateName { name: String, first_row: u32 },
@@ -162,7 +186,9 @@ pub enum FormErrorKind {
     EmptyChoiceList(String),
     #[error("choice '{name}' appears twice in list '{list}'")]
     DuplicateChoice { list: String, name: String },
-    #[error("choice name '{0}' must not contain spaces (select_multiple answers are space-separated)")]
+    #[error(
+        "choice name '{0}' must not contain spaces (select_multiple answers are space-separated)"
+    )]
     BadChoiceName(String),
     #[error("the choice has no list_name")]
     MissingListName,
@@ -174,7 +200,9 @@ pub enum FormErrorKind {
     Expression(ParseError),
     #[error("${{{0}}} does not name any field, group or repeat of the survey")]
     UnknownReference(String),
-    #[error("'{0}' is not a reference: write ${{{0}}} (bare names only name choice columns in a choice_filter)")]
+    #[error(
+        "'{0}' is not a reference: write ${{{0}}} (bare names only name choice columns in a choice_filter)"
+    )]
     BareName(String),
     #[error("choice list '{list}' has no column '{name}'")]
     UnknownChoiceColumn { list: String, name: String },

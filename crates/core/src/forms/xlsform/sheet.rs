@@ -69,12 +69,28 @@ impl Sheets {
 
 /// Splits rows into header (the first non-empty row) and data rows.
 fn table(sheet: &str, rows: Vec<Row>) -> Table {
-    let mut rows = rows.into_iter().filter(|r| r.cells.iter().any(|c| !c.is_empty()));
+    let mut rows = rows
+        .into_iter()
+        .filter(|r| r.cells.iter().any(|c| !c.is_empty()));
     let (header_row, columns) = rows
         .next()
-        .map(|h| (h.number, h.cells.into_iter().enumerate().filter(|(_, c)| !c.is_empty()).collect()))
+        .map(|h| {
+            (
+                h.number,
+                h.cells
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, c)| !c.is_empty())
+                    .collect(),
+            )
+        })
         .unwrap_or_default();
-    Table { sheet: sheet.to_string(), header_row, columns, rows: rows.collect() }
+    Table {
+        sheet: sheet.to_string(),
+        header_row,
+        columns,
+        rows: rows.collect(),
+    }
 }
 
 /// Serial day 0 of Excel's 1900 date system (it counts a 29 February 1900 that never was,
@@ -113,9 +129,17 @@ fn cell_text(cell: &Data) -> Result<String, String> {
 }
 
 /// Reads the sheets of an `.xlsx` workbook held in memory.
-pub(super) fn from_xlsx(bytes: &[u8], warnings: &mut Vec<FormWarning>) -> Result<Sheets, Vec<FormError>> {
+pub(super) fn from_xlsx(
+    bytes: &[u8],
+    warnings: &mut Vec<FormWarning>,
+) -> Result<Sheets, Vec<FormError>> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
-        vec![FormError::new("", None, None, FormErrorKind::Unreadable(format!("not a readable .xlsx workbook: {e}")))]
+        vec![FormError::new(
+            "",
+            None,
+            None,
+            FormErrorKind::Unreadable(format!("not a readable .xlsx workbook: {e}")),
+        )]
     })?;
     let mut sheets = Sheets::default();
     let mut errors = Vec::new();
@@ -123,7 +147,12 @@ pub(super) fn from_xlsx(bytes: &[u8], warnings: &mut Vec<FormWarning>) -> Result
         let range = match book.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
-                errors.push(FormError::new(&name, None, None, FormErrorKind::Unreadable(e.to_string())));
+                errors.push(FormError::new(
+                    &name,
+                    None,
+                    None,
+                    FormErrorKind::Unreadable(e.to_string()),
+                ));
                 continue;
             }
         };
@@ -146,24 +175,47 @@ pub(super) fn from_xlsx(bytes: &[u8], warnings: &mut Vec<FormWarning>) -> Result
                     }
                 }
             }
-            rows.push(Row { number, cells: texts });
+            rows.push(Row {
+                number,
+                cells: texts,
+            });
         }
         sheets.put(&name, rows, warnings);
     }
-    if errors.is_empty() { Ok(sheets) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(errors)
+    }
 }
 
-fn csv_rows(sheet: &str, bytes: &[u8]) -> Result<Vec<Row>, FormError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+fn csv_rows(sheet: &str, bytes: &[u8]) -> Result<Vec<Row>, Box<FormError>> {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let row = e.position().map(|p| p.line() as u32);
-            FormError::new(sheet, row, None, FormErrorKind::Unreadable(format!("not readable as UTF-8 CSV: {e}")))
+            Box::new(FormError::new(
+                sheet,
+                row,
+                None,
+                FormErrorKind::Unreadable(format!("not readable as UTF-8 CSV: {e}")),
+            ))
         })?;
-        let number = record.position().map(|p| p.line() as u32).unwrap_or(rows.len() as u32 + 1);
-        rows.push(Row { number, cells: record.iter().map(|c| c.trim().to_string()).collect() });
+        let number = record
+            .position()
+            .map(|p| p.line() as u32)
+            .unwrap_or(rows.len() as u32 + 1);
+        rows.push(Row {
+            number,
+            cells: record.iter().map(|c| c.trim().to_string()).collect(),
+        });
     }
     Ok(rows)
 }
@@ -177,26 +229,40 @@ pub(super) fn from_csv(
 ) -> Result<Sheets, Vec<FormError>> {
     let mut sheets = Sheets::default();
     let mut errors = Vec::new();
-    for (name, bytes) in [("survey", Some(survey)), ("choices", choices), ("settings", settings)] {
+    for (name, bytes) in [
+        ("survey", Some(survey)),
+        ("choices", choices),
+        ("settings", settings),
+    ] {
         let Some(bytes) = bytes else { continue };
         match csv_rows(name, bytes) {
             Ok(rows) => sheets.put(name, rows, warnings),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(*e),
         }
     }
-    if errors.is_empty() { Ok(sheets) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(errors)
+    }
 }
 
 /// pyxform's single-file CSV: a row whose first cell names a sheet starts that sheet; every
 /// other row leaves the first cell empty and carries the sheet's header, then its data.
-pub(super) fn from_single_csv(bytes: &[u8], warnings: &mut Vec<FormWarning>) -> Result<Sheets, Vec<FormError>> {
-    let rows = csv_rows("csv", bytes).map_err(|e| vec![e])?;
+pub(super) fn from_single_csv(
+    bytes: &[u8],
+    warnings: &mut Vec<FormWarning>,
+) -> Result<Sheets, Vec<FormError>> {
+    let rows = csv_rows("csv", bytes).map_err(|e| vec![*e])?;
     let mut sheets = Sheets::default();
     let mut current: Option<(String, Vec<Row>)> = None;
     let mut errors = Vec::new();
     for row in rows {
         let first = row.get(0).to_string();
-        let content = Row { number: row.number, cells: row.cells.iter().skip(1).cloned().collect() };
+        let content = Row {
+            number: row.number,
+            cells: row.cells.iter().skip(1).cloned().collect(),
+        };
         if !first.is_empty() {
             if let Some((name, rows)) = current.take() {
                 sheets.put(&name, rows, warnings);
@@ -209,7 +275,9 @@ pub(super) fn from_single_csv(bytes: &[u8], warnings: &mut Vec<FormWarning>) -> 
                 "csv",
                 Some(row.number),
                 Some((0, String::new())),
-                FormErrorKind::Unreadable("the first cell must name the sheet (survey, choices, settings)".into()),
+                FormErrorKind::Unreadable(
+                    "the first cell must name the sheet (survey, choices, settings)".into(),
+                ),
             )),
             None => {}
         }
@@ -217,7 +285,11 @@ pub(super) fn from_single_csv(bytes: &[u8], warnings: &mut Vec<FormWarning>) -> 
     if let Some((name, rows)) = current.take() {
         sheets.put(&name, rows, warnings);
     }
-    if errors.is_empty() { Ok(sheets) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -229,7 +301,10 @@ mod tests {
         let mut w = Vec::new();
         let s = from_csv(b",,\ntype,name,label\n,,\ntext,a,A\n", None, None, &mut w).unwrap();
         let t = s.survey.unwrap();
-        assert_eq!(t.columns, vec![(0, "type".into()), (1, "name".into()), (2, "label".into())]);
+        assert_eq!(
+            t.columns,
+            vec![(0, "type".into()), (1, "name".into()), (2, "label".into())]
+        );
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].number, 4, "rows keep their spreadsheet numbers");
         assert_eq!(t.rows[0].get(1), "a");
@@ -239,7 +314,13 @@ mod tests {
     #[test]
     fn csv_bom_quotes_and_ragged_rows() {
         let mut w = Vec::new();
-        let s = from_csv(b"\xEF\xBB\xBFtype,name,label\r\ntext,a,\"A, b\"\r\nnote,n\r\n", None, None, &mut w).unwrap();
+        let s = from_csv(
+            b"\xEF\xBB\xBFtype,name,label\r\ntext,a,\"A, b\"\r\nnote,n\r\n",
+            None,
+            None,
+            &mut w,
+        )
+        .unwrap();
         let t = s.survey.unwrap();
         assert_eq!(t.columns[0].1, "type");
         assert_eq!(t.rows[0].get(2), "A, b");
@@ -291,10 +372,15 @@ mod tests {
         assert_eq!(cell_text(&Data::Int(7)).unwrap(), "7");
         assert_eq!(cell_text(&Data::Bool(true)).unwrap(), "true");
         assert_eq!(cell_text(&Data::String("  x ".into())).unwrap(), "x");
-        let date = calamine::ExcelDateTime::new(45366.0, calamine::ExcelDateTimeType::DateTime, false);
+        let date =
+            calamine::ExcelDateTime::new(45366.0, calamine::ExcelDateTimeType::DateTime, false);
         assert_eq!(cell_text(&Data::DateTime(date)).unwrap(), "2024-03-15");
-        let dt = calamine::ExcelDateTime::new(45366.5, calamine::ExcelDateTimeType::DateTime, false);
-        assert_eq!(cell_text(&Data::DateTime(dt)).unwrap(), "2024-03-15T12:00:00");
+        let dt =
+            calamine::ExcelDateTime::new(45366.5, calamine::ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            cell_text(&Data::DateTime(dt)).unwrap(),
+            "2024-03-15T12:00:00"
+        );
         assert!(cell_text(&Data::Error(calamine::CellErrorType::Ref)).is_err());
     }
 }
