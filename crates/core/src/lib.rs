@@ -7,6 +7,7 @@
 pub mod access;
 pub mod audit;
 pub mod format;
+pub mod forms;
 pub mod lang;
 pub mod sop;
 pub mod privacy;
