@@ -8,4 +8,5 @@ pub mod access;
 pub mod audit;
 pub mod format;
 pub mod lang;
+pub mod matching;
 pub mod validate;
