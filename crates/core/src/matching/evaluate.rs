@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::generator::GeneratedPerson;
-use super::score::{Thresholds, score_with};
+use super::score::{NameFrequencies, Thresholds, score_with};
 use super::{MatchTables, PreparedPerson, keys};
 
 /// Precision, recall and F1 at one threshold.
@@ -72,6 +72,11 @@ pub fn evaluate_collect(
 ) -> Evaluation {
     let prepared: Vec<PreparedPerson> =
         people.iter().map(|p| PreparedPerson::new(&p.record, tables)).collect();
+    // The store would read these counts from its `n:` keys.
+    let mut freq = NameFrequencies::new();
+    for p in &prepared {
+        freq.add(p);
+    }
     let person_keys: Vec<Vec<String>> = prepared.iter().map(keys::duplicate_keys).collect();
     let mut blocks: HashMap<&str, Vec<u32>> = HashMap::new();
     for (i, ks) in person_keys.iter().enumerate() {
@@ -102,7 +107,7 @@ pub fn evaluate_collect(
                 stamp[ju] = i as u32;
                 comparisons += 1;
                 let same = people[i].cluster == people[ju].cluster;
-                let s = score_with(&prepared[i], &prepared[ju], thresholds).score;
+                let s = score_with(&prepared[i], &prepared[ju], thresholds, Some(&freq)).score;
                 if same {
                     blocked += 1;
                 }

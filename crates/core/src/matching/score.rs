@@ -13,8 +13,11 @@
 
 use chrono::Datelike;
 use serde::Serialize;
-use strsim::jaro_winkler;
+use strsim::{jaro_winkler, osa_distance};
 
+use std::collections::HashMap;
+
+use super::keys::sound_key;
 use super::{BirthDate, NameToken, PreparedPerson, normalise};
 
 /// Where the score places a pair.
@@ -64,7 +67,8 @@ impl Default for Thresholds {
 #[serde(tag = "code", rename_all = "kebab-case")]
 pub enum Reason {
     /// Two name tokens judged the same; `how` is `exact`, `variant` (spelling or
-    /// transliteration), `nickname`, `arabic-script`, `initial` or `similar` (typo).
+    /// transliteration), `nickname`, `arabic-script`, `initial`, `typo` (one slip) or
+    /// `similar` (close spelling).
     NameAgrees { left: String, right: String, how: &'static str, similarity: f64 },
     NameDiffers { left: String, right: String, similarity: f64 },
     /// A name token on one side only (a middle name or second surname left out).
@@ -127,31 +131,105 @@ pub struct MatchScore {
     pub evidence: f64,
 }
 
-// Evidence weights (natural-log odds, roughly). See the module comment.
-/// Where the logistic curve is centred: what the evidence must exceed to reach 0.5. Two
-/// agreeing name tokens alone give 8.0, which lands in `possible`.
-const OFFSET: f64 = 6.5;
+// Evidence weights: natural logs of likelihood ratios m/u, where m is how often the field
+// agrees (or disagrees) between two records of one person and u how often between two
+// different people. Estimates from how registrations go wrong, stated beside each.
+/// With no [`NameFrequencies`], an agreeing name token counts ln(0.9 / (1/60)): as if each
+/// name were carried by one person in 60.
 const TOKEN_SAME: f64 = 4.0;
-const TOKEN_NICKNAME: f64 = 3.0;
-const TOKEN_ARABIC: f64 = 3.2;
+/// Prior log-odds without frequencies: as in a register of about 160 people.
+const OFFSET: f64 = 6.5;
+/// Share of a person's records that carry a given token (m of an agreeing token).
+const TOKEN_M: f64 = 0.9;
+/// Agreement through a nickname or Arabic script is a little weaker than the same spelling.
+const NICKNAME_DISCOUNT: f64 = 1.0;
+const ARABIC_DISCOUNT: f64 = 0.8;
 const TOKEN_INITIAL: f64 = 1.0;
+/// One slip apart: m ~0.1 (a typo), u ~0.01 ("Martin" and "Marin" are different names).
+const TOKEN_TYPO: f64 = 2.0;
+/// Clearly different tokens paired up: m ~0.0003 after typos, variants and nicknames are
+/// taken out (siblings and twins share everything else).
+const TOKEN_DIFFERENT: f64 = -8.0;
+/// A token on one side only: second names are often left out.
 const TOKEN_UNMATCHED: f64 = -0.6;
-const DOB_SAME: f64 = 4.0;
-const DOB_CLOSE: f64 = 2.0;
-const DOB_SAME_YEAR: f64 = 0.5;
-const DOB_NEAR: f64 = -2.0;
+/// Same exact date: m ~0.75, u ~1/(365*50).
+const DOB_SAME: f64 = 9.0;
+/// Day and month swapped, one field off, or the year off by one: m ~0.05, u ~0.002.
+const DOB_CLOSE: f64 = 3.0;
+const DOB_SAME_YEAR: f64 = -1.0;
+const DOB_NEAR: f64 = -2.5;
 const DOB_FAR: f64 = -6.0;
-const YEAR_CLOSE: f64 = 1.0;
-const YEAR_NEAR: f64 = 0.0;
-const YEAR_FAR: f64 = -4.0;
-const SEX_SAME: f64 = 0.3;
+/// Slightly below zero: the date that could have told two namesakes apart is missing.
+const DOB_UNKNOWN: f64 = -0.3;
+/// An estimated year within one: m ~0.7, u ~0.06.
+const YEAR_CLOSE: f64 = 2.4;
+const YEAR_NEAR: f64 = 0.5;
+const YEAR_FAR: f64 = -3.5;
+const SEX_SAME: f64 = 0.7;
 const SEX_DIFFERS: f64 = -4.0;
-const NAT_SAME: f64 = 0.3;
+/// Namesakes mostly share a nationality too, so agreement says little.
+const NAT_SAME: f64 = 0.4;
 const NAT_DIFFERS: f64 = -1.5;
-const PHONE_SAME: f64 = 4.0;
-const PHONE_DIFFERS: f64 = -0.3;
-const ID_SAME: f64 = 8.0;
-const ID_DIFFERS: f64 = -2.5;
+/// Less than its rarity suggests: a family often shares one phone.
+const PHONE_SAME: f64 = 5.0;
+const PHONE_DIFFERS: f64 = -0.5;
+const ID_SAME: f64 = 10.0;
+const ID_DIFFERS: f64 = -3.0;
+
+/// How common each name is in the register, counted by sound key (the store has these counts
+/// for free: the number of rows of each `n:` key in `person_match_key`). With it, sharing a
+/// rare name counts for more than sharing "Mohamed" or "Jean", and the prior odds follow the
+/// register's size, so precision holds as the register grows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NameFrequencies {
+    people: u64,
+    counts: HashMap<String, u64>,
+}
+
+impl NameFrequencies {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// From the store's counts: `people` registered, and per `n:` key (with or without the
+    /// prefix) the number of people carrying it.
+    pub fn from_counts(people: u64, counts: impl IntoIterator<Item = (String, u64)>) -> Self {
+        let counts = counts
+            .into_iter()
+            .map(|(k, c)| (k.strip_prefix("n:").map(str::to_string).unwrap_or(k), c))
+            .collect();
+        NameFrequencies { people, counts }
+    }
+
+    /// Counts one more person.
+    pub fn add(&mut self, p: &PreparedPerson) {
+        self.people += 1;
+        let mut seen: Vec<String> = Vec::new();
+        for t in p.name() {
+            let k = sound_key(&t.canonical);
+            if !seen.contains(&k) {
+                *self.counts.entry(k.clone()).or_default() += 1;
+                seen.push(k);
+            }
+        }
+    }
+
+    pub fn people(&self) -> u64 {
+        self.people
+    }
+
+    /// ln(m/u) of an agreeing token.
+    fn agreement(&self, canonical: &str) -> f64 {
+        let c = self.counts.get(&sound_key(canonical)).copied().unwrap_or(0) as f64;
+        (TOKEN_M * (self.people as f64 + 1.0) / (c + 1.0)).ln().max(1.0)
+    }
+
+    /// Minus the prior log-odds that two records of a register this size are one person
+    /// (about one duplicate pair per four records: 0.24 / n).
+    fn offset(&self) -> f64 {
+        ((self.people.max(2)) as f64).ln() + 1.4
+    }
+}
 
 /// Similarity of two tokens and how they agree.
 fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, &'static str) {
@@ -159,6 +237,12 @@ fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, &'static str) {
         return (1.0, if a.folded == b.folded { "exact" } else { "variant" });
     }
     let mut best = (jaro_winkler(&a.canonical, &b.canonical), "similar");
+    // One slip (a letter dropped, added, replaced or two swapped) in a name of four letters
+    // or more is a typo whatever Jaro-Winkler says of short names ("jean"/"jqan" is 0.85).
+    let shortest = a.canonical.chars().count().min(b.canonical.chars().count());
+    if shortest >= 4 && osa_distance(&a.canonical, &b.canonical) == 1 {
+        best = (best.0.max(0.93), "typo");
+    }
     let nick = a.nickname_of.contains(&b.canonical)
         || b.nickname_of.contains(&a.canonical)
         || a.nickname_of.iter().any(|n| b.nickname_of.contains(n));
@@ -181,22 +265,23 @@ fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, &'static str) {
 }
 
 /// Evidence from one agreeing or disagreeing token pair.
-fn token_weight(sim: f64, how: &str) -> f64 {
+fn token_weight(a: &NameToken, sim: f64, how: &str, freq: Option<&NameFrequencies>) -> f64 {
+    let same = freq.map_or(TOKEN_SAME, |f| f.agreement(&a.canonical));
     match how {
-        "exact" | "variant" => TOKEN_SAME,
-        "nickname" => TOKEN_NICKNAME,
-        "arabic-script" => TOKEN_ARABIC,
+        "exact" | "variant" => same,
+        "nickname" => same - NICKNAME_DISCOUNT,
+        "arabic-script" => same - ARABIC_DISCOUNT,
         "initial" => TOKEN_INITIAL,
-        // Jaro-Winkler: 0.97 and up is a one-letter slip in a long name, 0.90 in a short one;
-        // unrelated names of one language often reach 0.75-0.85 ("Martin"/"Marin" is 0.96,
-        // which is why a typo never counts as much as the same name).
+        "typo" => TOKEN_TYPO.min(same),
+        // Jaro-Winkler: unrelated names of one language often reach 0.75-0.85, so only the
+        // top of the scale counts for, and the bottom firmly against.
         _ => {
             if sim >= 0.88 {
-                -1.0 + (sim - 0.88) / (1.0 - 0.88) * (TOKEN_SAME - 0.5 + 1.0)
+                -1.0 + (sim - 0.88) / (1.0 - 0.88) * (TOKEN_TYPO + 1.0)
             } else if sim >= 0.75 {
-                -1.0 - (0.88 - sim) / (0.88 - 0.75) * 3.0
+                -1.0 + (0.88 - sim) / (0.88 - 0.75) * (TOKEN_DIFFERENT + 1.0) * 0.6
             } else {
-                -5.0
+                TOKEN_DIFFERENT
             }
         }
     }
@@ -215,7 +300,7 @@ struct NameResult {
 
 /// Best one-to-one assignment of tokens (greedy on similarity; names have few tokens), given
 /// and family names pooled.
-fn compare_names(a: &Side<'_>, b: &Side<'_>) -> NameResult {
+fn compare_names(a: &Side<'_>, b: &Side<'_>, freq: Option<&NameFrequencies>) -> NameResult {
     let mut pairs: Vec<(f64, &'static str, usize, usize)> = Vec::new();
     for (i, (ta, _)) in a.tokens.iter().enumerate() {
         for (j, (tb, _)) in b.tokens.iter().enumerate() {
@@ -235,7 +320,7 @@ fn compare_names(a: &Side<'_>, b: &Side<'_>) -> NameResult {
         }
         used_a[i] = true;
         used_b[j] = true;
-        let w = token_weight(s, how);
+        let w = token_weight(a.tokens[i].0, s, how, freq);
         evidence += w;
         let (ta, ga) = a.tokens[i];
         let (tb, gb) = b.tokens[j];
@@ -311,10 +396,10 @@ fn compare_birth(a: Option<BirthDate>, b: Option<BirthDate>) -> (f64, Reason) {
             } else if dy <= 3 {
                 (YEAR_NEAR, Reason::BirthYearClose { difference: dy })
             } else {
-                (YEAR_FAR - (dy as f64 - 4.0).min(4.0) * 0.5, Reason::BirthDateDiffers { years: dy })
+                (YEAR_FAR - (dy as f64 - 4.0).min(5.0) * 0.5, Reason::BirthDateDiffers { years: dy })
             }
         }
-        _ => (0.0, Reason::BirthDateUnknown),
+        _ => (DOB_UNKNOWN, Reason::BirthDateUnknown),
     }
 }
 
@@ -324,14 +409,19 @@ fn round2(x: f64) -> f64 {
 
 /// Scores two prepared people with the default thresholds.
 pub fn score(a: &PreparedPerson, b: &PreparedPerson) -> MatchScore {
-    score_with(a, b, &Thresholds::DEFAULT)
+    score_with(a, b, &Thresholds::DEFAULT, None)
 }
 
-/// Scores two prepared people.
-pub fn score_with(a: &PreparedPerson, b: &PreparedPerson, thresholds: &Thresholds) -> MatchScore {
+/// Scores two prepared people; with the register's name frequencies when known.
+pub fn score_with(
+    a: &PreparedPerson,
+    b: &PreparedPerson,
+    thresholds: &Thresholds,
+    freq: Option<&NameFrequencies>,
+) -> MatchScore {
     let ma = main_side(a);
     let mb = main_side(b);
-    let mut best = compare_names(&ma, &mb);
+    let mut best = compare_names(&ma, &mb, freq);
     let mut via_alias = false;
     // An alias can only help: try it against the other's main name and aliases.
     let aa = alias_sides(a);
@@ -347,7 +437,7 @@ pub fn score_with(a: &PreparedPerson, b: &PreparedPerson, thresholds: &Threshold
         candidates.push((&ma, t));
     }
     for (x, y) in candidates {
-        let r = compare_names(x, y);
+        let r = compare_names(x, y, freq);
         if r.evidence > best.evidence {
             best = r;
             via_alias = true;
@@ -401,7 +491,8 @@ pub fn score_with(a: &PreparedPerson, b: &PreparedPerson, thresholds: &Threshold
             reasons.push(Reason::ExternalIdDiffers);
         }
     }
-    let score = 1.0 / (1.0 + (-(evidence - OFFSET)).exp());
+    let offset = freq.map_or(OFFSET, NameFrequencies::offset);
+    let score = 1.0 / (1.0 + (-(evidence - offset)).exp());
     MatchScore { score, band: thresholds.band(score), reasons, evidence }
 }
 
@@ -466,7 +557,7 @@ mod tests {
         let m = s(&a, &b);
         assert_ne!(m.band, MatchBand::Unlikely, "{m:?}");
         assert!(m.reasons.iter().any(|r| matches!(r, Reason::NameAgrees { how: "nickname", .. })));
-        assert!(m.reasons.iter().any(|r| matches!(r, Reason::NameAgrees { how: "similar", .. })));
+        assert!(m.reasons.iter().any(|r| matches!(r, Reason::NameAgrees { how: "similar" | "typo", .. })));
     }
 
     #[test]
