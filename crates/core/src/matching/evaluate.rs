@@ -136,7 +136,7 @@ pub fn evaluate_collect(
 mod tests {
     use super::*;
     use crate::matching::generator::{Generator, GeneratorConfig};
-    use crate::matching::{PersonRecord, Sex};
+    use crate::matching::{BirthDate, PersonRecord, Sex};
 
     #[test]
     fn metrics_arithmetic() {
@@ -154,6 +154,7 @@ mod tests {
             given_names: g.into(),
             family_names: f.into(),
             sex: Some(Sex::Female),
+            birth: Some(BirthDate::EstimatedYear(1990)),
             ..Default::default()
         };
         let gp = |index, cluster, record| GeneratedPerson { index, cluster, record, errors: vec![] };
