@@ -12,4 +12,5 @@ pub mod lang;
 pub mod sop;
 pub mod privacy;
 pub mod trafficking;
+pub mod matching;
 pub mod validate;
