@@ -1,0 +1,242 @@
+# Passerelle — español. Un archivo por idioma; los identificadores son los mismos en fr, en y es.
+# Las palabras siguen el glosario (shared/GLOSSARY.md).
+
+## Diseño de página
+skip-to-content = Ir al contenido
+nav-label = Menú principal
+nav-dashboard = Panel
+nav-users = Usuarios
+nav-agencies = Organizaciones
+nav-areas = Zonas
+nav-audit = Registro de auditoría
+nav-security-policy = Política de seguridad
+nav-account = Mi cuenta
+sign-in = Iniciar sesión
+sign-out = Cerrar sesión
+language = Idioma
+language-browser = El idioma del navegador
+footer-api = API para desarrolladores
+
+## Inicio y acceso
+home-title = Passerelle
+home-intro = Passerelle ayuda a los servicios sociales a proteger a las personas: mapea los servicios, da seguimiento a los casos según procedimientos acordados y sigue las derivaciones entre organizaciones hasta su resultado.
+home-staff-sign-in = Acceso del personal
+login-title = Iniciar sesión
+login-failed = El correo electrónico o la contraseña no son correctos.
+login-locked = Esta cuenta queda bloqueada durante 15 minutos tras demasiados intentos fallidos. Vuelva a intentarlo más tarde o pida a un·a administrador·a que la desbloquee.
+login-throttled = Demasiados intentos de inicio de sesión fallidos desde su red. Espere 15 minutos y vuelva a intentarlo.
+totp-login-title = Verificación en dos pasos
+totp-code-hint = Introduzca el código de 6 dígitos que muestra su aplicación de autenticación.
+totp-verify = Verificar
+totp-wrong = El código no es correcto o ha caducado.
+
+## Panel
+dashboard-greeting = Le damos la bienvenida, { $name }
+dashboard-roles = Sus roles:
+dashboard-agency = Organización: { $agency }
+
+## Cuenta
+account-second-factor = Verificación en dos pasos
+account-password-title = Cambiar mi contraseña
+account-password-forced = Elija una contraseña nueva antes de continuar.
+account-password-submit = Cambiar la contraseña
+account-security-title = Verificación en dos pasos
+account-tokens-title = Tokens de API
+password-hint = Al menos 12 caracteres. Una frase de varias palabras es fácil de recordar y difícil de adivinar.
+totp-required-notice = Su rol exige la verificación en dos pasos. Actívela para continuar.
+totp-enabled = La verificación en dos pasos está activada en su cuenta.
+totp-disable = Desactivar la verificación en dos pasos
+totp-enable = Activar la verificación en dos pasos
+totp-setup-title = Configurar la verificación en dos pasos
+totp-setup-step1 = Abra una aplicación de autenticación en su teléfono y escanee este código, o escriba la clave que aparece abajo.
+totp-setup-step2 = Introduzca el código de 6 dígitos que muestra la aplicación para confirmar.
+totp-secret-label = Clave:
+tokens-intro = Un token de API personal permite que un script u otro sistema use Passerelle en su nombre, con sus permisos. Manténgalo en secreto y revóquelo cuando ya no lo necesite.
+tokens-shown-once = Copie este token ahora: no se volverá a mostrar.
+tokens-create = Crear un token
+tokens-none = No tiene ningún token de API.
+tokens-caption = Sus tokens de API
+tokens-prefix = Empieza por
+tokens-created = Creado
+tokens-last-used = Último uso
+tokens-status = Estado
+tokens-revoke = Revocar
+tokens-revoked = Revocado
+
+## Estados y acciones
+status-on = Activado
+status-off = Desactivado
+status-yes = Sí
+status-no = No
+action-create = Crear
+action-save = Guardar
+action-filter = Filtrar
+filter-all = Todos
+pager-next = Página siguiente
+pager-older = Entradas anteriores
+
+## Campos
+field-email = Correo electrónico
+field-password = Contraseña
+field-current-password = Contraseña actual
+field-new-password = Contraseña nueva
+field-confirm-password = Repita la contraseña nueva
+field-temporary-password = Contraseña temporal
+field-display-name = Nombre
+field-name = Nombre
+field-kind = Tipo
+field-sector = Sector
+field-area-id = Zona
+field-parent-id = Forma parte de
+field-agency-id = Organización
+field-team-id = Equipo
+field-team-name = Nombre del equipo
+field-roles = Roles
+field-role = Rol
+field-language = Idioma
+field-lang = Idioma
+field-code = Código
+field-level = Nivel
+field-active = Activo
+field-token-name = Nombre del token
+field-totp-code = Código
+field-action = Acción
+field-totp-required = Roles que deben usar la verificación en dos pasos
+
+## Roles
+role-caseworker = Trabajador·a social
+role-supervisor = Supervisor·a
+role-service-focal-point = Punto focal de servicio
+role-community-agent = Agente comunitario·a
+role-trainer = Formador·a
+role-quality-officer = Responsable de calidad
+role-me-officer = Oficial de monitoreo y evaluación
+role-administrator = Administrador·a
+
+## Organizaciones, equipos, zonas
+agency-kind-ministry = Ministerio o dependencia del gobierno
+agency-kind-child-protection-unit = Unidad de protección de la infancia
+agency-kind-police = Policía
+agency-kind-health = Servicio de salud
+agency-kind-ngo = Organización no gubernamental
+agency-kind-employment-agency = Servicio público de empleo
+agency-kind-international-organisation = Organización internacional
+agency-kind-other = Otro
+sector-public = Público
+sector-civil-society = Sociedad civil
+sector-private = Privado
+sector-international = Internacional
+agencies-count = { $count ->
+    [one] Una organización
+   *[other] { $count } organizaciones
+}
+agencies-new = Nueva organización
+teams-title = Equipos
+teams-none = Esta organización aún no tiene equipos.
+teams-add = Añadir el equipo
+areas-count = { $count ->
+    [one] Una zona
+   *[other] { $count } zonas
+}
+areas-new = Nueva zona
+areas-level-hint = 0 para el país, 1 para sus primeras divisiones (regiones, parroquias), 2 para las siguientes, y así sucesivamente.
+
+## Usuarios
+users-new = Nuevo usuario
+users-filter = Filtrar usuarios
+users-search = Nombre o correo electrónico
+users-include-inactive = Incluir cuentas desactivadas
+users-caption = Cuentas del personal
+users-status = Estado
+users-active = Activa
+users-inactive = Desactivada
+users-locked = Bloqueada
+users-none = Ninguna cuenta coincide.
+users-temporary-password-hint = Al menos 12 caracteres. Entréguela a la persona por un canal seguro; deberá cambiarla la primera vez que inicie sesión.
+users-account-actions = Cuenta
+users-last-sign-in = Último inicio de sesión
+users-deactivate = Desactivar la cuenta
+users-reactivate = Reactivar la cuenta
+users-unlock = Desbloquear la cuenta
+users-reset-hint = Las sesiones de la persona se cierran y deberá elegir una contraseña nueva en su próximo inicio de sesión.
+users-reset-password = Restablecer la contraseña
+users-audit-link = El historial de esta cuenta en el registro de auditoría
+user-done-saved = Cambios guardados.
+user-done-deactivated = La cuenta está desactivada. Su historial se conserva.
+user-done-reactivated = La cuenta vuelve a estar activa.
+user-done-password-reset = La contraseña se ha restablecido.
+user-done-unlocked = La cuenta está desbloqueada.
+
+## Registro de auditoría
+audit-verify = Comprobar toda la cadena ahora
+audit-verified = { $count ->
+    [one] La cadena de auditoría está intacta (se comprobó una entrada).
+   *[other] La cadena de auditoría está intacta (se comprobaron { $count } entradas).
+}
+audit-broken-altered = La cadena de auditoría está rota: la entrada { $seq } fue alterada.
+audit-broken-gap = La cadena de auditoría está rota: faltan entradas antes de la entrada { $seq }.
+audit-broken-unlinked = La cadena de auditoría está rota en la entrada { $seq }: una entrada anterior fue eliminada o modificada.
+audit-filter = Filtrar el registro de auditoría
+audit-caption = Entradas, de la más reciente a la más antigua
+audit-at = Cuándo (UTC)
+audit-actor = Quién
+audit-actor-id = Quién (id de usuario)
+audit-action = Acción
+audit-entity = Registro
+audit-entity-type = Tipo de registro
+audit-entity-id = Id del registro
+audit-detail = Detalle
+audit-from = Desde
+audit-until = Hasta
+audit-none = Ninguna entrada coincide.
+
+## Política de seguridad
+policy-totp-legend = La verificación en dos pasos es obligatoria para
+policy-totp-hint = Las personas con estos roles deben configurar la verificación en dos pasos antes de poder usar Passerelle.
+
+## API
+api-title = API de Passerelle
+api-intro = Los scripts y otros sistemas usan Passerelle a través de esta API JSON, con un token de API personal enviado como "Authorization: Bearer …". Cada token tiene los permisos de su titular.
+api-openapi-link = El documento OpenAPI (JSON)
+api-operations = Operaciones
+api-method = Método
+api-path = Ruta
+api-summary = Qué hace
+api-parameters = Parámetros
+api-body = Cuerpo
+api-responses = Respuestas
+
+## Errores
+error-status = Error { $status }
+error-home = Volver a la página de inicio
+error-summary-title = Corrija lo siguiente, por favor
+error-bad-request = No se pudo entender la solicitud.
+error-unauthorized = Inicie sesión, por favor.
+error-forbidden = No tiene permiso para hacer esto.
+error-not-found = Esta página no existe o no tiene permiso para verla.
+error-method = Esta acción no es posible aquí.
+error-timeout = El servidor tardó demasiado en responder. Vuelva a intentarlo.
+error-conflict = Este valor ya está en uso.
+error-too-large = Lo que envió es demasiado grande.
+error-media-type = Este tipo de contenido no se acepta aquí.
+error-invalid = Falta información o hay datos incorrectos.
+error-too-many = Demasiadas solicitudes. Espere un poco y vuelva a intentarlo.
+error-unavailable = El servicio no está disponible en este momento. Vuelva a intentarlo en breve.
+error-internal = Algo salió mal en el servidor. Se ha avisado al equipo; vuelva a intentarlo más tarde.
+error-csrf = Este formulario ha caducado o no procede de Passerelle. Vuelva atrás, recargue la página e inténtelo de nuevo.
+error-json = El JSON enviado no es válido.
+error-field-required = { $field }: este dato es obligatorio.
+error-field-too-long = { $field }: es demasiado largo.
+error-field-control-chars = { $field }: contiene caracteres que no se pueden guardar.
+error-field-email = { $field }: no es una dirección de correo electrónico válida.
+error-field-password-short = { $field }: use al menos 12 caracteres.
+error-field-unknown-choice = { $field }: esta opción no existe.
+error-field-team-not-in-agency = { $field }: este equipo pertenece a otra organización.
+error-field-taken = { $field }: ya está en uso.
+error-field-out-of-range = { $field }: este valor está fuera del rango permitido.
+error-field-not-a-number = { $field }: introduzca un número.
+error-field-mismatch = { $field }: las dos contraseñas no coinciden.
+error-field-same-as-current = { $field }: elija una contraseña distinta de la actual.
+error-field-wrong-password = { $field }: la contraseña no es correcta.
+error-field-totp-wrong = { $field }: el código no es correcto o ha caducado.
+error-field-keep-own-admin = { $field }: no puede quitarse su propio acceso de administrador·a ni desactivar su propia cuenta.

@@ -1,0 +1,242 @@
+# Passerelle — français. Un fichier par langue ; les identifiants sont les mêmes en fr, en et es.
+# Les mots suivent le glossaire (shared/GLOSSARY.md).
+
+## Mise en page
+skip-to-content = Aller au contenu
+nav-label = Menu principal
+nav-dashboard = Tableau de bord
+nav-users = Utilisateurs
+nav-agencies = Organismes
+nav-areas = Zones
+nav-audit = Journal d'audit
+nav-security-policy = Politique de sécurité
+nav-account = Mon compte
+sign-in = Se connecter
+sign-out = Se déconnecter
+language = Langue
+language-browser = La langue du navigateur
+footer-api = API pour les développeurs
+
+## Accueil et connexion
+home-title = Passerelle
+home-intro = Passerelle aide les services sociaux à protéger les personnes : elle recense les services, suit les dossiers selon des procédures convenues et suit les orientations entre organismes jusqu'à leur aboutissement.
+home-staff-sign-in = Connexion du personnel
+login-title = Se connecter
+login-failed = L'adresse e-mail ou le mot de passe est incorrect.
+login-locked = Ce compte est bloqué pendant 15 minutes après trop de tentatives échouées. Réessayez plus tard ou demandez à un·e administrateur·rice de le débloquer.
+login-throttled = Trop de connexions échouées depuis votre réseau. Attendez 15 minutes et réessayez.
+totp-login-title = Vérification en deux étapes
+totp-code-hint = Saisissez le code à 6 chiffres affiché par votre application d'authentification.
+totp-verify = Vérifier
+totp-wrong = Le code est incorrect ou a expiré.
+
+## Tableau de bord
+dashboard-greeting = Bienvenue, { $name }
+dashboard-roles = Vos rôles :
+dashboard-agency = Organisme : { $agency }
+
+## Compte
+account-second-factor = Vérification en deux étapes
+account-password-title = Changer mon mot de passe
+account-password-forced = Choisissez un nouveau mot de passe avant de continuer.
+account-password-submit = Changer le mot de passe
+account-security-title = Vérification en deux étapes
+account-tokens-title = Jetons d'API
+password-hint = Au moins 12 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.
+totp-required-notice = Votre rôle exige la vérification en deux étapes. Activez-la pour continuer.
+totp-enabled = La vérification en deux étapes est activée pour votre compte.
+totp-disable = Désactiver la vérification en deux étapes
+totp-enable = Activer la vérification en deux étapes
+totp-setup-title = Configurer la vérification en deux étapes
+totp-setup-step1 = Ouvrez une application d'authentification sur votre téléphone et scannez ce code, ou saisissez la clé ci-dessous.
+totp-setup-step2 = Saisissez le code à 6 chiffres affiché par l'application pour confirmer.
+totp-secret-label = Clé :
+tokens-intro = Un jeton d'API personnel permet à un script ou à un autre système d'utiliser Passerelle en votre nom, avec vos droits. Gardez-le secret ; révoquez-le quand vous n'en avez plus besoin.
+tokens-shown-once = Copiez ce jeton maintenant : il ne sera plus affiché.
+tokens-create = Créer un jeton
+tokens-none = Vous n'avez aucun jeton d'API.
+tokens-caption = Vos jetons d'API
+tokens-prefix = Commence par
+tokens-created = Créé le
+tokens-last-used = Dernière utilisation
+tokens-status = État
+tokens-revoke = Révoquer
+tokens-revoked = Révoqué
+
+## États et actions
+status-on = Activé
+status-off = Désactivé
+status-yes = Oui
+status-no = Non
+action-create = Créer
+action-save = Enregistrer
+action-filter = Filtrer
+filter-all = Tous
+pager-next = Page suivante
+pager-older = Entrées plus anciennes
+
+## Champs
+field-email = Adresse e-mail
+field-password = Mot de passe
+field-current-password = Mot de passe actuel
+field-new-password = Nouveau mot de passe
+field-confirm-password = Nouveau mot de passe (confirmation)
+field-temporary-password = Mot de passe temporaire
+field-display-name = Nom
+field-name = Nom
+field-kind = Type
+field-sector = Secteur
+field-area-id = Zone
+field-parent-id = Fait partie de
+field-agency-id = Organisme
+field-team-id = Équipe
+field-team-name = Nom de l'équipe
+field-roles = Rôles
+field-role = Rôle
+field-language = Langue
+field-lang = Langue
+field-code = Code
+field-level = Niveau
+field-active = Actif
+field-token-name = Nom du jeton
+field-totp-code = Code
+field-action = Action
+field-totp-required = Rôles qui doivent utiliser la vérification en deux étapes
+
+## Rôles
+role-caseworker = Travailleur·se social·e
+role-supervisor = Superviseur·e
+role-service-focal-point = Point focal de service
+role-community-agent = Agent·e communautaire
+role-trainer = Formateur·rice
+role-quality-officer = Responsable qualité
+role-me-officer = Chargé·e de suivi-évaluation
+role-administrator = Administrateur·rice
+
+## Organismes, équipes, zones
+agency-kind-ministry = Ministère ou administration publique
+agency-kind-child-protection-unit = Unité de protection de l'enfance
+agency-kind-police = Police
+agency-kind-health = Service de santé
+agency-kind-ngo = Organisation non gouvernementale
+agency-kind-employment-agency = Agence publique pour l'emploi
+agency-kind-international-organisation = Organisation internationale
+agency-kind-other = Autre
+sector-public = Public
+sector-civil-society = Société civile
+sector-private = Privé
+sector-international = International
+agencies-count = { $count ->
+    [one] { $count } organisme
+   *[other] { $count } organismes
+}
+agencies-new = Nouvel organisme
+teams-title = Équipes
+teams-none = Cet organisme n'a pas encore d'équipe.
+teams-add = Ajouter l'équipe
+areas-count = { $count ->
+    [one] { $count } zone
+   *[other] { $count } zones
+}
+areas-new = Nouvelle zone
+areas-level-hint = 0 pour le pays, 1 pour ses premières divisions (régions, paroisses), 2 pour les suivantes, et ainsi de suite.
+
+## Utilisateurs
+users-new = Nouvel utilisateur
+users-filter = Filtrer les utilisateurs
+users-search = Nom ou adresse e-mail
+users-include-inactive = Inclure les comptes désactivés
+users-caption = Comptes du personnel
+users-status = État
+users-active = Actif
+users-inactive = Désactivé
+users-locked = Bloqué
+users-none = Aucun compte ne correspond.
+users-temporary-password-hint = Au moins 12 caractères. Transmettez-le à la personne par un moyen sûr ; elle devra le changer à sa première connexion.
+users-account-actions = Compte
+users-last-sign-in = Dernière connexion
+users-deactivate = Désactiver le compte
+users-reactivate = Réactiver le compte
+users-unlock = Débloquer le compte
+users-reset-hint = Les sessions de la personne prennent fin et elle devra choisir un nouveau mot de passe à sa prochaine connexion.
+users-reset-password = Réinitialiser le mot de passe
+users-audit-link = L'historique de ce compte dans le journal d'audit
+user-done-saved = Modifications enregistrées.
+user-done-deactivated = Le compte est désactivé. Son historique est conservé.
+user-done-reactivated = Le compte est de nouveau actif.
+user-done-password-reset = Le mot de passe est réinitialisé.
+user-done-unlocked = Le compte est débloqué.
+
+## Journal d'audit
+audit-verify = Vérifier toute la chaîne maintenant
+audit-verified = { $count ->
+    [one] La chaîne d'audit est intacte ({ $count } entrée vérifiée).
+   *[other] La chaîne d'audit est intacte ({ $count } entrées vérifiées).
+}
+audit-broken-altered = La chaîne d'audit est rompue : l'entrée { $seq } a été modifiée.
+audit-broken-gap = La chaîne d'audit est rompue : des entrées manquent avant l'entrée { $seq }.
+audit-broken-unlinked = La chaîne d'audit est rompue à l'entrée { $seq } : une entrée précédente a été supprimée ou modifiée.
+audit-filter = Filtrer le journal d'audit
+audit-caption = Entrées, des plus récentes aux plus anciennes
+audit-at = Quand (UTC)
+audit-actor = Qui
+audit-actor-id = Qui (identifiant de l'utilisateur)
+audit-action = Action
+audit-entity = Enregistrement
+audit-entity-type = Type d'enregistrement
+audit-entity-id = Identifiant de l'enregistrement
+audit-detail = Détail
+audit-from = Du
+audit-until = Au
+audit-none = Aucune entrée ne correspond.
+
+## Politique de sécurité
+policy-totp-legend = La vérification en deux étapes est obligatoire pour
+policy-totp-hint = Les personnes qui ont ces rôles doivent configurer la vérification en deux étapes avant de pouvoir utiliser Passerelle.
+
+## API
+api-title = API de Passerelle
+api-intro = Les scripts et les autres systèmes utilisent Passerelle par cette API JSON, avec un jeton d'API personnel envoyé sous la forme "Authorization: Bearer …". Chaque jeton a les droits de son propriétaire.
+api-openapi-link = Le document OpenAPI (JSON)
+api-operations = Opérations
+api-method = Méthode
+api-path = Chemin
+api-summary = Description
+api-parameters = Paramètres
+api-body = Corps
+api-responses = Réponses
+
+## Erreurs
+error-status = Erreur { $status }
+error-home = Retour à la page d'accueil
+error-summary-title = Veuillez corriger les points suivants
+error-bad-request = La demande n'a pas pu être comprise.
+error-unauthorized = Veuillez vous connecter.
+error-forbidden = Vous n'avez pas l'autorisation de faire cela.
+error-not-found = Cette page n'existe pas, ou vous n'avez pas le droit de la voir.
+error-method = Cette action n'est pas possible ici.
+error-timeout = Le serveur a mis trop de temps à répondre. Réessayez.
+error-conflict = Cette valeur est déjà utilisée.
+error-too-large = Ce que vous avez envoyé est trop volumineux.
+error-media-type = Ce type de contenu n'est pas accepté ici.
+error-invalid = Des informations manquent ou sont incorrectes.
+error-too-many = Trop de demandes. Attendez un peu et réessayez.
+error-unavailable = Le service est momentanément indisponible. Réessayez dans un instant.
+error-internal = Une erreur s'est produite sur le serveur. L'équipe a été prévenue ; réessayez plus tard.
+error-csrf = Ce formulaire a expiré ou ne vient pas de Passerelle. Revenez en arrière, rechargez la page et réessayez.
+error-json = Le JSON envoyé n'est pas valide.
+error-field-required = { $field } : ce champ est obligatoire.
+error-field-too-long = { $field } : le texte est trop long.
+error-field-control-chars = { $field } : contient des caractères qui ne peuvent pas être enregistrés.
+error-field-email = { $field } : ce n'est pas une adresse e-mail valide.
+error-field-password-short = { $field } : utilisez au moins 12 caractères.
+error-field-unknown-choice = { $field } : ce choix n'existe pas.
+error-field-team-not-in-agency = { $field } : cette équipe appartient à un autre organisme.
+error-field-taken = { $field } : cette valeur est déjà utilisée.
+error-field-out-of-range = { $field } : cette valeur est hors des limites permises.
+error-field-not-a-number = { $field } : saisissez un nombre.
+error-field-mismatch = { $field } : les deux mots de passe sont différents.
+error-field-same-as-current = { $field } : choisissez un mot de passe différent de l'actuel.
+error-field-wrong-password = { $field } : le mot de passe est incorrect.
+error-field-totp-wrong = { $field } : le code est incorrect ou a expiré.
+error-field-keep-own-admin = { $field } : vous ne pouvez pas retirer vos propres droits d'administrateur·rice ni désactiver votre propre compte.
