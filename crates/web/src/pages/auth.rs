@@ -133,14 +133,14 @@ pub async fn login(
         audit::append(&mut tx, Event::new(None, "session.sign_in_failed", "session")
             .detail(json!({"reason": "unknown_account"}))).await?;
         tx.commit().await?;
-        return Ok(fail(page, "login-failed", StatusCode::UNAUTHORIZED));
+        return Ok(fail(page, "login-failed", StatusCode::OK));
     };
     if user.is_locked(now()) {
         users::record_attempt(&mut tx, &email, &ip, false).await?;
         audit::append(&mut tx, Event::new(None, "session.sign_in_refused", "user").entity(user.id)
             .detail(json!({"reason": "locked"}))).await?;
         tx.commit().await?;
-        return Ok(fail(page, "login-locked", StatusCode::UNAUTHORIZED));
+        return Ok(fail(page, "login-locked", StatusCode::OK));
     }
     if !verified || !user.active {
         users::record_attempt(&mut tx, &email, &ip, false).await?;
@@ -150,7 +150,7 @@ pub async fn login(
             .detail(json!({"reason": reason}))).await?;
         tx.commit().await?;
         let key = if locked.is_some() { "login-locked" } else { "login-failed" };
-        return Ok(fail(page, key, StatusCode::UNAUTHORIZED));
+        return Ok(fail(page, key, StatusCode::OK));
     }
 
     users::record_attempt(&mut tx, &email, &ip, true).await?;
@@ -200,7 +200,7 @@ pub async fn totp_submit(
         sessions::delete(&mut tx, token_hash).await?;
         tx.commit().await?;
         let tr = page.tr.clone();
-        return Ok(render_status(StatusCode::UNAUTHORIZED, &TotpPage { page, error: Some(tr.t("login-locked")) }));
+        return Ok(render_status(StatusCode::OK, &TotpPage { page, error: Some(tr.t("login-locked")) }));
     }
     let creds = users::credentials(&mut tx, user.id).await?;
     let step = creds.totp_secret.as_deref().and_then(|s| totp::matching_step(s, &form.code, now()));
@@ -218,7 +218,7 @@ pub async fn totp_submit(
         tx.commit().await?;
         let tr = page.tr.clone();
         let key = if locked.is_some() { "login-locked" } else { "totp-wrong" };
-        return Ok(render_status(StatusCode::UNAUTHORIZED, &TotpPage { page, error: Some(tr.t(key)) }));
+        return Ok(render_status(StatusCode::OK, &TotpPage { page, error: Some(tr.t(key)) }));
     }
     users::record_success(&mut tx, user.id).await?;
     sessions::complete_second_factor(&mut tx, token_hash).await?;
