@@ -120,11 +120,11 @@ pub struct Filter {
 
 /// Newest first, at most `filter.limit` entries.
 pub async fn list(tx: &mut Tx, f: &Filter) -> StoreResult<Vec<AuditEntry>> {
-    let action_like = f.action.as_ref().map(|a| format!("{}%", a.replace(['%', '_'], "")));
+    let action_like = f.action.as_ref().map(|a| format!("{}%", crate::db::like_escape(a)));
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log
          WHERE ($1 IS NULL OR actor_id = $1)
-           AND ($2 IS NULL OR action LIKE $2)
+           AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\')
            AND ($3 IS NULL OR entity_type = $3)
            AND ($4 IS NULL OR entity_id = $4)
            AND ($5 IS NULL OR at >= $5)

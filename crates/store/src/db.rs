@@ -221,6 +221,19 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// Escapes `\\`, `%` and `_` so that text typed by a person matches itself in a
+/// `LIKE … ESCAPE '\\'` pattern (the same on both backends).
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The current time at the precision both databases keep (microseconds), so that what is
 /// written is what is read back.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
@@ -261,4 +274,16 @@ pub async fn restore_sqlite(from: &Path, data_dir: &Path, force: bool) -> StoreR
     }
     std::fs::rename(&tmp, &target)?;
     Ok(())
+}
+
+/// Raw statements for tests that play an attacker with direct database access (tampering
+/// with the audit log). Not used by the application.
+pub mod test_support {
+    use super::Tx;
+    use crate::error::StoreResult;
+
+    pub async fn execute(tx: &mut Tx, sql: &str) -> StoreResult<u64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        Ok(on_tx!(tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?)
+    }
 }

@@ -319,7 +319,7 @@ pub struct Viewer {
 }
 
 pub async fn list_users(tx: &mut Tx, viewer: Viewer, f: &UserFilter) -> StoreResult<Vec<User>> {
-    let q = f.q.as_ref().map(|q| format!("%{}%", q.trim().to_lowercase().replace(['%', '_'], "")));
+    let q = f.q.as_ref().map(|q| format!("%{}%", crate::db::like_escape(&q.trim().to_lowercase())));
     // The scope becomes part of the WHERE clause, so out-of-scope rows are never read.
     let (scope_agency, scope_team, scope_own) = match viewer.scope {
         Scope::All => (None, None, None),
@@ -329,7 +329,7 @@ pub async fn list_users(tx: &mut Tx, viewer: Viewer, f: &UserFilter) -> StoreRes
     };
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users
-         WHERE ($1 IS NULL OR LOWER(display_name) LIKE $1 OR email LIKE $1)
+         WHERE ($1 IS NULL OR LOWER(display_name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\')
            AND ($2 IS NULL OR agency_id = $2)
            AND ($3 OR active = TRUE)
            AND ($4 IS NULL OR agency_id = $4)
