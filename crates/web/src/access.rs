@@ -112,11 +112,16 @@ async fn guard_inner(state: &AppState, mut req: Request, next: Next) -> Result<R
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let matched = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string());
-    // Fail closed: a route that is not in the table is refused.
-    let access = matched
-        .as_deref()
-        .and_then(|m| access_of(&method, m))
-        .ok_or(AppError::Forbidden)?;
+    // Fail closed: a route that is not in the table is refused. A known path asked with a
+    // method it does not have goes on to the router, which answers 405 (no handler runs).
+    let access = match matched.as_deref() {
+        Some(m) => match access_of(&method, m) {
+            Some(a) => a,
+            None if table().keys().any(|(_, p)| *p == m) => return Ok(next.run(req).await),
+            None => return Err(AppError::Forbidden),
+        },
+        None => return Err(AppError::Forbidden),
+    };
 
     let jar = CookieJar::from_headers(req.headers());
     let identity = identify(state, req.headers(), &jar).await?;
