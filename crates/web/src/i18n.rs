@@ -149,3 +149,90 @@ impl Tr {
         passerelle_core::format::integer(self.lang, n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_file_parses() {
+        I18n::load().expect("all .ftl files parse");
+    }
+
+    #[test]
+    fn every_language_has_the_same_messages() {
+        let en: BTreeSet<String> = I18n::ids(Lang::En).into_iter().collect();
+        assert!(en.len() > 100);
+        for lang in [Lang::Fr, Lang::Es] {
+            let other: BTreeSet<String> = I18n::ids(lang).into_iter().collect();
+            let missing: Vec<_> = en.difference(&other).collect();
+            let extra: Vec<_> = other.difference(&en).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{lang:?}: missing {missing:?}, extra {extra:?}");
+        }
+    }
+
+    /// Every message id the templates and the code ask for exists: a typo in an id would
+    /// otherwise show the raw id to the reader.
+    #[test]
+    fn every_id_used_exists() {
+        let i18n = I18n::load().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for dir in ["templates", "src", "src/pages", "src/pages/admin"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_file() {
+                    sources.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut used = BTreeSet::new();
+        for text in &sources {
+            for call in [".t(\"", ".t1(\"", ".count(\"", "title_key: \"", "key: \""] {
+                for (i, _) in text.match_indices(call) {
+                    let rest = &text[i + call.len()..];
+                    let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                    if !id.is_empty() && rest[id.len()..].starts_with('"') {
+                        used.insert(id);
+                    }
+                }
+            }
+        }
+        // Ids built from codes: roles, agency kinds, sectors, field errors, status keys.
+        for r in passerelle_core::access::Role::ALL {
+            used.insert(format!("role-{}", r.code().replace('_', "-")));
+        }
+        for k in passerelle_store::agencies::AGENCY_KINDS {
+            used.insert(format!("agency-kind-{}", k.replace('_', "-")));
+        }
+        for s in passerelle_store::agencies::SECTORS {
+            used.insert(format!("sector-{}", s.replace('_', "-")));
+        }
+        for code in ["required", "too-long", "control-chars", "email", "password-short", "unknown-choice",
+                     "team-not-in-agency", "taken", "out-of-range", "not-a-number", "mismatch",
+                     "same-as-current", "wrong-password", "totp-wrong", "keep-own-admin"] {
+            used.insert(format!("error-field-{code}"));
+        }
+        for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
+            used.insert(format!("user-done-{done}"));
+        }
+        assert!(used.len() > 150, "the scan found {} ids", used.len());
+        for lang in Lang::ALL {
+            let missing: Vec<_> = used.iter().filter(|id| !i18n.has(lang, id)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn plurals_and_arguments() {
+        let i18n = Arc::new(I18n::load().unwrap());
+        let en = Tr::new(i18n.clone(), Lang::En);
+        assert_eq!(en.count("agencies-count", 1), "One agency");
+        assert_eq!(en.count("agencies-count", 3), "3 agencies");
+        assert_eq!(en.t1("dashboard-greeting", "name", "Ana"), "Welcome, Ana");
+        let fr = Tr::new(i18n, Lang::Fr);
+        assert!(fr.t("sign-out").contains("déconnecter"));
+        assert_eq!(fr.code("role", "caseworker"), fr.t("role-caseworker"));
+    }
+}
