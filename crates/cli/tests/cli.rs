@@ -1,0 +1,241 @@
+//! The binary as operators use it: init, token, audit verify, backup and restore, serve,
+//! and several servers sharing one PostgreSQL database.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
+
+fn passerelle(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(BIN);
+    c.args(args).stdin(Stdio::null()).env_remove("PASSERELLE_ADMIN_PASSWORD").env_remove("PASSERELLE_DATABASE");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run passerelle")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+async fn fresh_postgres_url() -> String {
+    let admin = std::env::var("PASSERELLE_TEST_DATABASE_URL")
+        .expect("PASSERELLE_TEST_DATABASE_URL is not set: run the suite with scripts/test");
+    let name = format!("passerelle_test_{}", uuid::Uuid::new_v4().simple());
+    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
+    pool.close().await;
+    let mut url = url::Url::parse(&admin).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
+/// `--data-dir DIR` or `--database URL`.
+fn target(dir: &Path, pg: Option<&str>) -> Vec<String> {
+    match pg {
+        Some(url) => vec!["--database".into(), url.into()],
+        None => vec!["--data-dir".into(), dir.display().to_string()],
+    }
+}
+
+fn run_on(dir: &Path, pg: Option<&str>, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    all.extend(target(dir, pg));
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    passerelle(&refs, env)
+}
+
+fn init_and_token(pg: Option<&str>) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // No password and no terminal: a clear refusal, nothing created.
+    let o = run_on(d, pg, &["init", "--admin-email", "chief@ministry.test"], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("PASSERELLE_ADMIN_PASSWORD"), "{}", stderr(&o));
+    let o = run_on(d, pg, &["init", "--admin-email", "chief@ministry.test"], &[("PASSERELLE_ADMIN_PASSWORD", "short")]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("12 characters"));
+    let pw = [("PASSERELLE_ADMIN_PASSWORD", "a long admin passphrase")];
+    let o = run_on(d, pg, &["init", "--admin-email", "chief@ministry.test"], &pw);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("created"));
+    let o = run_on(d, pg, &["init", "--admin-email", "Chief@Ministry.test"], &pw);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("left as it is"));
+    // Also on an instance that already has users.
+    assert!(run_on(d, pg, &["demo"], &[]).status.success());
+    let o = run_on(d, pg, &["init", "--admin-email", "second@ministry.test"], &pw);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let o = run_on(d, pg, &["token", "create", "--user", "chief@ministry.test", "--name", "backup script"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).trim().starts_with("psl_"));
+    let o = run_on(d, pg, &["token", "create", "--user", "nobody@ministry.test", "--name", "x"], &[]);
+    assert!(!o.status.success());
+    let o = run_on(d, pg, &["audit", "verify"], &[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("intact"));
+}
+
+#[test]
+fn init_token_and_audit_on_sqlite() {
+    init_and_token(None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_token_and_audit_on_postgres() {
+    let url = fresh_postgres_url().await;
+    tokio::task::spawn_blocking(move || init_and_token(Some(&url))).await.unwrap();
+}
+
+#[test]
+fn tokens_only_for_administrators() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run_on(d, None, &["demo"], &[]).status.success());
+    let o = run_on(d, None, &["token", "create", "--user", "caseworker@demo.passerelle.test", "--name", "x"], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not an administrator"));
+}
+
+/// A running server, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Server {
+    fn start(args: &[String]) -> Server {
+        let mut child = Command::new(BIN)
+            .arg("serve").arg("--addr").arg("127.0.0.1:0").args(args)
+            .stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null())
+            .spawn().unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("Passerelle listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        Server { child, url }
+    }
+
+    fn stop(&mut self) -> std::process::ExitStatus {
+        Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn csrf_in(html: &str) -> String {
+    let start = html.find("name=\"csrf_token\" value=\"").unwrap() + 25;
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+async fn sign_in(c: &reqwest::Client, url: &str, email: &str) {
+    let page = c.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
+    let res = c.post(format!("{url}/login"))
+        .form(&[("csrf_token", csrf_in(&page).as_str()), ("email", email), ("password", "passerelle-demo")])
+        .send().await.unwrap();
+    assert_eq!(res.status(), 303);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backup_while_serving_then_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_s = data.display().to_string();
+    let mut server = Server::start(&["--data-dir".into(), data_s.clone(), "--demo".into()]);
+    let c = client();
+    sign_in(&c, &server.url, "admin@demo.passerelle.test").await;
+    let backup = dir.path().join("backup.sqlite3");
+    let o = passerelle(&["backup", "--to", &backup.display().to_string(), "--data-dir", &data_s], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Refuses to overwrite a backup.
+    assert!(!passerelle(&["backup", "--to", &backup.display().to_string(), "--data-dir", &data_s], &[]).status.success());
+    assert!(server.stop().success(), "graceful stop on SIGTERM");
+
+    let restored = dir.path().join("restored");
+    let r = restored.display().to_string();
+    let o = passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("audit chain intact"), "{}", stdout(&o));
+    // Restoring over a database needs --force; a file that is not a backup is refused.
+    assert!(!passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r], &[]).status.success());
+    let junk = dir.path().join("junk");
+    std::fs::write(&junk, b"not a database").unwrap();
+    let o = passerelle(&["restore", "--from", &junk.display().to_string(), "--data-dir", &dir.path().join("x").display().to_string()], &[]);
+    assert!(!o.status.success());
+    // The restored instance serves the same people.
+    let server = Server::start(&["--data-dir".into(), r]);
+    let c = client();
+    sign_in(&c, &server.url, "admin@demo.passerelle.test").await;
+    let body = c.get(format!("{}/admin/users", server.url)).send().await.unwrap().text().await.unwrap();
+    assert!(body.contains("Amélie Caseworker"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampering_is_reported_by_audit_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run_on(d, None, &["demo"], &[]).status.success());
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", d.join("passerelle.sqlite3").display())).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE audit_log SET entity_type = 'x' WHERE seq = 7").execute(&pool).await.unwrap();
+    pool.close().await;
+    let o = run_on(d, None, &["audit", "verify"], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("entry 7"), "{}", stdout(&o));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_share_sessions_on_postgres() {
+    let url = fresh_postgres_url().await;
+    let args = vec!["--database".to_string(), url.clone(), "--demo".to_string()];
+    let a = Server::start(&args);
+    let b = Server::start(&args[..2]);
+    let c = client();
+    sign_in(&c, &a.url, "admin@demo.passerelle.test").await;
+    // The session cookie is for 127.0.0.1 (any port), so the same client carries it to B.
+    let res = c.get(format!("{}/dashboard", b.url)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "a session made on A works on B");
+    let page = res.text().await.unwrap();
+    let res = c.post(format!("{}/logout", b.url)).form(&[("csrf_token", csrf_in(&page))]).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    let res = c.get(format!("{}/dashboard", a.url)).send().await.unwrap();
+    assert_eq!(res.status(), 303, "signed out on B is signed out on A");
+}
+
+#[test]
+fn help_documents_every_command_and_config_file_works() {
+    let o = passerelle(&["--help"], &[]);
+    let help = stdout(&o);
+    for cmd in ["serve", "demo", "init", "token", "audit", "backup", "restore", "--data-dir", "--database", "--config"] {
+        assert!(help.contains(cmd), "--help lacks {cmd}");
+    }
+    let serve = stdout(&passerelle(&["serve", "--help"], &[]));
+    assert!(serve.contains("--addr") && serve.contains("PASSERELLE_ADDR"));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("passerelle.toml");
+    let data = dir.path().join("from-config");
+    std::fs::write(&cfg, format!("data_dir = \"{}\"\n", data.display())).unwrap();
+    let o = passerelle(&["--config", &cfg.display().to_string(), "demo"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(data.join("passerelle.sqlite3").exists());
+    std::fs::write(&cfg, "colour = \"red\"\n").unwrap();
+    let o = passerelle(&["--config", &cfg.display().to_string(), "demo"], &[]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("not a valid Passerelle configuration"));
+}
