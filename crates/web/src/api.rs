@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use passerelle_core::access::Permission;
 use passerelle_store::agencies::{self, AgencyInput};
 use passerelle_store::users::{self, UserFilter, UserInput};
-use passerelle_store::{secrets, tokens};
+use passerelle_store::tokens;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -260,10 +260,7 @@ pub async fn create_user(State(state): State<AppState>, identity: Identity, ApiJ
         roles: body.roles,
         language: body.language,
     };
-    let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::passwords::hash(body.password).await?;
     let mut tx = state.store.write().await?;
     let u = users::create_user(&mut tx, Some(identity.id()), &input, Some(&hash), true).await?;
     tx.commit().await?;

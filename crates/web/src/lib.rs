@@ -9,6 +9,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod ops;
+pub mod passwords;
 pub mod pages;
 pub mod routes;
 pub mod state;

@@ -16,7 +16,7 @@ use passerelle_core::validate::Problems;
 use passerelle_store::db::now;
 use passerelle_store::tokens::{self, ApiToken};
 use passerelle_store::users::User;
-use passerelle_store::{secrets, sessions, users};
+use passerelle_store::{sessions, users};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -68,10 +68,7 @@ pub async fn change_password(
     let mut tx = state.store.read().await?;
     let creds = users::credentials(&mut tx, identity.id()).await?;
     drop(tx);
-    let (current, hash) = (form.current_password.clone(), creds.password_hash.clone());
-    let current_ok = tokio::task::spawn_blocking(move || hash.is_some_and(|h| secrets::verify_password(&current, &h)))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let current_ok = crate::passwords::verify(form.current_password.clone(), creds.password_hash.clone()).await?;
     if !current_ok {
         p.add("current_password", "wrong-password");
     }
@@ -83,10 +80,7 @@ pub async fn change_password(
             forced: identity.user.must_change_password,
         }));
     }
-    let new = form.new_password.clone();
-    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&new))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let hash = crate::passwords::hash(form.new_password.clone()).await?;
     let mut tx = state.store.write().await?;
     // Every session of the account ends, then this one starts afresh.
     users::set_password(&mut tx, Some(identity.id()), identity.id(), &hash, false).await?;
@@ -175,11 +169,7 @@ pub async fn security_submit(
             if identity.user.roles.iter().any(|r| required_roles.contains(r)) {
                 return Err(AppError::Forbidden);
             }
-            let hash = creds.password_hash.clone();
-            let password = form.password.clone();
-            let ok = tokio::task::spawn_blocking(move || hash.is_some_and(|h| secrets::verify_password(&password, &h)))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let ok = crate::passwords::verify(form.password.clone(), creds.password_hash.clone()).await?;
             if !ok {
                 drop(tx);
                 let errors = FormErrors::one(&page.tr, "password", "wrong-password");

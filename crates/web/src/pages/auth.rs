@@ -17,7 +17,7 @@ use axum_extra::extract::CookieJar;
 use chrono::Duration;
 use passerelle_store::audit::{self, Event};
 use passerelle_store::db::now;
-use passerelle_store::{secrets, sessions, users};
+use passerelle_store::{sessions, users};
 use serde::Deserialize;
 use serde_json::json;
 use std::net::SocketAddr;
@@ -114,18 +114,7 @@ pub async fn login(
     drop(tx);
 
     let hash = creds.as_ref().and_then(|c| c.password_hash.clone());
-    let password = form.password.clone();
-    // argon2 is deliberately slow: keep it off the async workers. An unknown account is
-    // checked against a decoy hash so that both answers take as long.
-    let verified = tokio::task::spawn_blocking(move || match hash {
-        Some(h) => secrets::verify_password(&password, &h),
-        None => {
-            secrets::verify_password(&password, secrets::decoy_hash());
-            false
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let verified = crate::passwords::verify(form.password.clone(), hash).await?;
 
     let mut tx = state.store.write().await?;
     let Some(user) = user else {

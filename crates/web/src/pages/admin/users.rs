@@ -18,7 +18,7 @@ use passerelle_core::lang::Lang;
 use passerelle_core::validate::Problems;
 use passerelle_store::agencies::{self, Agency, Team};
 use passerelle_store::users::{self, User, UserFilter, UserInput};
-use passerelle_store::{secrets, StoreError};
+use passerelle_store::StoreError;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -149,11 +149,6 @@ pub async fn new_form(State(state): State<AppState>, page: Page) -> Result<Respo
     form_page(&state, page, None, UserForm::default(), FormErrors::default(), None, StatusCode::OK).await
 }
 
-async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
 
 pub async fn create(State(state): State<AppState>, identity: Identity, page: Page, Form(form): Form<UserForm>) -> Result<Response, AppError> {
     let mut p = Problems::default();
@@ -161,7 +156,7 @@ pub async fn create(State(state): State<AppState>, identity: Identity, page: Pag
     // The administrator gives a temporary password; the person must change it at first sign-in.
     p.new_password("password", &form.password);
     if p.is_empty() {
-        let h = hash(form.password.clone()).await?;
+        let h = crate::passwords::hash(form.password.clone()).await?;
         let mut tx = state.store.write().await?;
         match users::create_user(&mut tx, Some(identity.id()), &input, Some(&h), true).await {
             Ok(u) => {
@@ -268,7 +263,7 @@ pub async fn reset_password(State(state): State<AppState>, identity: Identity, p
         let f = form_of(&user);
         return form_page(&state, page, Some(user), f, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let h = hash(form.password).await?;
+    let h = crate::passwords::hash(form.password).await?;
     let mut tx = state.store.write().await?;
     users::set_password(&mut tx, Some(identity.id()), id, &h, true).await?;
     tx.commit().await?;
