@@ -29,7 +29,7 @@ pub struct Indicator {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Measure {
-    Quantitative(Quantitative),
+    Quantitative(Box<Quantitative>),
     Qualitative(Qualitative),
 }
 
@@ -60,7 +60,13 @@ pub enum Unit {
 }
 
 impl Unit {
-    const ALL: [Unit; 5] = [Unit::Percent, Unit::Ratio, Unit::Count, Unit::Days, Unit::Score];
+    const ALL: [Unit; 5] = [
+        Unit::Percent,
+        Unit::Ratio,
+        Unit::Count,
+        Unit::Days,
+        Unit::Score,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -140,7 +146,10 @@ impl Indicator {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 pub enum IndicatorError {
     #[error("indicator {indicator} cannot be broken down by {dimension}")]
-    DimensionNotAllowed { indicator: String, dimension: Dimension },
+    DimensionNotAllowed {
+        indicator: String,
+        dimension: Dimension,
+    },
     #[error("{0}")]
     Definition(DefinitionError),
 }
@@ -209,7 +218,10 @@ impl Qualitative {
         let mut errors = Vec::new();
         let max = self.scale.len() as u32;
         if answer.level < 1 || answer.level > max {
-            errors.push(AnswerError::LevelOffScale { level: answer.level, max });
+            errors.push(AnswerError::LevelOffScale {
+                level: answer.level,
+                max,
+            });
         }
         if self.evidence_required && answer.evidence.iter().all(|e| e.trim().is_empty()) {
             errors.push(AnswerError::EvidenceMissing);
@@ -217,7 +229,11 @@ impl Qualitative {
         if self.comment_required && answer.comment.trim().is_empty() {
             errors.push(AnswerError::CommentMissing);
         }
-        if errors.is_empty() { Ok(()) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -230,9 +246,21 @@ pub fn default_scale() -> Vec<Localized> {
     };
     vec![
         l("Pas en place", "Not in place", "No implementado"),
-        l("Partiellement en place", "Partly in place", "Parcialmente implementado"),
-        l("Largement en place", "Largely in place", "Ampliamente implementado"),
-        l("Pleinement en place", "Fully in place", "Plenamente implementado"),
+        l(
+            "Partiellement en place",
+            "Partly in place",
+            "Parcialmente implementado",
+        ),
+        l(
+            "Largement en place",
+            "Largely in place",
+            "Ampliamente implementado",
+        ),
+        l(
+            "Pleinement en place",
+            "Fully in place",
+            "Plenamente implementado",
+        ),
     ]
 }
 
@@ -255,7 +283,11 @@ const INDICATOR_KEYS: &[&str] = &[
 ];
 
 fn unknown(what: &'static str, value: &str, allowed: &[&str]) -> LoadError {
-    LoadError::UnknownCode { what, value: value.to_string(), allowed: allowed.join(", ") }
+    LoadError::UnknownCode {
+        what,
+        value: value.to_string(),
+        allowed: allowed.join(", "),
+    }
 }
 
 /// Reads one indicator table. Reports every problem it finds and returns `None` if any.
@@ -268,9 +300,13 @@ pub(crate) fn read_indicator(
 ) -> Option<Indicator> {
     let before = r.diags.len();
     r.only_keys(t, path, INDICATOR_KEYS);
-    let id = r.required(t, span, path, "id").and_then(|v| r.id(v, &join(path, "id")));
+    let id = r
+        .required(t, span, path, "id")
+        .and_then(|v| r.id(v, &join(path, "id")));
     let title = r.required_localized(t, span, path, "title");
-    let description = t.get("description").and_then(|v| r.localized(v, &join(path, "description")));
+    let description = t
+        .get("description")
+        .and_then(|v| r.localized(v, &join(path, "description")));
     let kind_v = r.required(t, span, path, "kind");
     let kind = kind_v.and_then(|v| {
         let f = join(path, "kind");
@@ -278,7 +314,11 @@ pub(crate) fn read_indicator(
         match s.as_str() {
             "quantitative" | "qualitative" => Some(s),
             _ => {
-                r.report(&v.span(), &f, unknown("kind", &s, &["quantitative", "qualitative"]));
+                r.report(
+                    &v.span(),
+                    &f,
+                    unknown("kind", &s, &["quantitative", "qualitative"]),
+                );
                 None
             }
         }
@@ -291,14 +331,22 @@ pub(crate) fn read_indicator(
                 "higher" => Some(Direction::Higher),
                 "lower" => Some(Direction::Lower),
                 _ => {
-                    r.report(&v.span(), &f, unknown("direction", &s, &["higher", "lower"]));
+                    r.report(
+                        &v.span(),
+                        &f,
+                        unknown("direction", &s, &["higher", "lower"]),
+                    );
                     None
                 }
             })
         }
     };
-    let target = t.get("target").and_then(|v| r.number(v, &join(path, "target")));
-    let thresholds = t.get("thresholds").and_then(|v| thresholds(r, v, &join(path, "thresholds")));
+    let target = t
+        .get("target")
+        .and_then(|v| r.number(v, &join(path, "target")));
+    let thresholds = t
+        .get("thresholds")
+        .and_then(|v| thresholds(r, v, &join(path, "thresholds")));
     if let (Some(d), Some(th), Some(v)) = (direction, thresholds, t.get("thresholds")) {
         let (ok, relation, dir) = match d {
             Direction::Higher => (th.good >= th.acceptable, "at least", "higher"),
@@ -325,16 +373,30 @@ pub(crate) fn read_indicator(
             for key in QUAL_ONLY {
                 if let Some(v) = t.get(*key) {
                     let field: &'static str = key;
-                    r.report(&v.span(), &join(path, key), LoadError::NotForKind { field, kind: "qualitative" });
+                    r.report(
+                        &v.span(),
+                        &join(path, key),
+                        LoadError::NotForKind {
+                            field,
+                            kind: "qualitative",
+                        },
+                    );
                 }
             }
-            quantitative(r, t, span, path, codes).map(Measure::Quantitative)
+            quantitative(r, t, span, path, codes).map(|q| Measure::Quantitative(Box::new(q)))
         }
         Some(_) => {
             for key in QUANT_ONLY {
                 if let Some(v) = t.get(*key) {
                     let field: &'static str = key;
-                    r.report(&v.span(), &join(path, key), LoadError::NotForKind { field, kind: "quantitative" });
+                    r.report(
+                        &v.span(),
+                        &join(path, key),
+                        LoadError::NotForKind {
+                            field,
+                            kind: "quantitative",
+                        },
+                    );
                 }
             }
             qualitative(r, t, path).map(Measure::Qualitative)
@@ -347,7 +409,11 @@ pub(crate) fn read_indicator(
         let mut check = |key: &str, x: f64| {
             if !(1.0..=max).contains(&x) || x.fract() != 0.0 {
                 let at = t.get(key).map(|v| v.span()).unwrap_or(span.clone());
-                r.report(&at, &join(path, key), LoadError::LevelOffScale(x.to_string()));
+                r.report(
+                    &at,
+                    &join(path, key),
+                    LoadError::LevelOffScale(x.to_string()),
+                );
             }
         };
         if let Some(x) = target {
@@ -376,11 +442,16 @@ fn thresholds(r: &mut Reader<'_>, v: &Val<'_>, field: &str) -> Option<Thresholds
     let t = r.table(v, field)?;
     r.only_keys(t, field, &["good", "acceptable"]);
     let span = v.span();
-    let good = r.required(t, &span, field, "good").and_then(|x| r.number(x, &join(field, "good")));
+    let good = r
+        .required(t, &span, field, "good")
+        .and_then(|x| r.number(x, &join(field, "good")));
     let acceptable = r
         .required(t, &span, field, "acceptable")
         .and_then(|x| r.number(x, &join(field, "acceptable")));
-    Some(Thresholds { good: good?, acceptable: acceptable? })
+    Some(Thresholds {
+        good: good?,
+        acceptable: acceptable?,
+    })
 }
 
 fn quantitative(
@@ -405,7 +476,11 @@ fn quantitative(
         let s = r.string(v, &f)?;
         let found = PeriodKind::from_code(&s).filter(|k| *k != PeriodKind::Custom);
         if found.is_none() {
-            r.report(&v.span(), &f, unknown("period", &s, &["month", "quarter", "year"]));
+            r.report(
+                &v.span(),
+                &f,
+                unknown("period", &s, &["month", "quarter", "year"]),
+            );
         }
         found
     });
@@ -450,7 +525,10 @@ fn quantitative(
                 };
                 let at = match e.position() {
                     Some(p) => r.offset_in_string(v, text, p),
-                    None => t.get("dimensions").map(|d| d.span().start).unwrap_or(v.span().start),
+                    None => t
+                        .get("dimensions")
+                        .map(|d| d.span().start)
+                        .unwrap_or(v.span().start),
                 };
                 r.report_at(at, &field, LoadError::Definition(e));
                 None
@@ -458,11 +536,15 @@ fn quantitative(
         },
         _ => None,
     };
-    if let (Some(u @ (Unit::Percent | Unit::Ratio)), Some(p), Some(v)) = (unit, &plan, def_v) {
-        if p.denominator.is_none() {
-            r.report(&v.span(), &join(path, "definition"), LoadError::NeedsDenominator { unit: u.code() });
-            return None;
-        }
+    if let (Some(u @ (Unit::Percent | Unit::Ratio)), Some(p), Some(v)) = (unit, &plan, def_v)
+        && p.denominator.is_none()
+    {
+        r.report(
+            &v.span(),
+            &join(path, "definition"),
+            LoadError::NeedsDenominator { unit: u.code() },
+        );
+        return None;
     }
     Some(Quantitative {
         definition: definition?,
@@ -513,7 +595,9 @@ fn qualitative(r: &mut Reader<'_>, t: &DeTable<'_>, path: &str) -> Option<Qualit
         None => Some(true),
         Some(v) => r.boolean(v, &join(path, "comment_required")),
     };
-    let guidance = t.get("guidance").and_then(|v| r.localized(v, &join(path, "guidance")));
+    let guidance = t
+        .get("guidance")
+        .and_then(|v| r.localized(v, &join(path, "guidance")));
     Some(Qualitative {
         scale: scale?,
         evidence_required: evidence_required?,
@@ -546,7 +630,11 @@ pub fn load_indicators(
                     if let Some(ind) = read_indicator(&mut r, it, &ispan, &ipath, codes) {
                         if !seen.insert(ind.id.clone()) {
                             let at = it.get("id").map(|x| x.span()).unwrap_or(ispan.clone());
-                            r.report(&at, &join(&ipath, "id"), LoadError::DuplicateId(ind.id.clone()));
+                            r.report(
+                                &at,
+                                &join(&ipath, "id"),
+                                LoadError::DuplicateId(ind.id.clone()),
+                            );
                         } else {
                             out.push(ind);
                         }
@@ -556,7 +644,11 @@ pub fn load_indicators(
         }
         diags.extend(r.diags);
     }
-    if diags.is_empty() { Ok(out) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    }
 }
 
 /// The programme KPIs shipped in `content/indicators/`, embedded at build time.
@@ -616,17 +708,30 @@ mod tests {
         ] {
             assert!(ids.contains(id), "missing KPI {id}");
         }
-        assert!(inds.iter().all(|i| matches!(i.measure, Measure::Quantitative(_))));
+        assert!(
+            inds.iter()
+                .all(|i| matches!(i.measure, Measure::Quantitative(_)))
+        );
     }
 
     #[test]
     fn a_kpi_computes_on_records() {
         let inds = load_indicators(&default_indicators(), &codes()).unwrap();
-        let ind = inds.iter().find(|i| i.id == "referral_completion_rate").unwrap();
-        let Measure::Quantitative(q) = &ind.measure else { panic!() };
+        let ind = inds
+            .iter()
+            .find(|i| i.id == "referral_completion_rate")
+            .unwrap();
+        let Measure::Quantitative(q) = &ind.measure else {
+            panic!()
+        };
         let mut data = Dataset::default();
         let d = |s: &str| Value::Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
-        for (status, sex) in [("completed", "female"), ("declined", "female"), ("completed", "male"), ("pending", "male")] {
+        for (status, sex) in [
+            ("completed", "female"),
+            ("declined", "female"),
+            ("completed", "male"),
+            ("pending", "male"),
+        ] {
             data.insert(
                 Entity::Referrals,
                 Record::new()
@@ -635,7 +740,12 @@ mod tests {
                     .with("sex", Value::text(sex)),
             );
         }
-        let range = Period::Quarter { year: 2025, quarter: 1 }.range().unwrap();
+        let range = Period::Quarter {
+            year: 2025,
+            quarter: 1,
+        }
+        .range()
+        .unwrap();
         let plan = q.plan_for(&ind.id, &[Dimension::Sex]).unwrap();
         let res = evaluate(&plan, &data, range);
         assert_eq!(res.len(), 2);
@@ -674,12 +784,19 @@ colour = "red"
 "#
         );
         let d = errs(&text);
-        let find = |code: &str| d.iter().find(|x| x.code() == code).unwrap_or_else(|| panic!("{code} in {d:#?}"));
+        let find = |code: &str| {
+            d.iter()
+                .find(|x| x.code() == code)
+                .unwrap_or_else(|| panic!("{code} in {d:#?}"))
+        };
         let id = find("quality-invalid-id");
         assert_eq!((id.line, id.field.as_str()), (3, "indicators[0].id"));
         let def = find("indicator-unknown-field");
         // Points at `riks` inside the literal string: column of the quote + 19.
-        assert_eq!((def.line, def.column, def.field.as_str()), (6, 33, "indicators[0].definition"));
+        assert_eq!(
+            (def.line, def.column, def.field.as_str()),
+            (6, 33, "indicators[0].definition")
+        );
         let p = find("quality-unknown-code");
         assert_eq!((p.line, p.field.as_str()), (8, "indicators[0].period"));
         let k = find("quality-not-for-kind");
@@ -687,7 +804,10 @@ colour = "red"
         let u = find("quality-unknown-field");
         assert_eq!((u.line, u.field.as_str()), (18, "indicators[1].colour"));
         assert_eq!(d.len(), 5, "{d:#?}");
-        assert_eq!(id.to_string(), "test.toml:3:6: indicators[0].id: invalid identifier \"Bad Id\": use lowercase letters, digits and underscores [quality-invalid-id]");
+        assert_eq!(
+            id.to_string(),
+            "test.toml:3:6: indicators[0].id: invalid identifier \"Bad Id\": use lowercase letters, digits and underscores [quality-invalid-id]"
+        );
     }
 
     #[test]
@@ -696,10 +816,17 @@ colour = "red"
         let fields: Vec<&str> = d.iter().map(|x| x.field.as_str()).collect();
         assert_eq!(
             fields,
-            vec!["indicators[0].title", "indicators[0].unit", "indicators[0].period", "indicators[0].definition"]
+            vec![
+                "indicators[0].title",
+                "indicators[0].unit",
+                "indicators[0].period",
+                "indicators[0].definition"
+            ]
         );
         assert!(d.iter().all(|x| x.code() == "quality-missing"));
-        let one = format!("[[indicators]]\nid = \"a\"\nkind = \"quantitative\"\n{TITLE}\ndefinition = \"count(cases)\"\nunit = \"count\"\nperiod = \"year\"\n");
+        let one = format!(
+            "[[indicators]]\nid = \"a\"\nkind = \"quantitative\"\n{TITLE}\ndefinition = \"count(cases)\"\nunit = \"count\"\nperiod = \"year\"\n"
+        );
         let d = errs(&format!("{one}{one}"));
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].code(), d[0].line), ("quality-duplicate-id", 9));
@@ -710,14 +837,21 @@ colour = "red"
 
     #[test]
     fn percent_needs_a_denominator_and_dimensions_must_fit() {
-        let base = format!("[[indicators]]\nid = \"a\"\nkind = \"quantitative\"\n{TITLE}\nperiod = \"year\"\n");
-        let d = errs(&format!("{base}definition = \"count(cases)\"\nunit = \"percent\"\n"));
+        let base = format!(
+            "[[indicators]]\nid = \"a\"\nkind = \"quantitative\"\n{TITLE}\nperiod = \"year\"\n"
+        );
+        let d = errs(&format!(
+            "{base}definition = \"count(cases)\"\nunit = \"percent\"\n"
+        ));
         assert_eq!(d[0].code(), "quality-needs-denominator");
         let d = errs(&format!(
             "{base}definition = \"count(outreach_activities)\"\nunit = \"count\"\ndimensions = [\"sex\", \"area\"]\n"
         ));
         assert_eq!(d[0].code(), "indicator-dimension-unavailable");
-        assert_eq!((d[0].line, d[0].field.as_str()), (8, "indicators[0].dimensions"));
+        assert_eq!(
+            (d[0].line, d[0].field.as_str()),
+            (8, "indicators[0].dimensions")
+        );
         let d = errs(&format!(
             "{base}definition = \"count(cases)\"\nunit = \"count\"\ndimensions = [\"sex\", \"sex\", \"colour\"]\n"
         ));
@@ -727,8 +861,12 @@ colour = "red"
 
     #[test]
     fn thresholds_and_rating() {
-        let base = format!("[[indicators]]\nid = \"a\"\nkind = \"quantitative\"\n{TITLE}\nperiod = \"year\"\ndefinition = \"median(days(opened_at, closed_at) of cases)\"\nunit = \"days\"\n");
-        let d = errs(&format!("{base}direction = \"lower\"\nthresholds = {{ good = 60, acceptable = 30 }}\n"));
+        let base = format!(
+            "[[indicators]]\nid = \"a\"\nkind = \"quantitative\"\n{TITLE}\nperiod = \"year\"\ndefinition = \"median(days(opened_at, closed_at) of cases)\"\nunit = \"days\"\n"
+        );
+        let d = errs(&format!(
+            "{base}direction = \"lower\"\nthresholds = {{ good = 60, acceptable = 30 }}\n"
+        ));
         assert_eq!(d[0].code(), "quality-threshold-order");
         let d = errs(&format!("{base}direction = \"sideways\"\ntarget = nan\n"));
         let codes: Vec<&str> = d.iter().map(|x| x.code()).collect();
@@ -745,21 +883,44 @@ colour = "red"
     #[test]
     fn qualitative_indicators_and_answers() {
         let base = format!("[[indicators]]\nid = \"q\"\nkind = \"qualitative\"\n{TITLE}\n");
-        let inds = load(&format!("{base}target = 3\nthresholds = {{ good = 3, acceptable = 2 }}\n")).unwrap();
-        let Measure::Qualitative(q) = &inds[0].measure else { panic!() };
+        let inds = load(&format!(
+            "{base}target = 3\nthresholds = {{ good = 3, acceptable = 2 }}\n"
+        ))
+        .unwrap();
+        let Measure::Qualitative(q) = &inds[0].measure else {
+            panic!()
+        };
         assert_eq!(q.scale.len(), 4);
         assert!(q.evidence_required && q.comment_required);
         assert_eq!(inds[0].rate(2.0), Some(Rating::Acceptable));
-        let ok = QualitativeAnswer { level: 3, evidence: vec!["minutes 2025-03".into()], comment: "in place".into() };
+        let ok = QualitativeAnswer {
+            level: 3,
+            evidence: vec!["minutes 2025-03".into()],
+            comment: "in place".into(),
+        };
         assert_eq!(q.check(&ok), Ok(()));
-        let bad = QualitativeAnswer { level: 5, evidence: vec![" ".into()], comment: "".into() };
+        let bad = QualitativeAnswer {
+            level: 5,
+            evidence: vec![" ".into()],
+            comment: "".into(),
+        };
         let e = q.check(&bad).unwrap_err();
         let codes: Vec<&str> = e.iter().map(|x| x.code()).collect();
         assert_eq!(
             codes,
-            vec!["quality-answer-level-off-scale", "quality-answer-evidence-missing", "quality-answer-comment-missing"]
+            vec![
+                "quality-answer-level-off-scale",
+                "quality-answer-evidence-missing",
+                "quality-answer-comment-missing"
+            ]
         );
-        assert!(q.check(&QualitativeAnswer { level: 0, ..ok.clone() }).is_err());
+        assert!(
+            q.check(&QualitativeAnswer {
+                level: 0,
+                ..ok.clone()
+            })
+            .is_err()
+        );
         // A custom scale, numbered in order; a target off the scale; quantitative-only keys.
         let scale = r#"scale = [
   { level = 1, label = { fr = "Non", en = "No", es = "No" } },
@@ -767,7 +928,11 @@ colour = "red"
 ]"#;
         let d = errs(&format!("{base}{scale}\ntarget = 9\nunit = \"count\"\n"));
         let codes: Vec<&str> = d.iter().map(|x| x.code()).collect();
-        assert_eq!(codes, vec!["quality-not-for-kind", "quality-scale-order"], "{d:#?}");
+        assert_eq!(
+            codes,
+            vec!["quality-not-for-kind", "quality-scale-order"],
+            "{d:#?}"
+        );
         let d = errs(&format!("{base}target = 9\n"));
         assert_eq!(d[0].code(), "quality-level-off-scale");
         let two = r#"scale = [
@@ -777,14 +942,28 @@ colour = "red"
 evidence_required = false
 comment_required = false"#;
         let inds = load(&format!("{base}{two}\n")).unwrap();
-        let Measure::Qualitative(q) = &inds[0].measure else { panic!() };
+        let Measure::Qualitative(q) = &inds[0].measure else {
+            panic!()
+        };
         assert_eq!(q.scale[1].en, "Yes");
-        assert_eq!(q.check(&QualitativeAnswer { level: 2, evidence: vec![], comment: String::new() }), Ok(()));
-        let d = errs(&format!("{base}scale = [{{ level = 1, label = {{ fr = \"a\", en = \"b\", es = \"c\" }} }}]\n"));
+        assert_eq!(
+            q.check(&QualitativeAnswer {
+                level: 2,
+                evidence: vec![],
+                comment: String::new()
+            }),
+            Ok(())
+        );
+        let d = errs(&format!(
+            "{base}scale = [{{ level = 1, label = {{ fr = \"a\", en = \"b\", es = \"c\" }} }}]\n"
+        ));
         assert_eq!(d[0].code(), "quality-scale-too-short");
         let d = errs(&format!("{base}scale = []\n"));
         assert_eq!(d[0].code(), "quality-scale-too-short");
         let d = errs(&format!("{base}scale = \"four\"\n"));
-        assert_eq!(d.iter().map(|x| x.code()).collect::<Vec<_>>(), vec!["quality-wrong-type"]);
+        assert_eq!(
+            d.iter().map(|x| x.code()).collect::<Vec<_>>(),
+            vec!["quality-wrong-type"]
+        );
     }
 }

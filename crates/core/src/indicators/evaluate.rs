@@ -19,7 +19,9 @@
 //!   appears, its other side being empty.
 
 use super::period::DateRange;
-use super::plan::{AggregatePlan, Aggregation, FieldRef, PeriodAnchor, Predicate, QueryPlan, Term, Value};
+use super::plan::{
+    AggregatePlan, Aggregation, FieldRef, PeriodAnchor, Predicate, QueryPlan, Term, Value,
+};
 use super::schema::{Dimension, Entity};
 use super::syntax::CompareOp;
 use serde::Serialize;
@@ -44,7 +46,10 @@ impl Record {
     }
 
     pub fn with_step(mut self, step: &str, field: &str, value: Value) -> Record {
-        self.steps.entry(step.to_string()).or_default().insert(field.to_string(), value);
+        self.steps
+            .entry(step.to_string())
+            .or_default()
+            .insert(field.to_string(), value);
         self
     }
 
@@ -161,12 +166,18 @@ fn truth(p: &Predicate, r: &Record) -> Option<bool> {
                 CompareOp::Ge => ord != Ordering::Less,
             })
         }
-        Predicate::In { term: t, values, negated } => {
+        Predicate::In {
+            term: t,
+            values,
+            negated,
+        } => {
             let v = term(t, r);
             if v == Value::Null {
                 return None;
             }
-            let found = values.iter().any(|x| compare(&v, x) == Some(Ordering::Equal));
+            let found = values
+                .iter()
+                .any(|x| compare(&v, x) == Some(Ordering::Equal));
             Some(found != *negated)
         }
         Predicate::IsNull { term: t, negated } => Some((term(t, r) == Value::Null) != *negated),
@@ -204,7 +215,9 @@ fn in_period(anchor: &PeriodAnchor, r: &Record, range: &DateRange) -> bool {
     match anchor {
         PeriodAnchor::At(f) => matches!(r.get(f), Value::Date(d) if range.contains(*d)),
         PeriodAnchor::Overlaps { start, end } => {
-            let Value::Date(s) = r.get(start) else { return false };
+            let Value::Date(s) = r.get(start) else {
+                return false;
+            };
             let ends_after_start = match r.get(end) {
                 Value::Date(e) => *e >= range.start,
                 Value::Null => true,
@@ -223,7 +236,11 @@ fn select<'d>(
     dims: &[Dimension],
 ) -> BTreeMap<Vec<Value>, Vec<&'d Record>> {
     let mut groups: BTreeMap<Vec<Value>, Vec<&Record>> = BTreeMap::new();
-    let records = data.records.get(&plan.entity).map(|v| v.as_slice()).unwrap_or(&[]);
+    let records = data
+        .records
+        .get(&plan.entity)
+        .map(|v| v.as_slice())
+        .unwrap_or(&[]);
     for r in records {
         if !in_period(&plan.anchor, r, range) {
             continue;
@@ -251,7 +268,11 @@ fn numbers(t: &Term, records: &[&Record]) -> Vec<i64> {
 }
 
 fn finite(x: f64) -> Result<f64, NotComputable> {
-    if x.is_finite() { Ok(x) } else { Err(NotComputable::Overflow) }
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(NotComputable::Overflow)
+    }
 }
 
 fn aggregate(a: &Aggregation, records: &[&Record]) -> Aggregated {
@@ -259,8 +280,11 @@ fn aggregate(a: &Aggregation, records: &[&Record]) -> Aggregated {
     let value = match a {
         Aggregation::Count => Ok(n as f64),
         Aggregation::CountDistinct(t) => {
-            let distinct: BTreeSet<Value> =
-                records.iter().map(|r| term(t, r)).filter(|v| *v != Value::Null).collect();
+            let distinct: BTreeSet<Value> = records
+                .iter()
+                .map(|r| term(t, r))
+                .filter(|v| *v != Value::Null)
+                .collect();
             Ok(distinct.len() as f64)
         }
         Aggregation::Sum(t) => {
@@ -296,7 +320,10 @@ fn aggregate(a: &Aggregation, records: &[&Record]) -> Aggregated {
 pub fn evaluate(plan: &QueryPlan, data: &Dataset, range: DateRange) -> Vec<GroupResult> {
     let dims = &plan.group_by;
     let num = select(&plan.numerator, data, &range, dims);
-    let den = plan.denominator.as_ref().map(|d| select(d, data, &range, dims));
+    let den = plan
+        .denominator
+        .as_ref()
+        .map(|d| select(d, data, &range, dims));
     let mut keys: BTreeSet<Vec<Value>> = num.keys().cloned().collect();
     if let Some(den) = &den {
         keys.extend(den.keys().cloned());
@@ -309,15 +336,15 @@ pub fn evaluate(plan: &QueryPlan, data: &Dataset, range: DateRange) -> Vec<Group
     keys.into_iter()
         .map(|key| {
             let numerator = aggregate(&plan.numerator.aggregation, num.get(&key).unwrap_or(&empty));
-            let denominator = plan.denominator.as_ref().zip(den.as_ref()).map(|(d, groups)| {
-                aggregate(&d.aggregation, groups.get(&key).unwrap_or(&empty))
-            });
+            let denominator = plan
+                .denominator
+                .as_ref()
+                .zip(den.as_ref())
+                .map(|(d, groups)| aggregate(&d.aggregation, groups.get(&key).unwrap_or(&empty)));
             let outcome = match (numerator.value, denominator.map(|d| d.value)) {
                 (Err(e), _) | (_, Some(Err(e))) => Outcome::NotComputable(e),
                 (Ok(n), None) => Outcome::Value(n),
-                (Ok(_), Some(Ok(d))) if d == 0.0 => {
-                    Outcome::NotComputable(NotComputable::ZeroDenominator)
-                }
+                (Ok(_), Some(Ok(0.0))) => Outcome::NotComputable(NotComputable::ZeroDenominator),
                 (Ok(n), Some(Ok(d))) => match finite(n / d) {
                     Ok(v) => Outcome::Value(v),
                     Err(e) => Outcome::NotComputable(e),
@@ -348,7 +375,12 @@ mod tests {
         Value::text(s)
     }
     fn q1() -> DateRange {
-        Period::Quarter { year: 2025, quarter: 1 }.range().unwrap()
+        Period::Quarter {
+            year: 2025,
+            quarter: 1,
+        }
+        .range()
+        .unwrap()
     }
 
     fn case(sex: &str, risk: &str, opened: &str, met: Option<bool>) -> Record {
@@ -415,19 +447,31 @@ mod tests {
     fn empty_denominator_is_not_computable_never_nan() {
         let r = run(HIGH_RISK_ON_TIME, &[], &Dataset::default());
         assert_eq!(r.len(), 1);
-        assert_eq!(r[0].outcome, Outcome::NotComputable(NotComputable::ZeroDenominator));
+        assert_eq!(
+            r[0].outcome,
+            Outcome::NotComputable(NotComputable::ZeroDenominator)
+        );
         assert_eq!(r[0].numerator.value, Ok(0.0));
         // A group seen only in the numerator has a zero denominator too.
         let mut data = Dataset::default();
-        data.insert(Entity::Cases, case("female", "high", "2025-01-10", Some(true)).with("closed_at", d("2025-02-01")));
+        data.insert(
+            Entity::Cases,
+            case("female", "high", "2025-01-10", Some(true)).with("closed_at", d("2025-02-01")),
+        );
         let r = run(
             "count(cases on closed_at) / count(cases where status = \"closed\")",
             &[Dimension::Sex],
             &data,
         );
-        assert_eq!(r[0].outcome, Outcome::NotComputable(NotComputable::ZeroDenominator));
         assert_eq!(
-            one("median(days(opened_at, closed_at) of cases where status = \"transferred\")", &data),
+            r[0].outcome,
+            Outcome::NotComputable(NotComputable::ZeroDenominator)
+        );
+        assert_eq!(
+            one(
+                "median(days(opened_at, closed_at) of cases where status = \"transferred\")",
+                &data
+            ),
             Outcome::NotComputable(NotComputable::NoValues)
         );
         assert_eq!(
@@ -435,7 +479,10 @@ mod tests {
             Outcome::NotComputable(NotComputable::NoValues)
         );
         assert_eq!(one("sum(follow_ups of cases)", &data), Outcome::Value(0.0));
-        assert_eq!(NotComputable::ZeroDenominator.code(), "indicator-zero-denominator");
+        assert_eq!(
+            NotComputable::ZeroDenominator.code(),
+            "indicator-zero-denominator"
+        );
     }
 
     fn numbers_data() -> Dataset {
@@ -446,7 +493,9 @@ mod tests {
             ("2025-02-01", Some("2025-03-03"), None, "b"),
             ("2025-03-01", None, Some(1), "c"),
         ] {
-            let mut r = Record::new().with("opened_at", d(opened)).with("caseworker_id", t(cw));
+            let mut r = Record::new()
+                .with("opened_at", d(opened))
+                .with("caseworker_id", t(cw));
             if let Some(c) = closed {
                 r = r.with("closed_at", d(c)).with("status", t("closed"));
             } else {
@@ -464,18 +513,36 @@ mod tests {
     fn aggregations() {
         let data = numbers_data();
         assert_eq!(one("count(cases)", &data), Outcome::Value(4.0));
-        assert_eq!(one("count_distinct(caseworker_id of cases)", &data), Outcome::Value(3.0));
+        assert_eq!(
+            one("count_distinct(caseworker_id of cases)", &data),
+            Outcome::Value(3.0)
+        );
         assert_eq!(one("sum(follow_ups of cases)", &data), Outcome::Value(8.0));
         // Nulls are skipped: (2 + 5 + 1) / 3.
-        assert_eq!(one("mean(follow_ups of cases)", &data), Outcome::Value(8.0 / 3.0));
+        assert_eq!(
+            one("mean(follow_ups of cases)", &data),
+            Outcome::Value(8.0 / 3.0)
+        );
         // Durations 10, 1, 30 (the open case has none): median 10.
-        assert_eq!(one("median(days(opened_at, closed_at) of cases)", &data), Outcome::Value(10.0));
+        assert_eq!(
+            one("median(days(opened_at, closed_at) of cases)", &data),
+            Outcome::Value(10.0)
+        );
         // Even count: the mean of the two middle values (1 and 10).
         assert_eq!(
-            one("median(days(opened_at, closed_at) of cases where follow_ups is not null or status = \"open\")", &data),
+            one(
+                "median(days(opened_at, closed_at) of cases where follow_ups is not null or status = \"open\")",
+                &data
+            ),
             Outcome::Value(5.5)
         );
-        assert_eq!(one("count(cases) / count_distinct(caseworker_id of cases)", &data), Outcome::Value(4.0 / 3.0));
+        assert_eq!(
+            one(
+                "count(cases) / count_distinct(caseworker_id of cases)",
+                &data
+            ),
+            Outcome::Value(4.0 / 3.0)
+        );
     }
 
     #[test]
@@ -509,18 +576,51 @@ mod tests {
     fn three_valued_logic_matches_sql() {
         let data = numbers_data();
         // follow_ups null: `follow_ups > 3` is unknown; `unknown or true` is true.
-        assert_eq!(one("count(cases where follow_ups > 3 or status = \"closed\")", &data), Outcome::Value(3.0));
+        assert_eq!(
+            one(
+                "count(cases where follow_ups > 3 or status = \"closed\")",
+                &data
+            ),
+            Outcome::Value(3.0)
+        );
         // `unknown and false` is false, `not unknown` stays unknown.
-        assert_eq!(one("count(cases where not (follow_ups > 3 and status = \"open\"))", &data), Outcome::Value(4.0));
-        assert_eq!(one("count(cases where not (follow_ups > 3))", &data), Outcome::Value(2.0));
+        assert_eq!(
+            one(
+                "count(cases where not (follow_ups > 3 and status = \"open\"))",
+                &data
+            ),
+            Outcome::Value(4.0)
+        );
+        assert_eq!(
+            one("count(cases where not (follow_ups > 3))", &data),
+            Outcome::Value(2.0)
+        );
         // A boolean field that is null is not true, and neither is its negation.
         let mut d2 = Dataset::default();
-        d2.insert(Entity::Cases, Record::new().with("opened_at", d("2025-01-01")));
-        assert_eq!(one("count(cases where plan_completed)", &d2), Outcome::Value(0.0));
-        assert_eq!(one("count(cases where not plan_completed)", &d2), Outcome::Value(0.0));
-        assert_eq!(one("count(cases where plan_completed is null)", &d2), Outcome::Value(1.0));
-        assert_eq!(one("count(cases where risk in (\"high\"))", &d2), Outcome::Value(0.0));
-        assert_eq!(one("count(cases where risk not in (\"high\"))", &d2), Outcome::Value(0.0));
+        d2.insert(
+            Entity::Cases,
+            Record::new().with("opened_at", d("2025-01-01")),
+        );
+        assert_eq!(
+            one("count(cases where plan_completed)", &d2),
+            Outcome::Value(0.0)
+        );
+        assert_eq!(
+            one("count(cases where not plan_completed)", &d2),
+            Outcome::Value(0.0)
+        );
+        assert_eq!(
+            one("count(cases where plan_completed is null)", &d2),
+            Outcome::Value(1.0)
+        );
+        assert_eq!(
+            one("count(cases where risk in (\"high\"))", &d2),
+            Outcome::Value(0.0)
+        );
+        assert_eq!(
+            one("count(cases where risk not in (\"high\"))", &d2),
+            Outcome::Value(0.0)
+        );
     }
 
     #[test]
@@ -529,21 +629,58 @@ mod tests {
         // Closed in Q1: 3; opened in Q1: 4.
         assert_eq!(one("count(cases on closed_at)", &data), Outcome::Value(3.0));
         // Cases open at some time in February: the one opened in Feb, the one closed on 3 March.
-        let feb = Period::Month { year: 2025, month: 2 }.range().unwrap();
+        let feb = Period::Month {
+            year: 2025,
+            month: 2,
+        }
+        .range()
+        .unwrap();
         let plan = compile("count(cases on opened_at..closed_at)", &codes(), &[]).unwrap();
         assert_eq!(evaluate(&plan, &data, feb)[0].outcome, Outcome::Value(1.0));
-        let march = Period::Month { year: 2025, month: 3 }.range().unwrap();
+        let march = Period::Month {
+            year: 2025,
+            month: 3,
+        }
+        .range()
+        .unwrap();
         // In March: the case closed on 3 March and the still-open one opened on 1 March.
-        assert_eq!(evaluate(&plan, &data, march)[0].outcome, Outcome::Value(2.0));
-        let jan = Period::Month { year: 2025, month: 1 }.range().unwrap();
+        assert_eq!(
+            evaluate(&plan, &data, march)[0].outcome,
+            Outcome::Value(2.0)
+        );
+        let jan = Period::Month {
+            year: 2025,
+            month: 1,
+        }
+        .range()
+        .unwrap();
         assert_eq!(evaluate(&plan, &data, jan)[0].outcome, Outcome::Value(2.0));
         // Leap day belongs to February 2024 only.
         let mut leap = Dataset::default();
-        leap.insert(Entity::Cases, Record::new().with("opened_at", d("2024-02-29")));
+        leap.insert(
+            Entity::Cases,
+            Record::new().with("opened_at", d("2024-02-29")),
+        );
         let plan = compile("count(cases)", &codes(), &[]).unwrap();
-        let feb24 = Period::Month { year: 2024, month: 2 }.range().unwrap();
-        let mar24 = Period::Month { year: 2024, month: 3 }.range().unwrap();
-        assert_eq!(evaluate(&plan, &leap, feb24)[0].outcome, Outcome::Value(1.0));
-        assert_eq!(evaluate(&plan, &leap, mar24)[0].outcome, Outcome::Value(0.0));
+        let feb24 = Period::Month {
+            year: 2024,
+            month: 2,
+        }
+        .range()
+        .unwrap();
+        let mar24 = Period::Month {
+            year: 2024,
+            month: 3,
+        }
+        .range()
+        .unwrap();
+        assert_eq!(
+            evaluate(&plan, &leap, feb24)[0].outcome,
+            Outcome::Value(1.0)
+        );
+        assert_eq!(
+            evaluate(&plan, &leap, mar24)[0].outcome,
+            Outcome::Value(0.0)
+        );
     }
 }

@@ -107,9 +107,13 @@ mod tests {
         let ok_name = |s: &str| {
             !s.is_empty()
                 && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         };
-        parts.next().and_then(|h| h.strip_prefix('#')).is_some_and(ok_name)
+        parts
+            .next()
+            .and_then(|h| h.strip_prefix('#'))
+            .is_some_and(ok_name)
             && parts.all(|a| a.strip_prefix('+').is_some_and(ok_name))
     }
 
@@ -122,25 +126,58 @@ mod tests {
         let distinct: std::collections::BTreeSet<_> = tags.iter().collect();
         assert_eq!(distinct.len(), tags.len());
         assert_eq!(dimension_tag(Dimension::Area), "#adm1 +code");
-        for t in [INDICATOR_CODE, INDICATOR_NAME, VALUE, NUMERATOR, DENOMINATOR, DATE_START, DATE_END, STATUS] {
+        for t in [
+            INDICATOR_CODE,
+            INDICATOR_NAME,
+            VALUE,
+            NUMERATOR,
+            DENOMINATOR,
+            DATE_START,
+            DATE_END,
+            STATUS,
+        ] {
             assert!(well_formed(t), "{t}");
         }
         // Tags outside HXL's core dictionary use its extension prefix.
-        for d in [Dimension::Sex, Dimension::AgeBand, Dimension::MigrationStatus, Dimension::Disability, Dimension::Sop] {
+        for d in [
+            Dimension::Sex,
+            Dimension::AgeBand,
+            Dimension::MigrationStatus,
+            Dimension::Disability,
+            Dimension::Sop,
+        ] {
             assert!(dimension_tag(d).starts_with("#x_"), "{d}");
         }
     }
 
     #[test]
     fn sadd_attributes() {
-        assert_eq!(sadd_tag("#reached", Some("female"), Some("5_11")), "#reached +f +children +age5_11 +num");
-        assert_eq!(sadd_tag("#reached", Some("male"), Some("60_plus")), "#reached +m +elderly +age60plus +num");
-        assert_eq!(sadd_tag("#indicator +value +num", Some("unknown"), None), "#indicator +value +num");
-        assert_eq!(sadd_tag("#affected", None, Some("12_17")), "#affected +adolescents +age12_17 +num");
-        assert_eq!(sadd_tag("#affected", Some("other"), Some("unknown")), "#affected +i +num");
+        assert_eq!(
+            sadd_tag("#reached", Some("female"), Some("5_11")),
+            "#reached +f +children +age5_11 +num"
+        );
+        assert_eq!(
+            sadd_tag("#reached", Some("male"), Some("60_plus")),
+            "#reached +m +elderly +age60plus +num"
+        );
+        assert_eq!(
+            sadd_tag("#indicator +value +num", Some("unknown"), None),
+            "#indicator +value +num"
+        );
+        assert_eq!(
+            sadd_tag("#affected", None, Some("12_17")),
+            "#affected +adolescents +age12_17 +num"
+        );
+        assert_eq!(
+            sadd_tag("#affected", Some("other"), Some("unknown")),
+            "#affected +i +num"
+        );
         for s in SEX {
             for a in AGE_BANDS {
-                assert!(well_formed(&sadd_tag("#reached", Some(s), Some(a))), "{s} {a}");
+                assert!(
+                    well_formed(&sadd_tag("#reached", Some(s), Some(a))),
+                    "{s} {a}"
+                );
             }
         }
         assert_eq!(sex_attribute("unknown"), None);
@@ -152,7 +189,10 @@ mod tests {
         assert_eq!(value_text(&Value::Null), "");
         assert_eq!(value_text(&Value::Int(-3)), "-3");
         assert_eq!(value_text(&Value::Bool(true)), "true");
-        assert_eq!(value_text(&Value::text("child_protection")), "child_protection");
+        assert_eq!(
+            value_text(&Value::text("child_protection")),
+            "child_protection"
+        );
         let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
         assert_eq!(value_text(&Value::Date(d)), "2024-02-29");
     }

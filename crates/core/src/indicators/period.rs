@@ -27,9 +27,14 @@ impl PeriodKind {
     }
 
     pub fn from_code(s: &str) -> Option<PeriodKind> {
-        [PeriodKind::Month, PeriodKind::Quarter, PeriodKind::Year, PeriodKind::Custom]
-            .into_iter()
-            .find(|k| k.code() == s)
+        [
+            PeriodKind::Month,
+            PeriodKind::Quarter,
+            PeriodKind::Year,
+            PeriodKind::Custom,
+        ]
+        .into_iter()
+        .find(|k| k.code() == s)
     }
 }
 
@@ -94,7 +99,11 @@ fn ymd(year: i32, month: u32, day: u32) -> Result<NaiveDate, PeriodError> {
 
 /// The last day of a month: the day before the first of the next one.
 fn month_end(year: i32, month: u32) -> Result<NaiveDate, PeriodError> {
-    let (y, m) = if month == 12 { (year.checked_add(1).ok_or(PeriodError::BadYear(year))?, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year.checked_add(1).ok_or(PeriodError::BadYear(year))?, 1)
+    } else {
+        (year, month + 1)
+    };
     ymd(y, m, 1)?.pred_opt().ok_or(PeriodError::BadYear(year))
 }
 
@@ -138,12 +147,19 @@ impl Period {
     /// itself.
     pub fn containing(kind: PeriodKind, date: NaiveDate) -> Period {
         match kind {
-            PeriodKind::Month => Period::Month { year: date.year(), month: date.month() },
-            PeriodKind::Quarter => {
-                Period::Quarter { year: date.year(), quarter: (date.month() - 1) / 3 + 1 }
-            }
+            PeriodKind::Month => Period::Month {
+                year: date.year(),
+                month: date.month(),
+            },
+            PeriodKind::Quarter => Period::Quarter {
+                year: date.year(),
+                quarter: (date.month() - 1) / 3 + 1,
+            },
             PeriodKind::Year => Period::Year(date.year()),
-            PeriodKind::Custom => Period::Custom { start: date, end: date },
+            PeriodKind::Custom => Period::Custom {
+                start: date,
+                end: date,
+            },
         }
     }
 
@@ -153,19 +169,36 @@ impl Period {
         self.range()?;
         let before = |y: i32| y.checked_sub(1).ok_or(PeriodError::BadYear(y));
         Ok(match *self {
-            Period::Month { year, month: 1 } => Period::Month { year: before(year)?, month: 12 },
-            Period::Month { year, month } => Period::Month { year, month: month - 1 },
-            Period::Quarter { year, quarter: 1 } => {
-                Period::Quarter { year: before(year)?, quarter: 4 }
-            }
-            Period::Quarter { year, quarter } => Period::Quarter { year, quarter: quarter - 1 },
+            Period::Month { year, month: 1 } => Period::Month {
+                year: before(year)?,
+                month: 12,
+            },
+            Period::Month { year, month } => Period::Month {
+                year,
+                month: month - 1,
+            },
+            Period::Quarter { year, quarter: 1 } => Period::Quarter {
+                year: before(year)?,
+                quarter: 4,
+            },
+            Period::Quarter { year, quarter } => Period::Quarter {
+                year,
+                quarter: quarter - 1,
+            },
             Period::Year(y) => Period::Year(before(y)?),
             Period::Custom { start, end } => {
                 let r = self.range()?;
                 let len = chrono::Days::new(r.days() as u64);
-                let end2 = start.pred_opt().ok_or(PeriodError::EndsBeforeStart { start, end })?;
-                let start2 = start.checked_sub_days(len).ok_or(PeriodError::EndsBeforeStart { start, end })?;
-                Period::Custom { start: start2, end: end2 }
+                let end2 = start
+                    .pred_opt()
+                    .ok_or(PeriodError::EndsBeforeStart { start, end })?;
+                let start2 = start
+                    .checked_sub_days(len)
+                    .ok_or(PeriodError::EndsBeforeStart { start, end })?;
+                Period::Custom {
+                    start: start2,
+                    end: end2,
+                }
             }
         })
     }
@@ -221,57 +254,162 @@ mod tests {
 
     #[test]
     fn february_in_leap_and_common_years() {
-        let r = Period::Month { year: 2024, month: 2 }.range().unwrap();
-        assert_eq!((r.start, r.end, r.days()), (d("2024-02-01"), d("2024-02-29"), 29));
-        let r = Period::Month { year: 2023, month: 2 }.range().unwrap();
+        let r = Period::Month {
+            year: 2024,
+            month: 2,
+        }
+        .range()
+        .unwrap();
+        assert_eq!(
+            (r.start, r.end, r.days()),
+            (d("2024-02-01"), d("2024-02-29"), 29)
+        );
+        let r = Period::Month {
+            year: 2023,
+            month: 2,
+        }
+        .range()
+        .unwrap();
         assert_eq!(r.end, d("2023-02-28"));
         // 1900 is not a leap year, 2000 is.
-        assert_eq!(Period::Month { year: 1900, month: 2 }.range().unwrap().days(), 28);
-        assert_eq!(Period::Month { year: 2000, month: 2 }.range().unwrap().days(), 29);
+        assert_eq!(
+            Period::Month {
+                year: 1900,
+                month: 2
+            }
+            .range()
+            .unwrap()
+            .days(),
+            28
+        );
+        assert_eq!(
+            Period::Month {
+                year: 2000,
+                month: 2
+            }
+            .range()
+            .unwrap()
+            .days(),
+            29
+        );
         assert_eq!(Period::Year(2024).range().unwrap().days(), 366);
         assert_eq!(Period::Year(2025).range().unwrap().days(), 365);
-        assert_eq!(Period::Quarter { year: 2024, quarter: 1 }.range().unwrap().days(), 91);
-        assert_eq!(Period::Quarter { year: 2025, quarter: 1 }.range().unwrap().days(), 90);
+        assert_eq!(
+            Period::Quarter {
+                year: 2024,
+                quarter: 1
+            }
+            .range()
+            .unwrap()
+            .days(),
+            91
+        );
+        assert_eq!(
+            Period::Quarter {
+                year: 2025,
+                quarter: 1
+            }
+            .range()
+            .unwrap()
+            .days(),
+            90
+        );
     }
 
     #[test]
     fn quarter_boundaries() {
-        let q = |y, q| Period::Quarter { year: y, quarter: q }.range().unwrap();
-        assert_eq!((q(2025, 1).start, q(2025, 1).end), (d("2025-01-01"), d("2025-03-31")));
-        assert_eq!((q(2025, 2).start, q(2025, 2).end), (d("2025-04-01"), d("2025-06-30")));
-        assert_eq!((q(2025, 3).start, q(2025, 3).end), (d("2025-07-01"), d("2025-09-30")));
-        assert_eq!((q(2025, 4).start, q(2025, 4).end), (d("2025-10-01"), d("2025-12-31")));
+        let q = |y, q| {
+            Period::Quarter {
+                year: y,
+                quarter: q,
+            }
+            .range()
+            .unwrap()
+        };
+        assert_eq!(
+            (q(2025, 1).start, q(2025, 1).end),
+            (d("2025-01-01"), d("2025-03-31"))
+        );
+        assert_eq!(
+            (q(2025, 2).start, q(2025, 2).end),
+            (d("2025-04-01"), d("2025-06-30"))
+        );
+        assert_eq!(
+            (q(2025, 3).start, q(2025, 3).end),
+            (d("2025-07-01"), d("2025-09-30"))
+        );
+        assert_eq!(
+            (q(2025, 4).start, q(2025, 4).end),
+            (d("2025-10-01"), d("2025-12-31"))
+        );
         assert!(q(2025, 1).contains(d("2025-03-31")));
         assert!(!q(2025, 1).contains(d("2025-04-01")));
         assert_eq!(
             Period::containing(PeriodKind::Quarter, d("2025-03-31")),
-            Period::Quarter { year: 2025, quarter: 1 }
+            Period::Quarter {
+                year: 2025,
+                quarter: 1
+            }
         );
         assert_eq!(
             Period::containing(PeriodKind::Quarter, d("2025-04-01")),
-            Period::Quarter { year: 2025, quarter: 2 }
+            Period::Quarter {
+                year: 2025,
+                quarter: 2
+            }
         );
         assert_eq!(
             Period::containing(PeriodKind::Quarter, d("2025-12-31")),
-            Period::Quarter { year: 2025, quarter: 4 }
+            Period::Quarter {
+                year: 2025,
+                quarter: 4
+            }
         );
         assert_eq!(
             Period::containing(PeriodKind::Month, d("2024-02-29")),
-            Period::Month { year: 2024, month: 2 }
-        );
-        assert_eq!(Period::containing(PeriodKind::Year, d("2024-02-29")), Period::Year(2024));
-        assert_eq!(
-            Period::Quarter { year: 2025, quarter: 1 }.previous().unwrap(),
-            Period::Quarter { year: 2024, quarter: 4 }
+            Period::Month {
+                year: 2024,
+                month: 2
+            }
         );
         assert_eq!(
-            Period::Month { year: 2025, month: 1 }.previous().unwrap(),
-            Period::Month { year: 2024, month: 12 }
+            Period::containing(PeriodKind::Year, d("2024-02-29")),
+            Period::Year(2024)
         );
-        let c = Period::Custom { start: d("2024-03-01"), end: d("2024-03-10") };
+        assert_eq!(
+            Period::Quarter {
+                year: 2025,
+                quarter: 1
+            }
+            .previous()
+            .unwrap(),
+            Period::Quarter {
+                year: 2024,
+                quarter: 4
+            }
+        );
+        assert_eq!(
+            Period::Month {
+                year: 2025,
+                month: 1
+            }
+            .previous()
+            .unwrap(),
+            Period::Month {
+                year: 2024,
+                month: 12
+            }
+        );
+        let c = Period::Custom {
+            start: d("2024-03-01"),
+            end: d("2024-03-10"),
+        };
         assert_eq!(
             c.previous().unwrap(),
-            Period::Custom { start: d("2024-02-20"), end: d("2024-02-29") }
+            Period::Custom {
+                start: d("2024-02-20"),
+                end: d("2024-02-29")
+            }
         );
     }
 
@@ -281,21 +419,57 @@ mod tests {
             let p = Period::parse(s).unwrap();
             assert_eq!(p.to_string(), s);
         }
-        assert_eq!(Period::parse("2025-q2").unwrap(), Period::Quarter { year: 2025, quarter: 2 });
-        assert_eq!(Period::parse("2025-Q5").unwrap_err(), PeriodError::BadQuarter(5));
-        assert_eq!(Period::parse("2025-13").unwrap_err(), PeriodError::BadMonth(13));
-        assert_eq!(Period::parse("2025-00").unwrap_err().code(), "period-bad-month");
-        assert_eq!(Period::parse("last year").unwrap_err().code(), "period-unreadable");
-        assert_eq!(Period::parse("2025-1").unwrap_err().code(), "period-unreadable");
+        assert_eq!(
+            Period::parse("2025-q2").unwrap(),
+            Period::Quarter {
+                year: 2025,
+                quarter: 2
+            }
+        );
+        assert_eq!(
+            Period::parse("2025-Q5").unwrap_err(),
+            PeriodError::BadQuarter(5)
+        );
+        assert_eq!(
+            Period::parse("2025-13").unwrap_err(),
+            PeriodError::BadMonth(13)
+        );
+        assert_eq!(
+            Period::parse("2025-00").unwrap_err().code(),
+            "period-bad-month"
+        );
+        assert_eq!(
+            Period::parse("last year").unwrap_err().code(),
+            "period-unreadable"
+        );
+        assert_eq!(
+            Period::parse("2025-1").unwrap_err().code(),
+            "period-unreadable"
+        );
         assert_eq!(
             Period::parse("2025-03-01..2025-02-01").unwrap_err().code(),
             "period-ends-before-start"
         );
-        assert_eq!(Period::parse("2023-02-29..2023-03-01").unwrap_err().code(), "period-unreadable");
+        assert_eq!(
+            Period::parse("2023-02-29..2023-03-01").unwrap_err().code(),
+            "period-unreadable"
+        );
         assert_eq!(PeriodKind::from_code("quarter"), Some(PeriodKind::Quarter));
         assert_eq!(PeriodKind::from_code("week"), None);
         // A year beyond the calendar's range is an error, not a panic.
-        assert_eq!(Period::Year(i32::MAX).range().unwrap_err().code(), "period-bad-year");
-        assert_eq!(Period::Month { year: i32::MAX, month: 12 }.range().unwrap_err().code(), "period-bad-year");
+        assert_eq!(
+            Period::Year(i32::MAX).range().unwrap_err().code(),
+            "period-bad-year"
+        );
+        assert_eq!(
+            Period::Month {
+                year: i32::MAX,
+                month: 12
+            }
+            .range()
+            .unwrap_err()
+            .code(),
+            "period-bad-year"
+        );
     }
 }

@@ -43,15 +43,29 @@ pub enum Term {
     Field(FieldRef),
     Literal(Value),
     /// Whole days from `from` to `to` (negative if `to` is earlier); null if either is null.
-    DaysBetween { from: FieldRef, to: FieldRef },
+    DaysBetween {
+        from: FieldRef,
+        to: FieldRef,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Predicate {
-    Compare { left: Term, op: CompareOp, right: Term },
-    In { term: Term, values: Vec<Value>, negated: bool },
-    IsNull { term: Term, negated: bool },
+    Compare {
+        left: Term,
+        op: CompareOp,
+        right: Term,
+    },
+    In {
+        term: Term,
+        values: Vec<Value>,
+        negated: bool,
+    },
+    IsNull {
+        term: Term,
+        negated: bool,
+    },
     IsTrue(Term),
     Not(Box<Predicate>),
     And(Vec<Predicate>),
@@ -107,7 +121,10 @@ impl Codes {
     pub fn from_sops(sops: &[Sop]) -> Codes {
         Codes {
             sops: sops.iter().map(|s| s.id.clone()).collect(),
-            steps: sops.iter().flat_map(|s| s.steps.iter().map(|st| st.id.clone())).collect(),
+            steps: sops
+                .iter()
+                .flat_map(|s| s.steps.iter().map(|st| st.id.clone()))
+                .collect(),
         }
     }
 }
@@ -119,7 +136,11 @@ pub enum DefinitionError {
     #[error("at character {position}: unknown entity {name:?}")]
     UnknownEntity { name: String, position: Pos },
     #[error("at character {position}: {entity} has no field {field:?}")]
-    UnknownField { entity: Entity, field: String, position: Pos },
+    UnknownField {
+        entity: Entity,
+        field: String,
+        position: Pos,
+    },
     #[error("at character {position}: only cases have steps, not {entity}")]
     StepsOnlyOnCases { entity: Entity, position: Pos },
     #[error("at character {position}: a step has no field {field:?}")]
@@ -129,21 +150,41 @@ pub enum DefinitionError {
     #[error("at character {position}: no SOP has a step {step:?}")]
     UnknownStep { step: String, position: Pos },
     #[error("at character {position}: {value:?} is not a value of {field} ({allowed})")]
-    UnknownCode { field: String, value: String, allowed: String, position: Pos },
+    UnknownCode {
+        field: String,
+        value: String,
+        allowed: String,
+        position: Pos,
+    },
     #[error("at character {position}: expected {expected}, found {found}")]
-    TypeMismatch { expected: String, found: String, position: Pos },
+    TypeMismatch {
+        expected: String,
+        found: String,
+        position: Pos,
+    },
     #[error("at character {position}: {found} values cannot be compared with {op}")]
-    NotOrdered { found: &'static str, op: &'static str, position: Pos },
+    NotOrdered {
+        found: &'static str,
+        op: &'static str,
+        position: Pos,
+    },
     #[error("at character {position}: a {found} cannot be used as a condition on its own")]
     NotBoolean { found: &'static str, position: Pos },
     #[error("at character {position}: {function} needs a number or days, found {found}")]
-    NotNumeric { function: &'static str, found: &'static str, position: Pos },
+    NotNumeric {
+        function: &'static str,
+        found: &'static str,
+        position: Pos,
+    },
     #[error("at character {position}: {text:?} is not a date (write it as 2025-01-31)")]
     InvalidDate { text: String, position: Pos },
     #[error("at character {position}: this test compares two values and no field")]
     ConstantTest { position: Pos },
     #[error("{entity} cannot be broken down by {dimension}")]
-    DimensionUnavailable { dimension: Dimension, entity: Entity },
+    DimensionUnavailable {
+        dimension: Dimension,
+        entity: Entity,
+    },
 }
 
 impl DefinitionError {
@@ -206,18 +247,32 @@ pub fn compile_parsed(
     group_by: &[Dimension],
 ) -> Result<QueryPlan, DefinitionError> {
     let numerator = aggregate(&def.numerator, codes)?;
-    let denominator = def.denominator.as_ref().map(|d| aggregate(d, codes)).transpose()?;
+    let denominator = def
+        .denominator
+        .as_ref()
+        .map(|d| aggregate(d, codes))
+        .transpose()?;
     for dim in group_by {
-        for entity in [Some(numerator.entity), denominator.as_ref().map(|d| d.entity)]
-            .into_iter()
-            .flatten()
+        for entity in [
+            Some(numerator.entity),
+            denominator.as_ref().map(|d| d.entity),
+        ]
+        .into_iter()
+        .flatten()
         {
             if entity.field(dim.code()).is_none() {
-                return Err(DefinitionError::DimensionUnavailable { dimension: *dim, entity });
+                return Err(DefinitionError::DimensionUnavailable {
+                    dimension: *dim,
+                    entity,
+                });
             }
         }
     }
-    Ok(QueryPlan { numerator, denominator, group_by: group_by.to_vec() })
+    Ok(QueryPlan {
+        numerator,
+        denominator,
+        group_by: group_by.to_vec(),
+    })
 }
 
 /// The type of a term as the checker sees it: a field's type, or a literal's kind.
@@ -248,9 +303,11 @@ struct Checker<'a> {
 }
 
 fn aggregate(agg: &syntax::Aggregate, codes: &Codes) -> Result<AggregatePlan, DefinitionError> {
-    let entity = Entity::from_code(&agg.entity.text).ok_or_else(|| {
-        DefinitionError::UnknownEntity { name: agg.entity.text.clone(), position: agg.entity.pos }
-    })?;
+    let entity =
+        Entity::from_code(&agg.entity.text).ok_or_else(|| DefinitionError::UnknownEntity {
+            name: agg.entity.text.clone(),
+            position: agg.entity.pos,
+        })?;
     let c = Checker { entity, codes };
     let value = agg.value.as_ref().map(|v| c.value(v)).transpose()?;
     let aggregation = match (agg.function, value) {
@@ -283,14 +340,24 @@ fn aggregate(agg: &syntax::Aggregate, codes: &Codes) -> Result<AggregatePlan, De
     let anchor = match &agg.anchor {
         None => {
             let name = entity.default_anchor();
-            PeriodAnchor::At(FieldRef { step: None, field: name, ty: FieldType::Date })
+            PeriodAnchor::At(FieldRef {
+                step: None,
+                field: name,
+                ty: FieldType::Date,
+            })
         }
         Some((start, end)) => {
-            let start = c.date_field(&FieldExpr { step: None, name: start.clone() })?;
+            let start = c.date_field(&FieldExpr {
+                step: None,
+                name: start.clone(),
+            })?;
             match end {
                 None => PeriodAnchor::At(start),
                 Some(end) => {
-                    let end = c.date_field(&FieldExpr { step: None, name: end.clone() })?;
+                    let end = c.date_field(&FieldExpr {
+                        step: None,
+                        name: end.clone(),
+                    })?;
                     PeriodAnchor::Overlaps { start, end }
                 }
             }
@@ -300,7 +367,12 @@ fn aggregate(agg: &syntax::Aggregate, codes: &Codes) -> Result<AggregatePlan, De
     if let Some(f) = &agg.filter {
         flatten_and(c.filter(f)?, &mut predicates);
     }
-    Ok(AggregatePlan { entity, aggregation, anchor, predicates })
+    Ok(AggregatePlan {
+        entity,
+        aggregation,
+        anchor,
+        predicates,
+    })
 }
 
 fn flatten_and(p: Predicate, out: &mut Vec<Predicate>) {
@@ -336,15 +408,26 @@ impl Checker<'_> {
                         field: name.to_string(),
                         position,
                     })?;
-                Ok(FieldRef { step: Some(step.clone()), field: field.name, ty: field.ty })
+                Ok(FieldRef {
+                    step: Some(step.clone()),
+                    field: field.name,
+                    ty: field.ty,
+                })
             }
             None => {
-                let field = self.entity.field(name).ok_or_else(|| DefinitionError::UnknownField {
-                    entity: self.entity,
-                    field: name.to_string(),
-                    position,
-                })?;
-                Ok(FieldRef { step: None, field: field.name, ty: field.ty })
+                let field =
+                    self.entity
+                        .field(name)
+                        .ok_or_else(|| DefinitionError::UnknownField {
+                            entity: self.entity,
+                            field: name.to_string(),
+                            position,
+                        })?;
+                Ok(FieldRef {
+                    step: None,
+                    field: field.name,
+                    ty: field.ty,
+                })
             }
         }
     }
@@ -383,7 +466,10 @@ impl Checker<'_> {
             Literal::Bool(b) => (Value::Bool(*b), Ty::Bool),
             Literal::Date(s) => {
                 let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
-                    DefinitionError::InvalidDate { text: s.clone(), position: pos }
+                    DefinitionError::InvalidDate {
+                        text: s.clone(),
+                        position: pos,
+                    }
                 })?;
                 (Value::Date(d), Ty::Date)
             }
@@ -434,12 +520,14 @@ impl Checker<'_> {
                     position: pos,
                 })
             }
-            FieldType::Sop if !self.codes.sops.contains(s) => {
-                Err(DefinitionError::UnknownSop { sop: s.clone(), position: pos })
-            }
-            FieldType::Step if !self.codes.steps.contains(s) => {
-                Err(DefinitionError::UnknownStep { step: s.clone(), position: pos })
-            }
+            FieldType::Sop if !self.codes.sops.contains(s) => Err(DefinitionError::UnknownSop {
+                sop: s.clone(),
+                position: pos,
+            }),
+            FieldType::Step if !self.codes.steps.contains(s) => Err(DefinitionError::UnknownStep {
+                step: s.clone(),
+                position: pos,
+            }),
             _ => Ok(()),
         }
     }
@@ -463,17 +551,32 @@ impl Checker<'_> {
                 match (&term, ty) {
                     (Term::Field(_), Ty::Field(FieldType::Bool)) => Ok(Predicate::IsTrue(term)),
                     (Term::Literal(_), _) => Err(DefinitionError::ConstantTest { position: *pos }),
-                    _ => Err(DefinitionError::NotBoolean { found: ty.name(), position: *pos }),
+                    _ => Err(DefinitionError::NotBoolean {
+                        found: ty.name(),
+                        position: *pos,
+                    }),
                 }
             }
-            Filter::IsNull { operand, negated, pos } => {
+            Filter::IsNull {
+                operand,
+                negated,
+                pos,
+            } => {
                 let (term, _) = self.operand(operand)?;
                 if matches!(term, Term::Literal(_)) {
                     return Err(DefinitionError::ConstantTest { position: *pos });
                 }
-                Ok(Predicate::IsNull { term, negated: *negated })
+                Ok(Predicate::IsNull {
+                    term,
+                    negated: *negated,
+                })
             }
-            Filter::In { operand, values, negated, pos } => {
+            Filter::In {
+                operand,
+                values,
+                negated,
+                pos,
+            } => {
                 let (term, ty) = self.operand(operand)?;
                 let (Ty::Field(ft), Some(name)) = (ty, term_name(&term)) else {
                     return Err(DefinitionError::ConstantTest { position: *pos });
@@ -484,9 +587,18 @@ impl Checker<'_> {
                     self.check_literal(ft, name, &v, lty, *lpos)?;
                     out.push(v);
                 }
-                Ok(Predicate::In { term, values: out, negated: *negated })
+                Ok(Predicate::In {
+                    term,
+                    values: out,
+                    negated: *negated,
+                })
             }
-            Filter::Compare { left, op, right, pos } => {
+            Filter::Compare {
+                left,
+                op,
+                right,
+                pos,
+            } => {
                 let (lt, lty) = self.operand(left)?;
                 let (rt, rty) = self.operand(right)?;
                 let ordered = !matches!(op, CompareOp::Eq | CompareOp::Ne);
@@ -523,7 +635,11 @@ impl Checker<'_> {
                         position: *pos,
                     });
                 }
-                Ok(Predicate::Compare { left: lt, op: *op, right: rt })
+                Ok(Predicate::Compare {
+                    left: lt,
+                    op: *op,
+                    right: rt,
+                })
             }
         }
     }
@@ -546,9 +662,7 @@ fn term_name(t: &Term) -> Option<&'static str> {
 
 /// Two fields may be compared when their values are of one kind.
 fn same_kind(a: FieldType, b: FieldType) -> bool {
-    (a.is_numeric() && b.is_numeric())
-        || (a.takes_string() && b.takes_string())
-        || a == b
+    (a.is_numeric() && b.is_numeric()) || (a.takes_string() && b.takes_string()) || a == b
 }
 
 #[cfg(test)]
@@ -582,24 +696,37 @@ pub(crate) mod tests {
         // The conjunction is flattened into a list of predicates.
         assert_eq!(p.numerator.predicates.len(), 3);
         assert_eq!(p.denominator.as_ref().unwrap().predicates.len(), 2);
-        let Predicate::IsTrue(Term::Field(f)) = &p.numerator.predicates[2] else { panic!() };
+        let Predicate::IsTrue(Term::Field(f)) = &p.numerator.predicates[2] else {
+            panic!()
+        };
         assert_eq!(f.step.as_deref(), Some("initial_assessment"));
         assert_eq!((f.field, f.ty), ("met_deadline", FieldType::Bool));
         assert_eq!(
             p.numerator.anchor,
-            PeriodAnchor::At(FieldRef { step: None, field: "opened_at", ty: FieldType::Date })
+            PeriodAnchor::At(FieldRef {
+                step: None,
+                field: "opened_at",
+                ty: FieldType::Date
+            })
         );
         assert_eq!(p.group_by, vec![Dimension::Sex, Dimension::Area]);
     }
 
     #[test]
     fn aggregations_and_anchors() {
-        let p = c("median(days(opened_at, closed_at) of cases on closed_at where status = \"closed\")")
-            .unwrap();
-        assert!(matches!(p.numerator.aggregation, Aggregation::Median(Term::DaysBetween { .. })));
+        let p =
+            c("median(days(opened_at, closed_at) of cases on closed_at where status = \"closed\")")
+                .unwrap();
+        assert!(matches!(
+            p.numerator.aggregation,
+            Aggregation::Median(Term::DaysBetween { .. })
+        ));
         assert!(matches!(&p.numerator.anchor, PeriodAnchor::At(f) if f.field == "closed_at"));
         let p = c("count_distinct(caseworker_id of cases on opened_at..closed_at)").unwrap();
-        assert!(matches!(p.numerator.aggregation, Aggregation::CountDistinct(_)));
+        assert!(matches!(
+            p.numerator.aggregation,
+            Aggregation::CountDistinct(_)
+        ));
         assert!(matches!(p.numerator.anchor, PeriodAnchor::Overlaps { .. }));
         assert!(c("sum(follow_ups of cases)").is_ok());
         assert!(c("mean(satisfaction_score of cases)").is_ok());
@@ -615,7 +742,10 @@ pub(crate) mod tests {
         let e = ce("count(kases)");
         assert_eq!(
             e,
-            DefinitionError::UnknownEntity { name: "kases".into(), position: 7 }
+            DefinitionError::UnknownEntity {
+                name: "kases".into(),
+                position: 7
+            }
         );
         let e = ce("count(cases where riks = \"high\")");
         assert_eq!(e.code(), "indicator-unknown-field");
@@ -644,18 +774,42 @@ pub(crate) mod tests {
     fn type_errors() {
         for (text, code) in [
             ("count(cases where risk = 3)", "indicator-type-mismatch"),
-            ("count(cases where follow_ups = \"3\")", "indicator-type-mismatch"),
-            ("count(cases where opened_at > \"2024-01-01\")", "indicator-type-mismatch"),
-            ("count(cases where opened_at > date(\"2024-02-30\"))", "indicator-invalid-date"),
-            ("count(cases where restricted = 1)", "indicator-type-mismatch"),
+            (
+                "count(cases where follow_ups = \"3\")",
+                "indicator-type-mismatch",
+            ),
+            (
+                "count(cases where opened_at > \"2024-01-01\")",
+                "indicator-type-mismatch",
+            ),
+            (
+                "count(cases where opened_at > date(\"2024-02-30\"))",
+                "indicator-invalid-date",
+            ),
+            (
+                "count(cases where restricted = 1)",
+                "indicator-type-mismatch",
+            ),
             ("count(cases where agency < \"x\")", "indicator-not-ordered"),
-            ("count(cases where restricted > false)", "indicator-not-ordered"),
+            (
+                "count(cases where restricted > false)",
+                "indicator-not-ordered",
+            ),
             ("count(cases where agency)", "indicator-not-boolean"),
             ("count(cases where true)", "indicator-constant-test"),
             ("count(cases where 1 = 1)", "indicator-constant-test"),
-            ("count(cases where opened_at = follow_ups)", "indicator-type-mismatch"),
-            ("count(cases where risk in (\"high\", 2))", "indicator-type-mismatch"),
-            ("count(cases where risk in (\"high\", \"severe\"))", "indicator-unknown-code"),
+            (
+                "count(cases where opened_at = follow_ups)",
+                "indicator-type-mismatch",
+            ),
+            (
+                "count(cases where risk in (\"high\", 2))",
+                "indicator-type-mismatch",
+            ),
+            (
+                "count(cases where risk in (\"high\", \"severe\"))",
+                "indicator-unknown-code",
+            ),
         ] {
             let e = ce(text);
             assert_eq!(e.code(), code, "{text}: {e}");

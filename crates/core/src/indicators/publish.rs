@@ -100,8 +100,10 @@ pub fn hxl_table(
     dims: &[Dimension],
     results: &[PublishedResult],
 ) -> HxlTable {
-    let mut headers: Vec<String> =
-        ["indicator", "indicator_name", "start", "end"].iter().map(|s| s.to_string()).collect();
+    let mut headers: Vec<String> = ["indicator", "indicator_name", "start", "end"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let mut tags: Vec<String> = vec![
         hxl::INDICATOR_CODE.into(),
         hxl::INDICATOR_NAME.into(),
@@ -141,7 +143,11 @@ pub fn hxl_table(
             row
         })
         .collect();
-    HxlTable { headers, tags, rows }
+    HxlTable {
+        headers,
+        tags,
+        rows,
+    }
 }
 
 #[cfg(test)]
@@ -158,8 +164,14 @@ mod tests {
         };
         GroupResult {
             group: vec![(Dimension::Sex, Value::text(sex))],
-            numerator: Aggregated { value: Ok(num as f64), records: num },
-            denominator: Some(Aggregated { value: Ok(den as f64), records: den }),
+            numerator: Aggregated {
+                value: Ok(num as f64),
+                records: num,
+            },
+            denominator: Some(Aggregated {
+                value: Ok(den as f64),
+                records: den,
+            }),
             outcome,
         }
     }
@@ -181,28 +193,68 @@ mod tests {
 
     #[test]
     fn large_groups_are_published_and_not_computable_is_said() {
-        let results = vec![gr("female", 20, 40), gr("male", 10, 30), gr("unknown", 0, 0)];
+        let results = vec![
+            gr("female", 20, 40),
+            gr("male", 10, 30),
+            gr("unknown", 0, 0),
+        ];
         let p = publish(&results, 5).unwrap();
         assert_eq!(p[0].value, Some(0.5));
         assert!(!p[0].suppressed);
         assert_eq!(p[2].value, None);
         assert!(!p[2].suppressed, "zero is published");
         assert_eq!(p[2].not_computable, Some(NotComputable::ZeroDenominator));
-        assert_eq!(publish(&results, 0).unwrap_err().code(), "suppression-threshold-zero");
+        assert_eq!(
+            publish(&results, 0).unwrap_err().code(),
+            "suppression-threshold-zero"
+        );
     }
 
     #[test]
     fn hxl_rows() {
-        let results = vec![gr("female", 20, 40), gr("male", 2, 30), gr("other", 10, 12), gr("unknown", 0, 0)];
+        let results = vec![
+            gr("female", 20, 40),
+            gr("male", 2, 30),
+            gr("other", 10, 12),
+            gr("unknown", 0, 0),
+        ];
         let p = publish(&results, 5).unwrap();
-        let range = Period::Quarter { year: 2025, quarter: 1 }.range().unwrap();
-        let t = hxl_table("referral_completion_rate", "Referral completion", range, &[Dimension::Sex], &p);
+        let range = Period::Quarter {
+            year: 2025,
+            quarter: 1,
+        }
+        .range()
+        .unwrap();
+        let t = hxl_table(
+            "referral_completion_rate",
+            "Referral completion",
+            range,
+            &[Dimension::Sex],
+            &p,
+        );
         assert_eq!(
             t.tags,
-            vec!["#indicator +code", "#indicator +name", "#date +start", "#date +end", "#x_sex +code", "#indicator +value +num", "#status +code"]
+            vec![
+                "#indicator +code",
+                "#indicator +name",
+                "#date +start",
+                "#date +end",
+                "#x_sex +code",
+                "#indicator +value +num",
+                "#status +code"
+            ]
         );
         assert_eq!(t.headers.len(), t.tags.len());
-        assert_eq!(t.rows[0][..5], ["referral_completion_rate", "Referral completion", "2025-01-01", "2025-03-31", "female"]);
+        assert_eq!(
+            t.rows[0][..5],
+            [
+                "referral_completion_rate",
+                "Referral completion",
+                "2025-01-01",
+                "2025-03-31",
+                "female"
+            ]
+        );
         assert_eq!(t.rows[1][5..], ["", "suppressed"]);
         assert_eq!(t.rows[3][5..], ["", "indicator-zero-denominator"]);
         assert!(t.rows.iter().all(|r| r.len() == t.tags.len()));

@@ -20,7 +20,10 @@ pub enum LoadError {
     #[error("this required field is missing")]
     Missing,
     #[error("expected {expected}, found {found}")]
-    WrongType { expected: &'static str, found: &'static str },
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("unknown field {0:?}")]
     UnknownField(String),
     #[error("the text is empty")]
@@ -36,15 +39,29 @@ pub enum LoadError {
     #[error("{0}")]
     Definition(DefinitionError),
     #[error("unknown {what} {value:?} (one of: {allowed})")]
-    UnknownCode { what: &'static str, value: String, allowed: String },
+    UnknownCode {
+        what: &'static str,
+        value: String,
+        allowed: String,
+    },
     #[error("a {unit} indicator needs a denominator (\"... / ...\")")]
     NeedsDenominator { unit: &'static str },
     #[error("{0} is not a finite number")]
     NotFinite(String),
-    #[error("the thresholds are the wrong way round: with {direction} values better, good ({good}) must be {relation} acceptable ({acceptable})")]
-    ThresholdOrder { direction: &'static str, relation: &'static str, good: String, acceptable: String },
+    #[error(
+        "the thresholds are the wrong way round: with {direction} values better, good ({good}) must be {relation} acceptable ({acceptable})"
+    )]
+    ThresholdOrder {
+        direction: &'static str,
+        relation: &'static str,
+        good: String,
+        acceptable: String,
+    },
     #[error("{field} applies to {kind} indicators only")]
-    NotForKind { field: &'static str, kind: &'static str },
+    NotForKind {
+        field: &'static str,
+        kind: &'static str,
+    },
     #[error("the scale's levels must be numbered 1, 2, 3... in order; found {0}")]
     ScaleOrder(i64),
     #[error("a scale needs at least two levels")]
@@ -146,7 +163,11 @@ pub(crate) struct Reader<'a> {
 }
 
 pub(crate) fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 pub(crate) fn is_id(s: &str) -> bool {
@@ -158,7 +179,11 @@ pub(crate) fn is_id(s: &str) -> bool {
 
 impl<'a> Reader<'a> {
     pub fn new(file: &'a str, text: &'a str) -> Reader<'a> {
-        Reader { file, text, diags: Vec::new() }
+        Reader {
+            file,
+            text,
+            diags: Vec::new(),
+        }
     }
 
     /// Parses the file; on a syntax error reports it and returns `None` (the recovered tree
@@ -180,7 +205,11 @@ impl<'a> Reader<'a> {
         let before = self.text.get(..offset).unwrap_or("");
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let column = before
+            .get(line_start..)
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line as u32, column as u32)
     }
 
@@ -284,7 +313,11 @@ impl<'a> Reader<'a> {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(n) => Some(n),
                 Err(_) => {
-                    self.report(&v.span(), field, LoadError::NotFinite(i.as_str().to_string()));
+                    self.report(
+                        &v.span(),
+                        field,
+                        LoadError::NotFinite(i.as_str().to_string()),
+                    );
                     None
                 }
             },
@@ -298,9 +331,9 @@ impl<'a> Reader<'a> {
     /// A number, integer or decimal, that must be finite.
     pub fn number(&mut self, v: &Val<'_>, field: &str) -> Option<f64> {
         let parsed = match v.get_ref() {
-            DeValue::Integer(i) => {
-                i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64)
-            }
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|n| n as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             _ => {
                 self.wrong_type(v, field, "number");
@@ -374,7 +407,11 @@ impl<'a> Reader<'a> {
         let fr = get("fr");
         let en = get("en");
         let es = get("es");
-        Some(Localized { fr: fr?, en: en?, es: es? })
+        Some(Localized {
+            fr: fr?,
+            en: en?,
+            es: es?,
+        })
     }
 
     pub fn required_localized(
@@ -394,21 +431,39 @@ impl<'a> Reader<'a> {
     pub fn offset_in_string(&self, v: &Val<'_>, value: &str, position: usize) -> usize {
         let span = v.span();
         let raw = self.text.get(span.clone()).unwrap_or("");
-        let delim = ["'''", "\"\"\"", "'", "\""].into_iter().find(|d| raw.starts_with(d));
-        let Some(delim) = delim else { return span.start };
+        let delim = ["'''", "\"\"\"", "'", "\""]
+            .into_iter()
+            .find(|d| raw.starts_with(d));
+        let Some(delim) = delim else {
+            return span.start;
+        };
         let mut body_start = span.start + delim.len();
         if delim.len() == 3 {
             // A newline right after the opening delimiter is not part of the value.
-            if self.text.get(body_start..).is_some_and(|s| s.starts_with('\n')) {
+            if self
+                .text
+                .get(body_start..)
+                .is_some_and(|s| s.starts_with('\n'))
+            {
                 body_start += 1;
-            } else if self.text.get(body_start..).is_some_and(|s| s.starts_with("\r\n")) {
+            } else if self
+                .text
+                .get(body_start..)
+                .is_some_and(|s| s.starts_with("\r\n"))
+            {
                 body_start += 2;
             }
         }
         // The value was trimmed when read; find where it starts in the body.
         let body = self.text.get(body_start..span.end).unwrap_or("");
-        let Some(at) = body.find(value) else { return span.start };
-        let rel: usize = value.chars().take(position.saturating_sub(1)).map(char::len_utf8).sum();
+        let Some(at) = body.find(value) else {
+            return span.start;
+        };
+        let rel: usize = value
+            .chars()
+            .take(position.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
         body_start + at + rel
     }
 }

@@ -73,7 +73,10 @@ impl Referential {
     }
 
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators().into_iter().map(|x| x.3).find(|i| i.id == id)
+        self.indicators()
+            .into_iter()
+            .map(|x| x.3)
+            .find(|i| i.id == id)
     }
 }
 
@@ -84,10 +87,10 @@ struct Seen {
 
 impl Seen {
     fn check(&mut self, r: &mut Reader<'_>, id: &Option<String>, span: Range<usize>, field: &str) {
-        if let Some(id) = id {
-            if !self.ids.insert(id.clone()) {
-                r.report(&span, field, LoadError::DuplicateId(id.clone()));
-            }
+        if let Some(id) = id
+            && !self.ids.insert(id.clone())
+        {
+            r.report(&span, field, LoadError::DuplicateId(id.clone()));
         }
     }
 }
@@ -112,8 +115,12 @@ pub fn load_referential(
     let mut readers = Vec::new();
     // Ids are unique across the whole referential, whatever their level: they end up in URLs
     // and assessment rows side by side.
-    let mut seen = Seen { ids: BTreeSet::new() };
-    let mut seen_indicators = Seen { ids: BTreeSet::new() };
+    let mut seen = Seen {
+        ids: BTreeSet::new(),
+    };
+    let mut seen_indicators = Seen {
+        ids: BTreeSet::new(),
+    };
     for (n, (file, text)) in files.iter().enumerate() {
         let mut r = Reader::new(file, text);
         let Some(root) = r.parse() else {
@@ -124,22 +131,34 @@ pub fn load_referential(
         r.only_keys(t, "", &["referential", "principles", "domains"]);
         if let Some(v) = t.get("referential") {
             if let Some(first) = &header_file {
-                r.report(&v.span(), "referential", LoadError::DuplicateHeader(first.clone()));
+                r.report(
+                    &v.span(),
+                    "referential",
+                    LoadError::DuplicateHeader(first.clone()),
+                );
             } else if let Some(h) = r.table(v, "referential") {
                 header_file = Some(file.to_string());
                 let span = v.span();
                 r.only_keys(h, "referential", &["id", "version", "adopted_on", "title"]);
-                let id = r.required(h, &span, "referential", "id").and_then(|x| r.id(x, "referential.id"));
-                let version = r.required(h, &span, "referential", "version").and_then(|x| {
-                    let n = r.integer(x, "referential.version")?;
-                    match u32::try_from(n) {
-                        Ok(v) if v >= 1 => Some(v),
-                        _ => {
-                            r.report(&x.span(), "referential.version", LoadError::InvalidVersion);
-                            None
+                let id = r
+                    .required(h, &span, "referential", "id")
+                    .and_then(|x| r.id(x, "referential.id"));
+                let version = r
+                    .required(h, &span, "referential", "version")
+                    .and_then(|x| {
+                        let n = r.integer(x, "referential.version")?;
+                        match u32::try_from(n) {
+                            Ok(v) if v >= 1 => Some(v),
+                            _ => {
+                                r.report(
+                                    &x.span(),
+                                    "referential.version",
+                                    LoadError::InvalidVersion,
+                                );
+                                None
+                            }
                         }
-                    }
-                });
+                    });
                 let adopted = r
                     .required(h, &span, "referential", "adopted_on")
                     .and_then(|x| r.date(x, "referential.adopted_on"));
@@ -152,20 +171,32 @@ pub fn load_referential(
         if let Some(v) = t.get("principles") {
             for (pt, pspan, ppath) in r.tables(v, "principles") {
                 r.only_keys(pt, &ppath, &["id", "title", "description"]);
-                let id = r.required(pt, &pspan, &ppath, "id").and_then(|x| r.id(x, &join(&ppath, "id")));
+                let id = r
+                    .required(pt, &pspan, &ppath, "id")
+                    .and_then(|x| r.id(x, &join(&ppath, "id")));
                 let at = pt.get("id").map(|x| x.span()).unwrap_or(pspan.clone());
                 seen.check(&mut r, &id, at, &join(&ppath, "id"));
                 let title = r.required_localized(pt, &pspan, &ppath, "title");
                 let description = r.required_localized(pt, &pspan, &ppath, "description");
                 if let (Some(id), Some(title), Some(description)) = (id, title, description) {
-                    principles.push(Principle { id, title, description });
+                    principles.push(Principle {
+                        id,
+                        title,
+                        description,
+                    });
                 }
             }
         }
         if let Some(v) = t.get("domains") {
             for (dt, dspan, dpath) in r.tables(v, "domains") {
-                r.only_keys(dt, &dpath, &["id", "title", "principles", "general_objectives"]);
-                let id = r.required(dt, &dspan, &dpath, "id").and_then(|x| r.id(x, &join(&dpath, "id")));
+                r.only_keys(
+                    dt,
+                    &dpath,
+                    &["id", "title", "principles", "general_objectives"],
+                );
+                let id = r
+                    .required(dt, &dspan, &dpath, "id")
+                    .and_then(|x| r.id(x, &join(&dpath, "id")));
                 let at = dt.get("id").map(|x| x.span()).unwrap_or(dspan.clone());
                 seen.check(&mut r, &id, at, &join(&dpath, "id"));
                 let title = r.required_localized(dt, &dspan, &dpath, "title");
@@ -191,12 +222,18 @@ pub fn load_referential(
                         let gpath_root = join(&dpath, "general_objectives");
                         let items = r.tables(gv, &gpath_root);
                         if items.is_empty() {
-                            r.report(&gv.span(), &gpath_root, LoadError::Empty("general objectives"));
+                            r.report(
+                                &gv.span(),
+                                &gpath_root,
+                                LoadError::Empty("general objectives"),
+                            );
                             ok = false;
                         }
                         for (gt, gspan, gpath) in items {
                             r.only_keys(gt, &gpath, &["id", "title", "specific_objectives"]);
-                            let gid = r.required(gt, &gspan, &gpath, "id").and_then(|x| r.id(x, &join(&gpath, "id")));
+                            let gid = r
+                                .required(gt, &gspan, &gpath, "id")
+                                .and_then(|x| r.id(x, &join(&gpath, "id")));
                             let at = gt.get("id").map(|x| x.span()).unwrap_or(gspan.clone());
                             seen.check(&mut r, &gid, at, &join(&gpath, "id"));
                             let gtitle = r.required_localized(gt, &gspan, &gpath, "title");
@@ -207,15 +244,23 @@ pub fn load_referential(
                                     let spath_root = join(&gpath, "specific_objectives");
                                     let items = r.tables(sv, &spath_root);
                                     if items.is_empty() {
-                                        r.report(&sv.span(), &spath_root, LoadError::Empty("specific objectives"));
+                                        r.report(
+                                            &sv.span(),
+                                            &spath_root,
+                                            LoadError::Empty("specific objectives"),
+                                        );
                                         ok = false;
                                     }
                                     for (st, sspan, spath) in items {
                                         r.only_keys(st, &spath, &["id", "title", "indicators"]);
-                                        let sid = r.required(st, &sspan, &spath, "id").and_then(|x| r.id(x, &join(&spath, "id")));
-                                        let at = st.get("id").map(|x| x.span()).unwrap_or(sspan.clone());
+                                        let sid = r
+                                            .required(st, &sspan, &spath, "id")
+                                            .and_then(|x| r.id(x, &join(&spath, "id")));
+                                        let at =
+                                            st.get("id").map(|x| x.span()).unwrap_or(sspan.clone());
                                         seen.check(&mut r, &sid, at, &join(&spath, "id"));
-                                        let stitle = r.required_localized(st, &sspan, &spath, "title");
+                                        let stitle =
+                                            r.required_localized(st, &sspan, &spath, "title");
                                         let mut indicators = Vec::new();
                                         match r.required(st, &sspan, &spath, "indicators") {
                                             None => ok = false,
@@ -223,14 +268,28 @@ pub fn load_referential(
                                                 let ipath_root = join(&spath, "indicators");
                                                 let items = r.tables(iv, &ipath_root);
                                                 if items.is_empty() {
-                                                    r.report(&iv.span(), &ipath_root, LoadError::Empty("indicators"));
+                                                    r.report(
+                                                        &iv.span(),
+                                                        &ipath_root,
+                                                        LoadError::Empty("indicators"),
+                                                    );
                                                     ok = false;
                                                 }
                                                 for (it, ispan, ipath) in items {
-                                                    match read_indicator(&mut r, it, &ispan, &ipath, codes) {
+                                                    match read_indicator(
+                                                        &mut r, it, &ispan, &ipath, codes,
+                                                    ) {
                                                         Some(ind) => {
-                                                            let at = it.get("id").map(|x| x.span()).unwrap_or(ispan.clone());
-                                                            seen_indicators.check(&mut r, &Some(ind.id.clone()), at, &join(&ipath, "id"));
+                                                            let at = it
+                                                                .get("id")
+                                                                .map(|x| x.span())
+                                                                .unwrap_or(ispan.clone());
+                                                            seen_indicators.check(
+                                                                &mut r,
+                                                                &Some(ind.id.clone()),
+                                                                at,
+                                                                &join(&ipath, "id"),
+                                                            );
                                                             indicators.push(ind);
                                                         }
                                                         None => ok = false,
@@ -239,14 +298,24 @@ pub fn load_referential(
                                             }
                                         }
                                         match (sid, stitle) {
-                                            (Some(id), Some(title)) => specifics.push(SpecificObjective { id, title, indicators }),
+                                            (Some(id), Some(title)) => {
+                                                specifics.push(SpecificObjective {
+                                                    id,
+                                                    title,
+                                                    indicators,
+                                                })
+                                            }
                                             _ => ok = false,
                                         }
                                     }
                                 }
                             }
                             match (gid, gtitle) {
-                                (Some(id), Some(title)) => generals.push(GeneralObjective { id, title, specific_objectives: specifics }),
+                                (Some(id), Some(title)) => generals.push(GeneralObjective {
+                                    id,
+                                    title,
+                                    specific_objectives: specifics,
+                                }),
                                 _ => ok = false,
                             }
                         }
@@ -269,7 +338,9 @@ pub fn load_referential(
     for d in &domain_refs {
         let mut dup = BTreeMap::new();
         for (p, span, field) in &d.principles {
-            let Some(r) = readers.get_mut(d.file) else { continue };
+            let Some(r) = readers.get_mut(d.file) else {
+                continue;
+            };
             if dup.insert(p.clone(), ()).is_some() {
                 r.report(span, field, LoadError::DuplicateId(p.clone()));
             } else if !principle_ids.contains(p.as_str()) {
@@ -289,8 +360,15 @@ pub fn load_referential(
         field: String::new(),
         error: LoadError::Empty(what),
     };
-    if no_header && diags.iter().all(|d| d.field != "referential" && !d.field.starts_with("referential.")) {
-        diags.push(Diagnostic { error: LoadError::NoHeader, ..nothing("") });
+    if no_header
+        && diags
+            .iter()
+            .all(|d| d.field != "referential" && !d.field.starts_with("referential."))
+    {
+        diags.push(Diagnostic {
+            error: LoadError::NoHeader,
+            ..nothing("")
+        });
     }
     if principles.is_empty() && diags.iter().all(|d| !d.field.starts_with("principles")) {
         diags.push(nothing("principles"));
@@ -299,9 +377,14 @@ pub fn load_referential(
         diags.push(nothing("domains"));
     }
     match header {
-        Some((id, version, adopted_on, title)) if diags.is_empty() => {
-            Ok(Referential { id, version, adopted_on, title, principles, domains })
-        }
+        Some((id, version, adopted_on, title)) if diags.is_empty() => Ok(Referential {
+            id,
+            version,
+            adopted_on,
+            title,
+            principles,
+            domains,
+        }),
         _ => Err(diags),
     }
 }
@@ -309,7 +392,10 @@ pub fn load_referential(
 /// The example referential shipped in `content/quality/`, embedded at build time.
 pub fn default_referential() -> Vec<(&'static str, &'static str)> {
     vec![
-        ("referential.toml", include_str!("../../../../content/quality/referential.toml")),
+        (
+            "referential.toml",
+            include_str!("../../../../content/quality/referential.toml"),
+        ),
         (
             "domain_homelessness_housing.toml",
             include_str!("../../../../content/quality/domain_homelessness_housing.toml"),
@@ -336,8 +422,14 @@ mod tests {
         assert_eq!(r.version, 1);
         assert_eq!(r.domains.len(), 1);
         let all = r.indicators();
-        assert!(all.iter().any(|x| matches!(x.3.measure, Measure::Quantitative(_))));
-        assert!(all.iter().any(|x| matches!(x.3.measure, Measure::Qualitative(_))));
+        assert!(
+            all.iter()
+                .any(|x| matches!(x.3.measure, Measure::Quantitative(_)))
+        );
+        assert!(
+            all.iter()
+                .any(|x| matches!(x.3.measure, Measure::Qualitative(_)))
+        );
         let first = all[0].3.id.clone();
         assert!(r.indicator(&first).is_some());
         assert!(r.indicator("nope").is_none());
@@ -389,42 +481,70 @@ title = { fr = "I", en = "I", es = "I" }
 
     #[test]
     fn reports_every_error_across_files_with_file_line_and_field() {
-        let d = load_referential(&[("head.toml", HEAD), ("dom.toml", DOMAIN)], &codes()).unwrap_err();
-        let got: Vec<(String, u32, String, &str)> =
-            d.iter().map(|x| (x.file.clone(), x.line, x.field.clone(), x.code())).collect();
-        assert!(got.contains(&(
-            "dom.toml".into(),
-            4,
-            "domains[0].principles[1]".into(),
-            "quality-unknown-principle"
-        )), "{got:#?}");
-        assert!(got.contains(&(
-            "dom.toml".into(),
-            18,
-            "domains[0].general_objectives[0].specific_objectives[0].indicators[0].definition".into(),
-            "indicator-unknown-sop"
-        )), "{got:#?}");
+        let d =
+            load_referential(&[("head.toml", HEAD), ("dom.toml", DOMAIN)], &codes()).unwrap_err();
+        let got: Vec<(String, u32, String, &str)> = d
+            .iter()
+            .map(|x| (x.file.clone(), x.line, x.field.clone(), x.code()))
+            .collect();
+        assert!(
+            got.contains(&(
+                "dom.toml".into(),
+                4,
+                "domains[0].principles[1]".into(),
+                "quality-unknown-principle"
+            )),
+            "{got:#?}"
+        );
+        assert!(
+            got.contains(&(
+                "dom.toml".into(),
+                18,
+                "domains[0].general_objectives[0].specific_objectives[0].indicators[0].definition"
+                    .into(),
+                "indicator-unknown-sop"
+            )),
+            "{got:#?}"
+        );
         // The second indicator's id equals a principle's: indicators have their own namespace.
         assert_eq!(got.len(), 2, "{got:#?}");
     }
 
     #[test]
     fn header_problems() {
-        let dom_ok = DOMAIN.replace(", \"p9\"", "").replace("homelessnes", "homelessness");
+        let dom_ok = DOMAIN
+            .replace(", \"p9\"", "")
+            .replace("homelessnes", "homelessness");
         assert!(load_referential(&[("h.toml", HEAD), ("d.toml", &dom_ok)], &codes()).is_ok());
         // No header anywhere.
         let body = HEAD.split("[[principles]]").nth(1).unwrap();
-        let d = load_referential(&[("d.toml", &format!("[[principles]]{body}\n{dom_ok}"))], &codes()).unwrap_err();
-        assert_eq!(d.iter().map(|x| x.code()).collect::<Vec<_>>(), vec!["quality-no-header"]);
+        let d = load_referential(
+            &[("d.toml", &format!("[[principles]]{body}\n{dom_ok}"))],
+            &codes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            d.iter().map(|x| x.code()).collect::<Vec<_>>(),
+            vec!["quality-no-header"]
+        );
         // Two headers.
-        let d = load_referential(&[("a.toml", HEAD), ("b.toml", &format!("{HEAD}\n{dom_ok}"))], &codes()).unwrap_err();
+        let d = load_referential(
+            &[("a.toml", HEAD), ("b.toml", &format!("{HEAD}\n{dom_ok}"))],
+            &codes(),
+        )
+        .unwrap_err();
         let codes_: Vec<&str> = d.iter().map(|x| x.code()).collect();
         assert!(codes_.contains(&"quality-duplicate-header"), "{codes_:?}");
         assert!(codes_.contains(&"quality-duplicate-id"), "{codes_:?}");
         // Bad version and date.
-        let bad = HEAD.replace("version = 1", "version = 0").replace("2025-06-30", "\"30/06/2025\"");
+        let bad = HEAD
+            .replace("version = 1", "version = 0")
+            .replace("2025-06-30", "\"30/06/2025\"");
         let d = load_referential(&[("h.toml", &bad), ("d.toml", &dom_ok)], &codes()).unwrap_err();
-        let got: Vec<(u32, &str, &str)> = d.iter().map(|x| (x.line, x.field.as_str(), x.code())).collect();
+        let got: Vec<(u32, &str, &str)> = d
+            .iter()
+            .map(|x| (x.line, x.field.as_str(), x.code()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -433,9 +553,15 @@ title = { fr = "I", en = "I", es = "I" }
             ]
         );
         // A specific objective with no indicators.
-        let empty = dom_ok.split("[[domains.general_objectives.specific_objectives.indicators]]").next().unwrap();
+        let empty = dom_ok
+            .split("[[domains.general_objectives.specific_objectives.indicators]]")
+            .next()
+            .unwrap();
         let d = load_referential(&[("h.toml", HEAD), ("d.toml", empty)], &codes()).unwrap_err();
         assert_eq!(d[0].code(), "quality-missing");
-        assert_eq!(d[0].field, "domains[0].general_objectives[0].specific_objectives[0].indicators");
+        assert_eq!(
+            d[0].field,
+            "domains[0].general_objectives[0].specific_objectives[0].indicators"
+        );
     }
 }

@@ -96,7 +96,10 @@ impl Entity {
 
     /// The disaggregation dimensions this entity carries (a field named after the dimension).
     pub fn dimensions(self) -> Vec<Dimension> {
-        Dimension::ALL.into_iter().filter(|d| self.field(d.code()).is_some()).collect()
+        Dimension::ALL
+            .into_iter()
+            .filter(|d| self.field(d.code()).is_some())
+            .collect()
     }
 }
 
@@ -152,7 +155,10 @@ impl FieldType {
 
     /// Whether a string literal is written for values of this type.
     pub fn takes_string(self) -> bool {
-        matches!(self, FieldType::Text | FieldType::Code(_) | FieldType::Sop | FieldType::Step)
+        matches!(
+            self,
+            FieldType::Text | FieldType::Code(_) | FieldType::Sop | FieldType::Step
+        )
     }
 }
 
@@ -169,7 +175,9 @@ const fn f(name: &'static str, ty: FieldType) -> Field {
 pub const SEX: &[&str] = &["female", "male", "other", "unknown"];
 /// Age bands at the time of the record (opening, contact, session), the OCHA-style bands
 /// protection programmes report children in.
-pub const AGE_BANDS: &[&str] = &["0_4", "5_11", "12_17", "18_24", "25_59", "60_plus", "unknown"];
+pub const AGE_BANDS: &[&str] = &[
+    "0_4", "5_11", "12_17", "18_24", "25_59", "60_plus", "unknown",
+];
 pub const MIGRATION_STATUS: &[&str] = &[
     "national",
     "regular_migrant",
@@ -182,12 +190,29 @@ pub const MIGRATION_STATUS: &[&str] = &[
 pub const DISABILITY: &[&str] = &["yes", "no", "unknown"];
 pub const RISK: &[&str] = &["low", "medium", "high", "critical"];
 pub const CASE_STATUS: &[&str] = &["open", "closed", "transferred"];
-pub const REFERRAL_STATUS: &[&str] =
-    &["pending", "accepted", "declined", "completed", "cancelled", "expired"];
-pub const OUTREACH_KINDS: &[&str] =
-    &["home_visit", "street_outreach", "information_session", "community_event", "distribution"];
-pub const STAFF_ROLES: &[&str] =
-    &["caseworker", "supervisor", "focal_point", "community_agent", "trainer", "other"];
+pub const REFERRAL_STATUS: &[&str] = &[
+    "pending",
+    "accepted",
+    "declined",
+    "completed",
+    "cancelled",
+    "expired",
+];
+pub const OUTREACH_KINDS: &[&str] = &[
+    "home_visit",
+    "street_outreach",
+    "information_session",
+    "community_event",
+    "distribution",
+];
+pub const STAFF_ROLES: &[&str] = &[
+    "caseworker",
+    "supervisor",
+    "focal_point",
+    "community_agent",
+    "trainer",
+    "other",
+];
 
 use FieldType::{Bool, Code, Date, Integer, Sop, Step, Text};
 
@@ -274,7 +299,13 @@ const CASE_STEPS: &[Field] = &concat::<14, 5, 19>(
 );
 
 /// The fields `step("id").field` may name on a case.
-pub const STEP_FIELDS: &[&str] = &["due_at", "completed_at", "completed", "met_deadline", "approved"];
+pub const STEP_FIELDS: &[&str] = &[
+    "due_at",
+    "completed_at",
+    "completed",
+    "met_deadline",
+    "approved",
+];
 
 const REFERRALS: &[Field] = &concat::<14, 5, 19>(
     [
@@ -463,7 +494,11 @@ mod tests {
             Entity::OutreachActivities.dimensions(),
             vec![Dimension::Area, Dimension::Agency]
         );
-        assert!(Entity::TrainingParticipants.dimensions().contains(&Dimension::Sop));
+        assert!(
+            Entity::TrainingParticipants
+                .dimensions()
+                .contains(&Dimension::Sop)
+        );
         for d in Dimension::ALL {
             assert_eq!(Dimension::from_code(d.code()), Some(d));
         }

@@ -92,7 +92,11 @@ pub struct FieldExpr {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueExpr {
     Field(FieldExpr),
-    Days { from: FieldExpr, to: FieldExpr, pos: Pos },
+    Days {
+        from: FieldExpr,
+        to: FieldExpr,
+        pos: Pos,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,9 +142,23 @@ pub enum Filter {
     And(Box<Filter>, Box<Filter>),
     Or(Box<Filter>, Box<Filter>),
     Not(Box<Filter>),
-    Compare { left: Operand, op: CompareOp, right: Operand, pos: Pos },
-    In { operand: Operand, values: Vec<(Literal, Pos)>, negated: bool, pos: Pos },
-    IsNull { operand: Operand, negated: bool, pos: Pos },
+    Compare {
+        left: Operand,
+        op: CompareOp,
+        right: Operand,
+        pos: Pos,
+    },
+    In {
+        operand: Operand,
+        values: Vec<(Literal, Pos)>,
+        negated: bool,
+        pos: Pos,
+    },
+    IsNull {
+        operand: Operand,
+        negated: bool,
+        pos: Pos,
+    },
     Truth(Operand, Pos),
 }
 
@@ -176,7 +194,11 @@ fn describe(t: &Tok) -> String {
 }
 
 fn err(position: Pos, expected: &str, found: impl Into<String>) -> ParseError {
-    ParseError { position, expected: expected.to_string(), found: found.into() }
+    ParseError {
+        position,
+        expected: expected.to_string(),
+        found: found.into(),
+    }
 }
 
 fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ParseError> {
@@ -211,7 +233,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ParseError> {
                 let mut j = i + 1;
                 loop {
                     match chars.get(j) {
-                        None => return Err(err(pos, "a closing quote", "the end of the definition")),
+                        None => {
+                            return Err(err(pos, "a closing quote", "the end of the definition"));
+                        }
                         Some('"') => break,
                         Some('\\') => match chars.get(j + 1) {
                             Some(e @ ('"' | '\\')) => {
@@ -222,7 +246,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ParseError> {
                                 return Err(err(
                                     j + 1,
                                     "\\\" or \\\\ after a backslash",
-                                    other.map(|c| format!("{c:?}")).unwrap_or_else(|| "nothing".into()),
+                                    other
+                                        .map(|c| format!("{c:?}"))
+                                        .unwrap_or_else(|| "nothing".into()),
                                 ));
                             }
                         },
@@ -247,12 +273,21 @@ fn lex(text: &str) -> Result<Vec<(Tok, Pos)>, ParseError> {
             }
             c if c.is_ascii_alphabetic() || c == '_' => {
                 let mut j = i + 1;
-                while chars.get(j).is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_') {
+                while chars
+                    .get(j)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+                {
                     j += 1;
                 }
                 (Tok::Ident(chars[i..j].iter().collect()), j - i)
             }
-            other => return Err(err(pos, "a name, a value or an operator", format!("{other:?}"))),
+            other => {
+                return Err(err(
+                    pos,
+                    "a name, a value or an operator",
+                    format!("{other:?}"),
+                ));
+            }
         };
         out.push((tok, pos));
         i += len;
@@ -331,10 +366,17 @@ impl Parser {
             None
         };
         if *self.peek() != Tok::End {
-            let what = if denominator.is_some() { "the end of the definition" } else { "\"/\" or the end of the definition" };
+            let what = if denominator.is_some() {
+                "the end of the definition"
+            } else {
+                "\"/\" or the end of the definition"
+            };
             return Err(err(self.pos(), what, describe(self.peek())));
         }
-        Ok(Definition { numerator, denominator })
+        Ok(Definition {
+            numerator,
+            denominator,
+        })
     }
 
     fn aggregate(&mut self) -> Result<Aggregate, ParseError> {
@@ -378,14 +420,25 @@ impl Parser {
         } else {
             None
         };
-        let filter = if self.eat_kw("where") { Some(self.filter()?) } else { None };
+        let filter = if self.eat_kw("where") {
+            Some(self.filter()?)
+        } else {
+            None
+        };
         let expected = match (&anchor, &filter) {
             (None, None) => "\"on\", \"where\" or \")\"",
             (Some(_), None) => "\"where\" or \")\"",
             _ => "\")\"",
         };
         self.expect(Tok::RParen, expected)?;
-        Ok(Aggregate { function, pos, value, entity, anchor, filter })
+        Ok(Aggregate {
+            function,
+            pos,
+            value,
+            entity,
+            anchor,
+            filter,
+        })
     }
 
     fn field(&mut self) -> Result<FieldExpr, ParseError> {
@@ -396,9 +449,15 @@ impl Parser {
             self.expect(Tok::RParen, "\")\"")?;
             self.expect(Tok::Dot, "\".\" and a step field")?;
             let name = self.name("a step field")?;
-            return Ok(FieldExpr { step: Some(step), name });
+            return Ok(FieldExpr {
+                step: Some(step),
+                name,
+            });
         }
-        Ok(FieldExpr { step: None, name: self.name("a field")? })
+        Ok(FieldExpr {
+            step: None,
+            name: self.name("a field")?,
+        })
     }
 
     fn value(&mut self) -> Result<ValueExpr, ParseError> {
@@ -446,9 +505,7 @@ impl Parser {
             return Ok(Operand::Literal(lit, pos));
         }
         match self.peek() {
-            Tok::Ident(s) if !KEYWORDS.contains(&s.as_str()) => {
-                Ok(Operand::Value(self.value()?))
-            }
+            Tok::Ident(s) if !KEYWORDS.contains(&s.as_str()) => Ok(Operand::Value(self.value()?)),
             other => Err(err(self.pos(), "a field or a value", describe(other))),
         }
     }
@@ -490,12 +547,21 @@ impl Parser {
         if let Tok::Op(op) = *self.peek() {
             self.bump();
             let right = self.operand()?;
-            return Ok(Filter::Compare { left: operand, op, right, pos });
+            return Ok(Filter::Compare {
+                left: operand,
+                op,
+                right,
+                pos,
+            });
         }
         if self.is_kw("not") || self.is_kw("in") {
             let negated = self.eat_kw("not");
             if !self.eat_kw("in") {
-                return Err(err(self.pos(), "\"in\" after \"not\"", describe(self.peek())));
+                return Err(err(
+                    self.pos(),
+                    "\"in\" after \"not\"",
+                    describe(self.peek()),
+                ));
             }
             self.expect(Tok::LParen, "\"(\" and a list of values")?;
             let mut values = Vec::new();
@@ -511,14 +577,23 @@ impl Parser {
                 }
             }
             self.expect(Tok::RParen, "\",\" or \")\"")?;
-            return Ok(Filter::In { operand, values, negated, pos });
+            return Ok(Filter::In {
+                operand,
+                values,
+                negated,
+                pos,
+            });
         }
         if self.eat_kw("is") {
             let negated = self.eat_kw("not");
             if !self.eat_kw("null") {
                 return Err(err(self.pos(), "\"null\"", describe(self.peek())));
             }
-            return Ok(Filter::IsNull { operand, negated, pos });
+            return Ok(Filter::IsNull {
+                operand,
+                negated,
+                pos,
+            });
         }
         Ok(Filter::Truth(operand, pos))
     }
@@ -548,8 +623,12 @@ mod tests {
         assert_eq!(d.numerator.function, AggFn::Count);
         assert_eq!(d.numerator.entity.text, "cases");
         assert!(d.denominator.is_some());
-        let Some(Filter::And(left, right)) = d.numerator.filter else { panic!() };
-        let Filter::Truth(Operand::Value(ValueExpr::Field(f)), _) = *right else { panic!() };
+        let Some(Filter::And(left, right)) = d.numerator.filter else {
+            panic!()
+        };
+        let Filter::Truth(Operand::Value(ValueExpr::Field(f)), _) = *right else {
+            panic!()
+        };
         assert_eq!(f.step.map(|s| s.0).as_deref(), Some("initial_assessment"));
         assert_eq!(f.name.text, "met_deadline");
         assert!(matches!(*left, Filter::And(..)));
@@ -558,7 +637,9 @@ mod tests {
     #[test]
     fn and_binds_tighter_than_or_and_not_tighter_than_and() {
         let d = parse("count(cases where a or b and not c)").unwrap();
-        let Some(Filter::Or(a, bc)) = d.numerator.filter else { panic!() };
+        let Some(Filter::Or(a, bc)) = d.numerator.filter else {
+            panic!()
+        };
         assert!(matches!(*a, Filter::Truth(..)));
         let Filter::And(b, c) = *bc else { panic!() };
         assert!(matches!(*b, Filter::Truth(..)));
@@ -580,18 +661,31 @@ mod tests {
             (">=", CompareOp::Ge),
         ] {
             let d = parse(&format!("count(cases where follow_ups {sym} 3)")).unwrap();
-            let Some(Filter::Compare { op: got, right, .. }) = d.numerator.filter else { panic!() };
+            let Some(Filter::Compare { op: got, right, .. }) = d.numerator.filter else {
+                panic!()
+            };
             assert_eq!(got, op, "{sym}");
             assert!(matches!(right, Operand::Literal(Literal::Int(3), _)));
         }
         let d = parse(r#"count(cases where risk not in ("low", "medium"))"#).unwrap();
-        let Some(Filter::In { negated, values, .. }) = d.numerator.filter else { panic!() };
+        let Some(Filter::In {
+            negated, values, ..
+        }) = d.numerator.filter
+        else {
+            panic!()
+        };
         assert!(negated);
         assert_eq!(values.len(), 2);
         let d = parse("count(cases where closed_at is not null)").unwrap();
-        assert!(matches!(d.numerator.filter, Some(Filter::IsNull { negated: true, .. })));
+        assert!(matches!(
+            d.numerator.filter,
+            Some(Filter::IsNull { negated: true, .. })
+        ));
         let d = parse("count(cases where closed_at is null)").unwrap();
-        assert!(matches!(d.numerator.filter, Some(Filter::IsNull { negated: false, .. })));
+        assert!(matches!(
+            d.numerator.filter,
+            Some(Filter::IsNull { negated: false, .. })
+        ));
     }
 
     #[test]
@@ -608,8 +702,10 @@ mod tests {
         let (_, end) = d.numerator.anchor.unwrap();
         assert_eq!(end.unwrap().text, "closed_at");
         let d = parse(r#"count(cases where outcome = "say \"yes\" \\ no")"#).unwrap();
-        let Some(Filter::Compare { right: Operand::Literal(Literal::Str(s), _), .. }) =
-            d.numerator.filter
+        let Some(Filter::Compare {
+            right: Operand::Literal(Literal::Str(s), _),
+            ..
+        }) = d.numerator.filter
         else {
             panic!()
         };
@@ -628,7 +724,10 @@ mod tests {
         let e = perr("total(cases)");
         assert_eq!(e.position, 1);
         let e = perr("count(cases) / ");
-        assert_eq!((e.position, e.found.as_str()), (16, "the end of the definition"));
+        assert_eq!(
+            (e.position, e.found.as_str()),
+            (16, "the end of the definition")
+        );
         let e = perr(r#"count(cases where sop = "child)"#);
         assert_eq!(e.position, 25);
         let e = perr("count(cases where a ~ b)");

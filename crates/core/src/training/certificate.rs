@@ -52,7 +52,11 @@ impl CertificateError {
 }
 
 fn check_value(values: &[u8]) -> u8 {
-    let sum: u32 = values.iter().enumerate().map(|(i, v)| (i as u32 + 1) * u32::from(*v)).sum();
+    let sum: u32 = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (i as u32 + 1) * u32::from(*v))
+        .sum();
     (sum % BASE as u32) as u8
 }
 
@@ -115,7 +119,12 @@ pub fn normalise_code(typed: &str) -> Result<String, CertificateError> {
         };
         match ALPHABET.iter().position(|a| char::from(*a) == up) {
             Some(v) => values.push(v as u8),
-            None => return Err(CertificateError::BadCharacter { character: c, position }),
+            None => {
+                return Err(CertificateError::BadCharacter {
+                    character: c,
+                    position,
+                });
+            }
         }
     }
     if values.len() != CODE_LEN {
@@ -134,7 +143,10 @@ pub fn verify_code(key: &[u8], certificate_id: &str, typed: &str) -> Result<(), 
     let given = normalise_code(typed)?;
     let expected = certificate_code(key, certificate_id)?;
     // Compare in constant time: the page must not leak how many characters matched.
-    let diff = given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    let diff = given
+        .bytes()
+        .zip(expected.bytes())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b));
     if diff == 0 && given.len() == expected.len() {
         Ok(())
     } else {
@@ -153,7 +165,11 @@ mod tests {
         let c = certificate_code(KEY, "cert-2025-0001").unwrap();
         assert_eq!(c.len(), CODE_LEN + 1);
         assert_eq!(c.as_bytes()[5], b'-');
-        assert!(c.chars().filter(|c| *c != '-').all(|c| ALPHABET.contains(&(c as u8))));
+        assert!(
+            c.chars()
+                .filter(|c| *c != '-')
+                .all(|c| ALPHABET.contains(&(c as u8)))
+        );
         assert_eq!(certificate_code(KEY, "cert-2025-0001").unwrap(), c);
         assert_ne!(certificate_code(KEY, "cert-2025-0002").unwrap(), c);
         assert_eq!(verify_code(KEY, "cert-2025-0001", &c), Ok(()));
@@ -169,10 +185,16 @@ mod tests {
         // Another key (a forger's) gives another code.
         let forged = certificate_code(b"guessed key", "cert-1").unwrap();
         assert_ne!(forged, c);
-        assert_eq!(verify_code(KEY, "cert-1", &forged), Err(CertificateError::Mismatch));
+        assert_eq!(
+            verify_code(KEY, "cert-1", &forged),
+            Err(CertificateError::Mismatch)
+        );
         // A valid code of another certificate does not verify this one.
         let other = certificate_code(KEY, "cert-2").unwrap();
-        assert_eq!(verify_code(KEY, "cert-1", &other), Err(CertificateError::Mismatch));
+        assert_eq!(
+            verify_code(KEY, "cert-1", &other),
+            Err(CertificateError::Mismatch)
+        );
         // Any single changed character is caught by the check character alone.
         let chars: Vec<char> = c.chars().collect();
         for i in (0..chars.len()).filter(|i| *i != 5) {
@@ -186,16 +208,28 @@ mod tests {
                 assert!(normalise_code(&t).is_err(), "{t}");
             }
         }
-        assert_eq!(normalise_code("ABCD").unwrap_err(), CertificateError::WrongLength(4));
+        assert_eq!(
+            normalise_code("ABCD").unwrap_err(),
+            CertificateError::WrongLength(4)
+        );
         assert_eq!(
             normalise_code("ABCDE-FGHJU").unwrap_err(),
-            CertificateError::BadCharacter { character: 'U', position: 10 }
+            CertificateError::BadCharacter {
+                character: 'U',
+                position: 10
+            }
         );
         assert_eq!(
             normalise_code("ABCDE-FGHJZ").unwrap_err(),
-            CertificateError::BadCharacter { character: 'Z', position: 10 }
+            CertificateError::BadCharacter {
+                character: 'Z',
+                position: 10
+            }
         );
-        assert_eq!(certificate_code(b"", "x").unwrap_err().code(), "certificate-empty-key");
+        assert_eq!(
+            certificate_code(b"", "x").unwrap_err().code(),
+            "certificate-empty-key"
+        );
     }
 
     #[test]
@@ -203,7 +237,11 @@ mod tests {
         let mut caught = 0;
         let mut swaps = 0;
         for id in 0..50 {
-            let c: Vec<char> = certificate_code(KEY, &format!("c{id}")).unwrap().replace('-', "").chars().collect();
+            let c: Vec<char> = certificate_code(KEY, &format!("c{id}"))
+                .unwrap()
+                .replace('-', "")
+                .chars()
+                .collect();
             for i in 0..CODE_LEN - 1 {
                 if c[i] == c[i + 1] {
                     continue;

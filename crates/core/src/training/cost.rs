@@ -56,7 +56,10 @@ impl Currency {
         CURRENCIES
             .iter()
             .find(|(c, _)| *c == upper)
-            .map(|(code, exponent)| Currency { code, exponent: *exponent })
+            .map(|(code, exponent)| Currency {
+                code,
+                exponent: *exponent,
+            })
             .ok_or_else(|| CostError::UnknownCurrency(code.to_string()))
     }
 
@@ -99,13 +102,25 @@ impl Money {
                 found: other.currency.code(),
             });
         }
-        let minor = self.minor.checked_add(other.minor).ok_or(CostError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(CostError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     pub fn checked_mul(self, n: u32) -> Result<Money, CostError> {
-        let minor = self.minor.checked_mul(i64::from(n)).ok_or(CostError::Overflow)?;
-        Ok(Money { minor, currency: self.currency })
+        let minor = self
+            .minor
+            .checked_mul(i64::from(n))
+            .ok_or(CostError::Overflow)?;
+        Ok(Money {
+            minor,
+            currency: self.currency,
+        })
     }
 
     /// The amount in major units as a plain decimal, `1234.50` (no grouping: for files and
@@ -133,7 +148,10 @@ pub enum CostError {
     #[error("unknown currency {0:?} (ISO 4217 code expected, e.g. EUR, USD, XCD, MAD)")]
     UnknownCurrency(String),
     #[error("amounts in {found} cannot be added to amounts in {expected}")]
-    CurrencyMismatch { expected: &'static str, found: &'static str },
+    CurrencyMismatch {
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("a cost needs at least one participant")]
     ZeroParticipants,
     #[error("cost line {line:?} of module {module:?} is negative")]
@@ -294,8 +312,10 @@ pub fn module_cost(budget: &ModuleBudget, participants: u32) -> Result<ModuleCos
         });
     }
     let total = fixed.checked_add(variable)?;
-    let per_participant =
-        Money::new(div_half_even(total.minor, i64::from(participants)), currency);
+    let per_participant = Money::new(
+        div_half_even(total.minor, i64::from(participants)),
+        currency,
+    );
     Ok(ModuleCost {
         module: budget.module.clone(),
         participants,
@@ -329,9 +349,16 @@ pub fn curriculum_cost(
         out.push(c);
     }
     let total = total.ok_or(CostError::NoModules)?;
-    let per_participant =
-        Money::new(div_half_even(total.minor, i64::from(participants)), total.currency);
-    Ok(CurriculumCost { participants, modules: out, total, per_participant })
+    let per_participant = Money::new(
+        div_half_even(total.minor, i64::from(participants)),
+        total.currency,
+    );
+    Ok(CurriculumCost {
+        participants,
+        modules: out,
+        total,
+        per_participant,
+    })
 }
 
 /// The same curriculum for several numbers of participants, side by side (10 vs 15).
@@ -339,7 +366,10 @@ pub fn scenarios(
     modules: &[ModuleBudget],
     participant_counts: &[u32],
 ) -> Result<Vec<CurriculumCost>, CostError> {
-    participant_counts.iter().map(|n| curriculum_cost(modules, *n)).collect()
+    participant_counts
+        .iter()
+        .map(|n| curriculum_cost(modules, *n))
+        .collect()
 }
 
 /// How a cost is shared between payers.
@@ -393,7 +423,12 @@ pub fn split(cost: &CurriculumCost, funding: &Funding) -> Result<Vec<(Payer, Mon
             let given: i128 = parts.iter().map(|p| p.1).sum();
             let mut left = total - given;
             let mut order: Vec<usize> = (0..parts.len()).collect();
-            order.sort_by(|a, b| parts[*b].2.cmp(&parts[*a].2).then(parts[*a].3.cmp(&parts[*b].3)));
+            order.sort_by(|a, b| {
+                parts[*b]
+                    .2
+                    .cmp(&parts[*a].2)
+                    .then(parts[*a].3.cmp(&parts[*b].3))
+            });
             for i in order.into_iter().cycle() {
                 if left <= 0 {
                     break;
@@ -421,7 +456,12 @@ mod tests {
     }
 
     fn line(id: &str, kind: CostKind, amount: Money, payer: Option<Payer>) -> CostLine {
-        CostLine { id: id.into(), kind, amount, payer }
+        CostLine {
+            id: id.into(),
+            kind,
+            amount,
+            payer,
+        }
     }
 
     /// A one-day module: trainer 400.00, room 150.00, design 90.00; per participant
@@ -433,8 +473,18 @@ mod tests {
                 line("trainer", CostKind::Fixed, eur(40_000), Some(Payer::Donor)),
                 line("room", CostKind::Fixed, eur(15_000), Some(Payer::Ministry)),
                 line("design", CostKind::Fixed, eur(9_000), Some(Payer::Donor)),
-                line("materials", CostKind::PerParticipant, eur(1_250), Some(Payer::Donor)),
-                line("catering", CostKind::PerParticipant, eur(1_800), Some(Payer::Employer)),
+                line(
+                    "materials",
+                    CostKind::PerParticipant,
+                    eur(1_250),
+                    Some(Payer::Donor),
+                ),
+                line(
+                    "catering",
+                    CostKind::PerParticipant,
+                    eur(1_800),
+                    Some(Payer::Employer),
+                ),
                 line("certificate", CostKind::PerParticipant, eur(200), None),
             ],
         }
@@ -452,7 +502,10 @@ mod tests {
         // 112750 / 15 = 7516.67 -> 7517 cents.
         assert_eq!(c15.per_participant, eur(7_517));
         assert!(c15.per_participant.minor < c10.per_participant.minor);
-        assert_eq!(c15.lines.iter().map(|l| l.amount.minor).sum::<i64>(), c15.total.minor);
+        assert_eq!(
+            c15.lines.iter().map(|l| l.amount.minor).sum::<i64>(),
+            c15.total.minor
+        );
     }
 
     #[test]
@@ -484,9 +537,15 @@ mod tests {
         assert_eq!(div_half_even(-25, 10), -2);
         assert_eq!(div_half_even(i64::MAX, 1), i64::MAX);
         // 100.05 EUR for 2 participants: 50.025 -> 50.02 (to even), not 50.03.
-        let m = ModuleBudget { module: "x".into(), lines: vec![line("a", CostKind::Fixed, eur(10_005), None)] };
+        let m = ModuleBudget {
+            module: "x".into(),
+            lines: vec![line("a", CostKind::Fixed, eur(10_005), None)],
+        };
         assert_eq!(module_cost(&m, 2).unwrap().per_participant, eur(5_002));
-        let m = ModuleBudget { module: "x".into(), lines: vec![line("a", CostKind::Fixed, eur(10_015), None)] };
+        let m = ModuleBudget {
+            module: "x".into(),
+            lines: vec![line("a", CostKind::Fixed, eur(10_015), None)],
+        };
         assert_eq!(module_cost(&m, 2).unwrap().per_participant, eur(5_008));
     }
 
@@ -494,33 +553,74 @@ mod tests {
     fn currencies() {
         let xcd = Currency::parse("xcd").unwrap();
         assert_eq!((xcd.code(), xcd.exponent()), ("XCD", 2));
-        assert_eq!(Money::new(123_456, Currency::parse("MAD").unwrap()).to_string(), "1234.56 MAD");
-        assert_eq!(Money::new(1_500, Currency::parse("XOF").unwrap()).to_string(), "1500 XOF");
-        assert_eq!(Money::new(-1_005, Currency::parse("TND").unwrap()).decimal(), "-1.005");
-        assert_eq!(Money::new(5, Currency::parse("USD").unwrap()).decimal(), "0.05");
-        assert_eq!(Currency::parse("EURO").unwrap_err().code(), "training-cost-unknown-currency");
+        assert_eq!(
+            Money::new(123_456, Currency::parse("MAD").unwrap()).to_string(),
+            "1234.56 MAD"
+        );
+        assert_eq!(
+            Money::new(1_500, Currency::parse("XOF").unwrap()).to_string(),
+            "1500 XOF"
+        );
+        assert_eq!(
+            Money::new(-1_005, Currency::parse("TND").unwrap()).decimal(),
+            "-1.005"
+        );
+        assert_eq!(
+            Money::new(5, Currency::parse("USD").unwrap()).decimal(),
+            "0.05"
+        );
+        assert_eq!(
+            Currency::parse("EURO").unwrap_err().code(),
+            "training-cost-unknown-currency"
+        );
         // Mixing currencies is refused, in a module and across a curriculum.
         let usd = Money::new(100, Currency::parse("USD").unwrap());
         let mut m = module("m1");
         m.lines.push(line("bus", CostKind::Fixed, usd, None));
         assert_eq!(
             module_cost(&m, 10).unwrap_err(),
-            CostError::CurrencyMismatch { expected: "EUR", found: "USD" }
+            CostError::CurrencyMismatch {
+                expected: "EUR",
+                found: "USD"
+            }
         );
-        let other = ModuleBudget { module: "m2".into(), lines: vec![line("bus", CostKind::Fixed, usd, None)] };
-        assert_eq!(curriculum_cost(&[module("m1"), other], 10).unwrap_err().code(), "training-cost-currency-mismatch");
+        let other = ModuleBudget {
+            module: "m2".into(),
+            lines: vec![line("bus", CostKind::Fixed, usd, None)],
+        };
+        assert_eq!(
+            curriculum_cost(&[module("m1"), other], 10)
+                .unwrap_err()
+                .code(),
+            "training-cost-currency-mismatch"
+        );
     }
 
     #[test]
     fn zero_participants_and_other_refusals() {
-        assert_eq!(module_cost(&module("m1"), 0).unwrap_err(), CostError::ZeroParticipants);
-        assert_eq!(curriculum_cost(&[module("m1")], 0).unwrap_err(), CostError::ZeroParticipants);
-        assert_eq!(scenarios(&[module("m1")], &[10, 0]).unwrap_err(), CostError::ZeroParticipants);
+        assert_eq!(
+            module_cost(&module("m1"), 0).unwrap_err(),
+            CostError::ZeroParticipants
+        );
+        assert_eq!(
+            curriculum_cost(&[module("m1")], 0).unwrap_err(),
+            CostError::ZeroParticipants
+        );
+        assert_eq!(
+            scenarios(&[module("m1")], &[10, 0]).unwrap_err(),
+            CostError::ZeroParticipants
+        );
         assert_eq!(curriculum_cost(&[], 10).unwrap_err(), CostError::NoModules);
         let mut m = module("m1");
         m.lines[0].amount = eur(-1);
-        assert_eq!(module_cost(&m, 10).unwrap_err().code(), "training-cost-negative-amount");
-        let huge = ModuleBudget { module: "x".into(), lines: vec![line("a", CostKind::PerParticipant, eur(i64::MAX / 2), None)] };
+        assert_eq!(
+            module_cost(&m, 10).unwrap_err().code(),
+            "training-cost-negative-amount"
+        );
+        let huge = ModuleBudget {
+            module: "x".into(),
+            lines: vec![line("a", CostKind::PerParticipant, eur(i64::MAX / 2), None)],
+        };
         assert_eq!(module_cost(&huge, 3).unwrap_err(), CostError::Overflow);
     }
 
@@ -528,8 +628,20 @@ mod tests {
     fn split_by_line() {
         let c = curriculum_cost(&[module("m1")], 10).unwrap();
         let e = split(&c, &Funding::ByLine { default: None }).unwrap_err();
-        assert_eq!(e, CostError::NoPayer { module: "m1".into(), line: "certificate".into() });
-        let s = split(&c, &Funding::ByLine { default: Some(Payer::Employer) }).unwrap();
+        assert_eq!(
+            e,
+            CostError::NoPayer {
+                module: "m1".into(),
+                line: "certificate".into()
+            }
+        );
+        let s = split(
+            &c,
+            &Funding::ByLine {
+                default: Some(Payer::Employer),
+            },
+        )
+        .unwrap();
         assert_eq!(
             s,
             vec![
@@ -543,27 +655,72 @@ mod tests {
 
     #[test]
     fn split_by_share_never_loses_a_cent() {
-        let m = ModuleBudget { module: "x".into(), lines: vec![line("a", CostKind::Fixed, eur(10_000), None)] };
+        let m = ModuleBudget {
+            module: "x".into(),
+            lines: vec![line("a", CostKind::Fixed, eur(10_000), None)],
+        };
         let c = curriculum_cost(&[m], 3).unwrap();
         // 100.00 in thirds: 33.34 + 33.33 + 33.33.
-        let s = split(&c, &Funding::Shares(vec![(Payer::Employer, 1), (Payer::Ministry, 1), (Payer::Donor, 1)])).unwrap();
-        assert_eq!(s, vec![(Payer::Employer, eur(3_334)), (Payer::Ministry, eur(3_333)), (Payer::Donor, eur(3_333))]);
+        let s = split(
+            &c,
+            &Funding::Shares(vec![
+                (Payer::Employer, 1),
+                (Payer::Ministry, 1),
+                (Payer::Donor, 1),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            vec![
+                (Payer::Employer, eur(3_334)),
+                (Payer::Ministry, eur(3_333)),
+                (Payer::Donor, eur(3_333))
+            ]
+        );
         // 50/30/20 of the 17-module curriculum for 15.
         let modules: Vec<ModuleBudget> = (1..=17).map(|i| module(&format!("m{i}"))).collect();
         let c = curriculum_cost(&modules, 15).unwrap();
-        let s = split(&c, &Funding::Shares(vec![(Payer::Donor, 50), (Payer::Ministry, 30), (Payer::Employer, 20)])).unwrap();
+        let s = split(
+            &c,
+            &Funding::Shares(vec![
+                (Payer::Donor, 50),
+                (Payer::Ministry, 30),
+                (Payer::Employer, 20),
+            ]),
+        )
+        .unwrap();
         assert_eq!(s.iter().map(|p| p.1.minor).sum::<i64>(), c.total.minor);
         assert_eq!(s[2], (Payer::Donor, eur(958_375)));
         // Odd totals and many payers: always exact.
         for total in [1, 2, 7, 99, 1_000_001] {
-            let m = ModuleBudget { module: "x".into(), lines: vec![line("a", CostKind::Fixed, eur(total), None)] };
+            let m = ModuleBudget {
+                module: "x".into(),
+                lines: vec![line("a", CostKind::Fixed, eur(total), None)],
+            };
             let c = curriculum_cost(&[m], 7).unwrap();
-            let s = split(&c, &Funding::Shares(vec![(Payer::Employer, 3), (Payer::Ministry, 3), (Payer::Donor, 1)])).unwrap();
+            let s = split(
+                &c,
+                &Funding::Shares(vec![
+                    (Payer::Employer, 3),
+                    (Payer::Ministry, 3),
+                    (Payer::Donor, 1),
+                ]),
+            )
+            .unwrap();
             assert_eq!(s.iter().map(|p| p.1.minor).sum::<i64>(), total, "{total}");
         }
-        assert_eq!(split(&c, &Funding::Shares(vec![(Payer::Donor, 0)])).unwrap_err(), CostError::NoShares);
         assert_eq!(
-            split(&c, &Funding::Shares(vec![(Payer::Donor, 1), (Payer::Donor, 2)])).unwrap_err().code(),
+            split(&c, &Funding::Shares(vec![(Payer::Donor, 0)])).unwrap_err(),
+            CostError::NoShares
+        );
+        assert_eq!(
+            split(
+                &c,
+                &Funding::Shares(vec![(Payer::Donor, 1), (Payer::Donor, 2)])
+            )
+            .unwrap_err()
+            .code(),
             "training-cost-duplicate-payer"
         );
     }

@@ -26,7 +26,10 @@ pub fn viability(enrolled: u32, minimum: u32, go_no_go: NaiveDate, today: NaiveD
     let missing = minimum - enrolled;
     let days = (go_no_go - today).num_days();
     if days >= 0 {
-        Viability::UnderMinimum { missing, days_to_decision: days }
+        Viability::UnderMinimum {
+            missing,
+            days_to_decision: days,
+        }
     } else {
         Viability::DecisionOverdue { missing }
     }
@@ -89,8 +92,15 @@ pub fn allocate(capacity: u32, requests: &[EnrolmentRequest]) -> Result<Allocati
     });
     let cap = capacity as usize;
     let ids: Vec<String> = ordered.into_iter().map(|r| r.participant.clone()).collect();
-    let (enrolled, waiting) = if ids.len() > cap { ids.split_at(cap) } else { (&ids[..], &[][..]) };
-    Ok(Allocation { enrolled: enrolled.to_vec(), waiting: waiting.to_vec() })
+    let (enrolled, waiting) = if ids.len() > cap {
+        ids.split_at(cap)
+    } else {
+        (&ids[..], &[][..])
+    };
+    Ok(Allocation {
+        enrolled: enrolled.to_vec(),
+        waiting: waiting.to_vec(),
+    })
 }
 
 /// What completes a curriculum: every mandatory module and `optional_required` of the
@@ -130,8 +140,12 @@ impl CompletionRule {
     /// Where a participant stands, given the modules they completed.
     pub fn completion(&self, completed: &BTreeSet<String>) -> Result<Completion, SessionError> {
         self.check()?;
-        let missing_mandatory: Vec<String> =
-            self.mandatory.iter().filter(|m| !completed.contains(*m)).cloned().collect();
+        let missing_mandatory: Vec<String> = self
+            .mandatory
+            .iter()
+            .filter(|m| !completed.contains(*m))
+            .cloned()
+            .collect();
         let optional: BTreeSet<&String> = self.optional.iter().collect();
         let optional_done = optional.iter().filter(|m| completed.contains(**m)).count() as u32;
         let optional_missing = self.optional_required.saturating_sub(optional_done);
@@ -167,13 +181,22 @@ mod tests {
         assert_eq!(viability(12, 10, go, d("2025-06-01")), Viability::Viable);
         assert_eq!(
             viability(7, 10, go, d("2025-05-01")),
-            Viability::UnderMinimum { missing: 3, days_to_decision: 9 }
+            Viability::UnderMinimum {
+                missing: 3,
+                days_to_decision: 9
+            }
         );
         assert_eq!(
             viability(9, 10, go, go),
-            Viability::UnderMinimum { missing: 1, days_to_decision: 0 }
+            Viability::UnderMinimum {
+                missing: 1,
+                days_to_decision: 0
+            }
         );
-        assert_eq!(viability(9, 10, go, d("2025-05-11")), Viability::DecisionOverdue { missing: 1 });
+        assert_eq!(
+            viability(9, 10, go, d("2025-05-11")),
+            Viability::DecisionOverdue { missing: 1 }
+        );
     }
 
     #[test]
@@ -190,7 +213,11 @@ mod tests {
         // Same time: by id, so the list never depends on input order.
         assert_eq!(a.waiting, vec!["ana", "eli"]);
         // A withdrawal: the head of the waiting list gets the seat.
-        let without_ben: Vec<_> = requests.iter().filter(|r| r.participant != "ben").cloned().collect();
+        let without_ben: Vec<_> = requests
+            .iter()
+            .filter(|r| r.participant != "ben")
+            .cloned()
+            .collect();
         let a2 = allocate(3, &without_ben).unwrap();
         assert_eq!(a2.enrolled, vec!["dia", "cai", "ana"]);
         assert_eq!(a2.waiting, vec!["eli"]);
@@ -199,7 +226,10 @@ mod tests {
         assert_eq!(allocate(0, &requests).unwrap().waiting.len(), 5);
         let mut dup = requests.clone();
         dup.push(req("ana", true, "2025-01-01 00:00"));
-        assert_eq!(allocate(3, &dup).unwrap_err().code(), "training-session-duplicate-request");
+        assert_eq!(
+            allocate(3, &dup).unwrap_err().code(),
+            "training-session-duplicate-request"
+        );
     }
 
     fn set(items: &[&str]) -> BTreeSet<String> {
@@ -213,18 +243,37 @@ mod tests {
             optional: vec!["gbv".into(), "trafficking".into(), "older_persons".into()],
             optional_required: 2,
         };
-        let c = rule.completion(&set(&["sop_basics", "safeguarding", "gbv", "trafficking"])).unwrap();
+        let c = rule
+            .completion(&set(&["sop_basics", "safeguarding", "gbv", "trafficking"]))
+            .unwrap();
         assert!(c.complete);
-        let c = rule.completion(&set(&["sop_basics", "gbv", "trafficking", "older_persons"])).unwrap();
+        let c = rule
+            .completion(&set(&["sop_basics", "gbv", "trafficking", "older_persons"]))
+            .unwrap();
         assert!(!c.complete);
         assert_eq!(c.missing_mandatory, vec!["safeguarding"]);
         assert_eq!((c.optional_done, c.optional_missing), (3, 0));
-        let c = rule.completion(&set(&["sop_basics", "safeguarding", "gbv", "unrelated"])).unwrap();
+        let c = rule
+            .completion(&set(&["sop_basics", "safeguarding", "gbv", "unrelated"]))
+            .unwrap();
         assert!(!c.complete);
         assert_eq!(c.optional_missing, 1);
-        let bad = CompletionRule { optional_required: 4, ..rule.clone() };
-        assert_eq!(bad.completion(&set(&[])).unwrap_err().code(), "training-curriculum-not-enough-optional");
-        let both = CompletionRule { optional: vec!["sop_basics".into()], optional_required: 0, ..rule };
-        assert_eq!(both.check().unwrap_err().code(), "training-curriculum-mandatory-and-optional");
+        let bad = CompletionRule {
+            optional_required: 4,
+            ..rule.clone()
+        };
+        assert_eq!(
+            bad.completion(&set(&[])).unwrap_err().code(),
+            "training-curriculum-not-enough-optional"
+        );
+        let both = CompletionRule {
+            optional: vec!["sop_basics".into()],
+            optional_required: 0,
+            ..rule
+        };
+        assert_eq!(
+            both.check().unwrap_err().code(),
+            "training-curriculum-mandatory-and-optional"
+        );
     }
 }
