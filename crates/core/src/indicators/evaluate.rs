@@ -623,6 +623,41 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the records, a figure is a finite number or says why it is not computable.
+        #[test]
+        fn figures_are_finite_or_not_computable(
+            rows in proptest::collection::vec((0i64..4, proptest::option::of(-5i64..50), 0i64..120, proptest::option::of(0i64..200)), 0..30)
+        ) {
+            let mut data = Dataset::default();
+            let base = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+            for (sex, fu, opened, closed) in rows {
+                let mut r = Record::new()
+                    .with("sex", t(["female", "male", "other", "unknown"][sex as usize]))
+                    .with("opened_at", Value::Date(base + chrono::Days::new(opened as u64)));
+                if let Some(f) = fu {
+                    r = r.with("follow_ups", Value::Int(f));
+                }
+                if let Some(c) = closed {
+                    r = r.with("closed_at", Value::Date(base + chrono::Days::new(c as u64)));
+                }
+                data.insert(Entity::Cases, r);
+            }
+            for text in [
+                "sum(follow_ups of cases) / count(cases where closed_at is not null)",
+                "mean(follow_ups of cases where follow_ups > 10) / median(days(opened_at, closed_at) of cases)",
+                "median(days(opened_at, closed_at) of cases on opened_at..closed_at)",
+            ] {
+                for r in run(text, &[Dimension::Sex], &data) {
+                    match r.outcome {
+                        Outcome::Value(v) => proptest::prop_assert!(v.is_finite()),
+                        Outcome::NotComputable(_) => {}
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn period_anchors() {
         let data = numbers_data();

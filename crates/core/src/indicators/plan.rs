@@ -671,8 +671,42 @@ pub(crate) mod tests {
     use crate::sop::{Known, default_pack, load_pack};
 
     pub(crate) fn codes() -> Codes {
-        let sops = load_pack(&default_pack(), &Known::default()).unwrap();
-        Codes::from_sops(&sops)
+        static CODES: std::sync::OnceLock<Codes> = std::sync::OnceLock::new();
+        CODES
+            .get_or_init(|| {
+                let sops = load_pack(&default_pack(), &Known::default()).unwrap();
+                Codes::from_sops(&sops)
+            })
+            .clone()
+    }
+
+    const VALID: &str = r#"count(cases on opened_at..closed_at where sop = "child_protection" and (risk in ("high", "critical") or not step("initial_assessment").met_deadline) and days(opened_at, closed_at) >= 3 and closed_at is not null) / count_distinct(caseworker_id of cases)"#;
+
+    proptest::proptest! {
+        #[test]
+        fn compiling_anything_never_panics(text in "\\PC{0,120}") {
+            let _ = compile(&text, &codes(), &[Dimension::Sex]);
+        }
+
+        /// Edits of a valid definition (the likely typing mistakes) fail with a position
+        /// inside the text, or compile.
+        #[test]
+        fn edited_definitions_fail_with_a_position_in_the_text(
+            at in 0usize..400,
+            cut in 0usize..6,
+            insert in "[ ()\"=<>!.,a-z0-9_]{0,4}",
+        ) {
+            let chars: Vec<char> = VALID.chars().collect();
+            let at = at.min(chars.len());
+            let end = (at + cut).min(chars.len());
+            let text: String = chars[..at].iter().chain(insert.chars().collect::<Vec<_>>().iter()).chain(chars[end..].iter()).collect();
+            if let Err(e) = compile(&text, &codes(), &[]) {
+                let len = text.chars().count();
+                if let Some(p) = e.position() {
+                    proptest::prop_assert!(p >= 1 && p <= len + 1, "{} at {} of {}", e, p, len);
+                }
+            }
+        }
     }
 
     fn c(text: &str) -> Result<QueryPlan, DefinitionError> {

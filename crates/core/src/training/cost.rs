@@ -158,8 +158,10 @@ pub enum CostError {
     NegativeAmount { module: String, line: String },
     #[error("the amounts are too large")]
     Overflow,
-    #[error("a curriculum needs at least one module")]
+    #[error("a curriculum needs at least one module with costs")]
     NoModules,
+    #[error("module {0:?} has no cost lines")]
+    NoCostLines(String),
     #[error("the shares add up to zero")]
     NoShares,
     #[error("{0} is listed twice among the shares")]
@@ -177,6 +179,7 @@ impl CostError {
             CostError::NegativeAmount { .. } => "training-cost-negative-amount",
             CostError::Overflow => "training-cost-overflow",
             CostError::NoModules => "training-cost-no-modules",
+            CostError::NoCostLines(_) => "training-cost-no-cost-lines",
             CostError::NoShares => "training-cost-no-shares",
             CostError::DuplicatePayer(_) => "training-cost-duplicate-payer",
             CostError::NoPayer { .. } => "training-cost-no-payer",
@@ -277,10 +280,9 @@ pub fn module_cost(budget: &ModuleBudget, participants: u32) -> Result<ModuleCos
         return Err(CostError::ZeroParticipants);
     }
     let currency = budget.lines.first().map(|l| l.amount.currency);
+    // The currency comes from the lines: a module without any has no currency to say "0" in.
     let Some(currency) = currency else {
-        // A module with no cost lines costs nothing; it still needs a currency to say so,
-        // which the curriculum gives. Without one, refuse rather than guess.
-        return Err(CostError::NoModules);
+        return Err(CostError::NoCostLines(budget.module.clone()));
     };
     let mut fixed = Money::zero(currency);
     let mut variable = Money::zero(currency);
@@ -611,6 +613,11 @@ mod tests {
             CostError::ZeroParticipants
         );
         assert_eq!(curriculum_cost(&[], 10).unwrap_err(), CostError::NoModules);
+        let empty = ModuleBudget { module: "e".into(), lines: vec![] };
+        assert_eq!(module_cost(&empty, 10).unwrap_err().code(), "training-cost-no-cost-lines");
+        // A curriculum skips a module without costs (a free e-learning module).
+        let c = curriculum_cost(&[module("m1"), empty], 10).unwrap();
+        assert_eq!(c.modules.len(), 1);
         let mut m = module("m1");
         m.lines[0].amount = eur(-1);
         assert_eq!(
