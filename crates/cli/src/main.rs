@@ -2,6 +2,7 @@
 //! instance (`--data-dir` for the SQLite default, `--database postgres://…` for PostgreSQL).
 
 mod config;
+mod content;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -73,6 +74,16 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// Standard Operating Procedures (SOP files).
+    Sop {
+        #[command(subcommand)]
+        command: SopCommand,
+    },
+    /// XLSForm forms.
+    Form {
+        #[command(subcommand)]
+        command: FormCommand,
+    },
     /// Restore a backup made by `backup` into the data directory (stop the server first).
     Restore {
         #[arg(long, value_name = "FILE")]
@@ -91,6 +102,30 @@ enum TokenCommand {
         user: String,
         #[arg(long, value_name = "NAME")]
         name: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum SopCommand {
+    /// Check SOP files (or folders of them): every problem with file, line and field; exits 1 on any.
+    Check {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Print the problems as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum FormCommand {
+    /// Print a form as Passerelle reads it (fields, types, labels, choices, bindings), or its problems.
+    Inspect {
+        /// An .xlsx XLSForm, a single .csv, or a folder with survey.csv, choices.csv, settings.csv.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -201,6 +236,8 @@ async fn run(cli: Cli) -> Result<i32> {
                 }
             }
         }
+        Command::Sop { command: SopCommand::Check { paths, json } } => content::sop_check(&paths, json),
+        Command::Form { command: FormCommand::Inspect { file, json } } => content::form_inspect(&file, json),
         Command::Backup { to } => {
             let store = open(&settings).await?;
             store.backup_sqlite(&to).await?;

@@ -239,3 +239,39 @@ fn help_documents_every_command_and_config_file_works() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not a valid Passerelle configuration"));
 }
+
+#[test]
+fn sop_check_reports_every_problem_and_exits_1() {
+    let pack = concat!(env!("CARGO_MANIFEST_DIR"), "/../../content/sops");
+    let o = passerelle(&["sop", "check", pack], &[]);
+    assert!(o.status.success(), "the default pack validates: {}", stdout(&o));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "id = \"x\"\nversion = -1\n").unwrap();
+    let o = passerelle(&["sop", "check", &bad.display().to_string()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("bad.toml:2:") && out.contains("version"), "{out}");
+    assert!(out.contains("steps"), "every problem at once: {out}");
+    let o = passerelle(&["sop", "check", "--json", &bad.display().to_string()], &[]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v.as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn form_inspect_prints_the_form_or_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("survey.csv"), "type,name,label::English (en),required,constraint\ntext,given_name,Given name,yes,\ninteger,age,Age,yes,. >= 0\n").unwrap();
+    std::fs::write(d.join("settings.csv"), "form_title,form_id,version\nRegistration,registration,1\n").unwrap();
+    let o = passerelle(&["form", "inspect", &d.display().to_string(), "--json"], &[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["id"], "registration");
+    assert_eq!(v["items"][1]["name"], "age");
+    std::fs::write(d.join("survey.csv"), "type,name,label\nselect_one nolist,q1,Q\ntext,q1,Dup\n").unwrap();
+    let o = passerelle(&["form", "inspect", &d.display().to_string()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("survey!A2") && out.contains("survey!B3"), "{out}");
+}
