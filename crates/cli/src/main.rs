@@ -178,6 +178,7 @@ async fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Serve { addr, demo, secure, trust_forwarded_for } => {
             let store = open(&settings).await?;
+            demo::seed_defaults(&store).await?;
             if demo && demo::load_if_empty(&store).await? {
                 tracing::info!("demo data loaded (Belleterre); accounts are listed in the README");
             }
@@ -192,6 +193,7 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Demo => {
             let store = open(&settings).await?;
+            demo::seed_defaults(&store).await?;
             if demo::load_if_empty(&store).await? {
                 println!("Demo data loaded. Accounts (password: {}):", demo::DEMO_PASSWORD);
                 for (email, role) in demo::demo_accounts() {
@@ -274,6 +276,7 @@ fn store_err(e: passerelle_store::StoreError) -> anyhow::Error {
 
 async fn init(settings: &Settings, email: &str, name: &str) -> Result<i32> {
     let store = open(settings).await?;
+    demo::seed_defaults(&store).await?;
     {
         let mut tx = store.read().await?;
         if users::find_by_email(&mut tx, email).await?.is_some() {

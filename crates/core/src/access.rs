@@ -97,10 +97,14 @@ pub enum Permission {
     ManageSecurityPolicy,
     /// Create personal API tokens for other users (the `token create` command).
     IssueTokensForOthers,
+    /// Read the SOPs and their handbooks.
+    ViewSops,
+    /// Publish new SOP versions.
+    ManageSops,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -108,6 +112,8 @@ impl Permission {
         Permission::ViewAudit,
         Permission::ManageSecurityPolicy,
         Permission::IssueTokensForOthers,
+        Permission::ViewSops,
+        Permission::ManageSops,
     ];
 }
 
@@ -135,6 +141,16 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Administrator, P::ViewAudit, S::All),
     (R::Administrator, P::ManageSecurityPolicy, S::All),
     (R::Administrator, P::IssueTokensForOthers, S::All),
+    // Everyone who applies, supervises, trains on or assesses procedures reads them.
+    (R::Caseworker, P::ViewSops, S::All),
+    (R::Supervisor, P::ViewSops, S::All),
+    (R::ServiceFocalPoint, P::ViewSops, S::All),
+    (R::CommunityAgent, P::ViewSops, S::All),
+    (R::Trainer, P::ViewSops, S::All),
+    (R::QualityOfficer, P::ViewSops, S::All),
+    (R::MeOfficer, P::ViewSops, S::All),
+    (R::Administrator, P::ViewSops, S::All),
+    (R::Administrator, P::ManageSops, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -56,6 +56,14 @@ pub fn demo_accounts() -> Vec<(String, Role)> {
     USERS.iter().map(|(l, _, r, _, _)| (demo_email(l), *r)).collect()
 }
 
+/// Loads the default content every instance starts with (today: the SOP pack) where it is
+/// missing. Run by `serve`, `init` and `demo`.
+pub async fn seed_defaults(store: &Store) -> StoreResult<()> {
+    let mut tx = store.write().await?;
+    crate::sops::seed_default_pack(&mut tx).await?;
+    tx.commit().await
+}
+
 /// Loads the demo setup when the instance has no users yet. Returns whether it loaded.
 pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     let mut tx = store.write().await?;

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod secrets;
 pub mod sessions;
+pub mod sops;
 pub mod tokens;
 pub mod users;
 

@@ -74,6 +74,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-users", "/admin/users"),
     ("nav-agencies", "/admin/agencies"),
     ("nav-areas", "/admin/areas"),
+    ("nav-sops", "/sops"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

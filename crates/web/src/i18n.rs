@@ -214,6 +214,24 @@ mod tests {
                      "same-as-current", "wrong-password", "totp-wrong", "keep-own-admin"] {
             used.insert(format!("error-field-{code}"));
         }
+        for area in passerelle_core::sop::SERVICE_AREAS {
+            used.insert(format!("sop-area-{}", area.replace('_', "-")));
+        }
+        for code in ["title-changed", "summary-changed", "service-area-changed", "role-added", "role-removed",
+                     "step-added", "step-removed", "step-moved", "step-text-changed", "step-phase-changed",
+                     "step-role-changed", "deadline-anchor-changed", "deadline-changed", "form-added",
+                     "form-removed", "approval-added", "approval-removed", "referral-added",
+                     "referral-removed", "referral-changed", "consent-changed"] {
+            used.insert(format!("sop-change-{code}"));
+        }
+        for code in ["syntax", "missing-field", "wrong-type", "unknown-field", "empty-text", "invalid-id",
+                     "reserved-step-id", "invalid-version", "unknown-role", "role-not-declared", "unknown-form",
+                     "unknown-service-area", "unknown-referral-target", "unknown-phase", "unknown-risk-level",
+                     "unknown-flag", "unknown-step", "duplicate-step", "duplicate-entry", "negative-deadline",
+                     "invalid-deadline", "no-previous-step", "deadline-cycle", "no-steps", "no-closure-step",
+                     "missing-closure-criteria", "duplicate-sop"] {
+            used.insert(format!("sop-error-{code}"));
+        }
         for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
             used.insert(format!("user-done-{done}"));
         }

@@ -48,6 +48,12 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/account/tokens", SignedIn, get(pages::account::tokens_list)),
         r(M::POST, "/account/tokens", SignedIn, post(pages::account::tokens_create)),
         r(M::POST, "/account/tokens/{id}/revoke", SignedIn, post(pages::account::tokens_revoke)),
+        // Standard Operating Procedures: the handbook for everyone, publishing for administrators.
+        r(M::GET, "/sops", Perm(P::ViewSops), get(pages::sops::list)),
+        r(M::GET, "/sops/{id}", Perm(P::ViewSops), get(pages::sops::handbook)),
+        r(M::GET, "/admin/sops/publish", Perm(P::ManageSops), get(pages::sops::publish_form)),
+        r(M::POST, "/admin/sops/preview", Perm(P::ManageSops), post(pages::sops::preview)),
+        r(M::POST, "/admin/sops/publish", Perm(P::ManageSops), post(pages::sops::publish)),
         // Administration.
         r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
         r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod home;
+pub mod sops;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

@@ -52,6 +52,7 @@ impl TestApp {
             Backend::Postgres => Store::open(Some(&fresh_postgres_url().await), dir.path()).await,
         }
         .expect("open the store");
+        demo::seed_defaults(&store).await.expect("seed the default content");
         demo::load_if_empty(&store).await.expect("load the demo");
         let app = build_app(store.clone(), config).expect("build the app");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");

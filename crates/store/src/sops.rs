@@ -1,0 +1,137 @@
+//! Published SOP versions. The text of each version is kept as written (TOML), checked by
+//! `passerelle_core::sop` before it is stored, and never changed afterwards.
+
+use crate::audit::{self, Event};
+use crate::db::{now, Tx};
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use passerelle_core::sop::{self, Diagnostic, Known, Sop};
+use serde_json::json;
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub sop: Sop,
+    pub published_at: DateTime<Utc>,
+    pub published_by: Option<Uuid>,
+}
+
+/// Why a version could not be published.
+#[derive(Debug)]
+pub enum PublishRefusal {
+    /// The file has problems (every one, with line and field).
+    Invalid(Vec<Diagnostic>),
+    /// The version number is not above the latest published one.
+    NotNewer { latest: u32 },
+    /// Same content as the latest version.
+    NothingChanged { latest: u32 },
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    sop_id: String,
+    version: i64,
+    source: String,
+    published_at: DateTime<Utc>,
+    published_by: Option<Uuid>,
+}
+
+fn parse(row: Row) -> StoreResult<Published> {
+    // A stored version was valid when published; if a later release rejects it, that is a
+    // defect to report, not data to hide.
+    let sop = sop::load(&format!("{}@{}", row.sop_id, row.version), &row.source, &Known::default())
+        .map_err(|d| StoreError::Config(format!("stored SOP {} v{} no longer loads: {}", row.sop_id, row.version, d.len())))?;
+    Ok(Published { sop, published_at: row.published_at, published_by: row.published_by })
+}
+
+/// Checks `source` and, when `publish`, stores it as a new version. Returns the parsed SOP and
+/// the latest version before it (for the diff shown before publishing).
+pub async fn prepare(
+    tx: &mut Tx,
+    file_name: &str,
+    source: &str,
+) -> StoreResult<Result<(Sop, Option<Published>), PublishRefusal>> {
+    let sop = match sop::load(file_name, source, &Known::default()) {
+        Ok(s) => s,
+        Err(d) => return Ok(Err(PublishRefusal::Invalid(d))),
+    };
+    let latest = latest(tx, &sop.id).await?;
+    if let Some(l) = &latest {
+        if sop.version <= l.sop.version {
+            return Ok(Err(PublishRefusal::NotNewer { latest: l.sop.version }));
+        }
+        if sop::diff(&l.sop, &sop).is_empty() {
+            return Ok(Err(PublishRefusal::NothingChanged { latest: l.sop.version }));
+        }
+    }
+    Ok(Ok((sop, latest)))
+}
+
+pub async fn publish(
+    tx: &mut Tx,
+    actor: Option<Uuid>,
+    file_name: &str,
+    source: &str,
+) -> StoreResult<Result<Sop, PublishRefusal>> {
+    let (sop, _) = match prepare(tx, file_name, source).await? {
+        Ok(p) => p,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO sop_versions (sop_id, version, source, published_at, published_by) VALUES ($1, $2, $3, $4, $5)"
+    ).bind(&sop.id).bind(sop.version as i64).bind(source).bind(now()).bind(actor))
+    .map_err(StoreError::unique_as("version"))?;
+    audit::append(tx, Event::new(actor, "sop.publish", "sop").entity(&sop.id)
+        .detail(json!({"version": sop.version}))).await?;
+    Ok(Ok(sop))
+}
+
+const COLUMNS: &str = "sop_id, version, source, published_at, published_by";
+
+pub async fn latest(tx: &mut Tx, sop_id: &str) -> StoreResult<Option<Published>> {
+    let sql = format!("SELECT {COLUMNS} FROM sop_versions WHERE sop_id = $1 ORDER BY version DESC LIMIT 1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(sop_id).fetch_optional(c).await)?;
+    row.map(parse).transpose()
+}
+
+/// The exact version a case follows.
+pub async fn get(tx: &mut Tx, sop_id: &str, version: u32) -> StoreResult<Option<Published>> {
+    let sql = format!("SELECT {COLUMNS} FROM sop_versions WHERE sop_id = $1 AND version = $2");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(sop_id).bind(version as i64).fetch_optional(c).await)?;
+    row.map(parse).transpose()
+}
+
+/// The latest version of every SOP, ordered by id.
+pub async fn list_latest(tx: &mut Tx) -> StoreResult<Vec<Published>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sop_versions v WHERE version = (SELECT MAX(version) FROM sop_versions w WHERE w.sop_id = v.sop_id) ORDER BY sop_id"
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await)?;
+    rows.into_iter().map(parse).collect()
+}
+
+/// Every published version number of one SOP, newest first.
+pub async fn versions(tx: &mut Tx, sop_id: &str) -> StoreResult<Vec<(u32, DateTime<Utc>)>> {
+    let rows: Vec<(i64, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT version, published_at FROM sop_versions WHERE sop_id = $1 ORDER BY version DESC"
+    ).bind(sop_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|(v, at)| (v as u32, at)).collect())
+}
+
+/// Publishes the default SOP pack shipped with Passerelle for every SOP the instance does
+/// not have yet. Returns how many were published.
+pub async fn seed_default_pack(tx: &mut Tx) -> StoreResult<usize> {
+    let mut n = 0;
+    for (file, source) in sop::default_pack() {
+        let sop = sop::load(file, source, &Known::default())
+            .map_err(|d| StoreError::Config(format!("the shipped SOP {file} does not load ({} problems)", d.len())))?;
+        if latest(tx, &sop.id).await?.is_none() {
+            if let Err(r) = publish(tx, None, file, source).await? {
+                return Err(StoreError::Config(format!("the shipped SOP {file} cannot be published: {r:?}")));
+            }
+            n += 1;
+        }
+    }
+    Ok(n)
+}
