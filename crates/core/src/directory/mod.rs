@@ -5,3 +5,6 @@
 //! verification) is carried inside standard HSDS fields; [`profile`] reads it back.
 
 pub mod hsds;
+pub mod ids;
+pub mod taxonomy;
+pub mod text;
