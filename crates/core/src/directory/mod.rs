@@ -8,3 +8,5 @@ pub mod hsds;
 pub mod ids;
 pub mod taxonomy;
 pub mod text;
+pub mod profile;
+pub mod import;
