@@ -10,3 +10,4 @@ pub mod taxonomy;
 pub mod text;
 pub mod profile;
 pub mod import;
+pub mod hours;
