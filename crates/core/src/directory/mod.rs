@@ -11,3 +11,4 @@ pub mod text;
 pub mod profile;
 pub mod import;
 pub mod hours;
+pub mod sheet;

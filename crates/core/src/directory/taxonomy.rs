@@ -218,6 +218,20 @@ pub fn load(sources: &[(&str, &str)]) -> Result<Taxonomy, Vec<TaxonomyError>> {
         }
     }
     let mut by_text: HashMap<String, usize> = HashMap::new();
+    // Labels without their bracketed precision ("Accueil à bas seuil (sans conditions)" is also
+    // found as "Accueil à bas seuil"); a shorter form that two terms share is left out.
+    let mut short: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, term) in terms.iter().enumerate() {
+        for lang in Lang::ALL {
+            let label = term.label.get(lang);
+            if let Some(cut) = label.find('(') {
+                let key = fold(&label[..cut]);
+                if !key.is_empty() {
+                    short.entry(key).and_modify(|e| if *e != Some(i) { *e = None }).or_insert(Some(i));
+                }
+            }
+        }
+    }
     for (i, term) in terms.iter().enumerate() {
         let texts = std::iter::once(term.code.replace('_', " "))
             .chain(Lang::ALL.iter().map(|l| term.label.get(*l).to_string()))
@@ -238,6 +252,11 @@ pub fn load(sources: &[(&str, &str)]) -> Result<Taxonomy, Vec<TaxonomyError>> {
                     by_text.insert(key, i);
                 }
             }
+        }
+    }
+    for (key, i) in short {
+        if let Some(i) = i {
+            by_text.entry(key).or_insert(i);
         }
     }
     match header {
@@ -462,6 +481,8 @@ mod tests {
         assert_eq!(t.resolve("Protección de la infancia").unwrap().code, "child_protection");
         assert_eq!(t.resolve("low threshold").unwrap().code, "shelter_low_threshold");
         assert_eq!(t.resolve("legal aid").unwrap().code, "legal_aid");
+        assert_eq!(t.resolve("accueil a bas seuil").unwrap().code, "shelter_low_threshold");
+        assert_eq!(t.resolve("Articles non alimentaires").unwrap().code, "cash_assistance_non_food_items");
         assert!(t.resolve("astrology").is_none());
     }
 
