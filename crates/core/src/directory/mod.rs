@@ -12,3 +12,5 @@ pub mod profile;
 pub mod import;
 pub mod hours;
 pub mod sheet;
+pub mod coverage;
+pub mod search;
