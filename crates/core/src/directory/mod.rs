@@ -14,3 +14,4 @@ pub mod hours;
 pub mod sheet;
 pub mod coverage;
 pub mod search;
+pub mod export;

@@ -171,8 +171,10 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// A collections dataset from records, e.g. to export the whole directory.
-    pub fn from_records(records: Vec<Record>) -> Dataset {
+    /// A collections dataset from records, e.g. to export the whole directory. Records are
+    /// grouped by kind (stable within a kind), the order a collections document has.
+    pub fn from_records(mut records: Vec<Record>) -> Dataset {
+        records.sort_by_key(Record::kind);
         let pointers = pointers_for_collections(&records);
         Dataset { shape: Shape::default(), records, pointers, unreadable: Vec::new() }
     }
