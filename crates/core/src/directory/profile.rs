@@ -13,7 +13,7 @@
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::{Number, Value};
+use serde_json::Number;
 
 use super::hsds::{Service, ServiceArea, ServiceAreaFields};
 use super::ids::stable_uuid;
@@ -160,6 +160,7 @@ mod tests {
     use super::*;
     use crate::directory::hsds::{ServiceStatus, export_service};
     use crate::directory::taxonomy::Taxonomy;
+    use serde_json::Value;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -72,7 +72,9 @@ impl RecordKind {
     }
 }
 
-/// One readable top-level record.
+/// One readable top-level record. Variants differ in size, but records live once in a
+/// dataset's list, so boxing them would only add allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     Organization(Organization),

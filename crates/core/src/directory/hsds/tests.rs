@@ -159,3 +159,81 @@ fn exported_examples_validate_against_the_official_schemas() {
     let Record::Organization(o) = &ds.records[0] else { panic!() };
     assert_eq!(schema_errors(&validator("organization.json"), &export_organization(o)), Vec::<String>::new());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn status() -> impl Strategy<Value = ServiceStatus> {
+        prop::sample::select(ServiceStatus::ALL.to_vec())
+    }
+
+    prop_compose! {
+        fn service()(
+            id in "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            name in "\\PC{0,40}",
+            status in status(),
+            description in proptest::option::of("\\PC{0,80}"),
+            min_age in proptest::option::of(0u64..120),
+            latitude in proptest::option::of(-90.0f64..90.0),
+            extra_key in "x_[a-z]{1,8}",
+            extra_value in proptest::option::of("\\PC{0,20}"),
+            phones in proptest::collection::vec(("[0-9 +]{3,15}", proptest::option::of(0u64..999)), 0..3),
+        ) -> Value {
+            let mut s = json!({"id": id, "name": name, "status": status.as_str()});
+            if let Some(d) = description { s["description"] = json!(d); }
+            if let Some(a) = min_age { s["minimum_age"] = json!(a); }
+            if let Some(v) = extra_value { s[extra_key.as_str()] = json!(v); }
+            if let Some(lat) = latitude {
+                s["service_at_locations"] = json!([{"id": id, "location": {"id": id, "location_type": "physical", "latitude": lat}}]);
+            }
+            if !phones.is_empty() {
+                s["phones"] = Value::Array(phones.iter().map(|(n, ext)| {
+                    let mut p = json!({"id": id, "number": n});
+                    if let Some(e) = ext { p["extension"] = json!(e); }
+                    p
+                }).collect());
+            }
+            s
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_service_document_round_trips(doc in service()) {
+            let ds = parse_dataset(&doc.to_string()).unwrap();
+            prop_assert!(ds.unreadable.is_empty());
+            prop_assert_eq!(export_dataset(&ds), doc);
+        }
+
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,200}") {
+            let _ = parse_dataset(&text);
+        }
+
+        #[test]
+        fn parsing_json_of_any_shape_never_panics(v in any_json()) {
+            let _ = parse_dataset(&v.to_string());
+        }
+    }
+
+    fn any_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[a-z_]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(
+                    prop::sample::select(vec!["id", "name", "status", "contents", "services", "phones", "location", "code", "x"]),
+                    inner,
+                    0..6
+                )
+                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            ]
+        })
+    }
+}

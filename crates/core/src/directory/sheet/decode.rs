@@ -33,7 +33,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, &'static str), SheetError> {
         Err(e) => {
             let first_bad = e.valid_up_to();
             // Valid multi-byte UTF-8 before or after the bad byte means a mixed file.
-            let has_utf8 = bytes.utf8_chunks().any(|c| c.valid().chars().any(|ch| !ch.is_ascii()));
+            let has_utf8 = bytes.utf8_chunks().any(|c| !c.valid().is_ascii());
             // The five bytes Windows-1252 leaves undefined do not occur in its text.
             let foreign = bytes.iter().position(|b| matches!(b, 0x81 | 0x8D | 0x8F | 0x90 | 0x9D));
             if has_utf8 {

@@ -241,3 +241,36 @@ fn xlsx_cells_become_text() {
     assert_eq!(cell_text(&Data::DateTime(time)).unwrap(), "12:00");
     assert_eq!(cell_text(&Data::Error(calamine::CellErrorType::NA)), None);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_bytes_give_a_result_not_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = read_services_csv(&bytes, &mapping(), &ctx(&[]));
+            let _ = read_services_xlsx(&bytes, &mapping(), &ctx(&[]));
+        }
+
+        #[test]
+        fn any_row_under_a_good_header_gives_a_service_or_named_errors(
+            cells in prop::collection::vec("[^;\"\\p{C}]{0,20}", 12)
+        ) {
+            let text = format!(
+                "Organisation;Nom du service;Besoins;Zone;Téléphone;Email;Site web;Horaires;Langues;Capacité;Gratuit;Vérifié le\n{}\n",
+                cells.join(";")
+            );
+            let out = read_services_csv(text.as_bytes(), &mapping(), &ctx(&[])).unwrap();
+            for e in &out.errors {
+                prop_assert!(e.row() == Some(2), "{e:?}");
+            }
+            prop_assert!(out.rows.len() + usize::from(!out.errors.is_empty()) <= 1);
+        }
+
+        #[test]
+        fn opening_hours_never_panic(text in "\\PC{0,60}") {
+            let _ = crate::directory::hours::parse(&text);
+        }
+    }
+}
