@@ -8,8 +8,6 @@
 //! document's score is the weighted mean over query tokens. The store or the web layer keeps
 //! the documents; this module only scores.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 
 use super::hsds::Service;
@@ -36,15 +34,24 @@ pub fn tokens(text: &str) -> Vec<String> {
     words(text).into_iter().filter(|w| !STOP_WORDS.contains(&w.as_str())).collect()
 }
 
-/// Character trigrams of a token, padded so that starts and ends count.
-pub fn trigrams(token: &str) -> BTreeSet<String> {
-    let padded: Vec<char> = format!("  {token} ").chars().collect();
-    padded.windows(3).map(|w| w.iter().collect()).collect()
-}
-
 /// How alike a query token and a document token are, from 0 to 1. The query token may be
 /// the start of the document token (a person still typing: "heberg").
 pub fn similarity(query: &str, token: &str) -> f64 {
+    similarity_with(query, &packed_trigrams(query), token)
+}
+
+/// Character trigrams of a token, padded so that starts and ends count, packed in integers
+/// and sorted, so that counting shared ones is a merge.
+fn packed_trigrams(token: &str) -> Vec<u64> {
+    let padded: Vec<char> = format!("  {token} ").chars().collect();
+    let mut out: Vec<u64> =
+        padded.windows(3).map(|w| (w[0] as u64) << 42 | (w[1] as u64) << 21 | w[2] as u64).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn similarity_with(query: &str, query_trigrams: &[u64], token: &str) -> f64 {
     if query == token {
         return 1.0;
     }
@@ -60,19 +67,35 @@ pub fn similarity(query: &str, token: &str) -> f64 {
         6..=8 => 2,
         _ => 3,
     };
-    let edits = strsim::damerau_levenshtein(query, token);
-    let by_edits = if edits <= allowed { 1.0 - edits as f64 / longest as f64 } else { 0.0 };
-    let (a, b) = (trigrams(query), trigrams(token));
-    let shared = a.intersection(&b).count();
-    let dice = 2.0 * shared as f64 / (a.len() + b.len()) as f64;
+    let by_edits = if ql.abs_diff(tl) <= allowed {
+        let edits = strsim::damerau_levenshtein(query, token);
+        if edits <= allowed { 1.0 - edits as f64 / longest as f64 } else { 0.0 }
+    } else {
+        0.0
+    };
+    let b = packed_trigrams(token);
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < query_trigrams.len() && j < b.len() {
+        match query_trigrams[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let dice = 2.0 * shared as f64 / (query_trigrams.len() + b.len()) as f64;
     by_edits.max(dice)
 }
 
-/// A service prepared for search.
+/// A service prepared for search: each distinct token with the weight of the best field it
+/// appears in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchDocument {
     pub id: String,
-    fields: Vec<(f64, Vec<String>)>,
+    tokens: Vec<(String, f64)>,
 }
 
 /// How much a match counts, by where it is found.
@@ -85,7 +108,18 @@ const DESCRIPTION: f64 = 1.0;
 impl SearchDocument {
     /// Fields as (weight, text) pairs, for documents that are not HSDS services.
     pub fn new(id: &str, fields: &[(f64, &str)]) -> SearchDocument {
-        SearchDocument { id: id.to_string(), fields: fields.iter().map(|(w, t)| (*w, tokens(t))).collect() }
+        SearchDocument::from_fields(id, fields.iter().map(|(w, t)| (*w, tokens(t))).collect())
+    }
+
+    fn from_fields(id: &str, fields: Vec<(f64, Vec<String>)>) -> SearchDocument {
+        let mut best: std::collections::BTreeMap<String, f64> = Default::default();
+        for (w, toks) in fields {
+            for t in toks {
+                let e = best.entry(t).or_insert(w);
+                *e = e.max(w);
+            }
+        }
+        SearchDocument { id: id.to_string(), tokens: best.into_iter().collect() }
     }
 
     pub fn from_service(service: &Service, needs: &Taxonomy, protection: &Taxonomy) -> SearchDocument {
@@ -110,32 +144,61 @@ impl SearchDocument {
         for text in [&service.fields.description, &service.fields.eligibility_description].into_iter().flatten() {
             fields.push((DESCRIPTION, tokens(text)));
         }
-        SearchDocument { id: service.id.clone(), fields }
+        SearchDocument::from_fields(&service.id, fields)
     }
 
     /// The document's score for the query's tokens, 0 when a query token is found nowhere
     /// (every word typed must match something, as people expect from a search box).
     pub fn score(&self, query: &[String]) -> f64 {
-        if query.is_empty() {
+        let mut memo = Memo::new(query);
+        self.score_with(&mut memo)
+    }
+
+    fn score_with(&self, memo: &mut Memo) -> f64 {
+        if memo.query.is_empty() {
             return 0.0;
         }
         let mut total = 0.0;
-        for q in query {
-            let best = self
-                .fields
-                .iter()
-                .flat_map(|(w, toks)| toks.iter().map(move |t| (w, t)))
-                .map(|(w, t)| {
-                    let s = similarity(q, t);
-                    if s >= MATCH_THRESHOLD { s * w } else { 0.0 }
-                })
-                .fold(0.0, f64::max);
+        for q in 0..memo.query.len() {
+            let mut best: f64 = 0.0;
+            for (t, w) in &self.tokens {
+                let s = memo.similarity(q, t);
+                if s >= MATCH_THRESHOLD {
+                    best = best.max(s * w);
+                }
+            }
             if best == 0.0 {
                 return 0.0;
             }
             total += best;
         }
-        total / (query.len() as f64 * NAME)
+        total / (memo.query.len() as f64 * NAME)
+    }
+}
+
+/// Similarities already computed in one search: services share most of their words (need
+/// labels above all), so each distinct word is compared with the query once.
+struct Memo {
+    query: Vec<(String, Vec<u64>)>,
+    seen: Vec<std::collections::HashMap<String, f64>>,
+}
+
+impl Memo {
+    fn new(query: &[String]) -> Memo {
+        Memo {
+            query: query.iter().map(|q| (q.clone(), packed_trigrams(q))).collect(),
+            seen: vec![Default::default(); query.len()],
+        }
+    }
+
+    fn similarity(&mut self, q: usize, token: &str) -> f64 {
+        if let Some(s) = self.seen[q].get(token) {
+            return *s;
+        }
+        let (query, trigrams) = &self.query[q];
+        let s = similarity_with(query, trigrams, token);
+        self.seen[q].insert(token.to_string(), s);
+        s
     }
 }
 
@@ -148,10 +211,10 @@ pub struct SearchHit {
 
 /// The best `limit` documents for `query`, best first (ties by id, so results are stable).
 pub fn search(documents: &[SearchDocument], query: &str, limit: usize) -> Vec<SearchHit> {
-    let q = tokens(query);
+    let mut memo = Memo::new(&tokens(query));
     let mut hits: Vec<SearchHit> = documents
         .iter()
-        .map(|d| SearchHit { id: d.id.clone(), score: d.score(&q) })
+        .map(|d| SearchHit { id: d.id.clone(), score: d.score_with(&mut memo) })
         .filter(|h| h.score > 0.0)
         .collect();
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
@@ -247,7 +310,7 @@ mod tests {
         assert!(similarity("eau", "bau") < MATCH_THRESHOLD);
         assert!(similarity("abri", "avril") < MATCH_THRESHOLD);
         assert!(similarity("heb", "hebergement") > 0.85);
-        assert_eq!(trigrams("ab").len(), 3);
+        assert_eq!(packed_trigrams("ab").len(), 3);
         assert_eq!(tokens("L'aide à la santé"), vec!["aide", "sante"]);
     }
 }
