@@ -67,25 +67,6 @@ CSV_ROWS = (
 )
 KNOWN_DIFFERENCES: list[dict[str, str]] = [
     {
-        "form": "tests/conformance/corpus/known_csv_crlf_rows",
-        "path": "form",
-        "aspect": "rows csv = xlsx",
-        "why": CSV_ROWS.format(
-            "with CRLF line endings (what Excel, LibreOffice and Python write) the csv crate "
-            "reports the previous line for each record (BurntSushi/rust-csv#395), so every row "
-            "is one too low"
-        ),
-    },
-    {
-        "form": "tests/conformance/corpus/known_csv_multiline_rows",
-        "path": "form",
-        "aspect": "rows csv = xlsx",
-        "why": CSV_ROWS.format(
-            "a quoted cell holding a line break is one spreadsheet row but two CSV lines, so "
-            "every row after it is one too high"
-        ),
-    },
-    {
         "form": "tests/conformance/corpus/known_yes_no_spellings",
         "path": "short_y",
         "aspect": "required",

@@ -208,10 +208,10 @@ fn csv_rows(sheet: &str, bytes: &[u8]) -> Result<Vec<Row>, Box<FormError>> {
                 FormErrorKind::Unreadable(format!("not readable as UTF-8 CSV: {e}")),
             ))
         })?;
-        let number = record
-            .position()
-            .map(|p| p.line() as u32)
-            .unwrap_or(rows.len() as u32 + 1);
+        // The n-th record is the spreadsheet's row n: counting records, not lines, stays right
+        // with CRLF endings (the csv crate reports the previous line for them) and with quoted
+        // cells that hold line breaks.
+        let number = rows.len() as u32 + 1;
         rows.push(Row {
             number,
             cells: record.iter().map(|c| c.trim().to_string()).collect(),
@@ -295,6 +295,14 @@ pub(super) fn from_single_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_spreadsheet_rows_with_crlf_and_multiline_cells() {
+        let mut w = Vec::new();
+        let s = from_csv(b"type,name,label\r\ntext,a,\"two\r\nlines\"\r\ntext,b,B\r\n", None, None, &mut w).unwrap();
+        let t = s.survey.unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.number).collect::<Vec<_>>(), vec![2, 3]);
+    }
 
     #[test]
     fn header_is_the_first_non_empty_row_and_blank_rows_are_skipped() {
