@@ -18,6 +18,9 @@ const PAGES = [
   ['/sops/child_protection', null],
   ['/sops/trafficking', null],
   ['/admin/sops/publish', 'Publish a new version'],
+  ['/forms', 'Forms'],
+  ['/forms/registration', null],
+  ['/forms/case_plan', null],
   ['/api/docs', 'Passerelle API'],
 ];
 

@@ -326,3 +326,19 @@ sop-error-no-steps = The SOP has no steps.
 sop-error-no-closure-step = The SOP has no closure step.
 sop-error-missing-closure-criteria = The closure step has no closure criteria.
 sop-error-duplicate-sop = Another file has the same SOP and version.
+
+## Forms
+nav-forms = Forms
+forms-intro = The forms the procedures use, written in XLSForm, as Passerelle reads them: every question, its choices and its rules.
+forms-caption = Forms in use
+forms-title = Form
+forms-id = Identifier
+forms-questions = Questions
+forms-question = Question
+forms-name-type = Name and type
+forms-choices = Choices
+forms-rules = Rules
+forms-required = Required when
+forms-relevant = Asked when
+forms-constraint = Accepted when
+forms-calculation = Calculated as

@@ -326,3 +326,19 @@ sop-error-no-steps = El POE no tiene etapas.
 sop-error-no-closure-step = El POE no tiene etapa de cierre.
 sop-error-missing-closure-criteria = La etapa de cierre no tiene criterios de cierre.
 sop-error-duplicate-sop = Otro archivo contiene el mismo POE con la misma versión.
+
+## Formularios
+nav-forms = Formularios
+forms-intro = Los formularios que usan los procedimientos, escritos en XLSForm, tal como Passerelle los lee: cada pregunta, sus opciones y sus reglas.
+forms-caption = Formularios en uso
+forms-title = Formulario
+forms-id = Identificador
+forms-questions = Preguntas
+forms-question = Pregunta
+forms-name-type = Nombre y tipo
+forms-choices = Opciones
+forms-rules = Reglas
+forms-required = Obligatoria si
+forms-relevant = Se pregunta si
+forms-constraint = Se acepta si
+forms-calculation = Se calcula así

@@ -326,3 +326,19 @@ sop-error-no-steps = La PON ne comporte aucune étape.
 sop-error-no-closure-step = La PON ne comporte pas d'étape de clôture.
 sop-error-missing-closure-criteria = L'étape de clôture n'a pas de critères de clôture.
 sop-error-duplicate-sop = Un autre fichier contient la même PON dans la même version.
+
+## Formulaires
+nav-forms = Formulaires
+forms-intro = Les formulaires utilisés par les procédures, écrits en XLSForm, tels que Passerelle les lit : chaque question, ses choix et ses règles.
+forms-caption = Formulaires en usage
+forms-title = Formulaire
+forms-id = Identifiant
+forms-questions = Questions
+forms-question = Question
+forms-name-type = Nom et type
+forms-choices = Choix
+forms-rules = Règles
+forms-required = Obligatoire si
+forms-relevant = Posée si
+forms-constraint = Acceptée si
+forms-calculation = Calculée ainsi

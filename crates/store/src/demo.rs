@@ -56,11 +56,12 @@ pub fn demo_accounts() -> Vec<(String, Role)> {
     USERS.iter().map(|(l, _, r, _, _)| (demo_email(l), *r)).collect()
 }
 
-/// Loads the default content every instance starts with (today: the SOP pack) where it is
-/// missing. Run by `serve`, `init` and `demo`.
+/// Loads the default content every instance starts with where it is
+/// missing: the SOP pack and the forms it uses. Run by `serve`, `init` and `demo`.
 pub async fn seed_defaults(store: &Store) -> StoreResult<()> {
     let mut tx = store.write().await?;
     crate::sops::seed_default_pack(&mut tx).await?;
+    crate::forms::seed_shipped(&mut tx).await?;
     tx.commit().await
 }
 

@@ -12,6 +12,7 @@ pub mod agencies;
 pub mod audit;
 pub mod demo;
 pub mod error;
+pub mod forms;
 pub mod secrets;
 pub mod sessions;
 pub mod sops;

@@ -75,6 +75,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-agencies", "/admin/agencies"),
     ("nav-areas", "/admin/areas"),
     ("nav-sops", "/sops"),
+    ("nav-forms", "/forms"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

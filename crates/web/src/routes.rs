@@ -52,6 +52,8 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/sops", Perm(P::ViewSops), get(pages::sops::list)),
         r(M::GET, "/sops/{id}", Perm(P::ViewSops), get(pages::sops::handbook)),
         r(M::GET, "/admin/sops/publish", Perm(P::ManageSops), get(pages::sops::publish_form)),
+        r(M::GET, "/forms", Perm(P::ViewSops), get(pages::forms::list)),
+        r(M::GET, "/forms/{id}", Perm(P::ViewSops), get(pages::forms::show)),
         r(M::POST, "/admin/sops/preview", Perm(P::ManageSops), post(pages::sops::preview)),
         r(M::POST, "/admin/sops/publish", Perm(P::ManageSops), post(pages::sops::publish)),
         // Administration.

@@ -1,0 +1,51 @@
+//! The shipped forms are published at start-up and readable by staff in their language;
+//! a published version never changes and a broken form is refused with its problems.
+
+mod common;
+
+use passerelle_store::forms::{self, FormRefusal, Sheets};
+use reqwest::StatusCode;
+
+both_backends!(shipped_forms_are_published_and_readable, |app| {
+    let s = app.signed_in("trainer@demo.passerelle.test").await;
+    let (status, list) = s.text("/forms").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.matches("<a href=\"/forms/").count(), forms::shipped().len());
+    assert!(forms::shipped().len() >= 10);
+    let (status, page) = s.text("/forms/registration").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<code>select_one"), "select questions show their list");
+    assert!(page.contains("Asked when"), "skip logic is shown");
+    let fr = s.client.get(app.at("/forms/gbv_intake")).header("accept-language", "fr").send().await.unwrap();
+    assert_eq!(fr.status(), StatusCode::OK);
+    assert_eq!(s.get("/forms/no_such_form").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(s.get("/forms/registration?version=0").await.status(), StatusCode::NOT_FOUND);
+});
+
+both_backends!(a_published_version_never_changes, |app| {
+    let shipped = forms::shipped();
+    let registration = shipped.iter().find(|s| s.survey.contains("given_name")).unwrap().clone();
+    let mut tx = app.store.write().await.unwrap();
+    // The same version number again, with a question added: refused.
+    let altered = Sheets { survey: format!("{}\nnote,extra_note,An added note\n", registration.survey.trim_end()), ..registration.clone() };
+    match forms::publish(&mut tx, None, &altered).await.unwrap() {
+        Err(FormRefusal::VersionTaken) => {}
+        other => panic!("expected VersionTaken, got {other:?}"),
+    }
+    // A broken form: every problem, nothing stored.
+    let broken = Sheets {
+        survey: "type,name,label\nselect_one nolist,q1,Q\ntext,q1,Dup\n".into(),
+        choices: None,
+        settings: Some("form_title,form_id,version\nBroken,broken,1\n".into()),
+    };
+    match forms::publish(&mut tx, None, &broken).await.unwrap() {
+        Err(FormRefusal::Invalid(errors)) => assert!(errors.len() >= 2, "{errors:?}"),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+    assert!(forms::latest(&mut tx, "broken").await.unwrap().is_none());
+    tx.commit().await.unwrap();
+    // The table itself refuses changes.
+    let mut tx = app.store.write().await.unwrap();
+    let r = passerelle_store::db::test_support::execute(&mut tx, "UPDATE form_versions SET survey = 'x'").await;
+    assert!(r.is_err());
+});
