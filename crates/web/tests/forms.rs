@@ -16,8 +16,11 @@ both_backends!(shipped_forms_are_published_and_readable, |app| {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("<code>select_one"), "select questions show their list");
     assert!(page.contains("Asked when"), "skip logic is shown");
-    let fr = s.client.get(app.at("/forms/gbv_intake")).header("accept-language", "fr").send().await.unwrap();
+    let fr = s.client.get(app.at("/forms/registration")).header("accept-language", "fr").send().await.unwrap();
     assert_eq!(fr.status(), StatusCode::OK);
+    let fr = fr.text().await.unwrap();
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Posée si"), "French page and rules");
+    assert!(fr.contains("Prénom") || fr.contains("prénom"), "French question labels from the form");
     assert_eq!(s.get("/forms/no_such_form").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(s.get("/forms/registration?version=0").await.status(), StatusCode::NOT_FOUND);
 });

@@ -28,8 +28,12 @@ both_backends!(the_pack_is_published_and_readable, |app| {
     assert!(book.contains("Version 1"));
     assert!(book.contains("<h2"), "sections rendered");
     // In French and Spanish too.
-    let fr = s.client.get(app.at("/sops/child_protection")).header("accept-language", "fr").send().await.unwrap().text().await.unwrap();
-    assert!(fr.contains("<html lang=\"en\">") || fr.contains("<html lang=\"fr\">"));
+    for (lang, heading) in [("fr", "Présentation"), ("es", "Presentación"), ("en", "Overview")] {
+        let page = s.client.get(app.at("/sops/child_protection")).header("accept-language", lang)
+            .send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+        assert!(page.contains(heading), "the {lang} handbook has its own headings");
+    }
     assert_eq!(s.get("/sops/no_such_sop").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(s.get("/sops/child_protection?version=99").await.status(), StatusCode::NOT_FOUND);
 });
