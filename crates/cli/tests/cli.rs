@@ -94,6 +94,29 @@ async fn init_token_and_audit_on_postgres() {
     tokio::task::spawn_blocking(move || init_and_token(Some(&url))).await.unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_creates_a_missing_postgres_database() {
+    let admin = std::env::var("PASSERELLE_TEST_DATABASE_URL")
+        .expect("PASSERELLE_TEST_DATABASE_URL is not set: run the suite with scripts/test");
+    let mut url = url::Url::parse(&admin).unwrap();
+    let name = format!("passerelle_test_new_{}", uuid::Uuid::new_v4().simple());
+    url.set_path(&name);
+    let url = url.to_string();
+    let o = tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let o = run_on(dir.path(), Some(&url), &["init", "--admin-email", "chief@ministry.test"],
+            &[("PASSERELLE_ADMIN_PASSWORD", "a long admin passphrase")]);
+        let verify = run_on(dir.path(), Some(&url), &["audit", "verify"], &[]);
+        (o, verify)
+    }).await.unwrap();
+    assert!(o.0.status.success(), "{}", stderr(&o.0));
+    assert!(stdout(&o.1).contains("intact"));
+    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(&name).fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 1, "the database was created");
+}
+
 #[test]
 fn tokens_only_for_administrators() {
     let dir = tempfile::tempdir().unwrap();

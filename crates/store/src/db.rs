@@ -131,13 +131,22 @@ impl Store {
         Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()) })
     }
 
+    /// Connects to PostgreSQL, creating the database first when it does not exist yet (the
+    /// role needs CREATEDB for that; otherwise the administrator creates it).
     pub async fn open_postgres(url: &str) -> StoreResult<Store> {
         let opts = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(opts)
-            .await?;
+        let connect = |opts: PgConnectOptions| {
+            PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(5)).connect_with(opts)
+        };
+        let pool = match connect(opts.clone()).await {
+            // 3D000: invalid_catalog_name, "database … does not exist".
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("3D000") => {
+                let name = opts.get_database().unwrap_or_default().to_string();
+                create_postgres_database(&opts, &name).await?;
+                connect(opts).await?
+            }
+            other => other?,
+        };
         Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None })
     }
 
@@ -207,6 +216,20 @@ impl Store {
             Pool::Postgres(p) => p.close().await,
         }
     }
+}
+
+async fn create_postgres_database(opts: &PgConnectOptions, name: &str) -> StoreResult<()> {
+    use sqlx::Connection;
+    if name.is_empty() {
+        return Err(StoreError::Config("the PostgreSQL URL names no database".into()));
+    }
+    let mut conn = sqlx::PgConnection::connect_with(&opts.clone().database("postgres")).await?;
+    // An identifier cannot be a bound parameter: quote it, doubling any quote inside.
+    let sql = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
+    sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await?;
+    conn.close().await?;
+    tracing::info!(database = name, "created the PostgreSQL database");
+    Ok(())
 }
 
 /// A database URL with its password replaced, for messages and logs.
