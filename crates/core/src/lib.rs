@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod diagnostic;
 pub mod directory;
 pub mod format;
 pub mod forms;

@@ -5,8 +5,6 @@
 use super::plan::DefinitionError;
 use crate::sop::Localized;
 use chrono::NaiveDate;
-use serde::Serialize;
-use std::fmt;
 use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -107,50 +105,12 @@ impl LoadError {
     }
 }
 
-/// One problem in one file, where it is. Lines and columns count from 1; `field` is a path
-/// such as `indicators[2].definition` (arrays counted from 0, in the file's order).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub field: String,
-    pub error: LoadError,
-}
+/// A problem in an indicator or referential file (see [`crate::diagnostic::Diagnostic`]).
+pub type Diagnostic = crate::diagnostic::Diagnostic<LoadError>;
 
-impl Diagnostic {
-    pub fn code(&self) -> &'static str {
-        self.error.code()
-    }
-}
-
-impl fmt::Display for Diagnostic {
-    /// `file:line:column: field: message [code]`, the shape editors and terminals link.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}: {} [{}]",
-            self.file,
-            self.line,
-            self.column,
-            self.field,
-            self.error,
-            self.code()
-        )
-    }
-}
-
-impl Serialize for Diagnostic {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Diagnostic", 6)?;
-        st.serialize_field("file", &self.file)?;
-        st.serialize_field("line", &self.line)?;
-        st.serialize_field("column", &self.column)?;
-        st.serialize_field("field", &self.field)?;
-        st.serialize_field("code", self.code())?;
-        st.serialize_field("message", &self.error.to_string())?;
-        st.end()
+impl crate::diagnostic::Coded for LoadError {
+    fn code(&self) -> &'static str {
+        LoadError::code(self)
     }
 }
 
