@@ -57,19 +57,16 @@ fn flatten(form: &Form, items: &[Item], depth: usize, lang: &str, out: &mut Vec<
     for item in items {
         match item {
             Item::Field(f) => {
-                let field_type = serde_json::to_value(&f.field_type)
-                    .ok()
-                    .and_then(|v| {
-                        let t = v.get("type")?.as_str()?.to_string();
-                        Some(match v.get("list").and_then(|l| l.as_str()) {
-                            Some(list) => format!("{t} {list}"),
-                            None => t,
-                        })
-                    })
-                    .unwrap_or_default();
-                let list = serde_json::to_value(&f.field_type).ok().and_then(|v| v.get("list")?.as_str().map(str::to_string));
+                // The type as XLSForm writes it (`select_one yes_no`), read once from its serde form.
+                let typed = serde_json::to_value(&f.field_type).unwrap_or_default();
+                let type_name = typed.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+                let list = typed.get("list").and_then(|l| l.as_str());
+                let field_type = match list {
+                    Some(l) => format!("{type_name} {l}"),
+                    None => type_name.to_string(),
+                };
                 let choices = list
-                    .and_then(|l| form.choices.get(&l))
+                    .and_then(|l| form.choices.get(l))
                     .map(|cs| cs.iter().map(|c| format!("{} ({})", c.label.get(lang, None).unwrap_or(""), c.name)).collect())
                     .unwrap_or_default();
                 let src = |e: &Option<passerelle_core::forms::expr::Expression>| e.as_ref().map(|e| e.source().to_string()).unwrap_or_default();
