@@ -6,6 +6,7 @@
 //! - [`expr`]: parse and evaluate `relevant`, `constraint`, `calculation`, ...
 //! - [`validate`]: a [`Form`] and answers JSON -> cleaned answers and every error.
 
+pub mod diff;
 pub mod expr;
 pub mod model;
 pub mod validate;

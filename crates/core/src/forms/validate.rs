@@ -43,6 +43,11 @@ pub struct Checked {
     /// Answers with irrelevant ones removed, calculations filled in and values as text.
     pub answers: Json,
     pub errors: Vec<AnswerError>,
+    /// Paths (as in [`AnswerError::path`]) of the fields, groups and repeats that are not
+    /// relevant given these answers: the page hides them. The questions of a hidden group are
+    /// listed too, so a caller never has to walk the tree to know; a hidden repeat has no
+    /// instances left to list.
+    pub hidden: Vec<String>,
 }
 
 impl Checked {
@@ -134,6 +139,7 @@ struct Validator<'f, 'o> {
     opts: &'o Options<'o>,
     root: Instance,
     errors: Vec<AnswerError>,
+    hidden: Vec<String>,
 }
 
 /// Evaluation context at one place of the answers tree.
@@ -540,6 +546,7 @@ impl<'f, 'o> Validator<'f, 'o> {
                     if !(parent_relevant
                         && self.relevant(f.bind.relevant.as_ref(), path, &at, &f.name, false))
                     {
+                        self.hidden.push(at);
                         continue;
                     }
                     if !f.field_type.is_question() || f.bind.calculation.is_some() {
@@ -584,6 +591,9 @@ impl<'f, 'o> Validator<'f, 'o> {
                     let at = join(prefix, &g.name);
                     let relevant = parent_relevant
                         && self.relevant(g.relevant.as_ref(), path, &at, &g.name, false);
+                    if !relevant {
+                        self.hidden.push(at);
+                    }
                     self.check(&g.items, path, prefix, relevant);
                 }
                 Item::Repeat(r) => {
@@ -591,6 +601,7 @@ impl<'f, 'o> Validator<'f, 'o> {
                     if !(parent_relevant
                         && self.relevant(r.relevant.as_ref(), path, &at, &r.name, false))
                     {
+                        self.hidden.push(at);
                         continue;
                     }
                     let count = self
@@ -641,6 +652,7 @@ pub fn validate(form: &Form, answers: &Json, opts: &Options) -> Checked {
         opts,
         root: Instance::default(),
         errors: Vec::new(),
+        hidden: Vec::new(),
     };
     if !answers.is_object() {
         v.error(String::new(), "", "not-an-object", None);
@@ -659,6 +671,7 @@ pub fn validate(form: &Form, answers: &Json, opts: &Options) -> Checked {
     Checked {
         answers: to_json(&v.root),
         errors: v.errors,
+        hidden: v.hidden,
     }
 }
 

@@ -495,3 +495,17 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn hidden_lists_what_is_not_relevant_including_the_questions_of_a_hidden_group() {
+    let f = form(
+        "type,name,label,relevant\nselect_one yn,consent,Consent,\nnote,stop,Do not register,${consent} = 'no'\nbegin group,who,Identity,${consent} = 'yes'\ntext,name,Name,\nend group,,,\nbegin repeat,kids,Children,${consent} = 'yes'\ninteger,age,Age,\ntext,school,School,${age} >= 6\nend repeat,,,\n",
+        YES_NO,
+    );
+    let none = check(&f, json!({}));
+    assert_eq!(none.hidden, vec!["stop", "who", "name", "kids"]);
+    let no = check(&f, json!({"consent": "no"}));
+    assert_eq!(no.hidden, vec!["who", "name", "kids"]);
+    let yes = check(&f, json!({"consent": "yes", "kids": [{"age": "3"}, {"age": "9"}]}));
+    assert_eq!(yes.hidden, vec!["stop", "kids/0/school"]);
+}

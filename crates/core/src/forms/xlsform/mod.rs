@@ -27,6 +27,31 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Loaded, Vec<FormError>> {
     build::build(sheets, warnings)
 }
 
+/// The sheets of an XLSForm as one CSV text each, the way Passerelle stores a published form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvSheets {
+    pub survey: String,
+    pub choices: Option<String>,
+    pub settings: Option<String>,
+}
+
+/// Turns an `.xlsx` XLSForm into its CSV sheets, each row at the row number it had in the
+/// workbook, and checks that the result reads as a form (every problem at once).
+pub fn xlsx_to_csv(bytes: &[u8]) -> Result<(CsvSheets, Loaded), Vec<FormError>> {
+    let loaded = read_xlsx(bytes)?;
+    let mut sheets = CsvSheets { survey: String::new(), choices: None, settings: None };
+    for (name, rows) in sheet::xlsx_rows(bytes)? {
+        let text = sheet::rows_to_csv(&rows);
+        match name.trim().to_lowercase().as_str() {
+            "survey" => sheets.survey = text,
+            "choices" => sheets.choices = Some(text),
+            "settings" => sheets.settings = Some(text),
+            _ => {}
+        }
+    }
+    Ok((sheets, loaded))
+}
+
 /// Reads one CSV per sheet (survey.csv, and choices.csv / settings.csv when the form has them).
 pub fn read_csv(
     survey: &[u8],

@@ -133,6 +133,15 @@ pub(super) fn from_xlsx(
     bytes: &[u8],
     warnings: &mut Vec<FormWarning>,
 ) -> Result<Sheets, Vec<FormError>> {
+    let mut sheets = Sheets::default();
+    for (name, rows) in xlsx_rows(bytes)? {
+        sheets.put(&name, rows, warnings);
+    }
+    Ok(sheets)
+}
+
+/// Every sheet of a workbook as rows of text, in workbook order.
+pub(super) fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, Vec<FormError>> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         vec![FormError::new(
             "",
@@ -141,7 +150,7 @@ pub(super) fn from_xlsx(
             FormErrorKind::Unreadable(format!("not a readable .xlsx workbook: {e}")),
         )]
     })?;
-    let mut sheets = Sheets::default();
+    let mut out = Vec::new();
     let mut errors = Vec::new();
     for name in book.sheet_names() {
         let range = match book.worksheet_range(&name) {
@@ -180,13 +189,30 @@ pub(super) fn from_xlsx(
                 cells: texts,
             });
         }
-        sheets.put(&name, rows, warnings);
+        out.push((name, rows));
     }
     if errors.is_empty() {
-        Ok(sheets)
+        Ok(out)
     } else {
         Err(errors)
     }
+}
+
+/// Writes rows as CSV so that each keeps its spreadsheet row number when read back: rows the
+/// sheet skipped become records holding one empty cell.
+pub(super) fn rows_to_csv(rows: &[Row]) -> String {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut next = 1;
+    for row in rows {
+        while next < row.number {
+            // Writing can only fail on I/O, and this writer is memory.
+            let _ = w.write_record([""]);
+            next += 1;
+        }
+        let _ = w.write_record(if row.cells.is_empty() { vec![String::new()] } else { row.cells.clone() });
+        next += 1;
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 fn csv_rows(sheet: &str, bytes: &[u8]) -> Result<Vec<Row>, Box<FormError>> {

@@ -234,6 +234,43 @@ fn xlsx_and_csv_give_the_same_form() {
 }
 
 #[test]
+fn xlsx_converted_to_csv_sheets_reads_as_the_same_form_with_the_same_row_numbers() {
+    // Row 3 is blank and the question on row 4 has a broken relevance: once stored as CSV the
+    // form must read the same, and a problem must still point at row 4.
+    let book = xlsx(&[
+        (
+            "survey",
+            &[
+                &["type", "name", "label", "relevant"],
+                &["integer", "age", "Âge, \"années\"", ""],
+                &["", "", "", ""],
+                &["text", "school", "School", "${age} >= 6"],
+            ],
+        ),
+        ("settings", &[&["form_id", "version"], &["kids", "=n:3"]]),
+        ("notes", &[&["ignored"]]),
+    ]);
+    let (sheets, loaded) = xlsx_to_csv(&book).unwrap();
+    assert!(sheets.choices.is_none());
+    let again = read_csv(
+        sheets.survey.as_bytes(),
+        None,
+        sheets.settings.as_deref().map(str::as_bytes),
+    )
+    .unwrap();
+    assert_eq!(again.form, loaded.form);
+    assert_eq!(again.form.version.as_deref(), Some("3"));
+    assert_eq!(again.form.field("school").unwrap().row, 4);
+
+    let broken = xlsx(&[(
+        "survey",
+        &[&["type", "name", "label"], &[""], &["", "", ""], &["integer", "", "Age"]],
+    )]);
+    let errors = xlsx_to_csv(&broken).unwrap_err();
+    assert!(errors.iter().any(|e| e.row == Some(4)), "{errors:?}");
+}
+
+#[test]
 fn xlsx_cells_that_are_numbers_and_booleans_read_as_text() {
     let book = xlsx(&[
         (
