@@ -342,3 +342,115 @@ forms-required = Required when
 forms-relevant = Asked when
 forms-constraint = Accepted when
 forms-calculation = Calculated as
+
+## Filling in forms
+form-fill-start = Fill in this form
+form-fill-about = About this form
+form-fill-other = Other
+form-fill-required = required
+form-fill-remove = Remove this entry
+form-fill-add = Add: { $label }
+form-fill-update = Show the questions that apply
+form-fill-save = Save the answers
+form-fill-new-questions = Your answers bring up more questions. They are now shown: please check them, then save.
+form-fill-malformed = The page sent answers that could not be read. Open the form again.
+form-answer-required = This answer is needed.
+form-answer-constraint = This answer is not accepted.
+form-answer-not-integer = Enter a whole number, such as 12.
+form-answer-not-decimal = Enter a number, such as 12.5.
+form-answer-not-date = Enter a date, such as 2026-03-31.
+form-answer-not-datetime = Enter a date and a time.
+form-answer-not-time = Enter a time, such as 14:30.
+form-answer-unknown-choice = Choose one of the options shown.
+form-answer-not-acknowledged = Tick the box to confirm.
+form-answer-not-a-value = This answer is not a value.
+form-answer-not-a-list = This section was sent in an unreadable way.
+form-answer-not-an-object = The answers were sent in an unreadable way.
+form-answer-unknown-field = This question is not part of the form.
+form-answer-repeat-count = The number of entries is not the one the form expects.
+form-answer-expression-error = A rule of the form could not be worked out for this answer; tell the form's author.
+form-responses-title = Responses
+form-responses-none = No response yet that you may see.
+form-responses-count = { $count ->
+    [one] One response
+   *[other] { $count } responses
+}
+form-responses-when = Submitted
+form-responses-who = By
+form-responses-version = Form version
+form-response-saved = The answers are saved.
+form-response-empty = No question was answered.
+form-response-answers = Answers
+
+## Publishing forms
+form-publish = Publish a form version
+form-publish-intro = Upload the form as an XLSForm workbook (.xlsx, with survey, choices and settings sheets). Passerelle checks it and shows what changes before anything is published. The settings sheet must give a form_id and a new version: a published version never changes, and answers keep the version they were entered with.
+form-upload-label = XLSForm workbook (.xlsx)
+form-upload-hint = The file as saved from your spreadsheet; 1 MB at most.
+form-upload-check = Check the form
+form-upload-missing = Choose a file to upload.
+form-upload-not-xlsx = “{ $name }” is not an .xlsx workbook.
+form-upload-unreadable = The upload could not be read.
+form-problems = { $count ->
+    [one] One problem to fix in the workbook
+   *[other] { $count } problems to fix in the workbook
+}
+form-preview-questions = { $count ->
+    [one] One question
+   *[other] { $count } questions
+}
+form-preview-new = This form is new: no version of it is in use yet.
+form-preview-changes = Changes from the version in use
+form-preview-no-question-change = No question changes (only the version and settings).
+form-preview-warnings = Passed over
+form-publish-confirm = Publish this version
+form-published = This version is published. Forms started from now on use it; answers already stored keep their version.
+form-refused-no-version = The settings sheet has no version: answers could not say which version they follow. Add a version column.
+form-refused-version-taken = Version { $version } of this form is already published. Give the new one another version.
+form-change-added = new question
+form-change-removed = question removed
+form-change-changed = changed: { $aspects }
+form-aspect-type = type
+form-aspect-label = label
+form-aspect-hint = hint
+form-aspect-required = required
+form-aspect-relevant = when it is asked
+form-aspect-constraint = accepted answers
+form-aspect-calculation = calculation
+form-aspect-choices = choices
+form-aspect-default = default answer
+form-aspect-group = section
+form-error-unreadable = The file cannot be read.
+form-error-cell-error = A cell holds a spreadsheet error.
+form-error-missing-sheet = A sheet is missing.
+form-error-missing-column = A required column is missing.
+form-error-unknown-column = This column is not part of XLSForm.
+form-error-unsupported-column = Passerelle does not support this column.
+form-error-misplaced-column = This column has no meaning on this row.
+form-error-missing-type = The row has no type.
+form-error-unknown-type = This type is not part of XLSForm.
+form-error-unsupported-type = Passerelle does not support this type.
+form-error-missing-name = The row has no name.
+form-error-bad-name = This name is not valid.
+form-error-duplicate-name = This name is used twice.
+form-error-unmatched-end = This end has no matching begin.
+form-error-unclosed-begin = This group or repeat is never closed.
+form-error-select-without-list = A select needs a choice list.
+form-error-unknown-choice-list = The choice list is not on the choices sheet.
+form-error-empty-choice-list = The choice list has no choices.
+form-error-duplicate-choice = A choice appears twice in its list.
+form-error-bad-choice-name = A choice name must not contain spaces.
+form-error-missing-list-name = The choice has no list name.
+form-error-missing-label = The row has no label.
+form-error-bad-boolean = Write yes or no.
+form-error-bad-expression = The expression cannot be read.
+form-error-unknown-reference = The expression names a question that does not exist.
+form-error-bare-name = Write a reference to a question as ${"{"}name{"}"}.
+form-error-unknown-choice-column = The choice list has no such column.
+form-error-position-outside-repeat = position(..) only works inside a repeat.
+form-error-missing-calculation = A calculate row needs a calculation.
+form-error-bad-default = The default answer is not valid for this type.
+form-error-missing-form-id = The settings sheet has no form_id.
+form-error-unknown-setting = This setting is not part of XLSForm.
+form-error-extra-settings-row = The settings sheet has more than one row of values.
+form-error-unknown-language = The default language is not one of the form's languages.

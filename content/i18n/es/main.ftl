@@ -342,3 +342,115 @@ forms-required = Obligatoria si
 forms-relevant = Se pregunta si
 forms-constraint = Se acepta si
 forms-calculation = Se calcula así
+
+## Rellenar formularios
+form-fill-start = Rellenar este formulario
+form-fill-about = Acerca de este formulario
+form-fill-other = Otro
+form-fill-required = obligatorio
+form-fill-remove = Quitar esta entrada
+form-fill-add = Añadir: { $label }
+form-fill-update = Mostrar las preguntas que corresponden
+form-fill-save = Guardar las respuestas
+form-fill-new-questions = Sus respuestas traen más preguntas. Ahora se muestran: revíselas y luego guarde.
+form-fill-malformed = La página envió respuestas que no se pueden leer. Abra de nuevo el formulario.
+form-answer-required = Esta respuesta es necesaria.
+form-answer-constraint = Esta respuesta no se acepta.
+form-answer-not-integer = Escriba un número entero, por ejemplo 12.
+form-answer-not-decimal = Escriba un número, por ejemplo 12.5.
+form-answer-not-date = Escriba una fecha, por ejemplo 2026-03-31.
+form-answer-not-datetime = Escriba una fecha y una hora.
+form-answer-not-time = Escriba una hora, por ejemplo 14:30.
+form-answer-unknown-choice = Elija una de las opciones mostradas.
+form-answer-not-acknowledged = Marque la casilla para confirmar.
+form-answer-not-a-value = Esta respuesta no es un valor.
+form-answer-not-a-list = Esta sección se envió de forma ilegible.
+form-answer-not-an-object = Las respuestas se enviaron de forma ilegible.
+form-answer-unknown-field = Esta pregunta no forma parte del formulario.
+form-answer-repeat-count = El número de entradas no es el que espera el formulario.
+form-answer-expression-error = Una regla del formulario no se pudo calcular para esta respuesta; avise al autor del formulario.
+form-responses-title = Respuestas
+form-responses-none = Todavía no hay respuestas que usted pueda ver.
+form-responses-count = { $count ->
+    [one] Una respuesta
+   *[other] { $count } respuestas
+}
+form-responses-when = Enviada
+form-responses-who = Por
+form-responses-version = Versión del formulario
+form-response-saved = Las respuestas están guardadas.
+form-response-empty = No se respondió ninguna pregunta.
+form-response-answers = Respuestas
+
+## Publicar formularios
+form-publish = Publicar una versión de formulario
+form-publish-intro = Suba el formulario como libro XLSForm (.xlsx, con las hojas survey, choices y settings). Passerelle lo comprueba y muestra lo que cambia antes de publicar nada. La hoja settings debe indicar un form_id y una versión nueva: una versión publicada nunca cambia, y las respuestas conservan la versión con la que se introdujeron.
+form-upload-label = Libro XLSForm (.xlsx)
+form-upload-hint = El archivo tal como lo guarda su hoja de cálculo; 1 MB como máximo.
+form-upload-check = Comprobar el formulario
+form-upload-missing = Elija un archivo para subir.
+form-upload-not-xlsx = «{ $name }» no es un libro .xlsx.
+form-upload-unreadable = No se pudo leer lo subido.
+form-problems = { $count ->
+    [one] Un problema que corregir en el libro
+   *[other] { $count } problemas que corregir en el libro
+}
+form-preview-questions = { $count ->
+    [one] Una pregunta
+   *[other] { $count } preguntas
+}
+form-preview-new = Este formulario es nuevo: todavía no se usa ninguna versión.
+form-preview-changes = Cambios respecto a la versión en uso
+form-preview-no-question-change = Ninguna pregunta cambia (solo la versión y los ajustes).
+form-preview-warnings = Omitido
+form-publish-confirm = Publicar esta versión
+form-published = Esta versión está publicada. Los formularios que se empiecen desde ahora la usan; las respuestas ya guardadas conservan su versión.
+form-refused-no-version = La hoja settings no tiene versión: las respuestas no podrían decir qué versión siguen. Añada una columna version.
+form-refused-version-taken = La versión { $version } de este formulario ya está publicada. Dé otra versión a la nueva.
+form-change-added = pregunta nueva
+form-change-removed = pregunta quitada
+form-change-changed = cambiada: { $aspects }
+form-aspect-type = tipo
+form-aspect-label = etiqueta
+form-aspect-hint = ayuda
+form-aspect-required = obligatoria
+form-aspect-relevant = cuándo se pregunta
+form-aspect-constraint = respuestas aceptadas
+form-aspect-calculation = cálculo
+form-aspect-choices = opciones
+form-aspect-default = respuesta por defecto
+form-aspect-group = sección
+form-error-unreadable = El archivo no se puede leer.
+form-error-cell-error = Una celda contiene un error de hoja de cálculo.
+form-error-missing-sheet = Falta una hoja.
+form-error-missing-column = Falta una columna obligatoria.
+form-error-unknown-column = Esta columna no forma parte de XLSForm.
+form-error-unsupported-column = Passerelle no admite esta columna.
+form-error-misplaced-column = Esta columna no tiene sentido en esta fila.
+form-error-missing-type = La fila no tiene tipo.
+form-error-unknown-type = Este tipo no forma parte de XLSForm.
+form-error-unsupported-type = Passerelle no admite este tipo.
+form-error-missing-name = La fila no tiene nombre.
+form-error-bad-name = Este nombre no es válido.
+form-error-duplicate-name = Este nombre se usa dos veces.
+form-error-unmatched-end = Este final no tiene un comienzo que le corresponda.
+form-error-unclosed-begin = Este grupo o repetición nunca se cierra.
+form-error-select-without-list = Una pregunta de opciones necesita una lista de opciones.
+form-error-unknown-choice-list = La lista de opciones no está en la hoja choices.
+form-error-empty-choice-list = La lista de opciones no tiene opciones.
+form-error-duplicate-choice = Una opción aparece dos veces en su lista.
+form-error-bad-choice-name = Un nombre de opción no debe contener espacios.
+form-error-missing-list-name = La opción no tiene nombre de lista.
+form-error-missing-label = La fila no tiene etiqueta.
+form-error-bad-boolean = Escriba yes o no.
+form-error-bad-expression = La expresión no se puede leer.
+form-error-unknown-reference = La expresión nombra una pregunta que no existe.
+form-error-bare-name = Escriba la referencia a una pregunta como ${"{"}nombre{"}"}.
+form-error-unknown-choice-column = La lista de opciones no tiene esa columna.
+form-error-position-outside-repeat = position(..) solo funciona dentro de una repetición.
+form-error-missing-calculation = Una fila calculate necesita un cálculo.
+form-error-bad-default = La respuesta por defecto no es válida para este tipo.
+form-error-missing-form-id = La hoja settings no tiene form_id.
+form-error-unknown-setting = Este ajuste no forma parte de XLSForm.
+form-error-extra-settings-row = La hoja settings tiene más de una fila de valores.
+form-error-unknown-language = El idioma por defecto no es uno de los idiomas del formulario.

@@ -342,3 +342,115 @@ forms-required = Obligatoire si
 forms-relevant = Posée si
 forms-constraint = Acceptée si
 forms-calculation = Calculée ainsi
+
+## Remplir les formulaires
+form-fill-start = Remplir ce formulaire
+form-fill-about = À propos de ce formulaire
+form-fill-other = Autre
+form-fill-required = obligatoire
+form-fill-remove = Retirer cette entrée
+form-fill-add = Ajouter : { $label }
+form-fill-update = Afficher les questions qui s'appliquent
+form-fill-save = Enregistrer les réponses
+form-fill-new-questions = Vos réponses amènent d'autres questions. Elles sont maintenant affichées : vérifiez-les, puis enregistrez.
+form-fill-malformed = La page a envoyé des réponses illisibles. Ouvrez à nouveau le formulaire.
+form-answer-required = Cette réponse est nécessaire.
+form-answer-constraint = Cette réponse n'est pas acceptée.
+form-answer-not-integer = Saisissez un nombre entier, par exemple 12.
+form-answer-not-decimal = Saisissez un nombre, par exemple 12,5 écrit 12.5.
+form-answer-not-date = Saisissez une date, par exemple 2026-03-31.
+form-answer-not-datetime = Saisissez une date et une heure.
+form-answer-not-time = Saisissez une heure, par exemple 14:30.
+form-answer-unknown-choice = Choisissez l'une des options proposées.
+form-answer-not-acknowledged = Cochez la case pour confirmer.
+form-answer-not-a-value = Cette réponse n'est pas une valeur.
+form-answer-not-a-list = Cette section a été envoyée de façon illisible.
+form-answer-not-an-object = Les réponses ont été envoyées de façon illisible.
+form-answer-unknown-field = Cette question ne fait pas partie du formulaire.
+form-answer-repeat-count = Le nombre d'entrées n'est pas celui qu'attend le formulaire.
+form-answer-expression-error = Une règle du formulaire n'a pas pu être calculée pour cette réponse ; prévenez l'auteur du formulaire.
+form-responses-title = Réponses
+form-responses-none = Aucune réponse que vous pouvez voir pour l'instant.
+form-responses-count = { $count ->
+    [one] { $count } réponse
+   *[other] { $count } réponses
+}
+form-responses-when = Envoyée le
+form-responses-who = Par
+form-responses-version = Version du formulaire
+form-response-saved = Les réponses sont enregistrées.
+form-response-empty = Aucune question n'a reçu de réponse.
+form-response-answers = Réponses
+
+## Publier des formulaires
+form-publish = Publier une version de formulaire
+form-publish-intro = Déposez le formulaire sous forme de classeur XLSForm (.xlsx, avec les feuilles survey, choices et settings). Passerelle le vérifie et montre ce qui change avant toute publication. La feuille settings doit donner un form_id et une nouvelle version : une version publiée ne change jamais, et les réponses gardent la version avec laquelle elles ont été saisies.
+form-upload-label = Classeur XLSForm (.xlsx)
+form-upload-hint = Le fichier tel qu'enregistré par votre tableur ; 1 Mo au plus.
+form-upload-check = Vérifier le formulaire
+form-upload-missing = Choisissez un fichier à déposer.
+form-upload-not-xlsx = « { $name } » n'est pas un classeur .xlsx.
+form-upload-unreadable = Le dépôt n'a pas pu être lu.
+form-problems = { $count ->
+    [one] { $count } problème à corriger dans le classeur
+   *[other] { $count } problèmes à corriger dans le classeur
+}
+form-preview-questions = { $count ->
+    [one] { $count } question
+   *[other] { $count } questions
+}
+form-preview-new = Ce formulaire est nouveau : aucune version n'en est encore utilisée.
+form-preview-changes = Changements par rapport à la version en usage
+form-preview-no-question-change = Aucune question ne change (seulement la version et les réglages).
+form-preview-warnings = Ignoré
+form-publish-confirm = Publier cette version
+form-published = Cette version est publiée. Les formulaires commencés à partir de maintenant l'utilisent ; les réponses déjà enregistrées gardent leur version.
+form-refused-no-version = La feuille settings n'a pas de version : les réponses ne pourraient pas dire quelle version elles suivent. Ajoutez une colonne version.
+form-refused-version-taken = La version { $version } de ce formulaire est déjà publiée. Donnez une autre version à la nouvelle.
+form-change-added = nouvelle question
+form-change-removed = question retirée
+form-change-changed = modifiée : { $aspects }
+form-aspect-type = type
+form-aspect-label = libellé
+form-aspect-hint = aide
+form-aspect-required = obligatoire
+form-aspect-relevant = quand elle est posée
+form-aspect-constraint = réponses acceptées
+form-aspect-calculation = calcul
+form-aspect-choices = choix
+form-aspect-default = réponse par défaut
+form-aspect-group = section
+form-error-unreadable = Le fichier ne peut pas être lu.
+form-error-cell-error = Une cellule contient une erreur de tableur.
+form-error-missing-sheet = Une feuille manque.
+form-error-missing-column = Une colonne obligatoire manque.
+form-error-unknown-column = Cette colonne ne fait pas partie de XLSForm.
+form-error-unsupported-column = Passerelle ne prend pas en charge cette colonne.
+form-error-misplaced-column = Cette colonne n'a pas de sens sur cette ligne.
+form-error-missing-type = La ligne n'a pas de type.
+form-error-unknown-type = Ce type ne fait pas partie de XLSForm.
+form-error-unsupported-type = Passerelle ne prend pas en charge ce type.
+form-error-missing-name = La ligne n'a pas de nom.
+form-error-bad-name = Ce nom n'est pas valide.
+form-error-duplicate-name = Ce nom est utilisé deux fois.
+form-error-unmatched-end = Cette fin n'a pas de début correspondant.
+form-error-unclosed-begin = Ce groupe ou cette répétition n'est jamais fermé.
+form-error-select-without-list = Une question à choix a besoin d'une liste de choix.
+form-error-unknown-choice-list = La liste de choix n'est pas sur la feuille choices.
+form-error-empty-choice-list = La liste de choix n'a aucun choix.
+form-error-duplicate-choice = Un choix apparaît deux fois dans sa liste.
+form-error-bad-choice-name = Un nom de choix ne doit pas contenir d'espace.
+form-error-missing-list-name = Le choix n'a pas de nom de liste.
+form-error-missing-label = La ligne n'a pas de libellé.
+form-error-bad-boolean = Écrivez yes ou no.
+form-error-bad-expression = L'expression ne peut pas être lue.
+form-error-unknown-reference = L'expression nomme une question qui n'existe pas.
+form-error-bare-name = Écrivez une référence à une question sous la forme ${"{"}nom{"}"}.
+form-error-unknown-choice-column = La liste de choix n'a pas cette colonne.
+form-error-position-outside-repeat = position(..) ne fonctionne que dans une répétition.
+form-error-missing-calculation = Une ligne calculate a besoin d'un calcul.
+form-error-bad-default = La réponse par défaut n'est pas valide pour ce type.
+form-error-missing-form-id = La feuille settings n'a pas de form_id.
+form-error-unknown-setting = Ce réglage ne fait pas partie de XLSForm.
+form-error-extra-settings-row = La feuille settings a plus d'une ligne de valeurs.
+form-error-unknown-language = La langue par défaut n'est pas l'une des langues du formulaire.

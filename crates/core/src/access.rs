@@ -99,12 +99,15 @@ pub enum Permission {
     IssueTokensForOthers,
     /// Read the SOPs and their handbooks.
     ViewSops,
-    /// Publish new SOP versions.
+    /// Publish new SOP versions and new versions of their forms.
     ManageSops,
+    /// Fill in forms, and read the responses within one's scope. Responses hold personal data
+    /// about the people served, so administrators, who run the system, are not given it.
+    FillForms,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -114,6 +117,7 @@ impl Permission {
         Permission::IssueTokensForOthers,
         Permission::ViewSops,
         Permission::ManageSops,
+        Permission::FillForms,
     ];
 }
 
@@ -151,6 +155,10 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::MeOfficer, P::ViewSops, S::All),
     (R::Administrator, P::ViewSops, S::All),
     (R::Administrator, P::ManageSops, S::All),
+    // Front-line staff fill forms and read their own; a supervisor reads the team's.
+    (R::Caseworker, P::FillForms, S::Own),
+    (R::CommunityAgent, P::FillForms, S::Own),
+    (R::Supervisor, P::FillForms, S::Team),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod forms;
+pub mod responses;
 pub mod secrets;
 pub mod sessions;
 pub mod sops;

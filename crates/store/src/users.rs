@@ -318,15 +318,23 @@ pub struct Viewer {
     pub scope: Scope,
 }
 
+impl Viewer {
+    /// The viewer's scope as three binds for a WHERE clause `($a IS NULL OR agency_id = $a) AND
+    /// ($t IS NULL OR team_id = $t) AND ($o IS NULL OR <owner> = $o)`: NULL means no limit, so
+    /// out-of-scope rows are never read. Without an agency or team, nil matches nothing.
+    pub fn scope_binds(&self) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>) {
+        match self.scope {
+            Scope::All => (None, None, None),
+            Scope::Agency => (Some(self.agency_id.unwrap_or(Uuid::nil())), None, None),
+            Scope::Team => (None, Some(self.team_id.unwrap_or(Uuid::nil())), None),
+            Scope::Own => (None, None, Some(self.id)),
+        }
+    }
+}
+
 pub async fn list_users(tx: &mut Tx, viewer: Viewer, f: &UserFilter) -> StoreResult<Vec<User>> {
     let q = f.q.as_ref().map(|q| format!("%{}%", crate::db::like_escape(&q.trim().to_lowercase())));
-    // The scope becomes part of the WHERE clause, so out-of-scope rows are never read.
-    let (scope_agency, scope_team, scope_own) = match viewer.scope {
-        Scope::All => (None, None, None),
-        Scope::Agency => (Some(viewer.agency_id.unwrap_or(Uuid::nil())), None, None),
-        Scope::Team => (None, Some(viewer.team_id.unwrap_or(Uuid::nil())), None),
-        Scope::Own => (None, None, Some(viewer.id)),
-    };
+    let (scope_agency, scope_team, scope_own) = viewer.scope_binds();
     let sql = format!(
         "SELECT {USER_COLUMNS} FROM users
          WHERE ($1 IS NULL OR LOWER(display_name) LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\')

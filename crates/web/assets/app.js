@@ -3,3 +3,35 @@ document.addEventListener("htmx:configRequest", function (e) {
   var meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) { e.detail.headers["X-CSRF-Token"] = meta.content; }
 });
+
+// A form being filled hides and shows its questions as the answers change. The server says
+// which apply, with the very rules it validates with; without this script the same happens
+// when the person presses a button.
+(function () {
+  var form = document.querySelector("form.xlsform[data-relevance]");
+  if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) { return; }
+  var timer = null;
+  var sent = 0;
+  function refresh() {
+    var mine = ++sent;
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    fetch(form.getAttribute("data-relevance"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": meta ? meta.content : "", "Accept": "application/json" },
+      body: new URLSearchParams(new FormData(form))
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (data) {
+      // An older answer arriving late must not undo a newer one.
+      if (!data || mine !== sent) { return; }
+      var hidden = {};
+      data.hidden.forEach(function (p) { hidden[p] = true; });
+      Array.prototype.forEach.call(form.querySelectorAll("[data-path]"), function (el) {
+        el.hidden = hidden[el.getAttribute("data-path")] === true;
+      });
+      form.querySelector('input[name="_hidden"]').value = data.hidden.join(" ");
+    }).catch(function () { /* offline: the server checks again on submit */ });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(refresh, 250); }
+  form.addEventListener("change", later);
+  form.addEventListener("input", later);
+})();

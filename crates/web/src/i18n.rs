@@ -232,6 +232,23 @@ mod tests {
                      "missing-closure-criteria", "duplicate-sop"] {
             used.insert(format!("sop-error-{code}"));
         }
+        for code in ["required", "constraint", "not-integer", "not-decimal", "not-date", "not-datetime", "not-time",
+                     "unknown-choice", "not-acknowledged", "not-a-value", "not-a-list", "not-an-object",
+                     "unknown-field", "repeat-count", "expression-error"] {
+            used.insert(format!("form-answer-{code}"));
+        }
+        for aspect in ["type", "label", "hint", "required", "relevant", "constraint", "calculation", "choices", "default", "group"] {
+            used.insert(format!("form-aspect-{aspect}"));
+        }
+        for code in ["unreadable", "cell-error", "missing-sheet", "missing-column", "unknown-column", "unsupported-column",
+                     "misplaced-column", "missing-type", "unknown-type", "unsupported-type", "missing-name", "bad-name",
+                     "duplicate-name", "unmatched-end", "unclosed-begin", "select-without-list", "unknown-choice-list",
+                     "empty-choice-list", "duplicate-choice", "bad-choice-name", "missing-list-name", "missing-label",
+                     "bad-boolean", "bad-expression", "unknown-reference", "bare-name", "unknown-choice-column",
+                     "position-outside-repeat", "missing-calculation", "bad-default", "missing-form-id",
+                     "unknown-setting", "extra-settings-row", "unknown-language"] {
+            used.insert(format!("form-error-{code}"));
+        }
         for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
             used.insert(format!("user-done-{done}"));
         }

@@ -1,8 +1,14 @@
 //! The forms the SOPs use, as Passerelle reads them: for trainers, supervisors and M&E staff
-//! to see every question, its choices and its rules in their language.
+//! to see every question, its choices and its rules in their language; filling them in
+//! ([`fill`]) and publishing new versions ([`publish`]).
+
+pub mod fill;
+pub mod posted;
+pub mod publish;
 
 use super::render;
-use crate::ctx::Page;
+use crate::ctx::{Identity, Page};
+use passerelle_core::access::Permission;
 use crate::error::AppError;
 use crate::state::AppState;
 use askama::Template;
@@ -18,6 +24,7 @@ use serde::Deserialize;
 struct ListPage {
     page: Page,
     forms: Vec<PublishedForm>,
+    can_publish: bool,
 }
 
 impl ListPage {
@@ -31,10 +38,10 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
+pub async fn list(State(state): State<AppState>, identity: Identity, page: Page) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let list = forms::list_latest(&mut tx).await?;
-    Ok(render(&ListPage { page, forms: list }))
+    Ok(render(&ListPage { page, forms: list, can_publish: identity.can(Permission::ManageSops) }))
 }
 
 /// One line of the form's table: a question, or the start of a group or repeat.
@@ -128,15 +135,25 @@ struct FormPage {
     title: String,
     version: String,
     rows: Vec<QuestionRow>,
+    can_fill: bool,
+    published: bool,
+}
+
+impl FormPage {
+    /// `version=…` for links to this very version.
+    fn version_query(&self) -> String {
+        serde_urlencoded::to_string([("version", &self.version)]).unwrap_or_default()
+    }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct VersionQuery {
     version: Option<String>,
+    published: Option<String>,
 }
 
-pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<VersionQuery>) -> Result<Response, AppError> {
+pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<String>, Query(q): Query<VersionQuery>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let published = match q.version {
         Some(v) => forms::get(&mut tx, &id, &v).await?,
@@ -148,5 +165,13 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
     let mut rows = Vec::new();
     flatten(form, &form.items, 0, lang, &mut rows);
     let title = form.title.get(lang, None).unwrap_or(&form.id).to_string();
-    Ok(render(&FormPage { id: form.id.clone(), title, version: form.version.clone().unwrap_or_default(), rows, page }))
+    Ok(render(&FormPage {
+        id: form.id.clone(),
+        title,
+        version: form.version.clone().unwrap_or_default(),
+        rows,
+        can_fill: identity.can(Permission::FillForms),
+        published: q.published.is_some(),
+        page,
+    }))
 }

@@ -1,0 +1,16 @@
+-- Answers to a form, kept with the form version they were entered and validated with. The
+-- author's agency and team are copied at submission so that who may read them never depends
+-- on later moves of staff between teams.
+CREATE TABLE form_responses (
+    id BLOB PRIMARY KEY,
+    form_id TEXT NOT NULL,
+    form_version TEXT NOT NULL,
+    answers TEXT NOT NULL,
+    submitted_by BLOB NOT NULL REFERENCES users(id),
+    agency_id BLOB REFERENCES agencies(id),
+    team_id BLOB REFERENCES teams(id),
+    submitted_at TEXT NOT NULL,
+    FOREIGN KEY (form_id, form_version) REFERENCES form_versions(form_id, version)
+);
+CREATE INDEX form_responses_form ON form_responses(form_id, submitted_at);
+CREATE INDEX form_responses_author ON form_responses(submitted_by, submitted_at);
