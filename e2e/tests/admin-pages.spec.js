@@ -21,6 +21,7 @@ const PAGES = [
   ['/forms', 'Forms'],
   ['/forms/registration', null],
   ['/forms/case_plan', null],
+  ['/admin/forms/publish', 'Publish a form version'],
   ['/api/docs', 'Passerelle API'],
 ];
 
