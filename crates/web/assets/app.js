@@ -29,6 +29,16 @@ document.addEventListener("htmx:configRequest", function (e) {
         el.hidden = hidden[el.getAttribute("data-path")] === true;
       });
       form.querySelector('input[name="_hidden"]').value = data.hidden.join(" ");
+      // Choice filters: offer only the choices that the answers so far let through.
+      Object.keys(data.choices || {}).forEach(function (path) {
+        var offered = {};
+        data.choices[path].forEach(function (c) { offered[c] = true; });
+        var question = form.querySelector('.question[data-path="' + path + '"]');
+        if (!question) { return; }
+        Array.prototype.forEach.call(question.querySelectorAll("[data-choice]"), function (el) {
+          el.hidden = offered[el.getAttribute("data-choice")] !== true;
+        });
+      });
     }).catch(function () { /* offline: the server checks again on submit */ });
   }
   function later() { clearTimeout(timer); timer = setTimeout(refresh, 250); }

@@ -145,6 +145,21 @@ both_backends!(the_page_script_asks_which_questions_apply, |app| {
     assert!(!yes.contains(&"birth_date".to_string()), "known birth date is asked");
     let no = ask("no").await;
     assert!(no.contains(&"identity".to_string()) && !no.contains(&"no_consent_note".to_string()), "{no:?}");
+    // A choice filter: the trafficking screening offers recruitment indicators for recruitment.
+    let r = cw.client.post(format!("{}/forms/trafficking_screening/fill/relevance", cw.base))
+        .header("x-csrf-token", &csrf)
+        .form(&[("consent", "yes"), ("age_group", "adult"), ("exploitation", "labour")])
+        .send().await.unwrap();
+    let v: Value = r.json().await.unwrap();
+    let offered = v["choices"]["adult_labour_recruitment"].as_array().expect("filtered choices").len();
+    let mut tx = app.store.read().await.unwrap();
+    let form = passerelle_store::forms::latest(&mut tx, "trafficking_screening").await.unwrap().unwrap().form;
+    let all = form.choices["delphi_adult_labour"].len();
+    let recruitment = form.choices["delphi_adult_labour"].iter().filter(|c| c.extra.get("recruitment").is_some_and(|x| x == "yes")).count();
+    assert!(offered > 0 && offered < all, "{offered} of {all}");
+    assert_eq!(offered, recruitment);
+    let (_, page) = cw.text("/forms/trafficking_screening/fill").await;
+    assert!(page.contains("data-choice="), "choices are marked for the script");
     // Without the CSRF token: refused like any other change.
     let r = cw.client.post(format!("{}/forms/registration/fill/relevance", cw.base)).form(&[("a", "b")]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

@@ -48,6 +48,9 @@ pub struct Checked {
     /// listed too, so a caller never has to walk the tree to know; a hidden repeat has no
     /// instances left to list.
     pub hidden: Vec<String>,
+    /// For each relevant select with a `choice_filter`: its path and the names of the choices
+    /// the filter lets through given these answers, in list order. The page offers only these.
+    pub choices: Vec<(String, Vec<String>)>,
 }
 
 impl Checked {
@@ -140,6 +143,7 @@ struct Validator<'f, 'o> {
     root: Instance,
     errors: Vec<AnswerError>,
     hidden: Vec<String>,
+    choices: Vec<(String, Vec<String>)>,
 }
 
 /// Evaluation context at one place of the answers tree.
@@ -549,6 +553,22 @@ impl<'f, 'o> Validator<'f, 'o> {
                         self.hidden.push(at);
                         continue;
                     }
+                    if let (Some(filter), Some(list)) = (&f.choice_filter, f.field_type.list()) {
+                        let offered = self
+                            .form
+                            .choices
+                            .get(list)
+                            .map(Vec::as_slice)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter(|c| {
+                                self.eval(filter, path, Value::Text(c.name.clone()), Some(c))
+                                    .is_ok_and(|r| r.to_bool())
+                            })
+                            .map(|c| c.name.clone())
+                            .collect();
+                        self.choices.push((at.clone(), offered));
+                    }
                     if !f.field_type.is_question() || f.bind.calculation.is_some() {
                         continue;
                     }
@@ -653,6 +673,7 @@ pub fn validate(form: &Form, answers: &Json, opts: &Options) -> Checked {
         root: Instance::default(),
         errors: Vec::new(),
         hidden: Vec::new(),
+        choices: Vec::new(),
     };
     if !answers.is_object() {
         v.error(String::new(), "", "not-an-object", None);
@@ -672,6 +693,7 @@ pub fn validate(form: &Form, answers: &Json, opts: &Options) -> Checked {
         answers: to_json(&v.root),
         errors: v.errors,
         hidden: v.hidden,
+        choices: v.choices,
     }
 }
 

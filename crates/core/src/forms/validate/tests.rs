@@ -248,6 +248,9 @@ fn choice_filters_limit_what_can_be_picked() {
         errs(&check(&f, json!({"region": "north", "town": "t2"}))),
         vec![e("town", "unknown-choice")]
     );
+    // The page is told which choices to offer.
+    assert_eq!(check(&f, json!({"region": "south"})).choices, vec![("town".to_string(), vec!["t2".to_string()])]);
+    assert_eq!(check(&f, json!({})).choices, vec![("town".to_string(), vec![])]);
 }
 
 #[test]

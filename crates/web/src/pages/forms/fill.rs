@@ -30,6 +30,8 @@ pub struct ChoiceView {
     pub name: String,
     pub label: String,
     pub checked: bool,
+    /// Left out by the question's choice filter.
+    pub hidden: bool,
 }
 
 /// One question of the page.
@@ -184,16 +186,24 @@ impl Builder<'_> {
                         name: c.name.clone(),
                         label: self.text(&c.label),
                         checked: selected.contains(&c.name.as_str()),
+                        hidden: false,
                     })
                     .collect()
             })
             .unwrap_or_default();
+        // A choice filter offers only the choices it lets through; the others are kept on the
+        // page, hidden, so the script can bring them back when the answers change.
+        let offered = self.checked.choices.iter().find(|(p, _)| p == path).map(|(_, names)| names);
+        for c in &mut choices {
+            c.hidden = offered.is_some_and(|names| !names.contains(&c.name));
+        }
         if matches!(f.field_type, FieldType::SelectOne { or_other: true, .. } | FieldType::SelectMultiple { or_other: true, .. }) {
             choices.push(ChoiceView {
                 id: format!("{id}-other"),
                 name: "other".into(),
                 label: self.page.tr.t("form-fill-other"),
                 checked: selected.contains(&"other"),
+                hidden: false,
             });
         }
         Some(Question {
@@ -355,7 +365,8 @@ pub async fn relevance(
     let posted = posted::parse(pairs).map_err(bad_post)?;
     let published = load(&state, &id, posted.version.as_deref()).await?;
     let checked = validate::validate(&published.form, &posted.answers, &options(page.tr.lang.code()));
-    Ok(Json(json!({ "hidden": checked.hidden })).into_response())
+    let choices: serde_json::Map<String, Json_> = checked.choices.into_iter().map(|(p, names)| (p, json!(names))).collect();
+    Ok(Json(json!({ "hidden": checked.hidden, "choices": choices })).into_response())
 }
 
 /// One line of a stored response: a question and its answer, or a section heading.
