@@ -104,10 +104,16 @@ pub enum Permission {
     /// Fill in forms, and read the responses within one's scope. Responses hold personal data
     /// about the people served, so administrators, who run the system, are not given it.
     FillForms,
+    /// See people and their cases within one's scope (restricted cases need more: see the store).
+    ViewCases,
+    /// Register people, open cases, fill their forms, complete steps, write notes, close.
+    ManageCases,
+    /// Grant or refuse the approvals an SOP asks of a supervisor.
+    ApproveCases,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -118,6 +124,9 @@ impl Permission {
         Permission::ViewSops,
         Permission::ManageSops,
         Permission::FillForms,
+        Permission::ViewCases,
+        Permission::ManageCases,
+        Permission::ApproveCases,
     ];
 }
 
@@ -159,6 +168,13 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Caseworker, P::FillForms, S::Own),
     (R::CommunityAgent, P::FillForms, S::Own),
     (R::Supervisor, P::FillForms, S::Team),
+    // Cases: a caseworker works their own, a supervisor oversees and approves the team's.
+    // Administrators run the system; they do not read case files.
+    (R::Caseworker, P::ViewCases, S::Own),
+    (R::Caseworker, P::ManageCases, S::Own),
+    (R::Supervisor, P::ViewCases, S::Team),
+    (R::Supervisor, P::ManageCases, S::Team),
+    (R::Supervisor, P::ApproveCases, S::Team),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -11,6 +11,10 @@ pub enum StoreError {
     Conflict(&'static str),
     #[error("invalid input")]
     Invalid(Problems),
+    /// The record changed since the person read it (another edit came first): nothing was
+    /// written, rather than overwrite the other person's change without them knowing.
+    #[error("changed meanwhile: {0}")]
+    Stale(&'static str),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]

@@ -10,9 +10,11 @@
 pub mod db;
 pub mod agencies;
 pub mod audit;
+pub mod cases;
 pub mod demo;
 pub mod error;
 pub mod forms;
+pub mod people;
 pub mod responses;
 pub mod secrets;
 pub mod sessions;

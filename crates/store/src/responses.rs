@@ -29,14 +29,21 @@ pub struct Author {
     pub team_id: Option<Uuid>,
 }
 
-/// Stores validated answers. The caller has validated them against exactly this version.
-pub async fn submit(tx: &mut Tx, author: &Author, form_id: &str, form_version: &str, answers: &Value) -> StoreResult<Uuid> {
+/// The case step a response was entered for.
+pub struct CaseStep {
+    pub case_id: Uuid,
+    pub step_id: String,
+}
+
+/// Stores validated answers. The caller has validated them against exactly this version, and
+/// checked that the author may work on the case they are linked to.
+pub async fn submit(tx: &mut Tx, author: &Author, form_id: &str, form_version: &str, answers: &Value, link: Option<&CaseStep>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
     exec!(tx, c => sqlx::query(
-        "INSERT INTO form_responses (id, form_id, form_version, answers, submitted_by, agency_id, team_id, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        "INSERT INTO form_responses (id, form_id, form_version, answers, submitted_by, agency_id, team_id, submitted_at, case_id, step_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     ).bind(id).bind(form_id).bind(form_version).bind(Json(answers)).bind(author.id)
-    .bind(author.agency_id).bind(author.team_id).bind(now()))?;
+    .bind(author.agency_id).bind(author.team_id).bind(now()).bind(link.map(|l| l.case_id)).bind(link.map(|l| l.step_id.as_str())))?;
     // The audit log says that a response exists, never what it says.
     audit::append(tx, Event::new(Some(author.id), "form.response.submit", "form_response").entity(id)
         .detail(json!({"form": form_id, "version": form_version}))).await?;

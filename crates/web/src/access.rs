@@ -71,6 +71,8 @@ pub struct NavItem {
 /// The navigation, in order; an entry shows when the user may open its page.
 const NAV: &[(&str, &str)] = &[
     ("nav-dashboard", "/dashboard"),
+    ("nav-cases", "/cases"),
+    ("nav-people", "/people"),
     ("nav-users", "/admin/users"),
     ("nav-agencies", "/admin/agencies"),
     ("nav-areas", "/admin/areas"),

@@ -32,6 +32,9 @@ pub enum AppError {
     Invalid(Problems),
     #[error("conflict on {0}")]
     Conflict(&'static str),
+    /// Someone else changed the record first: the person's change was not written.
+    #[error("changed meanwhile: {0}")]
+    Stale(&'static str),
     /// A request the server cannot read: `key` names the translated title, `detail` says what.
     #[error("bad request: {detail}")]
     BadRequest { key: &'static str, detail: String },
@@ -48,6 +51,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(field) => AppError::Conflict(field),
+            StoreError::Stale(what) => AppError::Stale(what),
             StoreError::Invalid(p) => AppError::Invalid(p),
             e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
@@ -73,7 +77,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::Stale(_) => StatusCode::CONFLICT,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -93,6 +97,7 @@ impl IntoResponse for AppError {
                 detail: None,
                 fields: vec![FieldError::new(field, "taken")],
             },
+            AppError::Stale(_) => ErrorTag { title_key: "error-stale", detail: None, fields: vec![] },
             AppError::BadRequest { key, detail } => ErrorTag { title_key: key, detail: Some(detail), fields: vec![] },
             AppError::Internal(msg) => {
                 // The cause goes to the log, never to the reader.

@@ -137,6 +137,14 @@ impl Tr {
         self.i18n.has(self.lang, id)
     }
 
+    /// A risk level by code, in the SOP engine's own words, so the handbook and the case pages
+    /// name it alike.
+    pub fn risk(&self, code: &str) -> String {
+        passerelle_core::sop::RiskLevel::from_code(code)
+            .map(|r| passerelle_core::sop::labels::risk(self.lang, r).to_string())
+            .unwrap_or_else(|| code.to_string())
+    }
+
     pub fn date(&self, d: chrono::NaiveDate) -> String {
         passerelle_core::format::date(self.lang, d)
     }
@@ -248,6 +256,30 @@ mod tests {
                      "position-outside-repeat", "missing-calculation", "bad-default", "missing-form-id",
                      "unknown-setting", "extra-settings-row", "unknown-language"] {
             used.insert(format!("form-error-{code}"));
+        }
+        for code in passerelle_store::people::MIGRATION_STATUSES {
+            used.insert(format!("migration-status-{}", code.replace('_', "-")));
+        }
+        for code in passerelle_store::people::SEXES {
+            used.insert(format!("sex-{code}"));
+        }
+        for code in passerelle_store::cases::STATUSES {
+            used.insert(format!("case-status-{code}"));
+        }
+        for code in ["done", "done-late", "waiting", "open", "overdue"] {
+            used.insert(format!("case-step-{code}"));
+        }
+        for code in ["approved", "rejected"] {
+            used.insert(format!("case-approval-{code}"));
+        }
+        for code in ["not-a-date"] {
+            used.insert(format!("error-field-{code}"));
+        }
+        for code in ["name-agrees", "name-differs", "name-missing", "names-transposed", "alias-used", "birth-date-same",
+                     "birth-date-close", "birth-year-close", "birth-date-differs", "birth-date-unknown", "sex-same",
+                     "sex-differs", "nationality-same", "nationality-differs", "phone-same", "phone-differs",
+                     "external-id-same", "external-id-differs"] {
+            used.insert(format!("matching-reason-{code}"));
         }
         for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
             used.insert(format!("user-done-{done}"));

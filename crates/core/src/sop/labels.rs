@@ -15,7 +15,7 @@ pub(super) fn t(lang: Lang, fr: &'static str, en: &'static str, es: &'static str
     }
 }
 
-pub(super) fn role(lang: Lang, r: Role) -> &'static str {
+pub fn role(lang: Lang, r: Role) -> &'static str {
     match r {
         Role::Caseworker => t(lang, "Travailleur·se social·e", "Caseworker", "Trabajador·a social"),
         Role::Supervisor => t(lang, "Superviseur·e", "Supervisor", "Supervisor·a"),
@@ -39,7 +39,7 @@ pub(super) fn role(lang: Lang, r: Role) -> &'static str {
     }
 }
 
-pub(super) fn risk(lang: Lang, r: RiskLevel) -> &'static str {
+pub fn risk(lang: Lang, r: RiskLevel) -> &'static str {
     match r {
         RiskLevel::Low => t(lang, "Risque faible", "Low risk", "Riesgo bajo"),
         RiskLevel::Medium => t(lang, "Risque moyen", "Medium risk", "Riesgo medio"),
@@ -57,7 +57,7 @@ fn risk_word(lang: Lang, r: RiskLevel) -> &'static str {
     }
 }
 
-pub(super) fn phase(lang: Lang, p: Phase) -> &'static str {
+pub fn phase(lang: Lang, p: Phase) -> &'static str {
     match p {
         Phase::Identification => t(
             lang,
@@ -125,7 +125,7 @@ pub(super) fn anchor(lang: Lang, a: &Anchor, step_title: Option<&str>) -> String
 }
 
 /// Names of need codes, mechanisms and service areas; an unknown code is shown as itself.
-pub(super) fn target(lang: Lang, code: &str) -> String {
+pub fn target(lang: Lang, code: &str) -> String {
     let s = match code {
         "child_protection" => {
             t(lang, "Protection de l'enfance", "Child protection", "Protección de la infancia")

@@ -16,7 +16,7 @@
 mod deadline;
 mod diff;
 mod handbook;
-mod labels;
+pub mod labels;
 mod library;
 mod load;
 mod model;

@@ -3,8 +3,10 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod forms;
 pub mod home;
+pub mod people;
 pub mod sops;
 
 use askama::Template;

@@ -83,6 +83,13 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "sign-in of {email}");
         s
     }
+
+    /// The id of the account `email`.
+    #[allow(dead_code)]
+    pub async fn user_id(&self, email: &str) -> uuid::Uuid {
+        let mut tx = self.store.read().await.expect("read");
+        passerelle_store::users::find_by_email(&mut tx, email).await.expect("query").expect("user").id
+    }
 }
 
 /// A client and the app it talks to.

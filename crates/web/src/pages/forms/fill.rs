@@ -246,6 +246,9 @@ struct FillPage {
     errors: Vec<(String, String)>,
     /// Shown when answers brought up questions the person has not seen yet.
     new_questions: bool,
+    /// The case and step the form is filled for ("" when filled on its own).
+    case: String,
+    step: String,
 }
 
 fn options(lang: &str) -> Options<'_> {
@@ -253,7 +256,14 @@ fn options(lang: &str) -> Options<'_> {
 }
 
 /// Builds the page for `answers` (as posted, so what the person typed is kept even if wrong).
-fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &Checked, show_errors: bool, new_questions: bool) -> FillPage {
+/// Where the answers go: on their own, or into a case's step.
+#[derive(Default)]
+struct Target {
+    case: String,
+    step: String,
+}
+
+fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &Checked, show_errors: bool, new_questions: bool, target: Target) -> FillPage {
     let form = &published.form;
     let lang = page.tr.lang.code();
     let mut b = Builder { form, lang, page: &page, checked, show_errors, out: Vec::new() };
@@ -284,6 +294,8 @@ fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &C
         hidden: checked.hidden.join(" "),
         errors,
         new_questions,
+        case: target.case,
+        step: target.step,
         page,
     }
 }
@@ -292,6 +304,8 @@ fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &C
 #[serde(default)]
 pub struct VersionQuery {
     version: Option<String>,
+    case: Option<String>,
+    step: Option<String>,
 }
 
 async fn load(state: &AppState, id: &str, version: Option<&str>) -> Result<PublishedForm, AppError> {
@@ -307,7 +321,8 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
     let published = load(&state, &id, q.version.as_deref()).await?;
     let answers = json!({});
     let checked = validate::validate(&published.form, &answers, &options(page.tr.lang.code()));
-    Ok(render(&fill_page(page, &published, &answers, &checked, false, false)))
+    let target = Target { case: q.case.unwrap_or_default(), step: q.step.unwrap_or_default() };
+    Ok(render(&fill_page(page, &published, &answers, &checked, false, false, target)))
 }
 
 fn bad_post(e: PostedError) -> AppError {
@@ -324,7 +339,14 @@ pub async fn submit(
     Path(id): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let Posted { mut answers, action, version, hidden: hidden_before } = posted::parse(pairs).map_err(bad_post)?;
+    let Posted { mut answers, action, version, hidden: hidden_before, case, step } = posted::parse(pairs).map_err(bad_post)?;
+    // A form filled for a case goes into that case's step, which the person must be able to
+    // work on, and which must ask for this form.
+    let link = match (&case, &step) {
+        (Some(c), Some(s)) => Some(crate::pages::cases::form_link(&state, &identity, c, s, &id).await?),
+        _ => None,
+    };
+    let target = || Target { case: case.clone().unwrap_or_default(), step: step.clone().unwrap_or_default() };
     // The version the page showed, so a version published meanwhile never judges these answers.
     let published = load(&state, &id, version.as_deref()).await?;
     let form = &published.form;
@@ -334,25 +356,28 @@ pub async fn submit(
     let checked = validate::validate(form, &answers, &options(page.tr.lang.code()));
     match action {
         Action::Add(_) | Action::Remove(_) | Action::Update => {
-            return Ok(render(&fill_page(page, &published, &answers, &checked, false, false)));
+            return Ok(render(&fill_page(page, &published, &answers, &checked, false, false, target())));
         }
         Action::Save => {}
     }
     if !checked.is_valid() {
-        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &fill_page(page, &published, &answers, &checked, true, false)));
+        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &fill_page(page, &published, &answers, &checked, true, false, target())));
     }
     // Without the script, questions that the answers made relevant were never on screen: show
     // them before storing, rather than store a form the person did not see whole.
     let appeared = hidden_before.iter().any(|p| !checked.hidden.contains(p));
     if appeared {
-        return Ok(render(&fill_page(page, &published, &answers, &checked, false, true)));
+        return Ok(render(&fill_page(page, &published, &answers, &checked, false, true, target())));
     }
     let version = form.version.clone().unwrap_or_default();
     let author = Author { id: identity.id(), agency_id: identity.user.agency_id, team_id: identity.user.team_id };
     let mut tx = state.store.write().await?;
-    let response_id = responses::submit(&mut tx, &author, &form.id, &version, &checked.answers).await?;
+    let response_id = responses::submit(&mut tx, &author, &form.id, &version, &checked.answers, link.as_ref()).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/responses/{response_id}?saved=1")).into_response())
+    match link {
+        Some(l) => Ok(Redirect::to(&format!("/cases/{}?saved=1", l.case_id)).into_response()),
+        None => Ok(Redirect::to(&format!("/responses/{response_id}?saved=1")).into_response()),
+    }
 }
 
 /// Which questions apply to the answers so far: what the page's script hides and shows.

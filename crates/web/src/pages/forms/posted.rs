@@ -31,6 +31,9 @@ pub struct Posted {
     pub version: Option<String>,
     /// Paths that were hidden when the page was shown (kept up to date by the script).
     pub hidden: Vec<String>,
+    /// The case and SOP step the form is filled for, when it is filled from a case.
+    pub case: Option<String>,
+    pub step: Option<String>,
 }
 
 /// Why a posted page could not be read.
@@ -84,6 +87,7 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<Posted, PostedError> {
     let mut action = Action::Save;
     let mut version = None;
     let mut hidden = Vec::new();
+    let (mut case, mut step) = (None, None);
     for (key, value) in pairs {
         match key.as_str() {
             "csrf_token" => continue,
@@ -102,6 +106,14 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<Posted, PostedError> {
             }
             "_hidden" => {
                 hidden = value.split_whitespace().map(str::to_string).collect();
+                continue;
+            }
+            "_case" => {
+                case = Some(value).filter(|v| !v.is_empty());
+                continue;
+            }
+            "_step" => {
+                step = Some(value).filter(|v| !v.is_empty());
                 continue;
             }
             _ => {}
@@ -131,7 +143,7 @@ pub fn parse(pairs: Vec<(String, String)>) -> Result<Posted, PostedError> {
             }
         }
     }
-    Ok(Posted { answers: Json::Object(root), action, version, hidden })
+    Ok(Posted { answers: Json::Object(root), action, version, hidden, case, step })
 }
 
 /// Applies an add or remove action to the answers, so the page shows one instance more or less.
@@ -181,6 +193,8 @@ mod tests {
             ("csrf_token", "t"),
             ("_version", "3"),
             ("_hidden", "stop who/name"),
+            ("_case", "c1"),
+            ("_step", "assessment"),
             ("name", "Ana"),
             ("needs", "food"),
             ("needs", "water"),
@@ -194,6 +208,7 @@ mod tests {
         assert_eq!(p.action, Action::Update);
         assert_eq!(p.version.as_deref(), Some("3"));
         assert_eq!(p.hidden, vec!["stop", "who/name"]);
+        assert_eq!((p.case.as_deref(), p.step.as_deref()), (Some("c1"), Some("assessment")));
         assert_eq!(
             p.answers,
             json!({"name": "Ana", "needs": "food water", "members": [{"age": "3"}, {"age": "9", "kids": [{}]}]})

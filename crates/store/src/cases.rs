@@ -1,0 +1,357 @@
+//! Cases: a person's case opened under one SOP version, whose steps, deadlines, forms and
+//! approvals come from that SOP. Completing a step is refused until its forms are completed and
+//! its approvals granted. Every change to a case goes through its `version`, so two people
+//! editing at once get a clear conflict instead of a silent overwrite. Restricted cases are seen
+//! only by their caseworker, the supervisor of the case's team and named users, in lists and
+//! counts as well as one by one; every read of a case is audited.
+
+use crate::audit::{self, Event};
+use crate::db::{now, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::people::Sight;
+use chrono::{DateTime, Utc};
+use passerelle_core::sop::{RiskLevel, Sop};
+use serde_json::json;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// Deadlines are counted in this zone until instances configure their own.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
+pub const STATUSES: &[&str] = &["open", "closed"];
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: Uuid,
+    pub reference: String,
+    pub person_id: Uuid,
+    pub person_name: String,
+    pub sop_id: String,
+    pub sop_version: u32,
+    pub risk: RiskLevel,
+    pub status: String,
+    pub restricted: bool,
+    pub time_zone: String,
+    pub assigned_to: Uuid,
+    pub assigned_name: String,
+    pub team_id: Option<Uuid>,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub closure_reason: Option<String>,
+    pub version: i64,
+}
+
+impl Case {
+    pub fn is_open(&self) -> bool {
+        self.status == "open"
+    }
+}
+
+const COLUMNS: &str = "c.id, c.reference, c.person_id, p.given_names, p.family_names, c.sop_id, c.sop_version, c.risk,
+     c.status, c.restricted, c.time_zone, c.assigned_to, u.display_name, c.team_id, c.opened_at, c.closed_at,
+     c.closure_reason, c.version";
+const FROM: &str = "cases c JOIN people p ON p.id = c.person_id JOIN users u ON u.id = c.assigned_to";
+
+/// The cases a viewer may see: scope by assignment, team or agency; restricted ones only by
+/// their caseworker, their team's supervisor (`$4`) and named members. `$5` is the viewer.
+const VISIBLE: &str = "($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
+     AND (c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4
+          OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $5))";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    reference: String,
+    person_id: Uuid,
+    given_names: String,
+    family_names: String,
+    sop_id: String,
+    sop_version: i64,
+    risk: String,
+    status: String,
+    restricted: bool,
+    time_zone: String,
+    assigned_to: Uuid,
+    display_name: String,
+    team_id: Option<Uuid>,
+    opened_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    closure_reason: Option<String>,
+    version: i64,
+}
+
+fn from_row(r: Row) -> StoreResult<Case> {
+    let risk = RiskLevel::from_code(&r.risk).ok_or_else(|| StoreError::Config(format!("case {} has unknown risk {}", r.id, r.risk)))?;
+    Ok(Case {
+        id: r.id,
+        reference: r.reference,
+        person_id: r.person_id,
+        person_name: format!("{} {}", r.given_names, r.family_names).trim().to_string(),
+        sop_id: r.sop_id,
+        sop_version: u32::try_from(r.sop_version).unwrap_or_default(),
+        risk,
+        status: r.status,
+        restricted: r.restricted,
+        time_zone: r.time_zone,
+        assigned_to: r.assigned_to,
+        assigned_name: r.display_name,
+        team_id: r.team_id,
+        opened_at: r.opened_at,
+        closed_at: r.closed_at,
+        closure_reason: r.closure_reason,
+        version: r.version,
+    })
+}
+
+/// Opens a case for a person under `sop`, assigned to the one opening it.
+pub async fn open(tx: &mut Tx, sight: &Sight, person_id: Uuid, sop: &Sop, risk: RiskLevel, restricted: bool) -> StoreResult<Case> {
+    let viewer = &sight.viewer;
+    let id = Uuid::now_v7();
+    // Short, readable over the phone, and unique: the SOP and the random end of the id.
+    let simple = id.simple().to_string();
+    let reference = format!("{}-{}", sop.id.to_uppercase().replace('_', "").chars().take(6).collect::<String>(), simple[simple.len() - 8..].to_uppercase());
+    let at = now();
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO cases (id, reference, person_id, sop_id, sop_version, risk, status, restricted, time_zone,
+             assigned_to, agency_id, team_id, opened_by, opened_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $9, $12, $12, 1)"
+    ).bind(id).bind(&reference).bind(person_id).bind(&sop.id).bind(i64::from(sop.version)).bind(risk.code())
+    .bind(restricted).bind(DEFAULT_TIME_ZONE).bind(viewer.id).bind(viewer.agency_id).bind(viewer.team_id).bind(at))
+    .map_err(StoreError::unique_as("reference"))?;
+    audit::append(tx, Event::new(Some(viewer.id), "case.open", "case").entity(id)
+        .detail(json!({"sop": sop.id, "version": sop.version, "risk": risk.code(), "restricted": restricted}))).await?;
+    visible(tx, sight, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// One case if the viewer may see it, without an audit entry: for checks before an action
+/// (the action itself is audited).
+pub async fn visible(tx: &mut Tx, sight: &Sight, id: Uuid) -> StoreResult<Option<Case>> {
+    let (a, t, o, sup, me) = sight.binds();
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {VISIBLE} AND c.id = $6");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(id).fetch_optional(c).await)?;
+    row.map(from_row).transpose()
+}
+
+/// One case, if the viewer may see it; the read is audited.
+pub async fn get(tx: &mut Tx, sight: &Sight, id: Uuid) -> StoreResult<Option<Case>> {
+    let case = visible(tx, sight, id).await?;
+    if let Some(c) = &case {
+        audit::append(tx, Event::new(Some(sight.viewer.id), "case.view", "case").entity(c.id)).await?;
+    }
+    Ok(case)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub risk: Option<String>,
+    pub sop_id: Option<String>,
+    /// Only the viewer's own cases, whatever their scope.
+    pub mine: bool,
+    pub person_id: Option<Uuid>,
+    pub limit: i64,
+}
+
+/// The cases the viewer may see, newest first.
+pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Case>> {
+    let (a, t, o, sup, me) = sight.binds();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} WHERE {VISIBLE}
+           AND ($6 IS NULL OR c.status = $6) AND ($7 IS NULL OR c.risk = $7) AND ($8 IS NULL OR c.sop_id = $8)
+           AND ($9 = FALSE OR c.assigned_to = $5) AND ($10 IS NULL OR c.person_id = $10)
+         ORDER BY c.opened_at DESC LIMIT $11"
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(a).bind(t).bind(o).bind(sup).bind(me)
+        .bind(f.status.as_deref()).bind(f.risk.as_deref()).bind(f.sop_id.as_deref()).bind(f.mine).bind(f.person_id)
+        .bind(f.limit.clamp(1, 1000)).fetch_all(c).await)?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// What has been done in a case: completed steps, completed forms, approvals.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    pub completed: BTreeMap<String, DateTime<Utc>>,
+    /// (step, form) pairs with a completed response.
+    pub forms_done: BTreeSet<(String, String)>,
+    /// Response ids by (step, form), newest first.
+    pub responses: BTreeMap<(String, String), Vec<Uuid>>,
+    pub approvals: Vec<Approval>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub id: Uuid,
+    pub step_id: String,
+    pub requested_by: String,
+    pub requested_at: DateTime<Utc>,
+    /// `approved`, `rejected`, or `None` while waiting.
+    pub decision: Option<String>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub comment: Option<String>,
+}
+
+impl Progress {
+    /// The latest approval asked for a step.
+    pub fn approval(&self, step: &str) -> Option<&Approval> {
+        self.approvals.iter().filter(|a| a.step_id == step).max_by_key(|a| a.requested_at)
+    }
+}
+
+pub async fn progress(tx: &mut Tx, case_id: Uuid) -> StoreResult<Progress> {
+    let mut p = Progress::default();
+    let steps: Vec<(String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT step_id, completed_at FROM case_steps WHERE case_id = $1").bind(case_id).fetch_all(c).await)?;
+    p.completed = steps.into_iter().collect();
+    let responses: Vec<(Uuid, String, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, step_id, form_id FROM form_responses WHERE case_id = $1 AND step_id IS NOT NULL ORDER BY submitted_at DESC")
+        .bind(case_id).fetch_all(c).await)?;
+    for (id, step, form) in responses {
+        p.forms_done.insert((step.clone(), form.clone()));
+        p.responses.entry((step, form)).or_default().push(id);
+    }
+    type ApprovalRow = (Uuid, String, String, DateTime<Utc>, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<String>);
+    let rows: Vec<ApprovalRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT a.id, a.step_id, r.display_name, a.requested_at, a.decision, d.display_name, a.decided_at, a.comment
+         FROM case_approvals a JOIN users r ON r.id = a.requested_by LEFT JOIN users d ON d.id = a.decided_by
+         WHERE a.case_id = $1 ORDER BY a.requested_at").bind(case_id).fetch_all(c).await)?;
+    p.approvals = rows
+        .into_iter()
+        .map(|r| Approval { id: r.0, step_id: r.1, requested_by: r.2, requested_at: r.3, decision: r.4, decided_by: r.5, decided_at: r.6, comment: r.7 })
+        .collect();
+    Ok(p)
+}
+
+/// Bumps the case's version, failing with [`StoreError::Stale`] if someone changed it since
+/// the person read `version`.
+async fn bump(tx: &mut Tx, case_id: Uuid, version: i64) -> StoreResult<()> {
+    let n = exec!(tx, c => sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+        .bind(now()).bind(case_id).bind(version))?;
+    if n == 0 {
+        return Err(StoreError::Stale("case"));
+    }
+    Ok(())
+}
+
+/// Why a step cannot be completed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepBlock {
+    Closed,
+    UnknownStep,
+    AlreadyDone,
+    /// These forms of the step have no completed response.
+    FormsMissing(Vec<String>),
+    /// The step needs a supervisor's approval that is not granted (missing, waiting or refused).
+    NotApproved,
+}
+
+/// What stands in the way of completing `step` (empty when it can be completed).
+pub fn blocks(case: &Case, sop: &Sop, progress: &Progress, step: &str) -> Vec<StepBlock> {
+    let mut out = Vec::new();
+    if !case.is_open() {
+        out.push(StepBlock::Closed);
+    }
+    let Some(s) = sop.step(step) else {
+        out.push(StepBlock::UnknownStep);
+        return out;
+    };
+    if progress.completed.contains_key(step) {
+        out.push(StepBlock::AlreadyDone);
+    }
+    let missing: Vec<String> = s.forms.iter().filter(|f| !progress.forms_done.contains(&(step.to_string(), (*f).clone()))).cloned().collect();
+    if !missing.is_empty() {
+        out.push(StepBlock::FormsMissing(missing));
+    }
+    if !s.approvals.is_empty() && progress.approval(step).and_then(|a| a.decision.as_deref()) != Some("approved") {
+        out.push(StepBlock::NotApproved);
+    }
+    out
+}
+
+/// Completes a step whose forms and approvals are done.
+pub async fn complete_step(tx: &mut Tx, actor: Uuid, case: &Case, sop: &Sop, step: &str, version: i64) -> StoreResult<Result<(), Vec<StepBlock>>> {
+    let progress = progress(tx, case.id).await?;
+    let blocked = blocks(case, sop, &progress, step);
+    if !blocked.is_empty() {
+        return Ok(Err(blocked));
+    }
+    bump(tx, case.id, version).await?;
+    exec!(tx, c => sqlx::query("INSERT INTO case_steps (case_id, step_id, completed_at, completed_by) VALUES ($1, $2, $3, $4)")
+        .bind(case.id).bind(step).bind(now()).bind(actor))?;
+    audit::append(tx, Event::new(Some(actor), "case.step.complete", "case").entity(case.id).detail(json!({"step": step}))).await?;
+    Ok(Ok(()))
+}
+
+/// Asks for the approval a step needs. Refused while one is waiting or already granted.
+pub async fn request_approval(tx: &mut Tx, actor: Uuid, case: &Case, sop: &Sop, step: &str, version: i64) -> StoreResult<bool> {
+    let Some(s) = sop.step(step) else { return Ok(false) };
+    let progress = progress(tx, case.id).await?;
+    let pending_or_granted = progress.approval(step).is_some_and(|a| a.decision.as_deref() != Some("rejected"));
+    if s.approvals.is_empty() || pending_or_granted || !case.is_open() {
+        return Ok(false);
+    }
+    bump(tx, case.id, version).await?;
+    exec!(tx, c => sqlx::query("INSERT INTO case_approvals (id, case_id, step_id, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(Uuid::now_v7()).bind(case.id).bind(step).bind(actor).bind(now()))?;
+    audit::append(tx, Event::new(Some(actor), "case.approval.request", "case").entity(case.id).detail(json!({"step": step}))).await?;
+    Ok(true)
+}
+
+/// Grants or refuses a waiting approval, with a comment (required to refuse: the caseworker must
+/// know what to change).
+pub async fn decide_approval(tx: &mut Tx, actor: Uuid, case: &Case, approval: Uuid, approve: bool, comment: &str, version: i64) -> StoreResult<bool> {
+    bump(tx, case.id, version).await?;
+    let n = exec!(tx, c => sqlx::query(
+        "UPDATE case_approvals SET decision = $1, decided_by = $2, decided_at = $3, comment = $4
+         WHERE id = $5 AND case_id = $6 AND decision IS NULL")
+        .bind(if approve { "approved" } else { "rejected" }).bind(actor).bind(now())
+        .bind((!comment.is_empty()).then_some(comment)).bind(approval).bind(case.id))?;
+    if n == 0 {
+        return Ok(false);
+    }
+    audit::append(tx, Event::new(Some(actor), if approve { "case.approval.grant" } else { "case.approval.refuse" }, "case")
+        .entity(case.id)).await?;
+    Ok(true)
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn add_note(tx: &mut Tx, actor: Uuid, case_id: Uuid, body: &str) -> StoreResult<()> {
+    exec!(tx, c => sqlx::query("INSERT INTO case_notes (id, case_id, author, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(Uuid::now_v7()).bind(case_id).bind(actor).bind(body).bind(now()))?;
+    audit::append(tx, Event::new(Some(actor), "case.note", "case").entity(case_id)).await?;
+    Ok(())
+}
+
+pub async fn notes(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Note>> {
+    let rows: Vec<(String, String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.display_name, n.body, n.created_at FROM case_notes n JOIN users u ON u.id = n.author
+         WHERE n.case_id = $1 ORDER BY n.created_at DESC").bind(case_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|(author, body, created_at)| Note { author, body, created_at }).collect())
+}
+
+/// Closes an open case with a reason.
+pub async fn close(tx: &mut Tx, actor: Uuid, case: &Case, reason: &str, version: i64) -> StoreResult<()> {
+    bump(tx, case.id, version).await?;
+    exec!(tx, c => sqlx::query("UPDATE cases SET status = 'closed', closed_at = $1, closure_reason = $2 WHERE id = $3")
+        .bind(now()).bind(reason).bind(case.id))?;
+    audit::append(tx, Event::new(Some(actor), "case.close", "case").entity(case.id)).await?;
+    Ok(())
+}
+
+/// Reopens a closed case: its history stays; the closure step must be done again.
+pub async fn reopen(tx: &mut Tx, actor: Uuid, case: &Case, sop: &Sop, version: i64) -> StoreResult<()> {
+    bump(tx, case.id, version).await?;
+    exec!(tx, c => sqlx::query("UPDATE cases SET status = 'open', closed_at = NULL, closure_reason = NULL WHERE id = $1").bind(case.id))?;
+    if let Some(last) = sop.steps.last() {
+        exec!(tx, c => sqlx::query("DELETE FROM case_steps WHERE case_id = $1 AND step_id = $2").bind(case.id).bind(&last.id))?;
+    }
+    audit::append(tx, Event::new(Some(actor), "case.reopen", "case").entity(case.id)).await?;
+    Ok(())
+}

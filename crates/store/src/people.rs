@@ -1,0 +1,380 @@
+//! The people Passerelle serves. A person is registered with the minimum the procedure needs;
+//! duplicates are looked for before registering, through the blocking keys of
+//! `passerelle_core::matching` kept in `person_match_keys`, so a check compares a handful of
+//! candidates instead of the whole register. Who may see a person follows who registered them
+//! (own, team, agency) and, for a restricted person, only the registering caseworker and their
+//! team's supervisor.
+
+use crate::audit::{self, Event};
+use crate::db::{now, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::users::Viewer;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use passerelle_core::matching::{self, keys, BirthDate, MatchScore, MatchTables, PersonRecord, PreparedPerson, Sex};
+use passerelle_core::validate::Problems;
+use serde_json::json;
+use uuid::Uuid;
+
+pub const SEXES: &[&str] = &["female", "male", "other"];
+pub const MIGRATION_STATUSES: &[&str] =
+    &["national", "regular_migrant", "irregular_migrant", "asylum_seeker", "refugee", "stateless", "unknown"];
+
+/// What a registration form sends, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    pub given_names: String,
+    pub family_names: String,
+    /// One name per line.
+    pub other_names: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub age_estimate: String,
+    pub nationality: String,
+    pub migration_status: String,
+    pub languages: String,
+    pub phone: String,
+    pub area_id: Option<Uuid>,
+    pub community: String,
+    pub external_id: String,
+    pub restricted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: Uuid,
+    pub given_names: String,
+    pub family_names: String,
+    pub other_names: String,
+    pub sex: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub birth_year_estimated: Option<i64>,
+    pub nationality: Option<String>,
+    pub migration_status: String,
+    pub languages: String,
+    pub phone: Option<String>,
+    pub area_id: Option<Uuid>,
+    pub community: Option<String>,
+    pub external_id: Option<String>,
+    pub restricted: bool,
+    pub registered_by: Uuid,
+    pub team_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_names, self.family_names).trim().to_string()
+    }
+
+    /// The record matching reads.
+    pub fn record(&self) -> PersonRecord {
+        PersonRecord {
+            given_names: self.given_names.clone(),
+            family_names: self.family_names.clone(),
+            other_names: self.other_names.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+            sex: self.sex.as_deref().and_then(sex_of),
+            birth: match (self.birth_date, self.birth_year_estimated) {
+                (Some(d), _) => Some(BirthDate::Exact(d)),
+                (None, Some(y)) => i32::try_from(y).ok().map(BirthDate::EstimatedYear),
+                _ => None,
+            },
+            nationality: self.nationality.clone(),
+            phone: self.phone.clone(),
+            external_id: self.external_id.clone(),
+        }
+    }
+
+    /// Age in whole years on `on`: exact from the birth date, else from the estimated year.
+    pub fn age_on(&self, on: NaiveDate) -> Option<u32> {
+        match (self.birth_date, self.birth_year_estimated) {
+            (Some(b), _) => on.years_since(b),
+            (None, Some(y)) => u32::try_from(i64::from(on.year()) - y).ok(),
+            _ => None,
+        }
+    }
+}
+
+fn sex_of(code: &str) -> Option<Sex> {
+    match code {
+        "female" => Some(Sex::Female),
+        "male" => Some(Sex::Male),
+        "other" => Some(Sex::Other),
+        _ => None,
+    }
+}
+
+/// Checks a registration; every problem at once.
+pub fn check(input: &PersonInput, today: NaiveDate) -> Result<Person, Problems> {
+    let mut p = Problems::default();
+    let given_names = p.text("given_names", &input.given_names, true, 200);
+    let family_names = p.text("family_names", &input.family_names, false, 200);
+    let other_names = p.text("other_names", &input.other_names, false, 1000);
+    let sex = p.text("sex", &input.sex, false, 20);
+    if !sex.is_empty() && !SEXES.contains(&sex.as_str()) {
+        p.add("sex", "unknown-choice");
+    }
+    let birth = p.text("birth_date", &input.birth_date, false, 10);
+    let birth_date = if birth.is_empty() {
+        None
+    } else {
+        match NaiveDate::parse_from_str(&birth, "%Y-%m-%d") {
+            Ok(d) if d <= today && d.year() >= 1900 => Some(d),
+            Ok(_) => {
+                p.add("birth_date", "out-of-range");
+                None
+            }
+            Err(_) => {
+                p.add("birth_date", "not-a-date");
+                None
+            }
+        }
+    };
+    let age = p.text("age_estimate", &input.age_estimate, false, 3);
+    let birth_year_estimated = if age.is_empty() || birth_date.is_some() {
+        None
+    } else {
+        match age.parse::<u32>() {
+            Ok(a) if a <= 120 => Some(i64::from(today.year()) - i64::from(a)),
+            Ok(_) => {
+                p.add("age_estimate", "out-of-range");
+                None
+            }
+            Err(_) => {
+                p.add("age_estimate", "not-a-number");
+                None
+            }
+        }
+    };
+    let migration_status = match p.text("migration_status", &input.migration_status, false, 30) {
+        s if s.is_empty() => "unknown".to_string(),
+        s if MIGRATION_STATUSES.contains(&s.as_str()) => s,
+        s => {
+            p.add("migration_status", "unknown-choice");
+            s
+        }
+    };
+    let nationality = p.text("nationality", &input.nationality, false, 60);
+    let languages = p.text("languages", &input.languages, false, 200);
+    let phone = p.text("phone", &input.phone, false, 40);
+    let community = p.text("community", &input.community, false, 200);
+    let external_id = p.text("external_id", &input.external_id, false, 100);
+    if !p.is_empty() {
+        return Err(p);
+    }
+    let some = |s: String| (!s.is_empty()).then_some(s);
+    Ok(Person {
+        id: Uuid::nil(),
+        given_names,
+        family_names,
+        other_names,
+        sex: some(sex),
+        birth_date,
+        birth_year_estimated,
+        nationality: some(nationality),
+        migration_status,
+        languages,
+        phone: some(phone),
+        area_id: input.area_id,
+        community: some(community),
+        external_id: some(external_id),
+        restricted: input.restricted,
+        registered_by: Uuid::nil(),
+        team_id: None,
+        created_at: now(),
+        version: 1,
+    })
+}
+
+fn tables() -> &'static MatchTables {
+    MatchTables::builtin()
+}
+
+async fn write_keys(tx: &mut Tx, person: &Person) -> StoreResult<()> {
+    exec!(tx, c => sqlx::query("DELETE FROM person_match_keys WHERE person_id = $1").bind(person.id))?;
+    let prepared = PreparedPerson::new(&person.record(), tables());
+    for key in keys::person_keys(&prepared) {
+        exec!(tx, c => sqlx::query("INSERT INTO person_match_keys (person_id, key) VALUES ($1, $2)").bind(person.id).bind(key))?;
+    }
+    Ok(())
+}
+
+/// Registers a checked person for `viewer` (their agency and team are kept with the record).
+pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> StoreResult<Person> {
+    person.id = Uuid::now_v7();
+    person.registered_by = viewer.id;
+    person.team_id = viewer.team_id;
+    let at = now();
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO people (id, given_names, family_names, other_names, sex, birth_date, birth_year_estimated,
+             nationality, migration_status, languages, phone, area_id, community, external_id, restricted,
+             registered_by, agency_id, team_id, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1)"
+    ).bind(person.id).bind(&person.given_names).bind(&person.family_names).bind(&person.other_names)
+    .bind(person.sex.as_deref()).bind(person.birth_date.map(|d| d.to_string())).bind(person.birth_year_estimated)
+    .bind(person.nationality.as_deref()).bind(&person.migration_status).bind(&person.languages)
+    .bind(person.phone.as_deref()).bind(person.area_id).bind(person.community.as_deref())
+    .bind(person.external_id.as_deref()).bind(person.restricted).bind(viewer.id).bind(viewer.agency_id)
+    .bind(viewer.team_id).bind(at))?;
+    write_keys(tx, &person).await?;
+    // Names are personal data: the audit log records that a person was registered, not who.
+    audit::append(tx, Event::new(Some(viewer.id), "person.register", "person").entity(person.id)
+        .detail(json!({"restricted": person.restricted}))).await?;
+    Ok(person)
+}
+
+const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex, p.birth_date, p.birth_year_estimated,
+     p.nationality, p.migration_status, p.languages, p.phone, p.area_id, p.community, p.external_id, p.restricted,
+     p.registered_by, p.team_id, p.created_at, p.version";
+
+/// Who may see a person: the scope of whoever registered them, and for a restricted person only
+/// the registering caseworker and a supervisor of their team (`$4`, nil when the viewer is not a
+/// supervisor). `$1..$3` are the viewer's scope binds, `$5` the viewer.
+const VISIBLE: &str = "($1 IS NULL OR p.agency_id = $1) AND ($2 IS NULL OR p.team_id = $2) AND ($3 IS NULL OR p.registered_by = $3)
+     AND (p.restricted = FALSE OR p.registered_by = $5 OR p.team_id = $4)";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    given_names: String,
+    family_names: String,
+    other_names: String,
+    sex: Option<String>,
+    birth_date: Option<String>,
+    birth_year_estimated: Option<i64>,
+    nationality: Option<String>,
+    migration_status: String,
+    languages: String,
+    phone: Option<String>,
+    area_id: Option<Uuid>,
+    community: Option<String>,
+    external_id: Option<String>,
+    restricted: bool,
+    registered_by: Uuid,
+    team_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    version: i64,
+}
+
+impl From<Row> for Person {
+    fn from(r: Row) -> Person {
+        Person {
+            id: r.id,
+            given_names: r.given_names,
+            family_names: r.family_names,
+            other_names: r.other_names,
+            sex: r.sex,
+            birth_date: r.birth_date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            birth_year_estimated: r.birth_year_estimated,
+            nationality: r.nationality,
+            migration_status: r.migration_status,
+            languages: r.languages,
+            phone: r.phone,
+            area_id: r.area_id,
+            community: r.community,
+            external_id: r.external_id,
+            restricted: r.restricted,
+            registered_by: r.registered_by,
+            team_id: r.team_id,
+            created_at: r.created_at,
+            version: r.version,
+        }
+    }
+}
+
+/// The viewer's binds for [`VISIBLE`]: scope, supervising team, self.
+pub struct Sight {
+    pub viewer: Viewer,
+    /// The team the viewer supervises (may read its restricted records), if any.
+    pub supervises: Option<Uuid>,
+}
+
+impl Sight {
+    pub(crate) fn binds(&self) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>, Uuid, Uuid) {
+        let (a, t, o) = self.viewer.scope_binds();
+        (a, t, o, self.supervises.unwrap_or(Uuid::nil()), self.viewer.id)
+    }
+}
+
+pub async fn get(tx: &mut Tx, sight: &Sight, id: Uuid) -> StoreResult<Option<Person>> {
+    let (a, t, o, sup, me) = sight.binds();
+    let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.id = $6");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(id).fetch_optional(c).await)?;
+    Ok(row.map(Into::into))
+}
+
+/// A candidate of a search or duplicate check, with its score and why.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub person: Person,
+    pub score: MatchScore,
+}
+
+/// People the viewer may see who share a blocking key with `keys`, scored against `probe`,
+/// best first, at most `limit`.
+async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &PreparedPerson, limit: usize) -> StoreResult<Vec<Candidate>> {
+    if key_list.is_empty() {
+        return Ok(vec![]);
+    }
+    let (a, t, o, sup, me) = sight.binds();
+    // One query per key keeps the SQL portable (no array binds); blocks are small by design.
+    let mut ids = std::collections::BTreeSet::new();
+    for key in key_list {
+        let sql = format!("SELECT p.id FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND k.key = $6 LIMIT 500");
+        let found: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
+        ids.extend(found.into_iter().map(|(id,)| id));
+    }
+    let mut out = Vec::new();
+    for id in ids {
+        if let Some(person) = get(tx, sight, id).await? {
+            let score = matching::score(probe, &PreparedPerson::new(&person.record(), tables()));
+            out.push(Candidate { person, score });
+        }
+    }
+    out.sort_by(|x, y| y.score.score.total_cmp(&x.score.score));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Registered people who may be the same as `person`: those in the "possible" band or above.
+pub async fn possible_duplicates(tx: &mut Tx, sight: &Sight, person: &Person) -> StoreResult<Vec<Candidate>> {
+    let probe = PreparedPerson::new(&person.record(), tables());
+    let found = candidates(tx, sight, &keys::duplicate_keys(&probe), &probe, 20).await?;
+    Ok(found
+        .into_iter()
+        .filter(|c| c.person.id != person.id && c.score.band != matching::MatchBand::Unlikely)
+        .collect())
+}
+
+/// Finds people by name (typos, accents, order, transliteration), phone or external id.
+pub async fn search(tx: &mut Tx, sight: &Sight, query: &str, limit: usize) -> StoreResult<Vec<Person>> {
+    let q = query.trim();
+    if q.is_empty() {
+        let (a, t, o, sup, me) = sight.binds();
+        let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} ORDER BY p.created_at DESC LIMIT $6");
+        let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(limit as i64).fetch_all(c).await)?;
+        return Ok(rows.into_iter().map(Into::into).collect());
+    }
+    let probe_record = PersonRecord {
+        given_names: q.to_string(),
+        phone: Some(q.to_string()),
+        external_id: Some(q.to_string()),
+        ..Default::default()
+    };
+    let probe = PreparedPerson::new(&probe_record, tables());
+    let found = candidates(tx, sight, &keys::query_keys(q, tables()), &probe, limit).await?;
+    Ok(found.into_iter().map(|c| c.person).collect())
+}
+
+/// Fails with [`StoreError::Stale`] when `version` is not the person's current one.
+pub async fn touch(tx: &mut Tx, id: Uuid, version: i64) -> StoreResult<()> {
+    let n = exec!(tx, c => sqlx::query("UPDATE people SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
+        .bind(now()).bind(id).bind(version))?;
+    if n == 0 {
+        return Err(StoreError::Stale("person"));
+    }
+    Ok(())
+}

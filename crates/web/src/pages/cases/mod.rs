@@ -1,0 +1,448 @@
+//! Cases under SOPs: the caseload, the case page (where the case stands in its SOP, what is due
+//! and overdue and why, the forms of each step, approvals, mandatory referrals, notes) and the
+//! actions on it. Every action carries the case version the person saw, so a change made
+//! meanwhile by someone else is reported, never overwritten.
+
+use super::render;
+use crate::ctx::{Identity, Page};
+use crate::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::Query;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use passerelle_core::access::Permission;
+use passerelle_core::sop::{self, CaseFacts, RiskLevel, Sop, StepStatus};
+use passerelle_store::cases::{self, Case, Progress, StepBlock};
+use passerelle_store::people::{self, Sight};
+use passerelle_store::responses::CaseStep;
+use passerelle_store::sops;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+/// What the person may see of people and cases: their scope for cases, and the team they
+/// supervise (whose restricted cases they may read) if they approve cases.
+pub fn sight(identity: &Identity) -> Sight {
+    Sight {
+        viewer: identity.viewer(Permission::ViewCases),
+        supervises: identity.can(Permission::ApproveCases).then_some(identity.user.team_id).flatten(),
+    }
+}
+
+fn case_id(raw: &str) -> Result<Uuid, AppError> {
+    raw.parse().map_err(|_| AppError::BadRequest { key: "case-not-readable", detail: raw.to_string() })
+}
+
+/// Checks that a form filled for `case`/`step` may go there: the case is visible, open, and its
+/// SOP step asks for this form.
+pub async fn form_link(state: &AppState, identity: &Identity, case: &str, step: &str, form_id: &str) -> Result<CaseStep, AppError> {
+    if !identity.can(Permission::ManageCases) {
+        return Err(AppError::Forbidden);
+    }
+    let id = case_id(case)?;
+    let mut tx = state.store.read().await?;
+    let found = cases::visible(&mut tx, &sight(identity), id).await?.ok_or(AppError::NotFound)?;
+    let sop = load_sop(&mut tx, &found).await?;
+    let asks = sop.step(step).is_some_and(|s| s.forms.iter().any(|f| f == form_id));
+    if !found.is_open() || !asks {
+        return Err(AppError::BadRequest { key: "case-form-not-asked", detail: format!("{step}/{form_id}") });
+    }
+    Ok(CaseStep { case_id: id, step_id: step.to_string() })
+}
+
+async fn load_sop(tx: &mut passerelle_store::Tx, case: &Case) -> Result<Sop, AppError> {
+    Ok(sops::get(tx, &case.sop_id, case.sop_version).await?.ok_or(AppError::NotFound)?.sop)
+}
+
+fn tz_of(case: &Case) -> Tz {
+    case.time_zone.parse().unwrap_or(Tz::UTC)
+}
+
+/// One step of the case as the page shows it.
+pub struct StepView {
+    pub id: String,
+    pub number: usize,
+    pub title: String,
+    pub action: String,
+    pub role: String,
+    pub phase: String,
+    pub status: &'static str,
+    pub status_text: String,
+    pub due: String,
+    pub completed: String,
+    /// (form id, form title, done, response id to read)
+    pub forms: Vec<(String, String, bool, Option<Uuid>)>,
+    pub needs_approval: bool,
+    pub approval: Option<cases::Approval>,
+    pub blocks: Vec<String>,
+    pub can_complete: bool,
+}
+
+pub struct ReferralView {
+    pub step: String,
+    pub to: String,
+    pub consent_required: bool,
+}
+
+fn status_code(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Done => "done",
+        StepStatus::DoneLate => "done-late",
+        StepStatus::Waiting => "waiting",
+        StepStatus::Open => "open",
+        StepStatus::Overdue => "overdue",
+    }
+}
+
+fn block_text(page: &Page, b: &StepBlock) -> String {
+    match b {
+        StepBlock::Closed => page.tr.t("case-block-closed"),
+        StepBlock::UnknownStep => page.tr.t("case-block-unknown-step"),
+        StepBlock::AlreadyDone => page.tr.t("case-block-done"),
+        StepBlock::FormsMissing(forms) => page.tr.t1("case-block-forms", "forms", forms.join(", ")),
+        StepBlock::NotApproved => page.tr.t("case-block-approval"),
+    }
+}
+
+/// The steps with their deadlines and state, for the page and for the caseload's counts.
+fn step_views(page: &Page, case: &Case, sop: &Sop, progress: &Progress, form_titles: &dyn Fn(&str) -> String, now: DateTime<Utc>) -> Vec<StepView> {
+    let dues = sop::deadlines(sop, case.opened_at, case.risk, &progress.completed, tz_of(case));
+    let lang = page.tr.lang;
+    sop.steps
+        .iter()
+        .zip(dues)
+        .enumerate()
+        .map(|(i, (step, due))| {
+            let status = due.status(now);
+            let blocks = cases::blocks(case, sop, progress, &step.id);
+            StepView {
+                id: step.id.clone(),
+                number: i + 1,
+                title: step.title.get(lang).to_string(),
+                action: step.action.get(lang).to_string(),
+                role: sop::labels::role(lang, step.role).to_string(),
+                phase: sop::labels::phase(lang, step.phase).to_string(),
+                status: status_code(status),
+                status_text: page.tr.code("case-step", status_code(status)),
+                due: due.due.map(|d| page.tr.datetime(&d)).unwrap_or_default(),
+                completed: due.completed_at.map(|d| page.tr.datetime(&d)).unwrap_or_default(),
+                forms: step
+                    .forms
+                    .iter()
+                    .map(|f| {
+                        let key = (step.id.clone(), f.clone());
+                        let response = progress.responses.get(&key).and_then(|r| r.first().copied());
+                        (f.clone(), form_titles(f), progress.forms_done.contains(&key), response)
+                    })
+                    .collect(),
+                needs_approval: !step.approvals.is_empty(),
+                approval: progress.approval(&step.id).cloned(),
+                can_complete: blocks.is_empty(),
+                blocks: blocks.iter().filter(|b| **b != StepBlock::AlreadyDone).map(|b| block_text(page, b)).collect(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    page: Page,
+    case: Case,
+    sop_title: String,
+    steps: Vec<StepView>,
+    referrals: Vec<ReferralView>,
+    notes: Vec<cases::Note>,
+    can_manage: bool,
+    can_approve: bool,
+    saved: bool,
+    overdue: usize,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    saved: Option<String>,
+}
+
+pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Query(q): Query<ShowQuery>) -> Result<Response, AppError> {
+    let sight = sight(&identity);
+    let mut tx = state.store.write().await?;
+    let case = cases::get(&mut tx, &sight, id).await?.ok_or(AppError::NotFound)?;
+    let sop = load_sop(&mut tx, &case).await?;
+    let progress = cases::progress(&mut tx, case.id).await?;
+    let notes = cases::notes(&mut tx, case.id).await?;
+    let person = people::get(&mut tx, &sight, case.person_id).await?;
+    let forms = passerelle_store::forms::list_latest(&mut tx).await?;
+    tx.commit().await?;
+    let lang = page.tr.lang.code();
+    let titles = |f: &str| {
+        forms.iter().find(|p| p.form.id == f).and_then(|p| p.form.title.get(lang, p.form.default_language.as_deref())).unwrap_or(f).to_string()
+    };
+    let steps = step_views(&page, &case, &sop, &progress, &titles, Utc::now());
+    // Referrals the SOP makes compulsory for this case, from its risk and the person's age.
+    let facts = CaseFacts {
+        risk: case.risk,
+        age: person.as_ref().and_then(|p| p.age_on(Utc::now().date_naive())),
+        flags: BTreeSet::new(),
+    };
+    let referrals = sop::mandatory_referrals(&sop, &facts)
+        .into_iter()
+        .map(|r| ReferralView { step: r.step, to: sop::labels::target(page.tr.lang, &r.to), consent_required: r.consent_required })
+        .collect();
+    let overdue = steps.iter().filter(|s| s.status == "overdue").count();
+    Ok(render(&CasePage {
+        sop_title: sop.title.get(page.tr.lang).to_string(),
+        can_manage: identity.can(Permission::ManageCases) && case.assigned_to == identity.id() || identity.can(Permission::ApproveCases),
+        can_approve: identity.can(Permission::ApproveCases),
+        saved: q.saved.is_some(),
+        case,
+        steps,
+        referrals,
+        notes,
+        overdue,
+        page,
+    }))
+}
+
+/// One line of the caseload.
+pub struct CaseRow {
+    pub case: Case,
+    pub sop_title: String,
+    pub overdue: usize,
+    pub next: String,
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    status: String,
+    risk: String,
+    sop: String,
+    mine: Option<String>,
+    overdue: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct ListPage {
+    page: Page,
+    rows: Vec<CaseRow>,
+    q: ListQuery,
+    sops: Vec<(String, String)>,
+    /// (label, count) by SOP, risk and status, for supervisors.
+    counts: Vec<(String, Vec<(String, usize)>)>,
+    can_approve: bool,
+}
+
+impl ListPage {
+    fn risks(&self) -> [&'static str; 4] {
+        ["low", "medium", "high", "critical"]
+    }
+}
+
+pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let sight = sight(&identity);
+    let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let filter = cases::Filter {
+        status: some(if q.status.is_empty() { "open" } else if q.status == "all" { "" } else { &q.status }),
+        risk: some(&q.risk),
+        sop_id: some(&q.sop),
+        mine: q.mine.is_some(),
+        person_id: None,
+        limit: 500,
+    };
+    let mut tx = state.store.read().await?;
+    let found = cases::list(&mut tx, &sight, &filter).await?;
+    let latest = sops::list_latest(&mut tx).await?;
+    let mut rows = Vec::new();
+    let now = Utc::now();
+    let mut loaded: Vec<Sop> = Vec::new();
+    for case in found {
+        if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
+            loaded.push(load_sop(&mut tx, &case).await?);
+        }
+        let Some(sop) = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version) else { continue };
+        let progress = cases::progress(&mut tx, case.id).await?;
+        let dues = sop::deadlines(sop, case.opened_at, case.risk, &progress.completed, tz_of(&case));
+        let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
+        if q.overdue.is_some() && overdue == 0 {
+            continue;
+        }
+        let next = dues
+            .iter()
+            .find(|d| d.completed_at.is_none())
+            .and_then(|d| sop.step(&d.step).map(|s| (s, d)))
+            .map(|(s, d)| match d.due {
+                Some(due) => format!("{} — {}", s.title.get(page.tr.lang), page.tr.datetime(&due)),
+                None => s.title.get(page.tr.lang).to_string(),
+            })
+            .unwrap_or_default();
+        rows.push(CaseRow { sop_title: sop.title.get(page.tr.lang).to_string(), overdue, next, case });
+    }
+    let mut counts = Vec::new();
+    if identity.can(Permission::ApproveCases) {
+        let tally = |key: &dyn Fn(&CaseRow) -> String| {
+            let mut m: std::collections::BTreeMap<String, usize> = Default::default();
+            for r in &rows {
+                *m.entry(key(r)).or_default() += 1;
+            }
+            m.into_iter().collect::<Vec<_>>()
+        };
+        counts.push((page.tr.t("cases-by-sop"), tally(&|r| r.sop_title.clone())));
+        counts.push((page.tr.t("cases-by-risk"), tally(&|r| page.tr.risk(r.case.risk.code()))));
+        counts.push((page.tr.t("cases-by-status"), tally(&|r| page.tr.code("case-status", &r.case.status))));
+    }
+    let sops = latest.iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect();
+    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases) }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OpenForm {
+    sop: String,
+    risk: String,
+    restricted: Option<String>,
+}
+
+pub async fn open(State(state): State<AppState>, identity: Identity, Path(person_id): Path<Uuid>, Form(f): Form<OpenForm>) -> Result<Response, AppError> {
+    let sight = sight(&identity);
+    let mut tx = state.store.write().await?;
+    people::get(&mut tx, &sight, person_id).await?.ok_or(AppError::NotFound)?;
+    let mut problems = passerelle_core::validate::Problems::default();
+    let risk = RiskLevel::from_code(&f.risk);
+    if risk.is_none() {
+        problems.add("risk", "unknown-choice");
+    }
+    let sop = sops::latest(&mut tx, &f.sop).await?;
+    if sop.is_none() {
+        problems.add("sop", "unknown-choice");
+    }
+    let (Some(risk), Some(sop)) = (risk, sop) else { return Err(AppError::Invalid(problems)) };
+    let case = cases::open(&mut tx, &sight, person_id, &sop.sop, risk, f.restricted.is_some()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionForm {
+    version: i64,
+    step: String,
+    approval: String,
+    decision: String,
+    comment: String,
+    body: String,
+    reason: String,
+}
+
+/// Loads a case for an action by someone who may manage it (its caseworker, or a supervisor of
+/// its team), with its SOP. With `seen`, the version the person acted on: if the case changed
+/// since, that is said before anything else (their page no longer shows the case as it is).
+async fn for_action(tx: &mut passerelle_store::Tx, identity: &Identity, id: Uuid, seen: Option<i64>) -> Result<(Case, Sop), AppError> {
+    let case = cases::visible(tx, &sight(identity), id).await?.ok_or(AppError::NotFound)?;
+    let may = case.assigned_to == identity.id() || identity.can(Permission::ApproveCases);
+    if !may {
+        return Err(AppError::Forbidden);
+    }
+    if seen.is_some_and(|v| v != case.version) {
+        return Err(AppError::Stale("case"));
+    }
+    let sop = load_sop(tx, &case).await?;
+    Ok((case, sop))
+}
+
+fn back(id: Uuid) -> Response {
+    Redirect::to(&format!("/cases/{id}")).into_response()
+}
+
+pub async fn complete_step(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    let (case, sop) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    match cases::complete_step(&mut tx, identity.id(), &case, &sop, &f.step, f.version).await? {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(back(id))
+        }
+        Err(_) => Err(AppError::BadRequest { key: "case-step-blocked", detail: f.step }),
+    }
+}
+
+pub async fn request_approval(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    let (case, sop) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    if !cases::request_approval(&mut tx, identity.id(), &case, &sop, &f.step, f.version).await? {
+        return Err(AppError::BadRequest { key: "case-approval-not-needed", detail: f.step });
+    }
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+pub async fn decide(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    let approve = match f.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest { key: "case-decision-unknown", detail: f.decision }),
+    };
+    let comment = f.comment.trim();
+    if !approve && comment.is_empty() {
+        let mut p = passerelle_core::validate::Problems::default();
+        p.add("comment", "required");
+        return Err(AppError::Invalid(p));
+    }
+    let approval: Uuid = f.approval.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    if !cases::decide_approval(&mut tx, identity.id(), &case, approval, approve, comment, f.version).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+pub async fn add_note(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    let mut p = passerelle_core::validate::Problems::default();
+    let body = p.text("body", &f.body, true, 10_000);
+    if !p.is_empty() {
+        return Err(AppError::Invalid(p));
+    }
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    cases::add_note(&mut tx, identity.id(), case.id, &body).await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+pub async fn close(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    let mut p = passerelle_core::validate::Problems::default();
+    let reason = p.text("reason", &f.reason, true, 2000);
+    if !p.is_empty() {
+        return Err(AppError::Invalid(p));
+    }
+    let mut tx = state.store.write().await?;
+    let (case, sop) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    // Closing is the SOP's last step: its forms and approvals must be done first.
+    let last = sop.steps.last().map(|s| s.id.clone()).unwrap_or_default();
+    match cases::complete_step(&mut tx, identity.id(), &case, &sop, &last, f.version).await? {
+        Ok(()) => {}
+        Err(_) => return Err(AppError::BadRequest { key: "case-step-blocked", detail: last }),
+    }
+    cases::close(&mut tx, identity.id(), &case, &reason, f.version + 1).await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+pub async fn reopen(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ActionForm>) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    let (case, sop) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    if case.is_open() {
+        return Ok(back(id));
+    }
+    cases::reopen(&mut tx, identity.id(), &case, &sop, f.version).await?;
+    tx.commit().await?;
+    Ok(back(id))
+}

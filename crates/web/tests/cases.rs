@@ -1,0 +1,266 @@
+//! People and cases over HTTP on both backends: registration with the duplicate check, a case's
+//! whole life under every default SOP (forms, approvals, deadlines, closure, reopening), the
+//! lost-update conflict, and who sees what.
+
+mod common;
+
+use common::{location, Session, TestApp};
+use passerelle_core::access::Scope;
+use passerelle_store::people::Sight;
+use passerelle_store::users::Viewer;
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+const CASEWORKER: &str = "caseworker@demo.passerelle.test";
+const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
+
+async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut all = vec![("csrf_token", csrf)];
+    all.extend_from_slice(fields);
+    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
+}
+
+fn id_after(prefix: &str, location: &str) -> Uuid {
+    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
+}
+
+/// The version the case page shows in its forms.
+async fn case_version(s: &Session, case: Uuid) -> String {
+    let (status, html) = s.text(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let key = "name=\"version\" value=\"";
+    let start = html.find(key).expect("version field") + key.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// Registers a person, past the duplicate check (tests of that check post it themselves).
+async fn register(s: &Session, csrf: &str, given: &str, family: &str, birth: &str) -> reqwest::Response {
+    post(s, "/people", csrf, &[("given_names", given), ("family_names", family), ("birth_date", birth), ("sex", "female"), ("nationality", "HT"), ("confirm_new", "1")]).await
+}
+
+both_backends!(registration_looks_for_duplicates_first, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    // Bad input: every problem at once.
+    let r = post(&cw, "/people", &csrf, &[("given_names", ""), ("birth_date", "2999-01-01"), ("sex", "x")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"given_names-error\"") && html.contains("id=\"birth_date-error\"") && html.contains("id=\"sex\""));
+
+    let r = register(&cw, &csrf, "Marie-Lourdes", "Jean-Baptiste", "1990-04-12").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let first = id_after("/people/", &location(&r));
+    // Typed again with a slip and the names swapped: shown as a possible duplicate, not registered.
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Jean Baptiste"), ("family_names", "Marie Lourde"), ("birth_date", "1990-04-12")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("This person may already be registered"), "{html}");
+    assert!(html.contains(&format!("/people/{first}")));
+    assert!(html.contains("name=\"confirm_new\""));
+    // The caseworker decides it is someone else: registered.
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Jean Baptiste"), ("family_names", "Marie Lourde"), ("birth_date", "1990-04-12"), ("confirm_new", "1")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Fuzzy search finds her without accents and with a typo.
+    let (_, html) = cw.text("/people?q=marie%20lourdes%20jean%20batiste").await;
+    assert!(html.contains(&format!("/people/{first}")), "{html}");
+});
+
+/// Walks one case through every step of its SOP: forms stored for the step (one of them filled
+/// over HTTP for the first step), approvals asked and granted, steps completed, then closed and
+/// reopened.
+async fn whole_life(app: &TestApp, cw: &Session, sup: &Session, sop_id: &str) {
+    let csrf = cw.csrf("/people/new").await;
+    let r = register(cw, &csrf, &format!("Test {sop_id}"), "Person", "2012-06-01").await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(cw, &format!("/people/{person}/cases"), &csrf, &[("sop", sop_id), ("risk", "high")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{sop_id}");
+    let case = id_after("/cases/", &location(&r));
+    let mut tx = app.store.read().await.unwrap();
+    let sop = passerelle_store::sops::latest(&mut tx, sop_id).await.unwrap().unwrap().sop;
+    drop(tx);
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains("to do") || page.contains("waiting"), "{sop_id}: step states shown");
+    let sup_csrf = sup.csrf("/cases").await;
+    let cw_user = app.user_id(CASEWORKER).await;
+    let (last, rest) = sop.steps.split_last().unwrap();
+    for (i, step) in rest.iter().enumerate() {
+        if i == 0 && !step.forms.is_empty() {
+            // A step with forms cannot be completed before they are filled in.
+            let v = case_version(cw, case).await;
+            let r = post(cw, &format!("/cases/{case}/steps"), &csrf, &[("step", &step.id), ("version", &v)]).await;
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{sop_id}/{}", step.id);
+        }
+        store_forms(app, cw_user, case, step).await;
+        if !step.approvals.is_empty() {
+            approve(cw, sup, &csrf, &sup_csrf, case, &step.id).await;
+        }
+        let v = case_version(cw, case).await;
+        let r = post(cw, &format!("/cases/{case}/steps"), &csrf, &[("step", &step.id), ("version", &v)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{sop_id}/{}: {}", step.id, r.text().await.unwrap());
+    }
+    // Closing is the last step: refused until its forms and approval are done.
+    let v = case_version(cw, case).await;
+    let r = post(cw, &format!("/cases/{case}/close"), &csrf, &[("reason", "Goals reached"), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{sop_id}");
+    store_forms(app, cw_user, case, last).await;
+    if !last.approvals.is_empty() {
+        approve(cw, sup, &csrf, &sup_csrf, case, &last.id).await;
+    }
+    let v = case_version(cw, case).await;
+    let r = post(cw, &format!("/cases/{case}/close"), &csrf, &[("reason", "Goals reached"), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{sop_id}: {}", r.text().await.unwrap());
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains("Closed") && page.contains("Goals reached"), "{sop_id}");
+    // Reopened: open again, history kept, the closure step to do again.
+    let v = case_version(cw, case).await;
+    let r = post(cw, &format!("/cases/{case}/reopen"), &csrf, &[("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains("Close the case"), "{sop_id}: reopened");
+}
+
+/// Stores a completed response for each form of `step` (filling them over HTTP is covered by
+/// the form tests; here the case's rules are under test).
+async fn store_forms(app: &TestApp, author: Uuid, case: Uuid, step: &passerelle_core::sop::Step) {
+    let mut tx = app.store.write().await.unwrap();
+    for form in &step.forms {
+        let f = passerelle_store::forms::latest(&mut tx, form).await.unwrap().unwrap().form;
+        let link = passerelle_store::responses::CaseStep { case_id: case, step_id: step.id.clone() };
+        let author = passerelle_store::responses::Author { id: author, agency_id: None, team_id: None };
+        passerelle_store::responses::submit(&mut tx, &author, form, f.version.as_deref().unwrap(), &serde_json::json!({}), Some(&link)).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn approve(cw: &Session, sup: &Session, csrf: &str, sup_csrf: &str, case: Uuid, step: &str) {
+    let v = case_version(cw, case).await;
+    let r = post(cw, &format!("/cases/{case}/approvals"), csrf, &[("step", step), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "request approval of {step}");
+    // The caseworker cannot approve their own step.
+    let r = post(cw, &format!("/cases/{case}/decisions"), csrf, &[("decision", "approve"), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, page) = sup.text(&format!("/cases/{case}")).await;
+    let key = "name=\"approval\" value=\"";
+    let start = page.find(key).expect("approval form for the supervisor") + key.len();
+    let approval = page[start..start + 36].to_string();
+    let v = case_version(sup, case).await;
+    // Sending back needs a reason.
+    let r = post(sup, &format!("/cases/{case}/decisions"), sup_csrf, &[("approval", &approval), ("decision", "reject"), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(sup, &format!("/cases/{case}/decisions"), sup_csrf, &[("approval", &approval), ("decision", "approve"), ("comment", "Fine"), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "approve {step}");
+}
+
+both_backends!(a_case_lives_through_every_default_sop, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let sup = app.signed_in(SUPERVISOR).await;
+    let mut tx = app.store.read().await.unwrap();
+    let sops = passerelle_store::sops::list_latest(&mut tx).await.unwrap();
+    drop(tx);
+    assert!(sops.len() >= 8);
+    for p in &sops {
+        whole_life(&app, &cw, &sup, &p.sop.id).await;
+    }
+});
+
+both_backends!(a_form_filled_from_a_case_goes_into_its_step, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let r = register(&cw, &csrf, "Form", "Filler", "2010-01-01").await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "child_protection"), ("risk", "critical")]).await;
+    let case = id_after("/cases/", &location(&r));
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    let link = format!("/forms/registration/fill?case={case}&amp;step=registration");
+    assert!(page.contains(&link), "fill link on the step");
+    // A critical child case: the statutory referral is required.
+    assert!(page.contains("Referrals the procedure requires"));
+    let (_, form) = cw.text(&link.replace("&amp;", "&")).await;
+    assert!(form.contains(&format!("name=\"_case\" value=\"{case}\"")));
+    let version = {
+        let k = "name=\"_version\" value=\"";
+        let s = form.find(k).unwrap() + k.len();
+        form[s..s + form[s..].find('"').unwrap()].to_string()
+    };
+    let fields = [
+        ("_version", version.as_str()), ("_case", &case.to_string()), ("_step", "registration"),
+        ("registration_date", "2026-01-10"), ("consent_given_by", "parent_or_guardian"), ("consent_registration", "no"),
+    ];
+    let r = post(&cw, "/forms/registration/fill", &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(location(&r), format!("/cases/{case}?saved=1"));
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains("completed"), "the form shows as completed");
+    // A form the step does not ask for is refused.
+    let fields = [("_version", version.as_str()), ("_case", &case.to_string()), ("_step", "initial_assessment")];
+    let r = post(&cw, "/forms/registration/fill", &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+});
+
+both_backends!(two_people_editing_one_case_get_a_conflict, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let sup = app.signed_in(SUPERVISOR).await;
+    let csrf = cw.csrf("/people/new").await;
+    let r = register(&cw, &csrf, "Conflict", "Case", "1985-01-01").await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "gbv"), ("risk", "medium")]).await;
+    let case = id_after("/cases/", &location(&r));
+    // Both open the page at the same version.
+    let seen = case_version(&cw, case).await;
+    assert_eq!(case_version(&sup, case).await, seen);
+    let cw_user = app.user_id(CASEWORKER).await;
+    let mut tx = app.store.read().await.unwrap();
+    let sop = passerelle_store::sops::latest(&mut tx, "gbv").await.unwrap().unwrap().sop;
+    drop(tx);
+    store_forms(&app, cw_user, case, &sop.steps[0]).await;
+    let sup_csrf = sup.csrf("/cases").await;
+    let r = post(&sup, &format!("/cases/{case}/steps"), &sup_csrf, &[("step", &sop.steps[0].id), ("version", &seen)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The caseworker acts on what they saw: refused, with the reason, nothing written.
+    let r = post(&cw, &format!("/cases/{case}/close"), &csrf, &[("reason", "x"), ("version", &seen)]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("Someone else changed this record"));
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(!page.contains("Closed"));
+});
+
+both_backends!(restricted_cases_are_out_of_every_list_and_count, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Hidden"), ("family_names", "Survivor"), ("restricted", "1")]).await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "gbv"), ("risk", "high"), ("restricted", "1")]).await;
+    let case = id_after("/cases/", &location(&r));
+    let r = register(&cw, &csrf, "Open", "Record", "1980-01-01").await;
+    let open_person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{open_person}/cases"), &csrf, &[("sop", "social_welfare"), ("risk", "low")]).await;
+    let open_case = id_after("/cases/", &location(&r));
+
+    // The caseworker and their supervisor see it.
+    assert_eq!(cw.get(&format!("/cases/{case}")).await.status(), StatusCode::OK);
+    let sup = app.signed_in(SUPERVISOR).await;
+    assert_eq!(sup.get(&format!("/cases/{case}")).await.status(), StatusCode::OK);
+    let (_, list) = sup.text("/cases").await;
+    assert!(list.contains(&case.to_string()));
+
+    // Someone with a wider scope but no part in it (a national reader) does not: not one by
+    // one, not in lists, not in counts, not in people search.
+    let mut tx = app.store.write().await.unwrap();
+    let outsider = Sight { viewer: Viewer { id: Uuid::now_v7(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
+    assert!(passerelle_store::cases::get(&mut tx, &outsider, case).await.unwrap().is_none());
+    assert!(passerelle_store::cases::get(&mut tx, &outsider, open_case).await.unwrap().is_some());
+    let all = passerelle_store::cases::list(&mut tx, &outsider, &passerelle_store::cases::Filter { limit: 1000, ..Default::default() }).await.unwrap();
+    assert!(all.iter().all(|c| c.id != case) && all.iter().any(|c| c.id == open_case));
+    let found = passerelle_store::people::search(&mut tx, &outsider, "Hidden Survivor", 50).await.unwrap();
+    assert!(found.iter().all(|p| p.id != person));
+    assert!(passerelle_store::people::get(&mut tx, &outsider, person).await.unwrap().is_none());
+    // Every view of the case was written to the audit log.
+    let filter = passerelle_store::audit::Filter { action: Some("case.view".into()), limit: 100, ..Default::default() };
+    let views = passerelle_store::audit::list(&mut tx, &filter).await.unwrap();
+    assert!(views.iter().filter(|e| e.entity_id.as_deref() == Some(&case.to_string())).count() >= 2);
+    tx.commit().await.unwrap();
+
+    // Administrators run the system; they do not read case files.
+    let admin = app.signed_in("admin@demo.passerelle.test").await;
+    assert_eq!(admin.get(&format!("/cases/{open_case}")).await.status(), StatusCode::FORBIDDEN);
+});
