@@ -51,6 +51,9 @@ pub struct Store {
     pool: Pool,
     /// The SQLite file, when the store is SQLite (used by backup).
     sqlite_path: Option<PathBuf>,
+    /// Where uploaded files (case attachments) are kept: `<data dir>/attachments`. Several
+    /// servers on one PostgreSQL must share it (a network volume).
+    files: Option<PathBuf>,
 }
 
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
@@ -106,7 +109,7 @@ impl Store {
             }
         };
         store.migrate().await?;
-        Ok(store)
+        Ok(Store { files: Some(data_dir.join("attachments")), ..store })
     }
 
     pub async fn open_sqlite(path: &Path) -> StoreResult<Store> {
@@ -128,7 +131,7 @@ impl Store {
             .min_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()) })
+        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()), files: None })
     }
 
     /// Connects to PostgreSQL, creating the database first when it does not exist yet (the
@@ -147,7 +150,7 @@ impl Store {
             }
             other => other?,
         };
-        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None })
+        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None, files: None })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
@@ -204,6 +207,11 @@ impl Store {
         let target = to.to_str().ok_or_else(|| StoreError::Config("path is not UTF-8".into()))?;
         sqlx::query("VACUUM INTO $1").bind(target).execute(p).await?;
         Ok(())
+    }
+
+    /// The directory of uploaded files, when the store was opened with a data directory.
+    pub fn files_dir(&self) -> Option<&Path> {
+        self.files.as_deref()
     }
 
     pub fn sqlite_path(&self) -> Option<&Path> {

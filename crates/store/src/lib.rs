@@ -9,8 +9,10 @@
 #[macro_use]
 pub mod db;
 pub mod agencies;
+pub mod attachments;
 pub mod audit;
 pub mod cases;
+pub mod consents;
 pub mod demo;
 pub mod error;
 pub mod forms;
@@ -20,6 +22,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod sops;
 pub mod tokens;
+pub mod transfers;
 pub mod users;
 
 pub use db::{Backend, Store, Tx};

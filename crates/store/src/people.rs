@@ -60,6 +60,8 @@ pub struct Person {
     pub team_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub version: i64,
+    /// Set when this record was merged into another: the other is the person's record now.
+    pub merged_into: Option<Uuid>,
 }
 
 impl Person {
@@ -183,6 +185,7 @@ pub fn check(input: &PersonInput, today: NaiveDate) -> Result<Person, Problems> 
         team_id: None,
         created_at: now(),
         version: 1,
+        merged_into: None,
     })
 }
 
@@ -225,7 +228,7 @@ pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> Store
 
 const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex, p.birth_date, p.birth_year_estimated,
      p.nationality, p.migration_status, p.languages, p.phone, p.area_id, p.community, p.external_id, p.restricted,
-     p.registered_by, p.team_id, p.created_at, p.version";
+     p.registered_by, p.team_id, p.created_at, p.version, p.merged_into";
 
 /// Who may see a person: the scope of whoever registered them, and for a restricted person only
 /// the registering caseworker and a supervisor of their team (`$4`, nil when the viewer is not a
@@ -254,6 +257,7 @@ struct Row {
     team_id: Option<Uuid>,
     created_at: DateTime<Utc>,
     version: i64,
+    merged_into: Option<Uuid>,
 }
 
 impl From<Row> for Person {
@@ -278,6 +282,7 @@ impl From<Row> for Person {
             team_id: r.team_id,
             created_at: r.created_at,
             version: r.version,
+            merged_into: r.merged_into,
         }
     }
 }
@@ -321,7 +326,7 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     // One query per key keeps the SQL portable (no array binds); blocks are small by design.
     let mut ids = std::collections::BTreeSet::new();
     for key in key_list {
-        let sql = format!("SELECT p.id FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND k.key = $6 LIMIT 500");
+        let sql = format!("SELECT p.id FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT 500");
         let found: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
         ids.extend(found.into_iter().map(|(id,)| id));
@@ -342,10 +347,119 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
 pub async fn possible_duplicates(tx: &mut Tx, sight: &Sight, person: &Person) -> StoreResult<Vec<Candidate>> {
     let probe = PreparedPerson::new(&person.record(), tables());
     let found = candidates(tx, sight, &keys::duplicate_keys(&probe), &probe, 20).await?;
+    // Pairs someone already judged to be two people are not proposed again.
+    let distinct: Vec<(Uuid, Uuid)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT a, b FROM person_distinct WHERE a = $1 OR b = $1").bind(person.id).fetch_all(c).await)?;
+    let judged = |other: Uuid| distinct.iter().any(|(a, b)| *a == other || *b == other);
     Ok(found
         .into_iter()
-        .filter(|c| c.person.id != person.id && c.score.band != matching::MatchBand::Unlikely)
+        .filter(|c| c.person.id != person.id && c.score.band != matching::MatchBand::Unlikely && !judged(c.person.id))
         .collect())
+}
+
+/// Records that two registered people are not the same person.
+pub async fn mark_distinct(tx: &mut Tx, actor: Uuid, a: Uuid, b: Uuid) -> StoreResult<()> {
+    let (a, b) = if a < b { (a, b) } else { (b, a) };
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO person_distinct (a, b, decided_by, decided_at) VALUES ($1, $2, $3, $4) ON CONFLICT (a, b) DO NOTHING")
+        .bind(a).bind(b).bind(actor).bind(now()))?;
+    audit::append(tx, Event::new(Some(actor), "person.distinct", "person").entity(a).detail(json!({"other": b}))).await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Merge {
+    pub id: Uuid,
+    pub kept_id: Uuid,
+    pub merged_id: Uuid,
+    pub merged_name: String,
+    pub moved_cases: usize,
+    pub merged_by: String,
+    pub merged_at: DateTime<Utc>,
+    pub undone_at: Option<DateTime<Utc>>,
+}
+
+/// Merges `duplicate` into `kept`: its cases move to `kept`, and the duplicate record stays,
+/// marked as merged, so the history is whole and the merge can be undone.
+pub async fn merge(tx: &mut Tx, actor: Uuid, kept: &Person, duplicate: &Person) -> StoreResult<Uuid> {
+    if kept.id == duplicate.id || kept.merged_into.is_some() || duplicate.merged_into.is_some() {
+        return Err(StoreError::Conflict("merge"));
+    }
+    let moved: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as("SELECT id FROM cases WHERE person_id = $1").bind(duplicate.id).fetch_all(c).await)?;
+    let moved: Vec<String> = moved.into_iter().map(|(id,)| id.to_string()).collect();
+    touch(tx, duplicate.id, duplicate.version).await?;
+    exec!(tx, c => sqlx::query("UPDATE cases SET person_id = $1 WHERE person_id = $2").bind(kept.id).bind(duplicate.id))?;
+    exec!(tx, c => sqlx::query("UPDATE people SET merged_into = $1 WHERE id = $2").bind(kept.id).bind(duplicate.id))?;
+    let id = Uuid::now_v7();
+    exec!(tx, c => sqlx::query(
+        "INSERT INTO person_merges (id, kept_id, merged_id, moved_cases, merged_by, merged_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id).bind(kept.id).bind(duplicate.id).bind(moved.join(" ")).bind(actor).bind(now()))?;
+    audit::append(tx, Event::new(Some(actor), "person.merge", "person").entity(kept.id)
+        .detail(json!({"merged": duplicate.id, "moved_cases": moved.len()}))).await?;
+    Ok(id)
+}
+
+/// Undoes a merge: the cases it moved go back and the merged record is a person again.
+pub async fn undo_merge(tx: &mut Tx, actor: Uuid, merge_id: Uuid) -> StoreResult<bool> {
+    let row: Option<(Uuid, Uuid, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT kept_id, merged_id, moved_cases FROM person_merges WHERE id = $1 AND undone_at IS NULL").bind(merge_id).fetch_optional(c).await)?;
+    let Some((kept, merged, moved)) = row else { return Ok(false) };
+    for case in moved.split_whitespace().filter_map(|s| s.parse::<Uuid>().ok()) {
+        exec!(tx, c => sqlx::query("UPDATE cases SET person_id = $1 WHERE id = $2 AND person_id = $3").bind(merged).bind(case).bind(kept))?;
+    }
+    exec!(tx, c => sqlx::query("UPDATE people SET merged_into = NULL, version = version + 1 WHERE id = $1").bind(merged))?;
+    exec!(tx, c => sqlx::query("UPDATE person_merges SET undone_at = $1, undone_by = $2 WHERE id = $3").bind(now()).bind(actor).bind(merge_id))?;
+    audit::append(tx, Event::new(Some(actor), "person.merge.undo", "person").entity(kept).detail(json!({"merged": merged}))).await?;
+    Ok(true)
+}
+
+/// One merge (undone or not) by its id.
+pub async fn merges_by_id(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Merge>> {
+    let row: Option<(Uuid,)> = on_tx!(tx, c => sqlx::query_as("SELECT kept_id FROM person_merges WHERE id = $1").bind(id).fetch_optional(c).await)?;
+    let Some((kept,)) = row else { return Ok(None) };
+    Ok(merges_of(tx, kept).await?.into_iter().find(|m| m.id == id))
+}
+
+/// The merges into (or of) a person, newest first.
+pub async fn merges_of(tx: &mut Tx, person: Uuid) -> StoreResult<Vec<Merge>> {
+    type Row = (Uuid, Uuid, Uuid, String, String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT m.id, m.kept_id, m.merged_id, p.given_names, p.family_names, m.moved_cases, u.display_name, m.merged_at, m.undone_at
+         FROM person_merges m JOIN people p ON p.id = m.merged_id JOIN users u ON u.id = m.merged_by
+         WHERE m.kept_id = $1 OR m.merged_id = $1 ORDER BY m.merged_at DESC").bind(person).fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Merge {
+            id: r.0,
+            kept_id: r.1,
+            merged_id: r.2,
+            merged_name: format!("{} {}", r.3, r.4).trim().to_string(),
+            moved_cases: r.5.split_whitespace().count(),
+            merged_by: r.6,
+            merged_at: r.7,
+            undone_at: r.8,
+        })
+        .collect())
+}
+
+/// Every pair of registered people the viewer may see whose score reaches the "possible" band,
+/// each pair once, best first: the on-demand duplicate check and `passerelle people duplicates`.
+pub async fn all_duplicates(tx: &mut Tx, sight: &Sight) -> StoreResult<Vec<(Person, Candidate)>> {
+    let (a, t, o, sup, me) = sight.binds();
+    let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(a).bind(t).bind(o).bind(sup).bind(me).fetch_all(c).await)?;
+    let mut out: Vec<(Person, Candidate)> = Vec::new();
+    for person in rows.into_iter().map(Person::from) {
+        for c in possible_duplicates(tx, sight, &person).await? {
+            // Each pair once: from the earlier-registered side.
+            if (person.created_at, person.id) < (c.person.created_at, c.person.id) {
+                out.push((person.clone(), c));
+            }
+        }
+    }
+    out.sort_by(|x, y| y.1.score.score.total_cmp(&x.1.score.score));
+    Ok(out)
 }
 
 /// Finds people by name (typos, accents, order, transliteration), phone or external id.
@@ -353,7 +467,7 @@ pub async fn search(tx: &mut Tx, sight: &Sight, query: &str, limit: usize) -> St
     let q = query.trim();
     if q.is_empty() {
         let (a, t, o, sup, me) = sight.binds();
-        let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} ORDER BY p.created_at DESC LIMIT $6");
+        let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at DESC LIMIT $6");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(limit as i64).fetch_all(c).await)?;
         return Ok(rows.into_iter().map(Into::into).collect());

@@ -38,10 +38,7 @@ where
                 key: "error-media-type",
                 detail: "Content-Type: application/json".into(),
             }),
-            Err(JsonRejection::BytesRejection(_)) => Err(AppError::BadRequest {
-                key: "error-too-large",
-                detail: String::new(),
-            }),
+            Err(JsonRejection::BytesRejection(_)) => Err(AppError::TooLarge),
             Err(e) => Err(AppError::BadRequest { key: "error-json", detail: e.body_text() }),
         }
     }

@@ -6,7 +6,7 @@ use crate::error::render_errors;
 use crate::i18n::I18n;
 use crate::routes::route_defs;
 use crate::state::{AppState, WebConfig};
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
@@ -22,18 +22,23 @@ use tower_http::trace::TraceLayer;
 /// Builds the whole web application on `store`.
 pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n::I18nError> {
     let state = AppState { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config) };
+    let limit = state.config.max_body_bytes;
     let mut router: Router<AppState> = Router::new();
     for def in route_defs() {
-        router = router.route(def.path, def.handler);
+        // Uploads of case files may be larger than any other request; every other route keeps
+        // the small limit.
+        let max = if def.path.ends_with("/attachments") { passerelle_store::attachments::MAX_BYTES + 64 * 1024 } else { limit };
+        router = router.route(def.path, def.handler.layer(DefaultBodyLimit::max(max)));
     }
-    let limit = state.config.max_body_bytes;
+    // The outer limit is the largest any route takes; each route's extractors hold it to its own.
+    let outer = limit.max(passerelle_store::attachments::MAX_BYTES + 64 * 1024);
     Ok(router
         // The guard runs on matched routes only, so it sees the route's pattern.
         .route_layer(from_fn_with_state(state.clone(), guard))
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn_with_state(state.clone(), security_headers))
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(RequestBodyLimitLayer::new(outer))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())

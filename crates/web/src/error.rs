@@ -40,6 +40,9 @@ pub enum AppError {
     BadRequest { key: &'static str, detail: String },
     #[error("too many requests")]
     TooManyRequests,
+    /// The request body is over the route's limit.
+    #[error("too large")]
+    TooLarge,
     #[error("unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -80,6 +83,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::Stale(_) => StatusCode::CONFLICT,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -272,6 +272,15 @@ mod tests {
         for code in ["approved", "rejected"] {
             used.insert(format!("case-approval-{code}"));
         }
+        for code in ["pending", "accepted", "declined"] {
+            used.insert(format!("case-transfer-status-{code}"));
+        }
+        for code in passerelle_store::consents::GIVERS {
+            used.insert(format!("consent-giver-{}", code.replace('_', "-")));
+        }
+        for code in passerelle_store::consents::SCOPES {
+            used.insert(format!("consent-scope-{}", code.replace('_', "-")));
+        }
         for code in ["not-a-date"] {
             used.insert(format!("error-field-{code}"));
         }

@@ -264,3 +264,181 @@ both_backends!(restricted_cases_are_out_of_every_list_and_count, |app| {
     let admin = app.signed_in("admin@demo.passerelle.test").await;
     assert_eq!(admin.get(&format!("/cases/{open_case}")).await.status(), StatusCode::FORBIDDEN);
 });
+
+/// Creates an account with the demo password in the team named `team` (its agency too).
+async fn staff(app: &TestApp, email: &str, role: &str, team: &str) -> (Uuid, Uuid) {
+    let hash = passerelle_web::passwords::hash(passerelle_store::demo::DEMO_PASSWORD.to_string()).await.unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    let teams = passerelle_store::agencies::list_teams(&mut tx, None).await.unwrap();
+    let t = teams.iter().find(|t| t.name == team).unwrap_or_else(|| panic!("team {team}"));
+    let input = passerelle_store::users::UserInput {
+        email: email.into(),
+        display_name: format!("{role} of {team}"),
+        agency_id: Some(t.agency_id),
+        team_id: Some(t.id),
+        roles: vec![role.into()],
+        language: None,
+    };
+    let u = passerelle_store::users::create_user(&mut tx, None, &input, Some(&hash), false).await.unwrap();
+    tx.commit().await.unwrap();
+    (u.id, t.agency_id)
+}
+
+async fn new_case(cw: &Session, csrf: &str, name: &str, sop: &str) -> (Uuid, Uuid) {
+    let r = register(cw, csrf, name, "Testperson", "1992-02-02").await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(cw, &format!("/people/{person}/cases"), csrf, &[("sop", sop), ("risk", "medium")]).await;
+    (person, id_after("/cases/", &location(&r)))
+}
+
+both_backends!(a_case_is_transferred_to_another_agency_which_accepts, |app| {
+    let (_, agency) = staff(&app, "sup.cpu@demo.passerelle.test", "supervisor", "Child protection team North").await;
+    let (cpu_worker, _) = staff(&app, "cw.cpu@demo.passerelle.test", "caseworker", "Child protection team North").await;
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let (_, case) = new_case(&cw, &csrf, "Transfer", "child_protection").await;
+    let v = case_version(&cw, case).await;
+    // A reason is required.
+    let r = post(&cw, &format!("/cases/{case}/transfers"), &csrf, &[("agency", &agency.to_string()), ("reason", ""), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(&cw, &format!("/cases/{case}/transfers"), &csrf, &[("agency", &agency.to_string()), ("reason", "Child protection concern"), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The receiving supervisor sees the request (not the person) and cannot open the case yet.
+    let sup = app.signed_in("sup.cpu@demo.passerelle.test").await;
+    let (_, list) = sup.text("/cases").await;
+    assert!(list.contains("Transfers waiting for your team") && list.contains("Child protection concern"));
+    assert!(!list.contains("Transfer Testperson"), "no personal data before acceptance");
+    assert_eq!(sup.get(&format!("/cases/{case}")).await.status(), StatusCode::NOT_FOUND);
+    let key = "action=\"/transfers/";
+    let start = list.find(key).unwrap() + key.len();
+    let transfer = &list[start..start + 36];
+    let sup_csrf = sup.csrf("/cases").await;
+    let r = post(&sup, &format!("/transfers/{transfer}/accept"), &sup_csrf, &[("assignee", &cpu_worker.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Now theirs: the new caseworker sees it, the former one no longer does.
+    let cpu = app.signed_in("cw.cpu@demo.passerelle.test").await;
+    assert_eq!(cpu.get(&format!("/cases/{case}")).await.status(), StatusCode::OK);
+    assert_eq!(cw.get(&format!("/cases/{case}")).await.status(), StatusCode::NOT_FOUND);
+    // Accepting twice is not possible.
+    let r = post(&sup, &format!("/transfers/{transfer}/accept"), &sup_csrf, &[("assignee", &cpu_worker.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+});
+
+both_backends!(a_supervisor_reassigns_within_the_team, |app| {
+    let (other, _) = staff(&app, "cw2@demo.passerelle.test", "caseworker", "Social welfare team Saint-Aubin").await;
+    let (outsider, _) = staff(&app, "cw3@demo.passerelle.test", "caseworker", "Older persons unit").await;
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let (_, case) = new_case(&cw, &csrf, "Reassign", "social_welfare").await;
+    let sup = app.signed_in(SUPERVISOR).await;
+    let sup_csrf = sup.csrf("/cases").await;
+    let v = case_version(&sup, case).await;
+    // Not to someone of another team; not by the caseworker.
+    let r = post(&sup, &format!("/cases/{case}/reassign"), &sup_csrf, &[("user", &outsider.to_string()), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(&cw, &format!("/cases/{case}/reassign"), &csrf, &[("user", &other.to_string()), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = post(&sup, &format!("/cases/{case}/reassign"), &sup_csrf, &[("user", &other.to_string()), ("version", &v)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(cw.get(&format!("/cases/{case}")).await.status(), StatusCode::NOT_FOUND);
+    let cw2 = app.signed_in("cw2@demo.passerelle.test").await;
+    assert_eq!(cw2.get(&format!("/cases/{case}")).await.status(), StatusCode::OK);
+});
+
+both_backends!(consent_is_recorded_and_withdrawn_never_erased, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let (_, case) = new_case(&cw, &csrf, "Consent", "gbv").await;
+    let r = post(&cw, &format!("/cases/{case}/consents"), &csrf, &[("given_by", "person")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a scope is required");
+    let r = post(&cw, &format!("/cases/{case}/consents"), &csrf, &[("given_by", "person"), ("scope", "referral"), ("scope", "share_with_agencies"), ("notes", "Explained in Kreyòl")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut tx = app.store.read().await.unwrap();
+    let list = passerelle_store::consents::of_case(&mut tx, case).await.unwrap();
+    drop(tx);
+    assert!(passerelle_store::consents::covers(&list, "referral"));
+    let r = post(&cw, &format!("/cases/{case}/consents/withdraw"), &csrf, &[("consent", &list[0].id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut tx = app.store.read().await.unwrap();
+    let list = passerelle_store::consents::of_case(&mut tx, case).await.unwrap();
+    assert_eq!(list.len(), 1, "kept");
+    assert!(!passerelle_store::consents::covers(&list, "referral"), "no longer in force");
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains("withdrawn"));
+});
+
+async fn upload(s: &Session, csrf: &str, case: Uuid, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    s.client.post(format!("{}/cases/{case}/attachments?csrf_token={csrf}", s.base)).header("accept-language", "en").multipart(form).send().await.unwrap()
+}
+
+both_backends!(attachments_are_checked_and_served_only_to_those_who_see_the_case, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let (_, case) = new_case(&cw, &csrf, "Files", "social_welfare").await;
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let r = upload(&cw, &csrf, case, "../certificate \"medical\".pdf", pdf.clone()).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Markup and executables are refused, whatever they are called; so is an empty file.
+    for (name, bytes) in [("letter.pdf", b"<html><script>alert(1)</script></html>".to_vec()), ("x.txt", b"MZ\x90\x00\x03".to_vec()), ("e.pdf", vec![])] {
+        let r = upload(&cw, &csrf, case, name, bytes).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{name}");
+    }
+    let r = upload(&cw, &csrf, case, "big.pdf", [b"%PDF-".as_slice(), &vec![b'a'; 11 * 1024 * 1024]].concat()).await;
+    assert!(r.status() == StatusCode::PAYLOAD_TOO_LARGE || r.status() == StatusCode::BAD_REQUEST, "{}", r.status());
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    let key = "href=\"/attachments/";
+    let start = page.find(key).expect("listed") + key.len();
+    let id = &page[start..start + 36];
+    assert!(page.contains("certificate medical.pdf"), "path and quotes removed from the name");
+    let r = cw.get(&format!("/attachments/{id}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf);
+    // Nobody else: not another caseworker, not the administrator.
+    staff(&app, "cw4@demo.passerelle.test", "caseworker", "Social welfare team Saint-Aubin").await;
+    let other = app.signed_in("cw4@demo.passerelle.test").await;
+    assert_eq!(other.get(&format!("/attachments/{id}")).await.status(), StatusCode::NOT_FOUND);
+    let admin = app.signed_in("admin@demo.passerelle.test").await;
+    assert_eq!(admin.get(&format!("/attachments/{id}")).await.status(), StatusCode::FORBIDDEN);
+    // The bytes are not in the database.
+    let mut tx = app.store.read().await.unwrap();
+    let a = passerelle_store::attachments::of_case(&mut tx, case).await.unwrap();
+    assert_eq!(a[0].size_bytes as usize, pdf.len());
+    assert!(app.store.files_dir().unwrap().exists());
+});
+
+both_backends!(duplicates_are_merged_with_history_and_the_merge_undone, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let (kept, kept_case) = new_case(&cw, &csrf, "Mohamed", "social_welfare").await;
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Mohammed"), ("family_names", "Testperson"), ("birth_date", "1992-02-02"), ("confirm_new", "1")]).await;
+    let dup = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{dup}/cases"), &csrf, &[("sop", "gbv"), ("risk", "low")]).await;
+    let dup_case = id_after("/cases/", &location(&r));
+    let (_, page) = cw.text(&format!("/people/{kept}/duplicates")).await;
+    assert!(page.contains(&format!("name=\"other\" value=\"{dup}\"")), "{page}");
+    let r = post(&cw, &format!("/people/{kept}/merge"), &csrf, &[("other", &dup.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = cw.text(&format!("/people/{kept}")).await;
+    assert!(page.contains(&kept_case.to_string()) && page.contains(&dup_case.to_string()), "both cases on the kept record");
+    let (_, page) = cw.text(&format!("/people/{dup}")).await;
+    assert!(page.contains("This record was merged into another."));
+    let (_, found) = cw.text("/people?q=Mohammed%20Testperson").await;
+    assert!(!found.contains(&format!("/people/{dup}\"")), "merged records leave the search");
+    // Undone: each record has its own case again.
+    let (_, page) = cw.text(&format!("/people/{kept}")).await;
+    let key = "action=\"/merges/";
+    let start = page.find(key).unwrap() + key.len();
+    let merge = &page[start..start + 36];
+    let r = post(&cw, &format!("/merges/{merge}/undo"), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = cw.text(&format!("/people/{dup}")).await;
+    assert!(page.contains(&dup_case.to_string()) && !page.contains("merged into another"));
+    // Judged distinct: not proposed again.
+    let r = post(&cw, &format!("/people/{kept}/distinct"), &csrf, &[("other", &dup.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = cw.text(&format!("/people/{kept}/duplicates")).await;
+    assert!(!page.contains(&format!("value=\"{dup}\"")));
+});

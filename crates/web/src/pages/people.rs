@@ -179,6 +179,7 @@ pub async fn register(State(state): State<AppState>, identity: Identity, page: P
 #[template(path = "person.html")]
 struct PersonPage {
     page: Page,
+    merges: Vec<people::Merge>,
     person: Person,
     birth: String,
     area: String,
@@ -203,11 +204,75 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     passerelle_store::audit::append(&mut tx, passerelle_store::audit::Event::new(Some(identity.id()), "person.view", "person").entity(id)).await?;
     let list = cases::list(&mut tx, &sight, &cases::Filter { person_id: Some(id), limit: 100, ..Default::default() }).await?;
     let sops = sops::list_latest(&mut tx).await?;
+    let merges = people::merges_of(&mut tx, id).await?;
     let area = match person.area_id {
         Some(a) => agencies::get_area(&mut tx, a).await?.map(|a| a.name).unwrap_or_default(),
         None => String::new(),
     };
     tx.commit().await?;
     let birth = birth_text(&page, &person);
-    Ok(render(&PersonPage { page, person, birth, area, cases: list, sops, can_open: identity.can(Permission::ManageCases) }))
+    Ok(render(&PersonPage { page, merges, person, birth, area, cases: list, sops, can_open: identity.can(Permission::ManageCases) }))
+}
+
+#[derive(Template)]
+#[template(path = "person_duplicates.html")]
+struct DuplicatesPage {
+    page: Page,
+    person: Person,
+    candidates: Vec<CandidateView>,
+}
+
+/// The on-demand duplicate check for one person.
+pub async fn duplicates(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let sight = sight(&identity);
+    let mut tx = state.store.read().await?;
+    let person = people::get(&mut tx, &sight, id).await?.ok_or(AppError::NotFound)?;
+    let found = people::possible_duplicates(&mut tx, &sight, &person).await?;
+    let candidates = found.iter().map(|c| candidate_view(&page, c)).collect();
+    Ok(render(&DuplicatesPage { page, person, candidates }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PairForm {
+    other: String,
+}
+
+async fn pair(state: &AppState, identity: &Identity, id: Uuid, other: &str) -> Result<(passerelle_store::Tx, Person, Person), AppError> {
+    let other: Uuid = other.parse().map_err(|_| AppError::NotFound)?;
+    let sight = sight(identity);
+    let mut tx = state.store.write().await?;
+    let kept = people::get(&mut tx, &sight, id).await?.ok_or(AppError::NotFound)?;
+    let dup = people::get(&mut tx, &sight, other).await?.ok_or(AppError::NotFound)?;
+    Ok((tx, kept, dup))
+}
+
+/// Merges `other` into this person: a caseworker confirmed they are the same.
+pub async fn merge(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<PairForm>) -> Result<Response, AppError> {
+    let (mut tx, kept, dup) = pair(&state, &identity, id, &f.other).await?;
+    people::merge(&mut tx, identity.id(), &kept, &dup).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/people/{id}")).into_response())
+}
+
+/// Records that `other` is someone else, so the pair is not proposed again.
+pub async fn distinct(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<PairForm>) -> Result<Response, AppError> {
+    let (mut tx, a, b) = pair(&state, &identity, id, &f.other).await?;
+    people::mark_distinct(&mut tx, identity.id(), a.id, b.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/people/{id}/duplicates")).into_response())
+}
+
+pub async fn undo_merge(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let sight = sight(&identity);
+    let mut tx = state.store.write().await?;
+    let merges = people::merges_by_id(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    // Undoing needs sight of both records, as merging did.
+    people::get(&mut tx, &sight, merges.kept_id).await?.ok_or(AppError::NotFound)?;
+    people::get(&mut tx, &sight, merges.merged_id).await?.ok_or(AppError::NotFound)?;
+    if !people::undo_merge(&mut tx, identity.id(), id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/people/{}", merges.kept_id)).into_response())
 }

@@ -17,6 +17,7 @@ use chrono_tz::Tz;
 use passerelle_core::access::Permission;
 use passerelle_core::sop::{self, CaseFacts, RiskLevel, Sop, StepStatus};
 use passerelle_store::cases::{self, Case, Progress, StepBlock};
+use passerelle_store::{attachments, consents, transfers};
 use passerelle_store::people::{self, Sight};
 use passerelle_store::responses::CaseStep;
 use passerelle_store::sops;
@@ -161,6 +162,30 @@ struct CasePage {
     can_approve: bool,
     saved: bool,
     overdue: usize,
+    consents: Vec<consents::Consent>,
+    attachments: Vec<attachments::Attachment>,
+    transfers: Vec<transfers::Transfer>,
+    members: Vec<(Uuid, String)>,
+    agencies: Vec<passerelle_store::agencies::Agency>,
+}
+
+impl CasePage {
+    fn givers(&self) -> &'static [&'static str] {
+        consents::GIVERS
+    }
+    fn scopes(&self) -> &'static [&'static str] {
+        consents::SCOPES
+    }
+    fn size(&self, bytes: &i64) -> String {
+        if *bytes >= 1024 * 1024 {
+            format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0))
+        } else {
+            format!("{} KB", (*bytes + 1023) / 1024)
+        }
+    }
+    fn pending_transfer(&self) -> bool {
+        self.transfers.iter().any(|t| t.status == "pending")
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -178,6 +203,11 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let notes = cases::notes(&mut tx, case.id).await?;
     let person = people::get(&mut tx, &sight, case.person_id).await?;
     let forms = passerelle_store::forms::list_latest(&mut tx).await?;
+    let consents = consents::of_case(&mut tx, case.id).await?;
+    let attachments = attachments::of_case(&mut tx, case.id).await?;
+    let transfers = transfers::of_case(&mut tx, case.id).await?;
+    let members = transfers::team_members(&mut tx, case.team_id).await?;
+    let agencies = passerelle_store::agencies::list_agencies(&mut tx).await?;
     tx.commit().await?;
     let lang = page.tr.lang.code();
     let titles = |f: &str| {
@@ -205,6 +235,11 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         referrals,
         notes,
         overdue,
+        consents,
+        attachments,
+        transfers,
+        members,
+        agencies,
         page,
     }))
 }
@@ -237,6 +272,8 @@ struct ListPage {
     /// (label, count) by SOP, risk and status, for supervisors.
     counts: Vec<(String, Vec<(String, usize)>)>,
     can_approve: bool,
+    incoming: Vec<transfers::Transfer>,
+    team: Vec<(Uuid, String)>,
 }
 
 impl ListPage {
@@ -298,7 +335,16 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         counts.push((page.tr.t("cases-by-status"), tally(&|r| page.tr.code("case-status", &r.case.status))));
     }
     let sops = latest.iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect();
-    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases) }))
+    // Transfers waiting for this supervisor's agency and team: what is needed to decide, no more.
+    let (incoming, team) = if identity.can(Permission::ApproveCases) {
+        (
+            transfers::incoming(&mut tx, identity.user.agency_id, identity.user.team_id).await?,
+            transfers::team_members(&mut tx, identity.user.team_id).await?,
+        )
+    } else {
+        (vec![], vec![])
+    };
+    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team }))
 }
 
 #[derive(Deserialize, Default)]
@@ -445,4 +491,179 @@ pub async fn reopen(State(state): State<AppState>, identity: Identity, Path(id):
     cases::reopen(&mut tx, identity.id(), &case, &sop, f.version).await?;
     tx.commit().await?;
     Ok(back(id))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ReassignForm {
+    version: i64,
+    user: String,
+}
+
+/// A supervisor gives the case to another caseworker of the team.
+pub async fn reassign(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ReassignForm>) -> Result<Response, AppError> {
+    let to: Uuid = f.user.parse().map_err(|_| invalid("user", "unknown-choice"))?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    if !transfers::reassign(&mut tx, identity.id(), &case, to, f.version).await? {
+        return Err(invalid("user", "unknown-choice"));
+    }
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+fn invalid(field: &str, code: &'static str) -> AppError {
+    let mut p = passerelle_core::validate::Problems::default();
+    p.add(field, code);
+    AppError::Invalid(p)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TransferForm {
+    version: i64,
+    agency: String,
+    team: String,
+    reason: String,
+    assignee: String,
+    comment: String,
+}
+
+/// Asks another agency to take the case.
+pub async fn request_transfer(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<TransferForm>) -> Result<Response, AppError> {
+    let mut p = passerelle_core::validate::Problems::default();
+    let reason = p.text("reason", &f.reason, true, 2000);
+    let agency: Option<Uuid> = f.agency.parse().ok();
+    if agency.is_none() {
+        p.add("agency", "unknown-choice");
+    }
+    let (Some(agency), true) = (agency, p.is_empty()) else { return Err(AppError::Invalid(p)) };
+    let team = f.team.parse().ok();
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, Some(f.version)).await?;
+    if !transfers::request(&mut tx, identity.id(), &case, agency, team, &reason, f.version).await? {
+        return Err(AppError::BadRequest { key: "case-transfer-refused", detail: case.reference });
+    }
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+/// The receiving supervisor accepts a transfer and says who in their team takes the case.
+pub async fn accept_transfer(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<TransferForm>) -> Result<Response, AppError> {
+    let assignee: Uuid = f.assignee.parse().map_err(|_| invalid("assignee", "unknown-choice"))?;
+    let team = identity.user.team_id.ok_or(AppError::Forbidden)?;
+    let mut tx = state.store.write().await?;
+    let t = transfers::pending_for(&mut tx, id, identity.user.agency_id, Some(team)).await?.ok_or(AppError::NotFound)?;
+    if !transfers::accept(&mut tx, identity.id(), &t, team, assignee).await? {
+        return Err(invalid("assignee", "unknown-choice"));
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/cases").into_response())
+}
+
+pub async fn decline_transfer(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<TransferForm>) -> Result<Response, AppError> {
+    let mut p = passerelle_core::validate::Problems::default();
+    let comment = p.text("comment", &f.comment, true, 2000);
+    if !p.is_empty() {
+        return Err(AppError::Invalid(p));
+    }
+    let mut tx = state.store.write().await?;
+    let t = transfers::pending_for(&mut tx, id, identity.user.agency_id, identity.user.team_id).await?.ok_or(AppError::NotFound)?;
+    transfers::decline(&mut tx, identity.id(), &t, &comment).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/cases").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ConsentForm {
+    given_by: String,
+    scope: Vec<String>,
+    notes: String,
+    consent: String,
+}
+
+pub async fn record_consent(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, axum_extra::extract::Form(f): axum_extra::extract::Form<ConsentForm>) -> Result<Response, AppError> {
+    let mut p = passerelle_core::validate::Problems::default();
+    if !consents::GIVERS.contains(&f.given_by.as_str()) {
+        p.add("given_by", "required");
+    }
+    if f.scope.is_empty() {
+        p.add("scope", "required");
+    } else if f.scope.iter().any(|s| !consents::SCOPES.contains(&s.as_str())) {
+        p.add("scope", "unknown-choice");
+    }
+    let notes = p.text("notes", &f.notes, false, 2000);
+    if !p.is_empty() {
+        return Err(AppError::Invalid(p));
+    }
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    consents::record(&mut tx, identity.id(), case.id, &f.given_by, &f.scope, &notes).await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+pub async fn withdraw_consent(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, axum_extra::extract::Form(f): axum_extra::extract::Form<ConsentForm>) -> Result<Response, AppError> {
+    let consent: Uuid = f.consent.parse().map_err(|_| AppError::NotFound)?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    if !consents::withdraw(&mut tx, identity.id(), case.id, consent).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+/// Uploads a file to the case (multipart; the CSRF token is in the query string).
+pub async fn upload(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, mut multipart: axum::extract::Multipart) -> Result<Response, AppError> {
+    let mut file = None;
+    // A body over the limit shows up as a multipart error with status 413: say "too large".
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::BadRequest { key: "attachment-unreadable", detail: e.body_text() } }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            file = Some((name, bytes));
+        }
+    }
+    let (name, bytes) = file.ok_or_else(|| invalid("file", "required"))?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    match attachments::add(&mut tx, state.store.files_dir(), identity.id(), case.id, &name, &bytes).await? {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(back(id))
+        }
+        Err(r) => {
+            let (key, detail) = match r {
+                attachments::Refusal::Empty => ("attachment-empty", name),
+                attachments::Refusal::TooLarge => return Err(AppError::TooLarge),
+                attachments::Refusal::Kind => ("attachment-kind", attachments::clean_name(&name)),
+                attachments::Refusal::NoStorage => ("attachment-no-storage", String::new()),
+            };
+            Err(AppError::BadRequest { key, detail })
+        }
+    }
+}
+
+/// Serves an attachment to someone who may see its case, as a download, never inline.
+pub async fn download(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    let a = attachments::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    cases::visible(&mut tx, &sight(&identity), a.case_id).await?.ok_or(AppError::NotFound)?;
+    let bytes = attachments::read(&mut tx, state.store.files_dir(), identity.id(), &a).await?;
+    tx.commit().await?;
+    let disposition = format!("attachment; filename=\"{}\"", a.file_name.replace(|c: char| !c.is_ascii() || c == '"', "_"));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, a.content_type.clone()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (axum::http::header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -1,0 +1,194 @@
+//! Files attached to a case (a scanned document, a medical certificate, a photo). The bytes live
+//! under the data directory, named by the attachment's id, never in the database rows and never
+//! served from a public path: the web layer reads them only after checking the case is visible.
+//! The kind of a file is decided from its first bytes, not from its name or the browser's word,
+//! and only document and image kinds are accepted (no HTML, no scripts, no executables).
+
+use crate::audit::{self, Event};
+use crate::db::{now, Tx};
+use crate::error::{StoreError, StoreResult};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+/// The largest attachment accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// Why a file is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Empty,
+    TooLarge,
+    /// Not one of the accepted kinds (judged from the content).
+    Kind,
+    /// Attachments are not configured on this server (no data directory).
+    NoStorage,
+}
+
+/// The content type of an accepted file, judged from its bytes and, for the zip-based office
+/// formats and plain text, its extension.
+pub fn sniff(name: &str, bytes: &[u8]) -> Option<&'static str> {
+    let ext = Path::new(name).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    if bytes.starts_with(b"%PDF-") {
+        return Some("application/pdf");
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some("image/png");
+    }
+    if bytes.starts_with(b"\xFF\xD8\xFF") {
+        return Some("image/jpeg");
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return match ext.as_str() {
+            "docx" => Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            "xlsx" => Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "odt" => Some("application/vnd.oasis.opendocument.text"),
+            _ => None,
+        };
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    // Plain text only: anything a browser could read as markup is refused.
+    let looks_like_markup = text.trim_start().starts_with('<');
+    (ext == "txt" && !text.contains('\0') && !looks_like_markup).then_some("text/plain; charset=utf-8")
+}
+
+/// A file name safe to show and to offer for download: no path, no control characters.
+pub fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(150).collect();
+    if cleaned.trim().is_empty() { "attachment".to_string() } else { cleaned.trim().to_string() }
+}
+
+fn path_of(dir: &Path, id: Uuid) -> PathBuf {
+    let s = id.simple().to_string();
+    dir.join(&s[s.len() - 2..]).join(s)
+}
+
+/// Checks and stores a file for a case. The file is written first, then the row; if the row
+/// cannot be written the file is removed, so neither exists without the other.
+pub async fn add(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, case_id: Uuid, name: &str, bytes: &[u8]) -> StoreResult<Result<Uuid, Refusal>> {
+    let Some(dir) = dir else { return Ok(Err(Refusal::NoStorage)) };
+    if bytes.is_empty() {
+        return Ok(Err(Refusal::Empty));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Ok(Err(Refusal::TooLarge));
+    }
+    let name = clean_name(name);
+    let Some(kind) = sniff(&name, bytes) else { return Ok(Err(Refusal::Kind)) };
+    let id = Uuid::now_v7();
+    let path = path_of(dir, id);
+    if let Some(parent) = path.parent() {
+        tokio::fs::create_dir_all(parent).await?;
+    }
+    let tmp = path.with_extension("part");
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, &path).await?;
+    let sha = hex::encode(Sha256::digest(bytes));
+    let written = exec!(tx, c => sqlx::query(
+        "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(id).bind(case_id).bind(&name).bind(kind).bind(bytes.len() as i64).bind(&sha).bind(actor).bind(now()));
+    if let Err(e) = written {
+        let _ = tokio::fs::remove_file(&path).await;
+        return Err(StoreError::Database(e));
+    }
+    audit::append(tx, Event::new(Some(actor), "case.attachment.add", "case").entity(case_id)
+        .detail(json!({"attachment": id, "type": kind, "bytes": bytes.len()}))).await?;
+    Ok(Ok(id))
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    case_id: Uuid,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    display_name: String,
+    uploaded_at: DateTime<Utc>,
+}
+
+impl From<Row> for Attachment {
+    fn from(r: Row) -> Attachment {
+        Attachment {
+            id: r.id,
+            case_id: r.case_id,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            uploaded_by: r.display_name,
+            uploaded_at: r.uploaded_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT a.id, a.case_id, a.file_name, a.content_type, a.size_bytes, a.sha256, u.display_name, a.uploaded_at
+     FROM case_attachments a JOIN users u ON u.id = a.uploaded_by";
+
+pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Attachment>> {
+    let sql = format!("{SELECT} WHERE a.case_id = $1 ORDER BY a.uploaded_at DESC");
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(case_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// The row of an attachment; the caller checks the case is visible before reading the bytes.
+pub async fn get(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Attachment>> {
+    let sql = format!("{SELECT} WHERE a.id = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?;
+    Ok(row.map(Into::into))
+}
+
+/// Reads an attachment's bytes (after the caller's permission check), and audits the read.
+pub async fn read(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, a: &Attachment) -> StoreResult<Vec<u8>> {
+    let dir = dir.ok_or(StoreError::NotFound)?;
+    let bytes = tokio::fs::read(path_of(dir, a.id)).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::NotFound,
+        _ => StoreError::Io(e),
+    })?;
+    audit::append(tx, Event::new(Some(actor), "case.attachment.read", "case").entity(a.case_id).detail(json!({"attachment": a.id}))).await?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_come_from_the_bytes() {
+        assert_eq!(sniff("x.pdf", b"%PDF-1.7 ..."), Some("application/pdf"));
+        assert_eq!(sniff("photo.txt", b"\xFF\xD8\xFF\xE0rest"), Some("image/jpeg"), "the bytes win over the name");
+        assert_eq!(sniff("a.png", b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert!(sniff("letter.docx", b"PK\x03\x04....").is_some());
+        assert_eq!(sniff("archive.zip", b"PK\x03\x04...."), None, "a zip that is not an office document");
+        assert_eq!(sniff("notes.txt", "Rendez-vous mardi".as_bytes()), Some("text/plain; charset=utf-8"));
+        assert_eq!(sniff("page.txt", b"<html><script>alert(1)</script>"), None, "markup is refused");
+        assert_eq!(sniff("page.html", b"<html></html>"), None);
+        assert_eq!(sniff("tool.exe", b"MZ\x90\x00"), None);
+        assert_eq!(sniff("notes.txt", b"a\0b"), None);
+    }
+
+    #[test]
+    fn names_lose_their_path_and_control_characters() {
+        assert_eq!(clean_name("C:\\Users\\x\\scan 1.pdf"), "scan 1.pdf");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("a\"b\nc.pdf"), "abc.pdf");
+        assert_eq!(clean_name("///"), "attachment");
+    }
+}
