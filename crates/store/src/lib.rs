@@ -10,7 +10,10 @@
 pub mod db;
 pub mod agencies;
 pub mod audit;
+pub mod communities;
 pub mod demo;
+pub mod demo_directory;
+pub mod directory;
 pub mod error;
 pub mod forms;
 pub mod secrets;

@@ -179,7 +179,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -234,6 +234,13 @@ mod tests {
         }
         for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
             used.insert(format!("user-done-{done}"));
+        }
+        // The directory: service statuses and the days of opening hours.
+        for st in passerelle_core::directory::hsds::ServiceStatus::ALL {
+            used.insert(format!("directory-status-{}", st.as_str().replace(' ', "-")));
+        }
+        for d in ["mo", "tu", "we", "th", "fr", "sa", "su"] {
+            used.insert(format!("weekday-{d}"));
         }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {

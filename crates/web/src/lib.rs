@@ -5,6 +5,7 @@ pub mod access;
 pub mod api;
 pub mod app;
 pub mod ctx;
+pub mod directory_index;
 pub mod error;
 pub mod forms;
 pub mod i18n;

@@ -24,8 +24,10 @@ use Method as M;
 
 pub fn route_defs() -> Vec<RouteDef> {
     vec![
-        // Public: the site root, sign-in, language, operations, API description.
-        r(M::GET, "/", Public, get(pages::home::home)),
+        // Public: the service finder at the site root, sign-in, language, operations, API description.
+        r(M::GET, "/", Public, get(pages::directory::finder::finder)),
+        r(M::GET, "/services/{id}", Public, get(pages::directory::finder::service)),
+        r(M::GET, "/directory/print", Public, get(pages::directory::finder::print)),
         r(M::GET, "/login", Public, get(pages::auth::login_form)),
         r(M::POST, "/login", Public, post(pages::auth::login)),
         r(M::POST, "/language", Public, post(pages::auth::set_language)),

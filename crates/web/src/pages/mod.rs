@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod directory;
 pub mod forms;
 pub mod home;
 pub mod sops;

@@ -1,0 +1,67 @@
+# The service directory: public finder, service pages, printable directory.
+finder-title = Find a service
+finder-intro = Free help near you: health, shelter, food, legal advice, protection and more. No account needed.
+finder-words = What are you looking for?
+finder-words-hint = For example: shelter, doctor, lawyer, French classes. Spelling mistakes are fine.
+finder-need = Need
+finder-any-need = Any need
+finder-area = Area
+finder-any-area = Any area
+finder-language = Language spoken
+finder-any-language = Any language
+finder-attributes = Only services that are
+finder-search = Search
+finder-results = { $count ->
+    [0] No service found
+    [one] One service
+   *[other] { $count } services
+}
+finder-nothing = No service matches. Try fewer words or remove a filter.
+finder-pages = Result pages
+finder-previous = Previous page
+finder-next = Next page
+finder-page-of = Page { $page }
+finder-print = Print this list
+finder-back = Back to the search
+directory-where = Where
+directory-phone = Phone
+directory-stale = not checked for more than 6 months
+directory-stale-since = Information not checked since { $date }: call before you go.
+directory-never-verified = Information never checked: call before you go.
+directory-verified-on = Information checked on { $date }.
+directory-open-always = Open every day, day and night
+directory-ages-between = Ages { $range }
+directory-ages-from = From age { $age }
+directory-ages-up-to = Up to age { $age }
+directory-status-active = Open
+directory-status-inactive = Not running
+directory-status-defunct = Closed for good
+directory-status-temporarily-closed = Temporarily closed
+service-how-to-get-there = How to get there
+service-no-address = No address given: call first.
+service-hours = Opening hours
+service-no-hours = Opening hours not given: call first.
+service-how-to-apply = How to apply
+service-apply-contact = Call or write to the service.
+service-what-to-bring = What to bring
+service-no-documents = No document is needed.
+service-documents-unknown = Ask the service which papers to bring.
+service-cost = Cost
+service-free = Free
+service-cost-unknown = Ask the service.
+service-who = Who it is for
+service-languages = Languages spoken
+service-good-to-know = Good to know
+service-contact = Contact
+service-email = Email
+service-website = Website
+print-title = Directory of services
+print-show = Show
+print-as-of = As of { $date }. Call before you go: hours can change.
+weekday-mo = Monday
+weekday-tu = Tuesday
+weekday-we = Wednesday
+weekday-th = Thursday
+weekday-fr = Friday
+weekday-sa = Saturday
+weekday-su = Sunday

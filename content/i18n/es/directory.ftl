@@ -1,0 +1,67 @@
+# El directorio de servicios: buscador público, fichas de servicios, directorio imprimible.
+finder-title = Encontrar un servicio
+finder-intro = Ayuda gratuita cerca de usted: salud, alojamiento, alimentos, asesoría jurídica, protección y más. Sin cuenta.
+finder-words = ¿Qué busca?
+finder-words-hint = Por ejemplo: albergue, médico, abogado, clases de francés. Los errores de ortografía no importan.
+finder-need = Necesidad
+finder-any-need = Todas las necesidades
+finder-area = Zona
+finder-any-area = Todas las zonas
+finder-language = Idioma hablado
+finder-any-language = Todos los idiomas
+finder-attributes = Solo los servicios
+finder-search = Buscar
+finder-results = { $count ->
+    [0] Ningún servicio encontrado
+    [one] Un servicio
+   *[other] { $count } servicios
+}
+finder-nothing = Ningún servicio coincide. Pruebe con menos palabras o quite un filtro.
+finder-pages = Páginas de resultados
+finder-previous = Página anterior
+finder-next = Página siguiente
+finder-page-of = Página { $page }
+finder-print = Imprimir esta lista
+finder-back = Volver a la búsqueda
+directory-where = Dónde
+directory-phone = Teléfono
+directory-stale = sin verificar desde hace más de 6 meses
+directory-stale-since = Información sin verificar desde el { $date }: llame antes de ir.
+directory-never-verified = Información nunca verificada: llame antes de ir.
+directory-verified-on = Información verificada el { $date }.
+directory-open-always = Abierto todos los días, día y noche
+directory-ages-between = De { $range } años
+directory-ages-from = Desde los { $age } años
+directory-ages-up-to = Hasta los { $age } años
+directory-status-active = Abierto
+directory-status-inactive = Inactivo
+directory-status-defunct = Cerrado definitivamente
+directory-status-temporarily-closed = Cerrado temporalmente
+service-how-to-get-there = Cómo llegar
+service-no-address = Sin dirección: llame primero.
+service-hours = Horario
+service-no-hours = Horario no indicado: llame primero.
+service-how-to-apply = Cómo solicitarlo
+service-apply-contact = Llame o escriba al servicio.
+service-what-to-bring = Qué llevar
+service-no-documents = No se pide ningún documento.
+service-documents-unknown = Pregunte al servicio qué papeles llevar.
+service-cost = Costo
+service-free = Gratuito
+service-cost-unknown = Pregunte al servicio.
+service-who = Para quién
+service-languages = Idiomas hablados
+service-good-to-know = Conviene saber
+service-contact = Contacto
+service-email = Correo electrónico
+service-website = Sitio web
+print-title = Directorio de servicios
+print-show = Mostrar
+print-as-of = Actualizado al { $date }. Llame antes de ir: los horarios pueden cambiar.
+weekday-mo = lunes
+weekday-tu = martes
+weekday-we = miércoles
+weekday-th = jueves
+weekday-fr = viernes
+weekday-sa = sábado
+weekday-su = domingo

@@ -1,0 +1,67 @@
+# L'annuaire des services : recherche publique, fiches des services, annuaire imprimable.
+finder-title = Trouver un service
+finder-intro = De l'aide gratuite près de chez vous : santé, hébergement, alimentation, conseil juridique, protection et plus. Sans compte.
+finder-words = Que cherchez-vous ?
+finder-words-hint = Par exemple : hébergement, médecin, avocat, cours de français. Les fautes d'orthographe ne gênent pas.
+finder-need = Besoin
+finder-any-need = Tous les besoins
+finder-area = Zone
+finder-any-area = Toutes les zones
+finder-language = Langue parlée
+finder-any-language = Toutes les langues
+finder-attributes = Seulement les services
+finder-search = Rechercher
+finder-results = { $count ->
+    [0] Aucun service trouvé
+    [one] Un service
+   *[other] { $count } services
+}
+finder-nothing = Aucun service ne correspond. Essayez avec moins de mots ou sans un filtre.
+finder-pages = Pages de résultats
+finder-previous = Page précédente
+finder-next = Page suivante
+finder-page-of = Page { $page }
+finder-print = Imprimer cette liste
+finder-back = Retour à la recherche
+directory-where = Où
+directory-phone = Téléphone
+directory-stale = non vérifié depuis plus de 6 mois
+directory-stale-since = Informations non vérifiées depuis le { $date } : appelez avant de vous déplacer.
+directory-never-verified = Informations jamais vérifiées : appelez avant de vous déplacer.
+directory-verified-on = Informations vérifiées le { $date }.
+directory-open-always = Ouvert tous les jours, jour et nuit
+directory-ages-between = De { $range } ans
+directory-ages-from = À partir de { $age } ans
+directory-ages-up-to = Jusqu'à { $age } ans
+directory-status-active = Ouvert
+directory-status-inactive = Inactif
+directory-status-defunct = Fermé définitivement
+directory-status-temporarily-closed = Fermé temporairement
+service-how-to-get-there = Comment s'y rendre
+service-no-address = Pas d'adresse indiquée : appelez d'abord.
+service-hours = Horaires
+service-no-hours = Horaires non indiqués : appelez d'abord.
+service-how-to-apply = Comment en bénéficier
+service-apply-contact = Appelez ou écrivez au service.
+service-what-to-bring = Ce qu'il faut apporter
+service-no-documents = Aucun document n'est demandé.
+service-documents-unknown = Demandez au service quels papiers apporter.
+service-cost = Coût
+service-free = Gratuit
+service-cost-unknown = Renseignez-vous auprès du service.
+service-who = Pour qui
+service-languages = Langues parlées
+service-good-to-know = Bon à savoir
+service-contact = Contact
+service-email = Courriel
+service-website = Site web
+print-title = Annuaire des services
+print-show = Afficher
+print-as-of = À jour au { $date }. Appelez avant de vous déplacer : les horaires peuvent changer.
+weekday-mo = lundi
+weekday-tu = mardi
+weekday-we = mercredi
+weekday-th = jeudi
+weekday-fr = vendredi
+weekday-sa = samedi
+weekday-su = dimanche
