@@ -506,3 +506,126 @@ pub async fn discard_staged(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
 pub async fn purge_staged(tx: &mut Tx, before: DateTime<Utc>) -> StoreResult<u64> {
     Ok(exec!(tx, c => sqlx::query("DELETE FROM directory_imports WHERE created_at < $1").bind(before))?)
 }
+
+// --- Reading an import file -----------------------------------------------------------------
+
+use passerelle_core::directory::hsds::{parse_dataset, ImportError};
+use passerelle_core::directory::sheet::{self, ColumnMapping, SheetContext, SheetError, SheetImport};
+use passerelle_core::directory::taxonomy::Taxonomy;
+use passerelle_core::lang::Lang;
+
+/// An import file, read: an HSDS dataset or a service spreadsheet.
+#[derive(Debug, Clone)]
+pub enum ImportFile {
+    Hsds(Dataset),
+    Sheet(SheetImport),
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, Clone)]
+pub enum ImportFailure {
+    Hsds(Vec<ImportError>),
+    Sheet(Vec<SheetError>),
+}
+
+/// The format of an uploaded file from its name: `.json` is HSDS, `.csv` and `.xlsx` sheets.
+pub fn format_of(file_name: &str) -> Option<&'static str> {
+    let lower = file_name.to_lowercase();
+    if lower.ends_with(".json") {
+        Some("hsds")
+    } else if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        Some("csv")
+    } else if lower.ends_with(".xlsx") {
+        Some("xlsx")
+    } else {
+        None
+    }
+}
+
+/// Reads an import file. `areas` are the instance's admin areas (code, name) a sheet may name.
+pub fn read_import(format: &str, bytes: &[u8], areas: &[(String, String)], country: &str, today: NaiveDate) -> Result<ImportFile, ImportFailure> {
+    match format {
+        "hsds" => {
+            let text = std::str::from_utf8(bytes).map_err(|e| {
+                ImportFailure::Hsds(vec![ImportError::Json { line: 1, column: e.valid_up_to() + 1, message: "not UTF-8 text".into() }])
+            })?;
+            parse_dataset(text).map(ImportFile::Hsds).map_err(ImportFailure::Hsds)
+        }
+        "csv" | "xlsx" => {
+            let areas: Vec<sheet::Area> = areas.iter().map(|(id, name)| sheet::Area { id: id.clone(), name: name.clone() }).collect();
+            let ctx = SheetContext { vocabulary: Vocabulary::builtin(), areas: &areas, country, lang: Lang::Fr, today };
+            let mapping = ColumnMapping::standard(Taxonomy::protection());
+            let read = if format == "csv" {
+                sheet::read_services_csv(bytes, &mapping, &ctx)
+            } else {
+                sheet::read_services_xlsx(bytes, &mapping, &ctx)
+            };
+            read.map(ImportFile::Sheet).map_err(ImportFailure::Sheet)
+        }
+        _ => Err(ImportFailure::Hsds(vec![ImportError::UnsupportedShape { hint: format.to_string() }])),
+    }
+}
+
+impl ImportFile {
+    pub fn dataset(&self) -> Dataset {
+        match self {
+            ImportFile::Hsds(d) => d.clone(),
+            ImportFile::Sheet(s) => s.dataset(),
+        }
+    }
+
+    /// Rows of a sheet left out because of an error (none for HSDS: its rejects are in the
+    /// preview).
+    pub fn row_errors(&self) -> &[SheetError] {
+        match self {
+            ImportFile::Hsds(_) => &[],
+            ImportFile::Sheet(s) => &s.errors,
+        }
+    }
+
+    pub fn warnings(&self) -> &[SheetError] {
+        match self {
+            ImportFile::Hsds(_) => &[],
+            ImportFile::Sheet(s) => &s.warnings,
+        }
+    }
+}
+
+/// What importing a file would do, against the directory as it is in `tx`.
+pub async fn preview_import(tx: &mut Tx, file: &ImportFile) -> StoreResult<Preview> {
+    let existing = existing_ids(tx).await?;
+    Ok(passerelle_core::directory::import::preview(&existing, &file.dataset(), Vocabulary::builtin()))
+}
+
+/// Whether an import may be applied: every record accepted and every row read. Passerelle
+/// imports a file whole or not at all, so a directory never holds half of a mapping.
+pub fn is_clean(file: &ImportFile, preview: &Preview) -> bool {
+    preview.reject.is_empty() && file.row_errors().is_empty() && !(preview.create.is_empty() && preview.update.is_empty())
+}
+
+/// The instance's admin areas below the country as (code, name), and the country code.
+pub async fn import_areas(tx: &mut Tx) -> StoreResult<(Vec<(String, String)>, String)> {
+    let areas = crate::agencies::list_areas(tx).await?;
+    let country = areas.iter().find(|a| a.level == 0).map(|a| a.code.clone()).unwrap_or_else(|| "XX".into());
+    Ok((areas.into_iter().filter(|a| a.level > 0).map(|a| (a.code, a.name)).collect(), country))
+}
+
+/// The whole directory (every status) as one HSDS 3.0 collections document, with the
+/// Passerelle taxonomies labelled in `lang` and the other records kept from imports
+/// (service-at-locations, foreign taxonomies), so that importing it back changes nothing.
+pub async fn export_document(tx: &mut Tx, lang: Lang) -> StoreResult<serde_json::Value> {
+    let (orgs, services, others) = export_records(tx).await?;
+    let locations: Vec<_> = others.iter().filter_map(|r| match r { Record::Location(l) => Some(l.clone()), _ => None }).collect();
+    let mut doc = passerelle_core::directory::export::export_directory(&orgs, &services, &locations, Vocabulary::builtin(), lang);
+    if let serde_json::Value::Object(map) = &mut doc {
+        for r in others.iter().filter(|r| !matches!(r, Record::Location(_))) {
+            match map.get_mut(r.kind().collection()) {
+                Some(serde_json::Value::Array(list)) => list.push(r.to_json()),
+                _ => {
+                    map.insert(r.kind().collection().into(), serde_json::Value::Array(vec![r.to_json()]));
+                }
+            }
+        }
+    }
+    Ok(doc)
+}

@@ -239,6 +239,22 @@ mod tests {
         for st in passerelle_core::directory::hsds::ServiceStatus::ALL {
             used.insert(format!("directory-status-{}", st.as_str().replace(' ', "-")));
         }
+        for code in ["bad-hours", "bad-phone", "bad-url"] {
+            used.insert(format!("error-field-{code}"));
+        }
+        for k in passerelle_core::directory::hsds::RecordKind::ALL {
+            used.insert(format!("import-kind-{}", k.code().replace('_', "-")));
+        }
+        for code in ["invalid-json", "unsupported-shape", "empty-dataset", "not-an-object", "missing-field", "bad-value",
+                     "bad-status", "bad-id", "duplicate-id", "bad-email", "bad-url", "bad-date", "unknown-organization",
+                     "organization-rejected", "unknown-term", "bad-age-range", "sheet-encoding", "sheet-decoded",
+                     "sheet-unreadable", "sheet-empty", "sheet-missing-column", "sheet-duplicate-column",
+                     "sheet-unknown-column", "sheet-malformed-row", "sheet-required", "sheet-unknown-term",
+                     "sheet-unknown-area", "sheet-bad-phone", "sheet-bad-email", "sheet-bad-url", "sheet-bad-schedule",
+                     "sheet-bad-date", "sheet-bad-number", "sheet-bad-status", "sheet-bad-flag", "sheet-bad-language",
+                     "sheet-cell-error", "sheet-duplicate-row"] {
+            used.insert(format!("import-error-{code}"));
+        }
         for d in ["mo", "tu", "we", "th", "fr", "sa", "su"] {
             used.insert(format!("weekday-{d}"));
         }

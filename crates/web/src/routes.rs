@@ -58,6 +58,22 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/forms/{id}", Perm(P::ViewSops), get(pages::forms::show)),
         r(M::POST, "/admin/sops/preview", Perm(P::ManageSops), post(pages::sops::preview)),
         r(M::POST, "/admin/sops/publish", Perm(P::ManageSops), post(pages::sops::publish)),
+        // The service directory: each focal point keeps their agency's entries; administrators
+        // keep, verify, import and export them all.
+        r(M::GET, "/directory/manage", Perm(P::ManageDirectory), get(pages::directory::manage::list)),
+        r(M::POST, "/directory/manage", Perm(P::ManageDirectory), post(pages::directory::manage::create)),
+        r(M::GET, "/directory/manage/new", Perm(P::ManageDirectory), get(pages::directory::manage::new_form)),
+        r(M::GET, "/directory/manage/export", Perm(P::ManageDirectory), get(pages::directory::manage::export)),
+        r(M::GET, "/directory/manage/{id}", Perm(P::ManageDirectory), get(pages::directory::manage::edit_form)),
+        r(M::POST, "/directory/manage/{id}", Perm(P::ManageDirectory), post(pages::directory::manage::update)),
+        r(M::POST, "/directory/manage/{id}/verify", Perm(P::VerifyDirectory), post(pages::directory::manage::verify)),
+        r(M::POST, "/directory/organizations", Perm(P::ManageDirectory), post(pages::directory::manage::create_organization)),
+        r(M::POST, "/directory/organizations/{id}/agency", Perm(P::ImportDirectory), post(pages::directory::manage::link_organization)),
+        r(M::GET, "/directory/import", Perm(P::ImportDirectory), get(pages::directory::import::form)),
+        r(M::POST, "/directory/import", Perm(P::ImportDirectory), post(pages::directory::import::upload)),
+        r(M::GET, "/directory/import/{id}", Perm(P::ImportDirectory), get(pages::directory::import::show)),
+        r(M::POST, "/directory/import/{id}", Perm(P::ImportDirectory), post(pages::directory::import::confirm)),
+        r(M::GET, "/directory/export.json", Perm(P::ImportDirectory), get(pages::directory::import::export_hsds)),
         // Administration.
         r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
         r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),
