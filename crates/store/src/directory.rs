@@ -181,7 +181,15 @@ pub async fn existing_ids(tx: &mut Tx) -> StoreResult<HashSet<String>> {
         "SELECT id FROM directory_organizations UNION SELECT id FROM directory_services
          UNION SELECT id FROM directory_records"
     ).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|(id,)| id.to_string()).collect())
+    let mut ids: HashSet<String> = rows.into_iter().map(|(id,)| id.to_string()).collect();
+    // Passerelle's own taxonomies are not stored but always known: an export imported back
+    // updates them rather than creating them.
+    let v = Vocabulary::builtin();
+    for t in [v.needs, v.protection] {
+        ids.insert(t.hsds_id());
+        ids.extend(t.terms().iter().map(|term| t.term_id(&term.code)));
+    }
+    Ok(ids)
 }
 
 /// What an applied import wrote.

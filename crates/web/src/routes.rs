@@ -3,7 +3,7 @@
 
 use crate::access::Access;
 use crate::state::AppState;
-use crate::{api, ops, pages};
+use crate::{api, api_hsds, ops, pages};
 use axum::http::Method;
 use axum::routing::{delete, get, post, MethodRouter};
 use passerelle_core::access::Permission as P;
@@ -95,6 +95,11 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/admin/audit/verify", Perm(P::ViewAudit), post(pages::admin::audit::verify)),
         r(M::GET, "/admin/security", Perm(P::ManageSecurityPolicy), get(pages::admin::policy::show)),
         r(M::POST, "/admin/security", Perm(P::ManageSecurityPolicy), post(pages::admin::policy::update)),
+        // The HSDS read API of the public directory: public, like the finder.
+        r(M::GET, "/api/v1/hsds/services", Public, get(api_hsds::services)),
+        r(M::GET, "/api/v1/hsds/services/{id}", Public, get(api_hsds::service)),
+        r(M::GET, "/api/v1/hsds/organizations", Public, get(api_hsds::organizations)),
+        r(M::GET, "/api/v1/hsds/taxonomy_terms", Public, get(api_hsds::taxonomy_terms)),
         // The JSON API: the same permissions as the pages.
         r(M::GET, "/api/v1/me", SignedIn, get(api::me)),
         r(M::GET, "/api/v1/agencies", Perm(P::ViewAgencies), get(api::list_agencies)),
