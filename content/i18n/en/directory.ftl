@@ -206,3 +206,52 @@ import-error-sheet-bad-flag = Write yes or no
 import-error-sheet-bad-language = Not a known language
 import-error-sheet-cell-error = The cell holds a spreadsheet error
 import-error-sheet-duplicate-row = This row repeats an earlier one
+# Communities and the mapping assessment.
+communities-title = Communities
+communities-intro = Host, migrant and mixed communities: who lives there, their languages, the risks they face and who protects them. Record roles and contact points, never personal data.
+communities-new = New community
+communities-none = No community recorded yet.
+communities-population = Estimated population
+communities-needs-covered = Needs covered in its area
+communities-focal-hint = Roles and contact points (for example "women's association desk, Tuesday mornings"), never a person's name.
+community-kind-host = Host community
+community-kind-migrant = Migrant community
+community-kind-mixed = Mixed community
+community-sex-female = Women and girls
+community-sex-male = Men and boys
+field-population = Estimated population
+field-estimate-date = Date of the estimate
+field-estimate-source = Source of the estimate
+field-nationalities = Main nationalities
+field-vulnerabilities = Known vulnerabilities
+field-protection-risks = Protection risks
+field-formal-mechanisms = Formal protection mechanisms
+field-informal-mechanisms = Informal protection mechanisms
+field-focal-roles = Community focal roles
+field-gender-notes = Gender-sensitive notes
+error-field-bad-date = { $field }: this is not a date.
+coverage-title = Coverage and gaps
+coverage-intro = How many active services answer each need in each area. An empty cell is a gap: nobody offers that help there.
+coverage-caption = Active services per need and area (0 = gap)
+coverage-open-to-migrants = Only services open to migrants whatever their status
+coverage-free = Only free services
+coverage-community = Community
+coverage-for-community = Needs covered for { $name }
+coverage-gap = gap
+coverage-gaps = { $count ->
+    [0] No gap
+    [one] One gap
+   *[other] { $count } gaps
+}
+report-title = Mapping assessment report
+report-coverage = Coverage
+report-providers = Services per kind of provider
+report-provider-kind = Kind of provider
+report-provider-not-linked = Organisation not linked to an agency
+report-services = Services
+report-stale = Entries not checked for 6 months
+report-never = never
+report-sheet-coverage = Coverage
+report-sheet-gaps = Gaps
+report-sheet-providers = Providers
+report-sheet-stale = Stale entries

@@ -205,3 +205,51 @@ import-error-sheet-bad-flag = Escriba sí o no
 import-error-sheet-bad-language = No es un idioma conocido
 import-error-sheet-cell-error = La celda contiene un error de hoja de cálculo
 import-error-sheet-duplicate-row = Esta fila repite una anterior
+communities-title = Comunidades
+communities-intro = Comunidades de acogida, migrantes y mixtas: quién vive allí, sus idiomas, los riesgos que enfrentan y quién las protege. Anote funciones y puntos de contacto, nunca datos personales.
+communities-new = Nueva comunidad
+communities-none = Todavía no hay ninguna comunidad registrada.
+communities-population = Población estimada
+communities-needs-covered = Necesidades cubiertas en su zona
+communities-focal-hint = Funciones y puntos de contacto (por ejemplo «oficina de la asociación de mujeres, martes por la mañana»), nunca el nombre de una persona.
+community-kind-host = Comunidad de acogida
+community-kind-migrant = Comunidad migrante
+community-kind-mixed = Comunidad mixta
+community-sex-female = Mujeres y niñas
+community-sex-male = Hombres y niños
+field-population = Población estimada
+field-estimate-date = Fecha de la estimación
+field-estimate-source = Fuente de la estimación
+field-nationalities = Principales nacionalidades
+field-vulnerabilities = Vulnerabilidades conocidas
+field-protection-risks = Riesgos de protección
+field-formal-mechanisms = Mecanismos de protección formales
+field-informal-mechanisms = Mecanismos de protección informales
+field-focal-roles = Funciones de referencia en la comunidad
+field-gender-notes = Notas sensibles al género
+error-field-bad-date = { $field }: no es una fecha.
+coverage-title = Cobertura y brechas
+coverage-intro = Cuántos servicios activos responden a cada necesidad en cada zona. Una celda vacía es una brecha: nadie ofrece esa ayuda allí.
+coverage-caption = Servicios activos por necesidad y zona (0 = brecha)
+coverage-open-to-migrants = Solo servicios abiertos a personas migrantes sea cual sea su situación
+coverage-free = Solo servicios gratuitos
+coverage-community = Comunidad
+coverage-for-community = Necesidades cubiertas para { $name }
+coverage-gap = brecha
+coverage-gaps = { $count ->
+    [0] Ninguna brecha
+    [one] Una brecha
+   *[other] { $count } brechas
+}
+report-title = Informe de evaluación del mapeo
+report-coverage = Cobertura
+report-providers = Servicios por tipo de proveedor
+report-provider-kind = Tipo de proveedor
+report-provider-not-linked = Organización no vinculada a una entidad
+report-services = Servicios
+report-stale = Fichas sin verificar desde hace 6 meses
+report-never = nunca
+report-sheet-coverage = Cobertura
+report-sheet-gaps = Brechas
+report-sheet-providers = Proveedores
+report-sheet-stale = Fichas desactualizadas

@@ -205,3 +205,51 @@ import-error-sheet-bad-flag = Écrivez oui ou non
 import-error-sheet-bad-language = Ce n'est pas une langue connue
 import-error-sheet-cell-error = La cellule contient une erreur de tableur
 import-error-sheet-duplicate-row = Cette ligne répète une ligne précédente
+communities-title = Communautés
+communities-intro = Communautés d'accueil, migrantes et mixtes : qui y vit, leurs langues, les risques qu'elles affrontent et qui les protège. Notez des rôles et des points de contact, jamais de données personnelles.
+communities-new = Nouvelle communauté
+communities-none = Aucune communauté enregistrée pour l'instant.
+communities-population = Population estimée
+communities-needs-covered = Besoins couverts dans sa zone
+communities-focal-hint = Des rôles et des points de contact (par exemple « permanence de l'association des femmes, le mardi matin »), jamais le nom d'une personne.
+community-kind-host = Communauté d'accueil
+community-kind-migrant = Communauté migrante
+community-kind-mixed = Communauté mixte
+community-sex-female = Femmes et filles
+community-sex-male = Hommes et garçons
+field-population = Population estimée
+field-estimate-date = Date de l'estimation
+field-estimate-source = Source de l'estimation
+field-nationalities = Principales nationalités
+field-vulnerabilities = Vulnérabilités connues
+field-protection-risks = Risques de protection
+field-formal-mechanisms = Mécanismes de protection formels
+field-informal-mechanisms = Mécanismes de protection informels
+field-focal-roles = Rôles de référence dans la communauté
+field-gender-notes = Notes sensibles au genre
+error-field-bad-date = { $field } : ce n'est pas une date.
+coverage-title = Couverture et lacunes
+coverage-intro = Combien de services actifs répondent à chaque besoin dans chaque zone. Une case vide est une lacune : personne n'offre cette aide à cet endroit.
+coverage-caption = Services actifs par besoin et par zone (0 = lacune)
+coverage-open-to-migrants = Seulement les services ouverts aux migrants quel que soit leur statut
+coverage-free = Seulement les services gratuits
+coverage-community = Communauté
+coverage-for-community = Besoins couverts pour { $name }
+coverage-gap = lacune
+coverage-gaps = { $count ->
+    [0] Aucune lacune
+    [one] Une lacune
+   *[other] { $count } lacunes
+}
+report-title = Rapport d'évaluation de la cartographie
+report-coverage = Couverture
+report-providers = Services par type de prestataire
+report-provider-kind = Type de prestataire
+report-provider-not-linked = Organisation non rattachée à un organisme
+report-services = Services
+report-stale = Fiches non vérifiées depuis 6 mois
+report-never = jamais
+report-sheet-coverage = Couverture
+report-sheet-gaps = Lacunes
+report-sheet-providers = Prestataires
+report-sheet-stale = Fiches périmées

@@ -196,3 +196,66 @@ pub async fn load(tx: &mut Tx, parishes: &[(String, String)], agencies: &[Agency
     debug_assert!(OTHER_ORGANISATIONS.iter().all(|o| TEMPLATES.iter().any(|t| t.0 == *o)));
     Ok(applied.created)
 }
+
+/// Three fictional communities (their areas are set by the caller): a migrant neighbourhood,
+/// a host fishing village, a mixed district. Focal roles are roles, never people.
+pub fn communities() -> Vec<crate::communities::CommunityInput> {
+    use crate::communities::CommunityInput;
+    let pop = |f: [u32; 5], m: [u32; 5]| {
+        let bands = crate::communities::AGE_BANDS;
+        let mut p = crate::communities::Population::new();
+        p.insert("female".into(), bands.iter().zip(f).map(|(b, n)| (b.to_string(), n)).collect());
+        p.insert("male".into(), bands.iter().zip(m).map(|(b, n)| (b.to_string(), n)).collect());
+        p
+    };
+    vec![
+        CommunityInput {
+            name: "Quartier des Palmiers".into(),
+            kind: "migrant".into(),
+            population: pop([40, 55, 30, 210, 12], [35, 60, 45, 380, 9]),
+            languages: "fr, es, ht".into(),
+            nationalities: "Haitian, Venezuelan, Cuban".into(),
+            vulnerabilities: "Many people without residence papers; overcrowded rented rooms.".into(),
+            protection_risks: "Labour exploitation on building sites; fear of reporting violence to the police.".into(),
+            formal_mechanisms: "Parish social welfare office; Solidarité Migrants weekly desk.".into(),
+            informal_mechanisms: "Church mutual-aid group; WhatsApp group of community leaders.".into(),
+            focal_roles: "Pastor of the evangelical church; women's savings group treasurer (Tuesday meetings).".into(),
+            gender_notes: "Women rarely leave home alone in the evening; a woman interpreter is needed for GBV cases.".into(),
+            estimate_date: chrono::NaiveDate::from_ymd_opt(2026, 3, 1),
+            estimate_source: "Community agents' household count, March 2026".into(),
+            ..Default::default()
+        },
+        CommunityInput {
+            name: "Village de pêcheurs d'Anse-Corail".into(),
+            kind: "host".into(),
+            population: pop([60, 80, 70, 300, 90], [65, 85, 75, 310, 70]),
+            languages: "fr".into(),
+            nationalities: "Belleterrian".into(),
+            vulnerabilities: "Older people living alone; school drop-out after 14.".into(),
+            protection_risks: "Child labour on boats in the holiday season.".into(),
+            formal_mechanisms: "Child Protection Unit visits monthly.".into(),
+            informal_mechanisms: "Fishers' cooperative solidarity fund.".into(),
+            focal_roles: "Cooperative secretary; school head teacher.".into(),
+            gender_notes: "Girls leave school earlier than boys to care for siblings.".into(),
+            estimate_date: chrono::NaiveDate::from_ymd_opt(2025, 11, 15),
+            estimate_source: "2025 parish census".into(),
+            ..Default::default()
+        },
+        CommunityInput {
+            name: "Cité Nouvelle".into(),
+            kind: "mixed".into(),
+            population: pop([90, 120, 100, 600, 60], [95, 125, 110, 640, 50]),
+            languages: "fr, en, es".into(),
+            nationalities: "Belleterrian, Dominican, Venezuelan".into(),
+            vulnerabilities: "Unemployed young adults; single mothers.".into(),
+            protection_risks: "Domestic violence; recruitment for trafficking through false job offers.".into(),
+            formal_mechanisms: "Police victim support desk; employment agency outreach.".into(),
+            informal_mechanisms: "Neighbourhood watch; youth football club.".into(),
+            focal_roles: "Youth club coordinator; community centre reception desk.".into(),
+            gender_notes: "Job offers abroad target young women through social media.".into(),
+            estimate_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
+            estimate_source: "Federation of Social Organisations survey".into(),
+            ..Default::default()
+        },
+    ]
+}

@@ -239,7 +239,13 @@ mod tests {
         for st in passerelle_core::directory::hsds::ServiceStatus::ALL {
             used.insert(format!("directory-status-{}", st.as_str().replace(' ', "-")));
         }
-        for code in ["bad-hours", "bad-phone", "bad-url"] {
+        for k in passerelle_store::communities::KINDS {
+            used.insert(format!("community-kind-{k}"));
+        }
+        for k in passerelle_store::communities::SEXES {
+            used.insert(format!("community-sex-{k}"));
+        }
+        for code in ["bad-hours", "bad-phone", "bad-url", "bad-date"] {
             used.insert(format!("error-field-{code}"));
         }
         for k in passerelle_core::directory::hsds::RecordKind::ALL {

@@ -74,6 +74,15 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/directory/import/{id}", Perm(P::ImportDirectory), get(pages::directory::import::show)),
         r(M::POST, "/directory/import/{id}", Perm(P::ImportDirectory), post(pages::directory::import::confirm)),
         r(M::GET, "/directory/export.json", Perm(P::ImportDirectory), get(pages::directory::import::export_hsds)),
+        // Community mapping and the mapping assessment.
+        r(M::GET, "/communities", Perm(P::ViewCommunities), get(pages::directory::communities::list)),
+        r(M::POST, "/communities", Perm(P::ManageCommunities), post(pages::directory::communities::create)),
+        r(M::GET, "/communities/new", Perm(P::ManageCommunities), get(pages::directory::communities::new_form)),
+        r(M::GET, "/communities/{id}", Perm(P::ViewCommunities), get(pages::directory::communities::show)),
+        r(M::POST, "/communities/{id}", Perm(P::ManageCommunities), post(pages::directory::communities::update)),
+        r(M::GET, "/coverage", Perm(P::ViewCoverage), get(pages::directory::coverage::view)),
+        r(M::GET, "/coverage/report", Perm(P::ViewCoverage), get(pages::directory::coverage::report)),
+        r(M::GET, "/coverage/report.xlsx", Perm(P::ViewCoverage), get(pages::directory::coverage::report_xlsx)),
         // Administration.
         r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
         r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),
