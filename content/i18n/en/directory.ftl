@@ -85,7 +85,6 @@ manage-count = { $count ->
 manage-export-csv = Download as CSV
 manage-export-xlsx = Download as Excel
 manage-verify = Verify
-manage-verify-named = Mark { $name } as checked today
 manage-verify-now = Mark as checked today
 manage-stale = stale
 manage-organizations = Organisations

@@ -85,7 +85,6 @@ manage-count = { $count ->
 manage-export-csv = Descargar en CSV
 manage-export-xlsx = Descargar en Excel
 manage-verify = Verificar
-manage-verify-named = Marcar { $name } como verificado hoy
 manage-verify-now = Marcar como verificado hoy
 manage-stale = desactualizada
 manage-organizations = Organizaciones

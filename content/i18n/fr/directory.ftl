@@ -85,7 +85,6 @@ manage-count = { $count ->
 manage-export-csv = Télécharger en CSV
 manage-export-xlsx = Télécharger en Excel
 manage-verify = Vérifier
-manage-verify-named = Marquer { $name } comme vérifié aujourd'hui
 manage-verify-now = Marquer comme vérifié aujourd'hui
 manage-stale = périmée
 manage-organizations = Organisations
