@@ -390,6 +390,9 @@ async fn housekeeping(store: Store) {
         let purged = async {
             let mut tx = store.write().await?;
             let n = passerelle_store::sessions::purge_expired(&mut tx).await?;
+            // Directory uploads nobody confirmed within a day are dropped.
+            let day_ago = passerelle_store::db::now() - chrono::Duration::days(1);
+            passerelle_store::directory::purge_staged(&mut tx, day_ago).await?;
             tx.commit().await?;
             Ok::<u64, passerelle_store::StoreError>(n)
         }
