@@ -23,6 +23,13 @@ const PAGES = [
   ['/forms/case_plan', null],
   ['/admin/forms/publish', 'Publish a form version'],
   ['/api/docs', 'Passerelle API'],
+  ['/directory/manage', 'Directory entries'],
+  ['/directory/manage/new', 'New service'],
+  ['/directory/import', 'Import into the directory'],
+  ['/communities', 'Communities'],
+  ['/communities/new', 'New community'],
+  ['/coverage', 'Coverage and gaps'],
+  ['/coverage/report', 'Mapping assessment report'],
 ];
 
 test('every administration page passes axe and has its heading', async ({ page, audit }) => {

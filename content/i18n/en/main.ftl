@@ -391,7 +391,6 @@ form-upload-hint = The file as saved from your spreadsheet; 1 MB at most.
 form-upload-check = Check the form
 form-upload-missing = Choose a file to upload.
 form-upload-not-xlsx = “{ $name }” is not an .xlsx workbook.
-form-upload-unreadable = The upload could not be read.
 form-problems = { $count ->
     [one] One problem to fix in the workbook
    *[other] { $count } problems to fix in the workbook
@@ -640,7 +639,6 @@ cases-incoming-assignee = Caseworker
 cases-incoming-accept = Accept
 cases-incoming-why = Reason to decline
 cases-incoming-decline = Decline
-attachment-unreadable = The upload could not be read.
 attachment-empty = The file is empty.
 attachment-kind = This kind of file is not accepted. Accepted: PDF, JPEG, PNG, Word, Excel, OpenDocument text, plain text.
 attachment-no-storage = Files cannot be stored on this server: ask the administrator to set a data directory.

@@ -391,7 +391,6 @@ form-upload-hint = El archivo tal como lo guarda su hoja de cálculo; 1 MB como 
 form-upload-check = Comprobar el formulario
 form-upload-missing = Elija un archivo para subir.
 form-upload-not-xlsx = «{ $name }» no es un libro .xlsx.
-form-upload-unreadable = No se pudo leer lo subido.
 form-problems = { $count ->
     [one] Un problema que corregir en el libro
    *[other] { $count } problemas que corregir en el libro
@@ -640,7 +639,6 @@ cases-incoming-assignee = Trabajador/a social
 cases-incoming-accept = Aceptar
 cases-incoming-why = Motivo del rechazo
 cases-incoming-decline = Rechazar
-attachment-unreadable = No se pudo leer lo subido.
 attachment-empty = El archivo está vacío.
 attachment-kind = Este tipo de archivo no se acepta. Se aceptan: PDF, JPEG, PNG, Word, Excel, texto OpenDocument, texto plano.
 attachment-no-storage = Este servidor no puede guardar archivos: pida al administrador que defina un directorio de datos.

@@ -391,7 +391,6 @@ form-upload-hint = Le fichier tel qu'enregistré par votre tableur ; 1 Mo au plu
 form-upload-check = Vérifier le formulaire
 form-upload-missing = Choisissez un fichier à déposer.
 form-upload-not-xlsx = « { $name } » n'est pas un classeur .xlsx.
-form-upload-unreadable = Le dépôt n'a pas pu être lu.
 form-problems = { $count ->
     [one] { $count } problème à corriger dans le classeur
    *[other] { $count } problèmes à corriger dans le classeur
@@ -640,7 +639,6 @@ cases-incoming-assignee = Travailleur·se social·e
 cases-incoming-accept = Accepter
 cases-incoming-why = Motif du refus
 cases-incoming-decline = Refuser
-attachment-unreadable = Le dépôt n'a pas pu être lu.
 attachment-empty = Le fichier est vide.
 attachment-kind = Ce type de fichier n'est pas accepté. Acceptés : PDF, JPEG, PNG, Word, Excel, texte OpenDocument, texte brut.
 attachment-no-storage = Ce serveur ne peut pas garder de fichiers : demandez à l'administrateur de définir un répertoire de données.

@@ -3,6 +3,7 @@
 
 mod config;
 mod content;
+mod directory;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -84,6 +85,16 @@ enum Command {
         #[command(subcommand)]
         command: FormCommand,
     },
+    /// Import into the service directory (a preview is printed; all or nothing).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export the service directory.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Restore a backup made by `backup` into the data directory (stop the server first).
     Restore {
         #[arg(long, value_name = "FILE")]
@@ -126,6 +137,34 @@ enum FormCommand {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportCommand {
+    /// An HSDS 3.0 JSON file (a collections document, an API page, an array or one record).
+    Hsds {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Print what would be created, updated and rejected; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// A service spreadsheet, one service per row (.csv or .xlsx, headers in fr/en/es).
+    Services {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// The whole directory as one HSDS 3.0 collections document.
+    Hsds {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
     },
 }
 
@@ -240,6 +279,17 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Sop { command: SopCommand::Check { paths, json } } => content::sop_check(&paths, json),
         Command::Form { command: FormCommand::Inspect { file, json } } => content::form_inspect(&file, json),
+        Command::Import { command } => {
+            let store = open(&settings).await?;
+            match command {
+                ImportCommand::Hsds { file, dry_run } => directory::import(&store, Some("hsds"), &file, dry_run).await,
+                ImportCommand::Services { file, dry_run } => directory::import(&store, None, &file, dry_run).await,
+            }
+        }
+        Command::Export { command: ExportCommand::Hsds { to } } => {
+            let store = open(&settings).await?;
+            directory::export(&store, &to).await
+        }
         Command::Backup { to } => {
             let store = open(&settings).await?;
             store.backup_sqlite(&to).await?;
@@ -340,6 +390,9 @@ async fn housekeeping(store: Store) {
         let purged = async {
             let mut tx = store.write().await?;
             let n = passerelle_store::sessions::purge_expired(&mut tx).await?;
+            // Directory uploads nobody confirmed within a day are dropped.
+            let day_ago = passerelle_store::db::now() - chrono::Duration::days(1);
+            passerelle_store::directory::purge_staged(&mut tx, day_ago).await?;
             tx.commit().await?;
             Ok::<u64, passerelle_store::StoreError>(n)
         }

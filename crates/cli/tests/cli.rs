@@ -298,3 +298,66 @@ fn form_inspect_prints_the_form_or_its_problems() {
     let out = stdout(&o);
     assert!(out.contains("survey!A2") && out.contains("survey!B3"), "{out}");
 }
+
+/// The directory on the command line: export, a dry run that changes nothing, imports that
+/// are all or nothing, and an export that validates against the official HSDS 3.0 schemas.
+fn directory_import_export(pg: Option<&str>) {
+    use passerelle_core::directory::hsds::testkit::{schema_errors, validator};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run_on(d, pg, &["demo"], &[]).status.success());
+    let file = d.join("directory.json");
+    let o = run_on(d, pg, &["export", "hsds", "--to", file.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let services = doc["services"].as_array().unwrap().clone();
+    assert!(services.len() >= 60, "the demo directory is exported");
+    // Every exported record validates against the official schema of its kind.
+    for (key, schema) in [("services", "service.json"), ("organizations", "organization.json"), ("taxonomy_terms", "taxonomy_term.json")] {
+        let v = validator(schema);
+        for record in doc[key].as_array().unwrap() {
+            let errors = schema_errors(&v, record);
+            assert!(errors.is_empty(), "{key} {}: {errors:?}", record["id"]);
+        }
+    }
+    // Importing the export back: everything is an update, nothing is created.
+    let o = run_on(d, pg, &["import", "hsds", file.to_str().unwrap(), "--dry-run"], &[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("create: 0\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("rejected: 0\n"));
+    assert!(stdout(&o).contains("dry run: nothing written"));
+    // A sheet with one bad row: the preview names it, nothing is written, exit 1.
+    let sheet = d.join("mapping.csv");
+    std::fs::write(&sheet, "Organisation;Service;Needs;Area\nCollectif Neuf;Aide alimentaire;food;BT-01\nCollectif Neuf;Autre;astrologie;BT-01\n").unwrap();
+    let o = run_on(d, pg, &["import", "services", sheet.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("row 3, column C (Needs): \"astrologie\": not a term of the taxonomy"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("nothing imported"));
+    // Fixed: a dry run writes nothing, the real import writes the organisation and service.
+    std::fs::write(&sheet, "Organisation;Service;Needs;Area\nCollectif Neuf;Aide alimentaire;food;BT-01\n").unwrap();
+    let o = run_on(d, pg, &["import", "services", sheet.to_str().unwrap(), "--dry-run"], &[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = run_on(d, pg, &["import", "services", sheet.to_str().unwrap()], &[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("imported: 2 created, 0 updated"), "{}", stdout(&o));
+    let o = run_on(d, pg, &["export", "hsds", "--to", file.to_str().unwrap()], &[]);
+    assert!(o.status.success());
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(doc["services"].as_array().unwrap().len(), services.len() + 1);
+    // Not JSON at all.
+    std::fs::write(&file, "{ nope").unwrap();
+    let o = run_on(d, pg, &["import", "hsds", file.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("not valid JSON at line 1"), "{}", stdout(&o));
+}
+
+#[test]
+fn directory_import_export_on_sqlite() {
+    directory_import_export(None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn directory_import_export_on_postgres() {
+    let url = fresh_postgres_url().await;
+    tokio::task::spawn_blocking(move || directory_import_export(Some(&url))).await.unwrap();
+}

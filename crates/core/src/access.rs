@@ -110,10 +110,24 @@ pub enum Permission {
     ManageCases,
     /// Grant or refuse the approvals an SOP asks of a supervisor.
     ApproveCases,
+    /// Keep services in the directory: a focal point those of the organisations their agency
+    /// keeps (`Agency`), an administrator every one (`All`).
+    ManageDirectory,
+    /// Mark directory entries as checked (who and when), which clears the stale flag.
+    VerifyDirectory,
+    /// Import an HSDS dataset or a service spreadsheet, export the whole directory, and say
+    /// which agency keeps an organisation.
+    ImportDirectory,
+    /// See the communities mapped.
+    ViewCommunities,
+    /// Record and edit communities.
+    ManageCommunities,
+    /// The coverage view (needs x areas, gaps), the mapping assessment report and list exports.
+    ViewCoverage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -127,6 +141,12 @@ impl Permission {
         Permission::ViewCases,
         Permission::ManageCases,
         Permission::ApproveCases,
+        Permission::ManageDirectory,
+        Permission::VerifyDirectory,
+        Permission::ImportDirectory,
+        Permission::ViewCommunities,
+        Permission::ManageCommunities,
+        Permission::ViewCoverage,
     ];
 }
 
@@ -175,6 +195,27 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Supervisor, P::ViewCases, S::Team),
     (R::Supervisor, P::ManageCases, S::Team),
     (R::Supervisor, P::ApproveCases, S::Team),
+    // The directory: each agency's focal point keeps its own organisation's entries; the
+    // administrator keeps, verifies, imports and exports them all.
+    (R::ServiceFocalPoint, P::ManageDirectory, S::Agency),
+    (R::Administrator, P::ManageDirectory, S::All),
+    (R::Administrator, P::VerifyDirectory, S::All),
+    (R::Administrator, P::ImportDirectory, S::All),
+    // Communities are mapped by the people who work with them and read by those who plan.
+    (R::Caseworker, P::ViewCommunities, S::All),
+    (R::Supervisor, P::ViewCommunities, S::All),
+    (R::CommunityAgent, P::ViewCommunities, S::All),
+    (R::QualityOfficer, P::ViewCommunities, S::All),
+    (R::MeOfficer, P::ViewCommunities, S::All),
+    (R::Administrator, P::ViewCommunities, S::All),
+    (R::CommunityAgent, P::ManageCommunities, S::All),
+    (R::MeOfficer, P::ManageCommunities, S::All),
+    (R::Administrator, P::ManageCommunities, S::All),
+    // Gaps and the assessment report are for those who plan and assess.
+    (R::Supervisor, P::ViewCoverage, S::All),
+    (R::QualityOfficer, P::ViewCoverage, S::All),
+    (R::MeOfficer, P::ViewCoverage, S::All),
+    (R::Administrator, P::ViewCoverage, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -91,6 +91,13 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
         }
         agency_teams.push((agency, ts));
     }
+    let parish_codes: Vec<(String, String)> = parishes.iter().map(|p| (p.code.clone(), p.name.clone())).collect();
+    let all_agencies: Vec<agencies::Agency> = agency_teams.iter().map(|(a, _)| a.clone()).collect();
+    crate::demo_directory::load(&mut tx, &parish_codes, &all_agencies, crate::db::now().date_naive()).await?;
+    for (i, input) in crate::demo_directory::communities().into_iter().enumerate() {
+        let area = [2usize, 4, 0].get(i).and_then(|p| parishes.get(*p)).map(|a| a.id);
+        crate::communities::create(&mut tx, None, &crate::communities::CommunityInput { area_id: area, ..input }).await?;
+    }
     // One hash for all demo accounts: argon2 is deliberately slow, and they share a password.
     let hash = hash_password(DEMO_PASSWORD);
     for (local, display, role, agency, team) in USERS {

@@ -385,10 +385,12 @@ pub async fn revoke_token(State(state): State<AppState>, identity: Identity, Pat
     info(title = "Passerelle API", description = "Protection case management, referrals and service mapping. \
 Authenticate with a personal API token: `Authorization: Bearer psl_…`. Errors are RFC 9457 problem details."),
     paths(me, list_agencies, get_agency, create_agency, list_areas, list_users, get_user, create_user,
-          list_audit, list_tokens, create_token, revoke_token),
+          list_audit, list_tokens, create_token, revoke_token,
+          crate::api_hsds::services, crate::api_hsds::service, crate::api_hsds::organizations, crate::api_hsds::taxonomy_terms),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"))
+    tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"),
+          (name = "directory", description = "The public service directory in Open Referral HSDS 3.0: no token needed."))
 )]
 pub struct ApiDoc;
 

@@ -21,7 +21,12 @@ use tower_http::trace::TraceLayer;
 
 /// Builds the whole web application on `store`.
 pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n::I18nError> {
-    let state = AppState { store, i18n: Arc::new(I18n::load()?), config: Arc::new(config) };
+    let state = AppState {
+        store,
+        i18n: Arc::new(I18n::load()?),
+        config: Arc::new(config),
+        directory_index: Default::default(),
+    };
     let limit = state.config.max_body_bytes;
     let mut router: Router<AppState> = Router::new();
     for def in route_defs() {

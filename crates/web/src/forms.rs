@@ -60,3 +60,26 @@ mod tests {
         assert_eq!(local_path("", "/dashboard"), "/dashboard");
     }
 }
+
+/// Reads the file sent as field `name` of a multipart upload: its file name and bytes, or
+/// `None` when the form has no such field. A body over the route's limit is a 413, any other
+/// broken stream a 400 naming what went wrong.
+pub async fn uploaded_file(mut multipart: axum::extract::Multipart, name: &str) -> Result<Option<(String, Vec<u8>)>, crate::error::AppError> {
+    use crate::error::AppError;
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest { key: "error-upload", detail: e.body_text() }
+        }
+    };
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        if field.name() == Some(name) {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(unreadable)?;
+            file = Some((file_name, bytes.to_vec()));
+        }
+    }
+    Ok(file)
+}

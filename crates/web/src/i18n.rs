@@ -187,7 +187,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -292,6 +292,35 @@ mod tests {
         }
         for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
             used.insert(format!("user-done-{done}"));
+        }
+        // The directory: service statuses and the days of opening hours.
+        for st in passerelle_core::directory::hsds::ServiceStatus::ALL {
+            used.insert(format!("directory-status-{}", st.as_str().replace(' ', "-")));
+        }
+        for k in passerelle_store::communities::KINDS {
+            used.insert(format!("community-kind-{k}"));
+        }
+        for k in passerelle_store::communities::SEXES {
+            used.insert(format!("community-sex-{k}"));
+        }
+        for code in ["bad-hours", "bad-phone", "bad-url", "bad-date"] {
+            used.insert(format!("error-field-{code}"));
+        }
+        for k in passerelle_core::directory::hsds::RecordKind::ALL {
+            used.insert(format!("import-kind-{}", k.code().replace('_', "-")));
+        }
+        for code in ["invalid-json", "unsupported-shape", "empty-dataset", "not-an-object", "missing-field", "bad-value",
+                     "bad-status", "bad-id", "duplicate-id", "bad-email", "bad-url", "bad-date", "unknown-organization",
+                     "organization-rejected", "unknown-term", "bad-age-range", "sheet-encoding", "sheet-decoded",
+                     "sheet-unreadable", "sheet-empty", "sheet-missing-column", "sheet-duplicate-column",
+                     "sheet-unknown-column", "sheet-malformed-row", "sheet-required", "sheet-unknown-term",
+                     "sheet-unknown-area", "sheet-bad-phone", "sheet-bad-email", "sheet-bad-url", "sheet-bad-schedule",
+                     "sheet-bad-date", "sheet-bad-number", "sheet-bad-status", "sheet-bad-flag", "sheet-bad-language",
+                     "sheet-cell-error", "sheet-duplicate-row"] {
+            used.insert(format!("import-error-{code}"));
+        }
+        for d in ["mo", "tu", "we", "th", "fr", "sa", "su"] {
+            used.insert(format!("weekday-{d}"));
         }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {

@@ -3,8 +3,10 @@
 
 pub mod access;
 pub mod api;
+pub mod api_hsds;
 pub mod app;
 pub mod ctx;
+pub mod directory_index;
 pub mod error;
 pub mod forms;
 pub mod i18n;

@@ -3,7 +3,7 @@
 
 use crate::access::Access;
 use crate::state::AppState;
-use crate::{api, ops, pages};
+use crate::{api, api_hsds, ops, pages};
 use axum::http::Method;
 use axum::routing::{delete, get, post, MethodRouter};
 use passerelle_core::access::Permission as P;
@@ -24,8 +24,10 @@ use Method as M;
 
 pub fn route_defs() -> Vec<RouteDef> {
     vec![
-        // Public: the site root, sign-in, language, operations, API description.
-        r(M::GET, "/", Public, get(pages::home::home)),
+        // Public: the service finder at the site root, sign-in, language, operations, API description.
+        r(M::GET, "/", Public, get(pages::directory::finder::finder)),
+        r(M::GET, "/services/{id}", Public, get(pages::directory::finder::service)),
+        r(M::GET, "/directory/print", Public, get(pages::directory::finder::print)),
         r(M::GET, "/login", Public, get(pages::auth::login_form)),
         r(M::POST, "/login", Public, post(pages::auth::login)),
         r(M::POST, "/language", Public, post(pages::auth::set_language)),
@@ -90,6 +92,31 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/people/{id}/merge", Perm(P::ManageCases), post(pages::people::merge)),
         r(M::POST, "/people/{id}/distinct", Perm(P::ManageCases), post(pages::people::distinct)),
         r(M::POST, "/merges/{id}/undo", Perm(P::ManageCases), post(pages::people::undo_merge)),
+        // The service directory: each focal point keeps their agency's entries; administrators
+        // keep, verify, import and export them all.
+        r(M::GET, "/directory/manage", Perm(P::ManageDirectory), get(pages::directory::manage::list)),
+        r(M::POST, "/directory/manage", Perm(P::ManageDirectory), post(pages::directory::manage::create)),
+        r(M::GET, "/directory/manage/new", Perm(P::ManageDirectory), get(pages::directory::manage::new_form)),
+        r(M::GET, "/directory/manage/export", Perm(P::ManageDirectory), get(pages::directory::manage::export)),
+        r(M::GET, "/directory/manage/{id}", Perm(P::ManageDirectory), get(pages::directory::manage::edit_form)),
+        r(M::POST, "/directory/manage/{id}", Perm(P::ManageDirectory), post(pages::directory::manage::update)),
+        r(M::POST, "/directory/manage/{id}/verify", Perm(P::VerifyDirectory), post(pages::directory::manage::verify)),
+        r(M::POST, "/directory/organizations", Perm(P::ManageDirectory), post(pages::directory::manage::create_organization)),
+        r(M::POST, "/directory/organizations/{id}/agency", Perm(P::ImportDirectory), post(pages::directory::manage::link_organization)),
+        r(M::GET, "/directory/import", Perm(P::ImportDirectory), get(pages::directory::import::form)),
+        r(M::POST, "/directory/import", Perm(P::ImportDirectory), post(pages::directory::import::upload)),
+        r(M::GET, "/directory/import/{id}", Perm(P::ImportDirectory), get(pages::directory::import::show)),
+        r(M::POST, "/directory/import/{id}", Perm(P::ImportDirectory), post(pages::directory::import::confirm)),
+        r(M::GET, "/directory/export.json", Perm(P::ImportDirectory), get(pages::directory::import::export_hsds)),
+        // Community mapping and the mapping assessment.
+        r(M::GET, "/communities", Perm(P::ViewCommunities), get(pages::directory::communities::list)),
+        r(M::POST, "/communities", Perm(P::ManageCommunities), post(pages::directory::communities::create)),
+        r(M::GET, "/communities/new", Perm(P::ManageCommunities), get(pages::directory::communities::new_form)),
+        r(M::GET, "/communities/{id}", Perm(P::ViewCommunities), get(pages::directory::communities::show)),
+        r(M::POST, "/communities/{id}", Perm(P::ManageCommunities), post(pages::directory::communities::update)),
+        r(M::GET, "/coverage", Perm(P::ViewCoverage), get(pages::directory::coverage::view)),
+        r(M::GET, "/coverage/report", Perm(P::ViewCoverage), get(pages::directory::coverage::report)),
+        r(M::GET, "/coverage/report.xlsx", Perm(P::ViewCoverage), get(pages::directory::coverage::report_xlsx)),
         // Administration.
         r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
         r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),
@@ -111,6 +138,11 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/admin/audit/verify", Perm(P::ViewAudit), post(pages::admin::audit::verify)),
         r(M::GET, "/admin/security", Perm(P::ManageSecurityPolicy), get(pages::admin::policy::show)),
         r(M::POST, "/admin/security", Perm(P::ManageSecurityPolicy), post(pages::admin::policy::update)),
+        // The HSDS read API of the public directory: public, like the finder.
+        r(M::GET, "/api/v1/hsds/services", Public, get(api_hsds::services)),
+        r(M::GET, "/api/v1/hsds/services/{id}", Public, get(api_hsds::service)),
+        r(M::GET, "/api/v1/hsds/organizations", Public, get(api_hsds::organizations)),
+        r(M::GET, "/api/v1/hsds/taxonomy_terms", Public, get(api_hsds::taxonomy_terms)),
         // The JSON API: the same permissions as the pages.
         r(M::GET, "/api/v1/me", SignedIn, get(api::me)),
         r(M::GET, "/api/v1/agencies", Perm(P::ViewAgencies), get(api::list_agencies)),

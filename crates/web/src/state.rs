@@ -9,6 +9,8 @@ pub struct AppState {
     pub store: Store,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// The finder's prepared search documents (see [`crate::directory_index`]).
+    pub directory_index: Arc<crate::directory_index::DirectoryIndex>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-//! The site root (public) and the signed-in dashboard.
+//! The signed-in dashboard (the site root is the public service finder).
 
 use super::render;
 use crate::ctx::{Identity, Page};
@@ -9,16 +9,6 @@ use axum::extract::State;
 use axum::response::Response;
 use passerelle_store::agencies;
 use passerelle_store::users::User;
-
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    page: Page,
-}
-
-pub async fn home(page: Page) -> Response {
-    render(&HomePage { page })
-}
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod cases;
+pub mod directory;
 pub mod forms;
 pub mod home;
 pub mod people;

@@ -70,7 +70,9 @@ impl ImportError {
     }
 }
 
-#[cfg(test)]
-pub(crate) mod testkit;
+/// Reading the official HSDS files and validating against the schemas: for tests, here and
+/// in other crates (feature `hsds-testkit`).
+#[cfg(any(test, feature = "hsds-testkit"))]
+pub mod testkit;
 #[cfg(test)]
 mod tests;

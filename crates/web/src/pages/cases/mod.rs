@@ -616,19 +616,8 @@ pub async fn withdraw_consent(State(state): State<AppState>, identity: Identity,
 }
 
 /// Uploads a file to the case (multipart; the CSRF token is in the query string).
-pub async fn upload(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, mut multipart: axum::extract::Multipart) -> Result<Response, AppError> {
-    let mut file = None;
-    // A body over the limit shows up as a multipart error with status 413: say "too large".
-    let unreadable = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::BadRequest { key: "attachment-unreadable", detail: e.body_text() } }
-    };
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(unreadable)?;
-            file = Some((name, bytes));
-        }
-    }
+pub async fn upload(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, multipart: axum::extract::Multipart) -> Result<Response, AppError> {
+    let file = crate::forms::uploaded_file(multipart, "file").await?;
     let (name, bytes) = file.ok_or_else(|| invalid("file", "required"))?;
     let mut tx = state.store.write().await?;
     let (case, _) = for_action(&mut tx, &identity, id, None).await?;

@@ -133,15 +133,8 @@ async fn prepare(state: &AppState, page: &Page, sheets: Sheets, form: XlsForm, w
 }
 
 /// Reads the uploaded workbook and shows its problems, or what publishing it would change.
-pub async fn preview(State(state): State<AppState>, page: Page, mut multipart: Multipart) -> Result<Response, AppError> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart.next_field().await.map_err(|e| AppError::BadRequest { key: "form-upload-unreadable", detail: e.body_text() })? {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|e| AppError::BadRequest { key: "form-upload-unreadable", detail: e.body_text() })?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
+pub async fn preview(State(state): State<AppState>, page: Page, multipart: Multipart) -> Result<Response, AppError> {
+    let file = crate::forms::uploaded_file(multipart, "file").await?;
     let refuse = |page: Page, refusal: String| render_status(StatusCode::UNPROCESSABLE_ENTITY, &PublishPage { page, problems: vec![], refusal: Some(refusal), preview: None });
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Ok(refuse(page.clone(), page.tr.t("form-upload-missing")));
