@@ -653,3 +653,5 @@ person-merges = Merges
 person-merge-line = { $name } merged into this record
 person-merge-undone = undone { $when }
 person-merge-undo = Undo the merge
+person-address = Address
+person-address-hint = Where the person can be found safely: street, camp block, landmark.

@@ -653,3 +653,5 @@ person-merges = Fusiones
 person-merge-line = { $name } fusionada en esta ficha
 person-merge-undone = deshecha { $when }
 person-merge-undo = Deshacer la fusión
+person-address = Dirección
+person-address-hint = Dónde encontrar a la persona sin peligro: calle, bloque del campamento, punto de referencia.

@@ -653,3 +653,5 @@ person-merges = Fusions
 person-merge-line = { $name } fusionnée dans cette fiche
 person-merge-undone = annulée le { $when }
 person-merge-undo = Annuler la fusion
+person-address = Adresse
+person-address-hint = Où trouver la personne sans danger : rue, bloc du camp, point de repère.

@@ -4,6 +4,7 @@
 mod config;
 mod content;
 mod directory;
+mod people;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -90,6 +91,11 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// The register of people.
+    People {
+        #[command(subcommand)]
+        command: PeopleCommand,
+    },
     /// Export the service directory.
     Export {
         #[command(subcommand)]
@@ -156,6 +162,27 @@ enum ImportCommand {
         file: PathBuf,
         #[arg(long)]
         dry_run: bool,
+    },
+    /// A people list, one person per row (.csv or .xlsx; columns in the README). All or nothing.
+    People {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The caseworker or supervisor account the people are registered for (its team keeps them).
+        #[arg(long = "for", value_name = "EMAIL")]
+        for_email: String,
+        /// Check every row and print the problems; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum PeopleCommand {
+    /// Every pair of registered people who may be the same person, best first.
+    Duplicates {
+        /// One JSON object per pair: both ids and external ids, the score and its band.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -284,7 +311,12 @@ async fn run(cli: Cli) -> Result<i32> {
             match command {
                 ImportCommand::Hsds { file, dry_run } => directory::import(&store, Some("hsds"), &file, dry_run).await,
                 ImportCommand::Services { file, dry_run } => directory::import(&store, None, &file, dry_run).await,
+                ImportCommand::People { file, for_email, dry_run } => people::import(&store, &file, &for_email, dry_run).await,
             }
+        }
+        Command::People { command: PeopleCommand::Duplicates { json } } => {
+            let store = open(&settings).await?;
+            people::duplicates(&store, json).await
         }
         Command::Export { command: ExportCommand::Hsds { to } } => {
             let store = open(&settings).await?;

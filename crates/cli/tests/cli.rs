@@ -361,3 +361,69 @@ async fn directory_import_export_on_postgres() {
     let url = fresh_postgres_url().await;
     tokio::task::spawn_blocking(move || directory_import_export(Some(&url))).await.unwrap();
 }
+
+fn people_import_and_duplicates(pg: Option<&str>) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run_on(d, pg, &["demo"], &[]).status.success());
+    let file = d.join("people.csv");
+    // A French sheet, with one impossible date of birth: nothing is written, the cell is named.
+    std::fs::write(&file, "Prénom;Nom;Date de naissance;Sexe;Téléphone;Adresse;Numéro dossier\n\
+        Fabiola;Saint-Fleur;1984-03-02;female;+509 3701 0001;Rue des Palmiers 4;OLD-0001\n\
+        Wilner;Jean-Louis;2999-01-01;male;;;OLD-0002\n").unwrap();
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut v = vec!["import".to_string(), "people".into(), file.display().to_string(), "--for".into(), "caseworker@demo.passerelle.test".into()];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run = |extra: &[&str]| {
+        let a = args(extra);
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        run_on(d, pg, &refs, &[])
+    };
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("row 3, column C (Date de naissance): out-of-range"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("nothing written"));
+    // Fixed: a dry run checks and writes nothing, the import registers both.
+    std::fs::write(&file, "Prénom;Nom;Date de naissance;Sexe;Téléphone;Adresse;Numéro dossier\n\
+        Fabiola;Saint-Fleur;1984-03-02;female;+509 3701 0001;Rue des Palmiers 4;OLD-0001\n\
+        Wilner;Jean-Louis;1979-01-01;male;;;OLD-0002\n\
+        Fabiolla;Saint Fleur;1984-03-02;female;;;\n").unwrap();
+    let o = run(&["--dry-run"]);
+    // The third row is the first one again with a typo: refused as very likely the same person.
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("row 4: very likely already registered"), "{}", stdout(&o));
+    std::fs::write(&file, "given_name,family_name,date_of_birth,sex,external_id\nFabiola,Saint-Fleur,1984-03-02,female,OLD-0001\nWilner,Jean-Louis,1979-01-01,male,OLD-0002\n").unwrap();
+    let o = run(&["--dry-run"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("dry run: nothing written"));
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 people registered"));
+    // Importing the same list again: every row is someone already registered.
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    // A near-duplicate registered another way shows up in the duplicates list.
+    std::fs::write(&file, "given_name,family_name,date_of_birth,external_id\nFabiolla,Saint Fleur,,NEW-9\n").unwrap();
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = run_on(d, pg, &["people", "duplicates", "--json"], &[]);
+    assert!(o.status.success());
+    let pairs: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(pairs.iter().any(|p| {
+        let ids = [p["a"]["external_id"].as_str(), p["b"]["external_id"].as_str()];
+        ids.contains(&Some("OLD-0001")) && ids.contains(&Some("NEW-9")) && p["score"].as_f64().unwrap() > 0.5
+    }), "{pairs:?}");
+}
+
+#[test]
+fn people_import_and_duplicates_on_sqlite() {
+    people_import_and_duplicates(None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn people_import_and_duplicates_on_postgres() {
+    let url = fresh_postgres_url().await;
+    tokio::task::spawn_blocking(move || people_import_and_duplicates(Some(&url))).await.unwrap();
+}

@@ -17,4 +17,5 @@ pub mod privacy;
 pub mod trafficking;
 pub mod training;
 pub mod matching;
+pub mod people_sheet;
 pub mod validate;

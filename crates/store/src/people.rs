@@ -35,6 +35,7 @@ pub struct PersonInput {
     pub phone: String,
     pub area_id: Option<Uuid>,
     pub community: String,
+    pub address: String,
     pub external_id: String,
     pub restricted: bool,
 }
@@ -54,6 +55,7 @@ pub struct Person {
     pub phone: Option<String>,
     pub area_id: Option<Uuid>,
     pub community: Option<String>,
+    pub address: Option<String>,
     pub external_id: Option<String>,
     pub restricted: bool,
     pub registered_by: Uuid,
@@ -160,6 +162,7 @@ pub fn check(input: &PersonInput, today: NaiveDate) -> Result<Person, Problems> 
     let languages = p.text("languages", &input.languages, false, 200);
     let phone = p.text("phone", &input.phone, false, 40);
     let community = p.text("community", &input.community, false, 200);
+    let address = p.text("address", &input.address, false, 300);
     let external_id = p.text("external_id", &input.external_id, false, 100);
     if !p.is_empty() {
         return Err(p);
@@ -179,6 +182,7 @@ pub fn check(input: &PersonInput, today: NaiveDate) -> Result<Person, Problems> 
         phone: some(phone),
         area_id: input.area_id,
         community: some(community),
+        address: some(address),
         external_id: some(external_id),
         restricted: input.restricted,
         registered_by: Uuid::nil(),
@@ -211,14 +215,14 @@ pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> Store
     exec!(tx, c => sqlx::query(
         "INSERT INTO people (id, given_names, family_names, other_names, sex, birth_date, birth_year_estimated,
              nationality, migration_status, languages, phone, area_id, community, external_id, restricted,
-             registered_by, agency_id, team_id, created_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1)"
+             registered_by, agency_id, team_id, created_at, updated_at, version, address)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1, $20)"
     ).bind(person.id).bind(&person.given_names).bind(&person.family_names).bind(&person.other_names)
     .bind(person.sex.as_deref()).bind(person.birth_date.map(|d| d.to_string())).bind(person.birth_year_estimated)
     .bind(person.nationality.as_deref()).bind(&person.migration_status).bind(&person.languages)
     .bind(person.phone.as_deref()).bind(person.area_id).bind(person.community.as_deref())
     .bind(person.external_id.as_deref()).bind(person.restricted).bind(viewer.id).bind(viewer.agency_id)
-    .bind(viewer.team_id).bind(at))?;
+    .bind(viewer.team_id).bind(at).bind(person.address.as_deref()))?;
     write_keys(tx, &person).await?;
     // Names are personal data: the audit log records that a person was registered, not who.
     audit::append(tx, Event::new(Some(viewer.id), "person.register", "person").entity(person.id)
@@ -228,7 +232,7 @@ pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> Store
 
 const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex, p.birth_date, p.birth_year_estimated,
      p.nationality, p.migration_status, p.languages, p.phone, p.area_id, p.community, p.external_id, p.restricted,
-     p.registered_by, p.team_id, p.created_at, p.version, p.merged_into";
+     p.registered_by, p.team_id, p.created_at, p.version, p.merged_into, p.address";
 
 /// Who may see a person: the scope of whoever registered them, and for a restricted person only
 /// the registering caseworker and a supervisor of their team (`$4`, nil when the viewer is not a
@@ -258,6 +262,7 @@ struct Row {
     created_at: DateTime<Utc>,
     version: i64,
     merged_into: Option<Uuid>,
+    address: Option<String>,
 }
 
 impl From<Row> for Person {
@@ -276,6 +281,7 @@ impl From<Row> for Person {
             phone: r.phone,
             area_id: r.area_id,
             community: r.community,
+            address: r.address,
             external_id: r.external_id,
             restricted: r.restricted,
             registered_by: r.registered_by,

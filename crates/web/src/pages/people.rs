@@ -60,6 +60,7 @@ pub struct PersonForm {
     phone: String,
     area_id: String,
     community: String,
+    address: String,
     external_id: String,
     restricted: Option<String>,
     /// Set when the person registering has looked at the possible duplicates and none is them.
@@ -81,6 +82,7 @@ impl PersonForm {
             phone: self.phone.clone(),
             area_id: self.area_id.parse().ok(),
             community: self.community.clone(),
+            address: self.address.clone(),
             external_id: self.external_id.clone(),
             restricted: self.restricted.is_some(),
         }

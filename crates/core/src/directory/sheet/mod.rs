@@ -228,14 +228,10 @@ impl SheetImport {
     }
 }
 
-/// Reads a CSV service sheet (any of the encodings and separators Excel writes). Fails as a
-/// whole only when the file cannot be read or lacks a required column.
-pub fn read_services_csv(
-    bytes: &[u8],
-    mapping: &ColumnMapping,
-    ctx: &SheetContext<'_>,
-) -> Result<SheetImport, Vec<SheetError>> {
-    let (text, encoding) = decode::decode(bytes).map_err(|e| vec![e])?;
+/// The rows of a CSV file as text cells, with the encoding and separator it was written in.
+/// Shared by every spreadsheet import (services, people).
+pub fn csv_rows(bytes: &[u8]) -> Result<(Vec<Vec<String>>, &'static str, u8), SheetError> {
+    let (text, encoding) = decode::decode(bytes)?;
     let delimiter = decode::delimiter(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -246,33 +242,30 @@ pub fn read_services_csv(
     for (i, record) in reader.records().enumerate() {
         match record {
             Ok(r) => rows.push(r.iter().map(str::to_string).collect()),
-            Err(e) => return Err(vec![SheetError::Malformed { row: i + 1, message: e.to_string() }]),
+            Err(e) => return Err(SheetError::Malformed { row: i + 1, message: e.to_string() }),
         }
     }
-    let mut out = SheetImport { encoding, source: (delimiter as char).to_string(), ..Default::default() };
-    if encoding != "UTF-8" {
-        out.warnings.push(SheetError::Decoded { encoding });
-    }
-    read_table(rows, mapping, ctx, out)
+    Ok((rows, encoding, delimiter))
 }
 
-/// Reads an XLSX service sheet: the first sheet whose header row names a service column.
-pub fn read_services_xlsx(
-    bytes: &[u8],
-    mapping: &ColumnMapping,
-    ctx: &SheetContext<'_>,
-) -> Result<SheetImport, Vec<SheetError>> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| vec![SheetError::Unreadable { message: e.to_string() }])?;
-    let names = book.sheet_names();
-    let mut chosen: Option<(String, Vec<Vec<String>>)> = None;
-    let mut cell_errors = Vec::new();
-    for name in names {
+/// One sheet of a workbook: its name, its rows as text (row numbers as Excel shows them), and
+/// the (row, column) of cells holding a spreadsheet error.
+pub struct WorkbookSheet {
+    pub name: String,
+    pub rows: Vec<Vec<String>>,
+    pub cell_errors: Vec<(usize, usize)>,
+}
+
+/// Every sheet of an `.xlsx` workbook as text.
+pub fn xlsx_sheets(bytes: &[u8]) -> Result<Vec<WorkbookSheet>, SheetError> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Unreadable { message: e.to_string() })?;
+    let mut out = Vec::new();
+    for name in book.sheet_names() {
         let range = book
             .worksheet_range(&name)
-            .map_err(|e| vec![SheetError::Unreadable { message: format!("sheet {name:?}: {e}") }])?;
+            .map_err(|e| SheetError::Unreadable { message: format!("sheet {name:?}: {e}") })?;
         let mut rows = Vec::new();
-        let mut errors = Vec::new();
+        let mut cell_errors = Vec::new();
         // Rows are counted from the sheet's first row, so row numbers match what Excel shows
         // even when the data starts lower down.
         let start_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
@@ -286,25 +279,53 @@ pub fn read_services_xlsx(
                 match cell_text(cell) {
                     Some(t) => cells.push(t),
                     None => {
-                        errors.push((start_row + r + 1, start_col + c));
+                        cell_errors.push((start_row + r + 1, start_col + c));
                         cells.push(String::new());
                     }
                 }
             }
             rows.push(cells);
         }
-        let header_names_service = rows
+        out.push(WorkbookSheet { name, rows, cell_errors });
+    }
+    Ok(out)
+}
+
+/// Reads a CSV service sheet (any of the encodings and separators Excel writes). Fails as a
+/// whole only when the file cannot be read or lacks a required column.
+pub fn read_services_csv(
+    bytes: &[u8],
+    mapping: &ColumnMapping,
+    ctx: &SheetContext<'_>,
+) -> Result<SheetImport, Vec<SheetError>> {
+    let (rows, encoding, delimiter) = csv_rows(bytes).map_err(|e| vec![e])?;
+    let mut out = SheetImport { encoding, source: (delimiter as char).to_string(), ..Default::default() };
+    if encoding != "UTF-8" {
+        out.warnings.push(SheetError::Decoded { encoding });
+    }
+    read_table(rows, mapping, ctx, out)
+}
+
+/// Reads an XLSX service sheet: the first sheet whose header row names a service column.
+pub fn read_services_xlsx(
+    bytes: &[u8],
+    mapping: &ColumnMapping,
+    ctx: &SheetContext<'_>,
+) -> Result<SheetImport, Vec<SheetError>> {
+    let mut chosen: Option<(String, Vec<Vec<String>>)> = None;
+    let mut cell_errors = Vec::new();
+    for sheet in xlsx_sheets(bytes).map_err(|e| vec![e])? {
+        let header_names_service = sheet
+            .rows
             .iter()
             .find(|r| r.iter().any(|c| !c.trim().is_empty()))
             .is_some_and(|h| h.iter().any(|c| mapping.field(c) == Some(Field::ServiceName)));
-        if header_names_service {
-            chosen = Some((name.clone(), rows));
-            cell_errors = errors;
-            break;
+        if header_names_service || chosen.is_none() {
+            chosen = Some((sheet.name, sheet.rows));
+            cell_errors = sheet.cell_errors;
         }
-        if chosen.is_none() {
-            chosen = Some((name.clone(), rows));
-            cell_errors = errors;
+        if header_names_service {
+            break;
         }
     }
     let Some((name, rows)) = chosen else {

@@ -1,0 +1,160 @@
+//! `passerelle import people FILE` and `passerelle people duplicates`: loading a people list
+//! kept in a spreadsheet (columns in the README), and listing the possible duplicates of the
+//! register for review.
+//!
+//! An import is all or nothing: every row is checked as the registration page checks it and
+//! every problem printed with its row and column; with any problem nothing is written and the
+//! exit code is 1. A row that is very likely someone already registered (or a repeat of an
+//! earlier row) is a problem too: merge or correct it first, since two records of one person
+//! split their history. People are registered for the team of the account named by `--for`.
+
+use anyhow::{bail, Context, Result};
+use passerelle_core::access::{scope_for, Permission, Scope};
+use passerelle_core::matching::MatchBand;
+use passerelle_core::people_sheet::{self, Column, PersonRow};
+use passerelle_store::people::{self, PersonInput, Sight};
+use passerelle_store::users::{self, Viewer};
+use passerelle_store::Store;
+use serde_json::json;
+use std::path::Path;
+
+fn input_of(row: &PersonRow) -> PersonInput {
+    PersonInput {
+        given_names: row.get(Column::GivenName).to_string(),
+        family_names: row.get(Column::FamilyName).to_string(),
+        other_names: row.get(Column::OtherNames).replace(';', "\n"),
+        sex: row.get(Column::Sex).to_lowercase(),
+        birth_date: row.get(Column::DateOfBirth).to_string(),
+        age_estimate: row.get(Column::Age).to_string(),
+        nationality: row.get(Column::Nationality).to_string(),
+        migration_status: row.get(Column::MigrationStatus).to_lowercase(),
+        languages: row.get(Column::Languages).to_string(),
+        phone: row.get(Column::Phone).to_string(),
+        address: row.get(Column::Address).to_string(),
+        external_id: row.get(Column::ExternalId).to_string(),
+        ..Default::default()
+    }
+}
+
+/// The registration field a problem names, back to the sheet's column.
+fn column_of(field: &str) -> Option<Column> {
+    Some(match field {
+        "given_names" => Column::GivenName,
+        "family_names" => Column::FamilyName,
+        "other_names" => Column::OtherNames,
+        "sex" => Column::Sex,
+        "birth_date" => Column::DateOfBirth,
+        "age_estimate" => Column::Age,
+        "nationality" => Column::Nationality,
+        "migration_status" => Column::MigrationStatus,
+        "languages" => Column::Languages,
+        "phone" => Column::Phone,
+        "address" => Column::Address,
+        "external_id" => Column::ExternalId,
+        _ => return None,
+    })
+}
+
+async fn sight_for(store: &Store, email: &str) -> Result<Sight> {
+    let mut tx = store.read().await?;
+    let user = users::find_by_email(&mut tx, email).await?.with_context(|| format!("no account {email}"))?;
+    let roles = user.roles.clone();
+    if scope_for(&roles, Permission::ManageCases).is_none() {
+        bail!("{email} may not register people (a caseworker or supervisor account is needed)");
+    }
+    Ok(Sight {
+        viewer: Viewer { id: user.id, agency_id: user.agency_id, team_id: user.team_id, scope: scope_for(&roles, Permission::ViewCases).unwrap_or(Scope::Own) },
+        supervises: scope_for(&roles, Permission::ApproveCases).and(user.team_id),
+    })
+}
+
+pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) -> Result<i32> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let sheet = match people_sheet::read(&bytes) {
+        Ok(s) => s,
+        Err(errors) => {
+            println!("{}: cannot be imported", file.display());
+            for e in errors {
+                println!("  {e}");
+            }
+            return Ok(1);
+        }
+    };
+    for (letter, header) in &sheet.unknown_columns {
+        println!("column {letter} ({header}): not a people column, not read");
+    }
+    let sight = sight_for(store, for_email).await?;
+    let today = passerelle_store::db::now().date_naive();
+    let mut problems = Vec::new();
+    for (row, letter) in &sheet.cell_errors {
+        problems.push(format!("row {row}, column {letter}: the cell holds a spreadsheet error"));
+    }
+    let mut tx = store.write().await?;
+    let mut accepted = Vec::new();
+    for row in &sheet.rows {
+        let person = match people::check(&input_of(row), today) {
+            Ok(p) => p,
+            Err(p) => {
+                for e in &p.0 {
+                    let place = column_of(&e.field).and_then(|c| row.place(c)).map(|(h, l)| format!("column {l} ({h})")).unwrap_or_else(|| e.field.clone());
+                    problems.push(format!("row {}, {place}: {}", row.row, e.code));
+                }
+                continue;
+            }
+        };
+        // Against the register as it stands and against the rows already accepted (each one
+        // registered in this transaction, so the check sees it).
+        let likely: Vec<_> = people::possible_duplicates(&mut tx, &sight, &person).await?.into_iter().filter(|c| c.score.band == MatchBand::Likely).collect();
+        if let Some(c) = likely.first() {
+            problems.push(format!("row {}: very likely already registered as {} ({}, score {:.2})", row.row, c.person.id, c.person.full_name(), c.score.score));
+            continue;
+        }
+        let registered = people::register(&mut tx, &sight.viewer, person).await?;
+        accepted.push((row.row, registered));
+    }
+    println!("{} rows read ({}), {} accepted, {} problems", sheet.rows.len(), sheet.encoding, accepted.len(), problems.len());
+    for p in &problems {
+        println!("  {p}");
+    }
+    if !problems.is_empty() {
+        println!("nothing written: fix the file and import it again");
+        return Ok(1);
+    }
+    if dry_run {
+        println!("dry run: nothing written");
+        return Ok(0);
+    }
+    tx.commit().await?;
+    println!("{} people registered", accepted.len());
+    Ok(0)
+}
+
+/// Prints one JSON object per candidate pair (`--json`), or a readable line per pair.
+pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
+    // The whole register, except restricted records: those stay with their caseworker.
+    let sight = Sight { viewer: Viewer { id: uuid::Uuid::nil(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
+    let mut tx = store.read().await?;
+    let pairs = people::all_duplicates(&mut tx, &sight).await?;
+    for (a, c) in &pairs {
+        let b = &c.person;
+        if json_lines {
+            let band = match c.score.band {
+                MatchBand::Likely => "likely",
+                MatchBand::Possible => "possible",
+                MatchBand::Unlikely => "unlikely",
+            };
+            println!("{}", json!({
+                "a": {"id": a.id, "external_id": a.external_id},
+                "b": {"id": b.id, "external_id": b.external_id},
+                "score": (c.score.score * 1000.0).round() / 1000.0,
+                "band": band,
+            }));
+        } else {
+            println!("{:.2}  {} ({})  ~  {} ({})", c.score.score, a.full_name(), a.id, b.full_name(), b.id);
+        }
+    }
+    if !json_lines {
+        println!("{} possible duplicate pairs", pairs.len());
+    }
+    Ok(0)
+}
