@@ -386,10 +386,13 @@ pub async fn revoke_token(State(state): State<AppState>, identity: Identity, Pat
 Authenticate with a personal API token: `Authorization: Bearer psl_…`. Errors are RFC 9457 problem details."),
     paths(me, list_agencies, get_agency, create_agency, list_areas, list_users, get_user, create_user,
           list_audit, list_tokens, create_token, revoke_token,
-          crate::api_hsds::services, crate::api_hsds::service, crate::api_hsds::organizations, crate::api_hsds::taxonomy_terms),
+          crate::api_hsds::services, crate::api_hsds::service, crate::api_hsds::organizations, crate::api_hsds::taxonomy_terms,
+          crate::api_cases::list_people, crate::api_cases::get_person, crate::api_cases::create_person,
+          crate::api_cases::list_cases, crate::api_cases::get_case),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"),
+          (name = "cases", description = "People and their cases: the same permissions and visibility as the pages."),
           (name = "directory", description = "The public service directory in Open Referral HSDS 3.0: no token needed."))
 )]
 pub struct ApiDoc;

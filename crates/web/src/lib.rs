@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod api;
+pub mod api_cases;
 pub mod api_hsds;
 pub mod app;
 pub mod ctx;

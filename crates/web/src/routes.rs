@@ -3,7 +3,7 @@
 
 use crate::access::Access;
 use crate::state::AppState;
-use crate::{api, api_hsds, ops, pages};
+use crate::{api, api_cases, api_hsds, ops, pages};
 use axum::http::Method;
 use axum::routing::{delete, get, post, MethodRouter};
 use passerelle_core::access::Permission as P;
@@ -156,5 +156,10 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/tokens", SignedIn, get(api::list_tokens)),
         r(M::POST, "/api/v1/tokens", SignedIn, post(api::create_token)),
         r(M::DELETE, "/api/v1/tokens/{id}", SignedIn, delete(api::revoke_token)),
+        r(M::GET, "/api/v1/people", Perm(P::ViewCases), get(api_cases::list_people)),
+        r(M::POST, "/api/v1/people", Perm(P::ManageCases), post(api_cases::create_person)),
+        r(M::GET, "/api/v1/people/{id}", Perm(P::ViewCases), get(api_cases::get_person)),
+        r(M::GET, "/api/v1/cases", Perm(P::ViewCases), get(api_cases::list_cases)),
+        r(M::GET, "/api/v1/cases/{id}", Perm(P::ViewCases), get(api_cases::get_case)),
     ]
 }

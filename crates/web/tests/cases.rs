@@ -447,3 +447,34 @@ both_backends!(duplicates_are_merged_with_history_and_the_merge_undone, |app| {
     let (_, page) = cw.text(&format!("/people/{kept}/duplicates")).await;
     assert!(!page.contains(&format!("value=\"{dup}\"")));
 });
+
+both_backends!(the_api_reads_people_and_cases_within_the_same_limits, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let body = serde_json::json!({"given_names": "Api", "family_names": "Testperson", "birth_date": "1990-05-05", "external_id": "API-1"});
+    let post_json = |body: serde_json::Value| cw.client.post(format!("{}/api/v1/people", cw.base)).header("x-csrf-token", &csrf).json(&body).send();
+    let r = post_json(body.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let person: serde_json::Value = r.json().await.unwrap();
+    // The same person again: possible duplicates, nothing registered, until confirmed.
+    let r = post_json(body.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::MULTIPLE_CHOICES);
+    let dup: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(dup["candidates"][0]["person"]["id"], person["id"]);
+    let r = post_json(serde_json::json!({"given_names": "", "colour": "red"})).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "unknown fields are refused");
+    let id = person["id"].as_str().unwrap();
+    let r = post(&cw, &format!("/people/{id}/cases"), &csrf, &[("sop", "older_persons"), ("risk", "low")]).await;
+    let case = id_after("/cases/", &location(&r));
+    let list: serde_json::Value = cw.get(&format!("/api/v1/cases?person={id}")).await.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let one: serde_json::Value = cw.get(&format!("/api/v1/cases/{case}")).await.json().await.unwrap();
+    assert_eq!(one["sop_id"], "older_persons");
+    assert_eq!(one["steps"][0]["status"], "open");
+    let found: serde_json::Value = cw.get("/api/v1/people?q=API-1").await.json().await.unwrap();
+    assert!(found.as_array().unwrap().iter().any(|p| p["id"] == person["id"]));
+    // The administrator reads no case file through the API either.
+    let admin = app.signed_in("admin@demo.passerelle.test").await;
+    assert_eq!(admin.get(&format!("/api/v1/cases/{case}")).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(admin.get("/api/v1/people").await.status(), StatusCode::FORBIDDEN);
+});
