@@ -655,3 +655,4 @@ person-merge-undone = undone { $when }
 person-merge-undo = Undo the merge
 person-address = Address
 person-address-hint = Where the person can be found safely: street, camp block, landmark.
+cases-unassessed = High-risk cases not yet assessed

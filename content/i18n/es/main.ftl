@@ -655,3 +655,4 @@ person-merge-undone = deshecha { $when }
 person-merge-undo = Deshacer la fusión
 person-address = Dirección
 person-address-hint = Dónde encontrar a la persona sin peligro: calle, bloque del campamento, punto de referencia.
+cases-unassessed = Casos de riesgo alto aún sin evaluar

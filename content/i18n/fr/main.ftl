@@ -655,3 +655,4 @@ person-merge-undone = annulée le { $when }
 person-merge-undo = Annuler la fusion
 person-address = Adresse
 person-address-hint = Où trouver la personne sans danger : rue, bloc du camp, point de repère.
+cases-unassessed = Dossiers à risque élevé pas encore évalués

@@ -173,6 +173,11 @@ both_backends!(a_form_filled_from_a_case_goes_into_its_step, |app| {
     let (_, page) = cw.text(&format!("/cases/{case}")).await;
     let link = format!("/forms/registration/fill?case={case}&amp;step=registration");
     assert!(page.contains(&link), "fill link on the step");
+    // Critical and not yet assessed: in the supervisor's and caseworker's "not assessed" view.
+    let (_, list) = cw.text("/cases?unassessed=1").await;
+    assert!(list.contains(&case.to_string()), "critical case without assessment listed");
+    let (_, list) = cw.text("/cases?unassessed=1&risk=low").await;
+    assert!(!list.contains(&case.to_string()));
     // A critical child case: the statutory referral is required.
     assert!(page.contains("Referrals the procedure requires"));
     let (_, form) = cw.text(&link.replace("&amp;", "&")).await;

@@ -260,6 +260,8 @@ pub struct ListQuery {
     sop: String,
     mine: Option<String>,
     overdue: Option<String>,
+    /// High or critical risk with an assessment step of the SOP not yet done.
+    unassessed: Option<String>,
 }
 
 #[derive(Template)]
@@ -309,6 +311,12 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
         if q.overdue.is_some() && overdue == 0 {
             continue;
+        }
+        if q.unassessed.is_some() {
+            let assessed = sop.steps.iter().filter(|s| s.phase == sop::Phase::Assessment).all(|s| progress.completed.contains_key(&s.id));
+            if case.risk < RiskLevel::High || assessed {
+                continue;
+            }
         }
         let next = dues
             .iter()
