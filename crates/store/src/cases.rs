@@ -225,7 +225,7 @@ pub async fn progress(tx: &mut Tx, case_id: Uuid) -> StoreResult<Progress> {
 
 /// Bumps the case's version, failing with [`StoreError::Stale`] if someone changed it since
 /// the person read `version`.
-async fn bump(tx: &mut Tx, case_id: Uuid, version: i64) -> StoreResult<()> {
+pub(crate) async fn bump(tx: &mut Tx, case_id: Uuid, version: i64) -> StoreResult<()> {
     let n = exec!(tx, c => sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
         .bind(now()).bind(case_id).bind(version))?;
     if n == 0 {

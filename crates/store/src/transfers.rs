@@ -4,21 +4,12 @@
 //! procedure, the risk level and the reason, never the person.
 
 use crate::audit::{self, Event};
-use crate::cases::Case;
+use crate::cases::{bump, Case};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
-
-async fn bump(tx: &mut Tx, case_id: Uuid, version: i64) -> StoreResult<()> {
-    let n = exec!(tx, c => sqlx::query("UPDATE cases SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")
-        .bind(now()).bind(case_id).bind(version))?;
-    if n == 0 {
-        return Err(StoreError::Stale("case"));
-    }
-    Ok(())
-}
 
 /// Gives the case to `to_user`, who must be an active caseworker or supervisor of the case's team.
 pub async fn reassign(tx: &mut Tx, actor: Uuid, case: &Case, to_user: Uuid, version: i64) -> StoreResult<bool> {
