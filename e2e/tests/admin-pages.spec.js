@@ -23,6 +23,10 @@ const PAGES = [
   ['/forms/case_plan', null],
   ['/admin/forms/publish', 'Publish a form version'],
   ['/api/docs', 'Passerelle API'],
+  ['/training', 'Training'],
+  ['/training/sops', 'Who is trained on which procedure'],
+  ['/training/figures', 'Training figures'],
+  ['/certificates/verify', 'Check a training certificate'],
 ];
 
 test('every administration page passes axe and has its heading', async ({ page, audit }) => {

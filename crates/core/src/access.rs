@@ -104,10 +104,19 @@ pub enum Permission {
     /// Fill in forms, and read the responses within one's scope. Responses hold personal data
     /// about the people served, so administrators, who run the system, are not given it.
     FillForms,
+    /// See curricula, sessions, who is trained on which SOP, and the training figures.
+    /// Supervisors see their own agency's staff only.
+    ViewTraining,
+    /// Run the training programme: curricula, modules, costs, sessions, attendance, tests,
+    /// certificates.
+    ManageTraining,
+    /// Put staff forward for a session (an employer nominating its people). Supervisors
+    /// nominate staff of their own agency only.
+    NominateForTraining,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 13] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -118,6 +127,9 @@ impl Permission {
         Permission::ViewSops,
         Permission::ManageSops,
         Permission::FillForms,
+        Permission::ViewTraining,
+        Permission::ManageTraining,
+        Permission::NominateForTraining,
     ];
 }
 
@@ -159,6 +171,18 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Caseworker, P::FillForms, S::Own),
     (R::CommunityAgent, P::FillForms, S::Own),
     (R::Supervisor, P::FillForms, S::Team),
+    // Trainers run the programme; supervisors follow and nominate their agency's staff;
+    // quality and M&E officers read the figures.
+    (R::Trainer, P::ViewTraining, S::All),
+    (R::Trainer, P::ManageTraining, S::All),
+    (R::Trainer, P::NominateForTraining, S::All),
+    (R::Administrator, P::ViewTraining, S::All),
+    (R::Administrator, P::ManageTraining, S::All),
+    (R::Administrator, P::NominateForTraining, S::All),
+    (R::Supervisor, P::ViewTraining, S::Agency),
+    (R::Supervisor, P::NominateForTraining, S::Agency),
+    (R::QualityOfficer, P::ViewTraining, S::All),
+    (R::MeOfficer, P::ViewTraining, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -18,6 +18,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod sops;
 pub mod tokens;
+pub mod training;
 pub mod users;
 
 pub use db::{Backend, Store, Tx};

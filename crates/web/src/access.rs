@@ -76,6 +76,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-areas", "/admin/areas"),
     ("nav-sops", "/sops"),
     ("nav-forms", "/forms"),
+    ("nav-training", "/training"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

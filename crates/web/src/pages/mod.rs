@@ -6,6 +6,7 @@ pub mod auth;
 pub mod forms;
 pub mod home;
 pub mod sops;
+pub mod training;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

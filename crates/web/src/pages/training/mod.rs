@@ -1,0 +1,62 @@
+//! Training and capacity building: the programme's curricula, modules and their costs
+//! ([`curricula`]), sessions with enrolment, waiting list, attendance and tests ([`sessions`]),
+//! certificates and their public verification ([`certificates`]), and what the programme
+//! achieved ([`figures`]).
+//!
+//! Supervisors see and nominate their own agency's staff only: [`agency_scope`] narrows every
+//! list they get, and nominating or withdrawing someone of another agency is refused.
+
+pub mod certificates;
+pub mod curricula;
+pub mod figures;
+pub mod sessions;
+
+use crate::ctx::Identity;
+use crate::i18n::Tr;
+use chrono::NaiveDate;
+use passerelle_core::access::{Permission, Scope};
+use passerelle_core::sop::Localized;
+use passerelle_core::training::Money;
+use uuid::Uuid;
+
+/// Text in the reader's language.
+pub fn loc(tr: &Tr, l: &Localized) -> String {
+    l.get(tr.lang).to_string()
+}
+
+/// An amount in the reader's number format with its currency code: `1 640,50 EUR`.
+pub fn money(tr: &Tr, m: &Money) -> String {
+    let e = usize::from(m.currency.exponent());
+    let value = m.minor as f64 / 10f64.powi(e as i32);
+    format!("{} {}", passerelle_core::format::decimal(tr.lang, value, e), m.currency.code())
+}
+
+pub fn today() -> NaiveDate {
+    passerelle_store::db::now().date_naive()
+}
+
+/// The agency a reader's view of training is narrowed to under `p`: `None` for everyone's,
+/// `Some(agency)` for a supervisor's own agency (a supervisor without an agency sees nobody,
+/// through an id no agency has).
+pub fn agency_scope(identity: &Identity, p: Permission) -> Option<Uuid> {
+    match identity.scope(p) {
+        Some(Scope::All) => None,
+        _ => Some(identity.user.agency_id.unwrap_or(Uuid::nil())),
+    }
+}
+
+/// The fields of a posted form as sent (repeated names kept), to show them again on error.
+#[derive(Default, Clone)]
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+}
