@@ -308,6 +308,14 @@ both_backends!(supervisors_see_and_nominate_their_own_agency_only, |app| {
     let (_, page) = trainer.text("/training/figures").await;
     assert!(page.contains("id=\"trained-total\">14<"), "everyone's figures");
     assert!(page.contains("Croix-Verte Belleterre") && page.contains("Not recorded (staff)") && page.contains("Female"));
+    // Two held one-day sessions of 14: 2 x (640.00 fixed + 14 x 32.50) = 2,190.00, for 14
+    // people trained: 156.43 each (156.428…, rounded half-even).
+    assert!(page.contains("2,190.00 EUR") && page.contains("156.43 EUR"), "cost per trained person");
+    let (_, fr) = {
+        let r = trainer.client.get(format!("{}/training/figures", trainer.base)).header("accept-language", "fr").send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert!(fr.contains("2\u{202f}190,00 EUR") || fr.contains("2\u{202F}190,00 EUR"), "French money format");
     let r = trainer.get("/training/figures.xlsx").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

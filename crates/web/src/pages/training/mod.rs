@@ -25,10 +25,18 @@ pub fn loc(tr: &Tr, l: &Localized) -> String {
 }
 
 /// An amount in the reader's number format with its currency code: `1 640,50 EUR`.
+/// Built from the exact decimal of the minor units, never through a float.
 pub fn money(tr: &Tr, m: &Money) -> String {
-    let e = usize::from(m.currency.exponent());
-    let value = m.minor as f64 / 10f64.powi(e as i32);
-    format!("{} {}", passerelle_core::format::decimal(tr.lang, value, e), m.currency.code())
+    let exact = m.decimal();
+    let (sign, digits) = match exact.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", exact.as_str()),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let whole = passerelle_core::format::integer(tr.lang, whole.parse().unwrap_or(0));
+    let mark = if tr.lang == passerelle_core::lang::Lang::En { "." } else { "," };
+    let number = if frac.is_empty() { whole } else { format!("{whole}{mark}{frac}") };
+    format!("{sign}{number} {}", m.currency.code())
 }
 
 pub fn today() -> NaiveDate {
