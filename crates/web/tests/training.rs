@@ -370,3 +370,37 @@ both_backends!(pre_and_post_tests_give_the_score_gain, |app| {
     let (_, page) = trainer.text("/training/figures").await;
     assert!(page.contains("2.5 (2 participants took both tests)"));
 });
+
+both_backends!(a_curriculum_is_complete_with_its_mandatory_module_and_enough_optional_ones, |app| {
+    // The demo curriculum: one mandatory module, then any one optional module. Both held
+    // sessions (the mandatory module, then an optional one) seated the same 14 people; the
+    // first two of the second missed its second day.
+    let trainer = app.signed_in(TRAINER).await;
+    let (curriculum, second) = {
+        let mut tx = app.store.read().await.unwrap();
+        let c = curricula::list_curricula(&mut tx).await.unwrap().into_iter().next().unwrap();
+        let held: Vec<_> = sessions::list_sessions(&mut tx, None).await.unwrap().into_iter().filter(|s| s.row.status == "held").collect();
+        (c.id, held[1].id())
+    };
+    let (_, page) = trainer.text(&format!("/training/curricula/{curriculum}")).await;
+    assert!(page.contains("Complete with every mandatory module and one optional module."));
+    assert_eq!(page.matches("Issue the certificate of ").count(), 12, "12 of 14 completed");
+    let absent = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, second).await.unwrap()[0].clone() };
+    assert!(!page.contains(&format!("Issue the certificate of {}", absent.participant.name)));
+    let csrf = common::csrf_in(&page).unwrap();
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &absent.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Present on the missing day after all (attendance corrected): now complete.
+    let s = { let mut tx = app.store.read().await.unwrap(); sessions::get_session(&mut tx, second).await.unwrap().unwrap() };
+    let es = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, second).await.unwrap() };
+    let marks: Vec<String> = es.iter().flat_map(|e| s.days.iter().map(move |d| format!("{}:{}", e.id, d.id))).collect();
+    let fields: Vec<(&str, &str)> = marks.iter().map(|m| ("present", m.as_str())).collect();
+    let r = post(&trainer, &format!("/training/sessions/{second}/attendance"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &absent.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A supervisor follows their own agency's progress and issues nothing.
+    let (_, page) = app.signed_in(SUPERVISOR).await.text(&format!("/training/curricula/{curriculum}")).await;
+    assert!(page.contains("Amélie Caseworker (demo)") && !page.contains("Nadia Benali"));
+    assert!(!page.contains("Issue the certificate of "));
+});

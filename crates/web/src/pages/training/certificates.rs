@@ -25,7 +25,7 @@ use passerelle_store::training::figures::snapshot;
 use serde::Deserialize;
 use uuid::Uuid;
 
-pub async fn issue(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+pub async fn issue(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
     let f = Fields(pairs);
     let mut p = Problems::default();
     let Ok(participant) = Uuid::parse_str(f.get("participant_id").trim()) else {
@@ -41,8 +41,9 @@ pub async fn issue(State(state): State<AppState>, identity: Identity, page: Page
             Ok(Redirect::to(&format!("/training/certificates/{}", c.id)).into_response())
         }
         Err(e) => {
+            // Shown on the error page with the field at fault (the curriculum page lists who
+            // may get one, so this is a stale page or a hand-made request).
             store_problems(e, &mut p)?;
-            drop(page);
             Err(AppError::Invalid(p))
         }
     }

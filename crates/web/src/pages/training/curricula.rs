@@ -1,7 +1,7 @@
 //! The programme's overview, curricula with their modules and cost scenarios, and modules
 //! with their cost lines and sessions.
 
-use super::{agency_scope, loc, money, today, Fields};
+use super::{agency_scope, loc, money, seats_text, today, viability_warning, Fields};
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::forms::FormErrors;
@@ -37,17 +37,11 @@ pub struct SessionLine {
 impl SessionLine {
     /// "12 of 15 seats, 2 waiting".
     pub fn seats(&self, page: &Page) -> String {
-        page.tr.t_n("training-seats-count", &[("seated", self.seated as i64), ("max", self.session.row.max_participants), ("waiting", self.waiting as i64)])
+        seats_text(&page.tr, self.seated, self.waiting, self.session.row.max_participants)
     }
     /// The warning for a session short of its minimum, or nothing.
     pub fn warning(&self, page: &Page) -> String {
-        match self.viability {
-            Viability::Viable => String::new(),
-            Viability::UnderMinimum { missing, days_to_decision } => {
-                page.tr.t_n("training-under-minimum", &[("missing", i64::from(missing)), ("days", days_to_decision)])
-            }
-            Viability::DecisionOverdue { missing } => page.tr.t1("training-decision-overdue", "missing", missing),
-        }
+        viability_warning(&page.tr, self.viability)
     }
 }
 

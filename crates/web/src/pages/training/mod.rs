@@ -16,7 +16,7 @@ use crate::i18n::Tr;
 use chrono::NaiveDate;
 use passerelle_core::access::{Permission, Scope};
 use passerelle_core::sop::Localized;
-use passerelle_core::training::Money;
+use passerelle_core::training::{Money, Viability};
 use uuid::Uuid;
 
 /// Text in the reader's language.
@@ -37,6 +37,22 @@ pub fn money(tr: &Tr, m: &Money) -> String {
     let mark = if tr.lang == passerelle_core::lang::Lang::En { "." } else { "," };
     let number = if frac.is_empty() { whole } else { format!("{whole}{mark}{frac}") };
     format!("{sign}{number} {}", m.currency.code())
+}
+
+/// The warning for a session short of its minimum, or nothing when it is viable.
+pub fn viability_warning(tr: &Tr, v: Viability) -> String {
+    match v {
+        Viability::Viable => String::new(),
+        Viability::UnderMinimum { missing, days_to_decision } => {
+            tr.t_n("training-under-minimum", &[("missing", i64::from(missing)), ("days", days_to_decision)])
+        }
+        Viability::DecisionOverdue { missing } => tr.t1("training-decision-overdue", "missing", missing),
+    }
+}
+
+/// "12 of 15 seats taken, 2 waiting".
+pub fn seats_text(tr: &Tr, seated: usize, waiting: usize, max: i64) -> String {
+    tr.t_n("training-seats-count", &[("seated", seated as i64), ("max", max), ("waiting", waiting as i64)])
 }
 
 pub fn today() -> NaiveDate {

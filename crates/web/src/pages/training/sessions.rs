@@ -2,7 +2,7 @@
 //! attendance per day, and the pre-test, post-test and evaluation of each participant (forms
 //! filled in through the XLSForm engine and stored as responses).
 
-use super::{agency_scope, loc, today, Fields};
+use super::{agency_scope, loc, seats_text, today, viability_warning, Fields};
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::forms::FormErrors;
@@ -67,20 +67,10 @@ impl SessionPage {
         self.tests.iter().find(|t| t.enrolment_id == *e && t.kind == kind).map(|t| t.score.to_string()).unwrap_or_default()
     }
     fn warning(&self) -> String {
-        match self.viability {
-            Viability::Viable => String::new(),
-            Viability::UnderMinimum { missing, days_to_decision } => self
-                .page
-                .tr
-                .t_n("training-under-minimum", &[("missing", i64::from(missing)), ("days", days_to_decision)]),
-            Viability::DecisionOverdue { missing } => self.page.tr.t1("training-decision-overdue", "missing", missing),
-        }
+        viability_warning(&self.page.tr, self.viability)
     }
     fn seats(&self) -> String {
-        let count = self.page.tr.t_n(
-            "training-seats-count",
-            &[("seated", self.seated as i64), ("max", self.session.row.max_participants), ("waiting", self.waiting as i64)],
-        );
+        let count = seats_text(&self.page.tr, self.seated, self.waiting, self.session.row.max_participants);
         format!("{count} — {}", self.page.tr.t_n("training-minimum", &[("min", self.session.row.min_participants)]))
     }
     fn is_seated(&self, e: &Enrolment) -> bool {
