@@ -94,6 +94,7 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     // One hash for all demo accounts: argon2 is deliberately slow, and they share a password.
     let hash = hash_password(DEMO_PASSWORD);
     let mut staff = Vec::new();
+    let mut trainer = None;
     for (local, display, role, agency, team) in USERS {
         let (a, ts) = &agency_teams[*agency];
         let input = UserInput {
@@ -109,11 +110,14 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
         if *role != Role::Administrator {
             staff.push((user.id, user.agency_id));
         }
+        if *role == Role::Trainer {
+            trainer = Some(crate::responses::Author { id: user.id, agency_id: user.agency_id, team_id: user.team_id });
+        }
     }
     // The federation (the last agency) runs the training programme.
-    if let Some((federation, _)) = agency_teams.last() {
+    if let (Some((federation, _)), Some(trainer)) = (agency_teams.last(), trainer) {
         let today = crate::db::now().date_naive();
-        crate::training::demo::load(&mut tx, &staff, federation.id, today).await?;
+        crate::training::demo::load(&mut tx, &staff, &trainer, federation.id, today).await?;
     }
     tx.commit().await?;
     Ok(true)

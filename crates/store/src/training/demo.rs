@@ -4,6 +4,7 @@
 //! under its minimum before the go/no-go date, one with a waiting list. Everything is invented.
 
 use crate::db::Tx;
+use crate::responses::{self, Author};
 use crate::error::StoreResult;
 use crate::training::curricula::{self, CostLineInput, CurriculumInput, ModuleInput};
 use crate::training::sessions::{self, ExternalInput, SessionInput};
@@ -76,7 +77,36 @@ fn session_input(place: &str, min: i64, max: i64, go: NaiveDate, days: &[NaiveDa
 
 /// Loads the programme. `staff` are the demo accounts (user id, agency id) to enrol,
 /// `federation` the agency that nominates external professionals.
-pub async fn load(tx: &mut Tx, staff: &[(Uuid, Option<Uuid>)], federation: Uuid, today: NaiveDate) -> StoreResult<()> {
+/// The knowledge test's answers that score `right` points of 5.
+fn test_answers(right: usize) -> serde_json::Value {
+    let good = [("q_consent", "informed_consent"), ("q_urgency", "critical"), ("q_referral", "service_received"), ("q_restricted", "named_staff"), ("q_child", "primary")];
+    let bad = [("q_consent", "supervisor_only"), ("q_urgency", "medium"), ("q_referral", "acknowledged"), ("q_restricted", "whole_team"), ("q_child", "one_factor")];
+    let map: serde_json::Map<String, serde_json::Value> =
+        (0..5).map(|i| { let (k, v) = if i < right { good[i] } else { bad[i] }; (k.to_string(), serde_json::Value::from(v)) }).collect();
+    serde_json::Value::Object(map)
+}
+
+/// Pre- and post-tests of the seated participants of a session, entered by the trainer and
+/// checked by the form engine like any other answers (so the score is the form's own).
+async fn enter_tests(tx: &mut Tx, trainer: &Author, session_id: Uuid) -> StoreResult<()> {
+    let Some(form) = crate::forms::latest(tx, "training_knowledge_test").await? else { return Ok(()) };
+    let opts = passerelle_core::forms::validate::Options { now: crate::db::now().naive_utc(), lang: "en" };
+    let version = form.form.version.clone().unwrap_or_default();
+    let seated = sessions::enrolments(tx, session_id).await?;
+    for (i, e) in seated.iter().filter(|e| e.seat == sessions::Seat::Seated).enumerate().take(10) {
+        // Between 1 and 3 right before, 2 more after (at most 5).
+        let pre = 1 + i % 3;
+        for (kind, right) in [("pre", pre), ("post", (pre + 2).min(5))] {
+            let checked = passerelle_core::forms::validate::validate(&form.form, &test_answers(right), &opts);
+            let Some(score) = checked.is_valid().then(|| sessions::score_of(&checked.answers)).flatten() else { continue };
+            let response = responses::submit(tx, trainer, &form.form.id, &version, &checked.answers).await?;
+            sessions::record_test(tx, Some(trainer.id), e.id, kind, response, score).await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn load(tx: &mut Tx, staff: &[(Uuid, Option<Uuid>)], trainer: &Author, federation: Uuid, today: NaiveDate) -> StoreResult<()> {
     let curriculum = curricula::create_curriculum(tx, None, &CurriculumInput {
         code: "federation-continuing-education".into(),
         version: "1".into(),
@@ -170,6 +200,10 @@ pub async fn load(tx: &mut Tx, staff: &[(Uuid, Option<Uuid>)], federation: Uuid,
         }
         sessions::record_attendance(tx, None, s.id(), &present, today).await?;
         sessions::set_status(tx, None, s.id(), "held", today).await?;
+        // The second session's participants took the knowledge test before and after.
+        if module == 1 {
+            enter_tests(tx, trainer, s.id()).await?;
+        }
     }
     // Confirmed, enough participants.
     let s = sessions::create_session(tx, None, modules[2].id, &session_input("Grand-Anse Health Centre, meeting room", 10, 15, d(10), &[d(20)])).await?;

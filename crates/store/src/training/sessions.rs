@@ -501,6 +501,16 @@ pub struct TestResult {
     pub score: i64,
 }
 
+/// The score a test form calculated (its `score` field), as a whole number of points.
+pub fn score_of(answers: &serde_json::Value) -> Option<i64> {
+    let x = match answers.get("score")? {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    x.is_finite().then(|| x.round() as i64)
+}
+
 /// Links a stored form response to an enrolment as its pre-test, post-test or evaluation,
 /// with the score read from its answers. A later one replaces the earlier (a test retaken).
 pub async fn record_test(tx: &mut Tx, actor: Option<Uuid>, enrolment_id: Uuid, kind: &str, response_id: Uuid, score: i64) -> StoreResult<()> {

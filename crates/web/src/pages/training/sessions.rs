@@ -23,7 +23,6 @@ use passerelle_store::training::curricula;
 use passerelle_store::training::sessions::{self, AttendanceMark, Enrolment, ExternalInput, Seat, Session, TestResult, SECTORS, SEXES, STATUSES};
 use passerelle_store::training::figures::snapshot;
 use passerelle_store::training::{Curriculum, Module};
-use serde_json::Value;
 use uuid::Uuid;
 
 /// The forms a session's participants fill in: one knowledge test taken before and after, and
@@ -258,13 +257,7 @@ async fn test_submit(state: AppState, identity: Identity, page: Page, enrolment:
         Filled::Page(r) => return Ok(r),
         Filled::Valid { form_id, version, answers } => (form_id, version, answers),
     };
-    let score = match answers.get("score") {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
-        _ => None,
-    }
-    .map(|x| x.round() as i64)
-    .ok_or_else(|| AppError::Internal(format!("form {form_id} gave no score")))?;
+    let score = sessions::score_of(&answers).ok_or_else(|| AppError::Internal(format!("form {form_id} gave no score")))?;
     let author = Author { id: identity.id(), agency_id: identity.user.agency_id, team_id: identity.user.team_id };
     let mut tx = state.store.write().await?;
     let (session_id, _) = sessions::enrolment_session(&mut tx, enrolment).await?.ok_or(AppError::NotFound)?;
