@@ -683,3 +683,5 @@ error-field-future-day = { $field }: nobody can be present on a day still to com
 error-field-not-completed = { $field }: has not completed the curriculum yet.
 error-field-training-curriculum-not-enough-optional = { $field }: the curriculum asks for more optional modules than it has.
 error-field-training-curriculum-mandatory-and-optional = { $field }: a module is both mandatory and optional.
+training-remove-cost = Remove
+training-remove-cost-line = Remove “{ $label }”

@@ -683,3 +683,5 @@ error-field-future-day = { $field }: nadie puede estar presente un día por veni
 error-field-not-completed = { $field }: todavía no ha completado el programa.
 error-field-training-curriculum-not-enough-optional = { $field }: el programa pide más módulos optativos de los que tiene.
 error-field-training-curriculum-mandatory-and-optional = { $field }: un módulo es a la vez obligatorio y optativo.
+training-remove-cost = Quitar
+training-remove-cost-line = Quitar «{ $label }»

@@ -683,3 +683,5 @@ error-field-future-day = { $field } : personne ne peut être présent un jour à
 error-field-not-completed = { $field } : n'a pas encore terminé le programme.
 error-field-training-curriculum-not-enough-optional = { $field } : le programme demande plus de modules optionnels qu'il n'en compte.
 error-field-training-curriculum-mandatory-and-optional = { $field } : un module est à la fois obligatoire et optionnel.
+training-remove-cost = Retirer
+training-remove-cost-line = Retirer « { $label } »

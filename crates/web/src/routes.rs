@@ -74,6 +74,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/training/curricula/{id}/certificates", Perm(P::ManageTraining), post(pages::training::certificates::issue)),
         r(M::GET, "/training/modules/{id}", Perm(P::ViewTraining), get(pages::training::curricula::show_module)),
         r(M::POST, "/training/modules/{id}/costs", Perm(P::ManageTraining), post(pages::training::curricula::add_cost)),
+        r(M::POST, "/training/cost-lines/{id}/delete", Perm(P::ManageTraining), post(pages::training::curricula::delete_cost)),
         r(M::POST, "/training/modules/{id}/sessions", Perm(P::ManageTraining), post(pages::training::curricula::create_session)),
         r(M::GET, "/training/sessions/{id}", Perm(P::ViewTraining), get(pages::training::sessions::show)),
         r(M::POST, "/training/sessions/{id}/status", Perm(P::ManageTraining), post(pages::training::sessions::set_status)),

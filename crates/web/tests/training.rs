@@ -235,6 +235,14 @@ both_backends!(bad_input_is_refused_field_by_field_and_nothing_is_written, |app|
         ("place", "X"), ("trainer", "Y"), ("min_participants", "2"), ("max_participants", "5"), ("go_no_go", "2030-01-10"), ("days", "2030-01-05"),
     ]).await;
     assert!(r.text().await.unwrap().contains("date must come before the first day"));
+    // A cost line entered by mistake is removed; removing it twice finds nothing.
+    let line = { let mut tx = app.store.read().await.unwrap(); curricula::cost_lines(&mut tx, Some(module), None).await.unwrap()[0].id };
+    let r = post(&trainer, &format!("/training/cost-lines/{line}/delete"), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&trainer, &format!("/training/cost-lines/{line}/delete"), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = post(&trainer, &format!("/training/modules/{module}/costs"), &csrf, &[("label", "Trainer"), ("kind", "fixed"), ("amount", "400"), ("payer", "donor")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let mut tx = app.store.read().await.unwrap();
     assert_eq!(sessions::list_sessions(&mut tx, Some(module)).await.unwrap().len(), 0, "nothing half-written");
     assert_eq!(curricula::cost_lines(&mut tx, Some(module), None).await.unwrap().len(), 2);
@@ -319,14 +327,43 @@ both_backends!(supervisors_see_and_nominate_their_own_agency_only, |app| {
     let r = trainer.get("/training/figures.xlsx").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-    assert!(r.bytes().await.unwrap().starts_with(b"PK"), "a zip container");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let rows = workbook_rows(bytes);
+    // The total, and counts as numbers a spreadsheet can add up.
+    assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("14")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("Croix-Verte Belleterre") && r.get(1).map(String::as_str) == Some("1")));
+    assert!(rows.iter().any(|r| r.iter().any(|c| c == "156.43 EUR")));
+    let bytes = sup.get("/training/figures.xlsx").await.bytes().await.unwrap().to_vec();
+    let rows = workbook_rows(bytes);
+    assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("3")), "the supervisor's workbook is their agency's");
     // Who is trained on which SOP: the supervisor's agency only.
     let (_, page) = sup.text("/training/sops").await;
     assert!(page.contains("Only your agency") && !page.contains("Grand-Anse Health Centre"));
     let (_, page) = app.signed_in(QUALITY).await.text("/training/sops").await;
-    assert!(page.contains("Staff applying this procedure without training on it"));
-    assert!(page.contains("Nobody is trained on this procedure yet."), "no module trains on some SOPs");
+    // GBV: the first module trains on it and every caseworker, supervisor and focal point
+    // completed it; older persons: no module, so every agency with such staff has a gap.
+    let gbv = section(&page, "sop-gbv");
+    assert!(gbv.contains("Amélie Caseworker (demo)") && gbv.contains("Fatou Focal Point (demo)"));
+    assert!(!gbv.contains("without training"), "nobody untrained on GBV");
+    let older = section(&page, "sop-older_persons");
+    assert!(older.contains("Nobody is trained on this procedure yet."));
+    assert!(older.contains("Staff applying this procedure without training on it") && older.contains("Ministry of Social Welfare"));
 });
+
+/// The `<section>` whose heading has `id`.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no {id}"));
+    let end = html[start..].find("</section>").map(|e| start + e).unwrap_or(html.len());
+    &html[start..end]
+}
+
+/// Every row of the first sheet of a workbook, as text (numbers without decimals when whole).
+fn workbook_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+    let sheet = book.worksheet_range_at(0).expect("one sheet").expect("readable");
+    sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
 
 /// The answers that score `right` of 5 on the knowledge test.
 fn answers(right: usize) -> Vec<(&'static str, &'static str)> {

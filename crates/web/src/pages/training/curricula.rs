@@ -415,3 +415,12 @@ pub async fn create_session(State(state): State<AppState>, identity: Identity, p
     let errors = FormErrors::from_problems(&page.tr, &p);
     module_page(&state, &identity, page, id, Fields::default(), FormErrors::default(), f, errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
+
+/// Removes a cost line entered by mistake (costs are estimates until sessions are held; the
+/// figures of held sessions are computed from the lines as they are now).
+pub async fn delete_cost(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    let module = curricula::delete_cost_line(&mut tx, Some(identity.id()), id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/training/modules/{module}#costs")).into_response())
+}
