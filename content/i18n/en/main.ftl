@@ -554,7 +554,8 @@ training-tests = Tests and evaluation
 training-test-pre = Pre-test
 training-test-post = Post-test
 training-test-evaluation = Evaluation
-training-record-test = enter for { $name }
+training-enter = Enter
+training-record-test = for { $name }
 training-average-gain = Average score gain: { $gain } points
 training-tested = { $count ->
     [one] one participant took both tests

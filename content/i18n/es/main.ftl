@@ -554,7 +554,8 @@ training-tests = Pruebas y evaluación
 training-test-pre = Prueba inicial
 training-test-post = Prueba final
 training-test-evaluation = Evaluación
-training-record-test = registrar para { $name }
+training-enter = Registrar
+training-record-test = para { $name }
 training-average-gain = Progreso medio: { $gain } puntos
 training-tested = { $count ->
     [one] una persona hizo las dos pruebas

@@ -554,7 +554,8 @@ training-tests = Tests et évaluation
 training-test-pre = Test initial
 training-test-post = Test final
 training-test-evaluation = Évaluation
-training-record-test = saisir pour { $name }
+training-enter = Saisir
+training-record-test = pour { $name }
 training-average-gain = Progression moyenne : { $gain } points
 training-tested = { $count ->
     [one] une personne a passé les deux tests

@@ -435,6 +435,10 @@ both_backends!(a_curriculum_is_complete_with_its_mandatory_module_and_enough_opt
     let fields: Vec<(&str, &str)> = marks.iter().map(|m| ("present", m.as_str())).collect();
     let r = post(&trainer, &format!("/training/sessions/{second}/attendance"), &csrf, &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A held session's participants stay: withdrawing one is refused with the reason.
+    let r = post(&trainer, &format!("/training/enrolments/{}/withdraw", absent.id), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("enrolment is closed"));
     let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &absent.participant.id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     // A supervisor follows their own agency's progress and issues nothing.

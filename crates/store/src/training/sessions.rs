@@ -366,6 +366,13 @@ pub async fn withdraw(tx: &mut Tx, actor: Option<Uuid>, enrolment_id: Uuid) -> S
         "SELECT session_id FROM training_enrolments WHERE id = $1 AND withdrawn_at IS NULL"
     ).bind(enrolment_id).fetch_optional(c).await)?;
     let session_id = session_id.ok_or(StoreError::NotFound)?;
+    // Once a session is held its participants' attendance stands; a cancelled one is over.
+    let session = get_session(tx, session_id).await?.ok_or(StoreError::NotFound)?;
+    if matches!(session.row.status.as_str(), "held" | "cancelled") {
+        let mut p = Problems::default();
+        p.add("session", "session-closed");
+        return Err(StoreError::Invalid(p));
+    }
     exec!(tx, c => sqlx::query("UPDATE training_enrolments SET withdrawn_at = $2 WHERE id = $1").bind(enrolment_id).bind(now()))?;
     audit::append(tx, Event::new(actor, "training.withdraw", "training_session").entity(session_id)
         .detail(json!({"enrolment": enrolment_id}))).await?;

@@ -54,6 +54,8 @@ struct SessionPage {
     sectors: &'static [&'static str],
     today: chrono::NaiveDate,
     kinds: &'static [&'static str],
+    /// Enrolment is open (the session is neither held nor cancelled).
+    open: bool,
     form: Fields,
     errors: FormErrors,
 }
@@ -101,13 +103,14 @@ async fn session_page(state: &AppState, identity: &Identity, page: Page, id: Uui
     let (gain, tested) = snap.average_gain(scope, Some(id));
     let staff = sessions::staff_choices(&mut tx, agency_scope(identity, P::NominateForTraining)).await?;
     let viability = session.viability(seated, today());
+    let open = !matches!(session.row.status.as_str(), "held" | "cancelled");
     Ok(render_status(status, &SessionPage {
         average_gain: gain.map(|g| passerelle_core::format::decimal(page.tr.lang, g, 1)),
         tested,
         page, session, module, curriculum, enrolments, seated, waiting, viability, marks, tests, staff,
         can_manage: identity.can(P::ManageTraining),
         can_nominate: identity.can(P::NominateForTraining),
-        statuses: STATUSES, sexes: SEXES, sectors: SECTORS, today: today(), kinds: sessions::TEST_KINDS, form, errors,
+        statuses: STATUSES, sexes: SEXES, sectors: SECTORS, today: today(), kinds: sessions::TEST_KINDS, open, form, errors,
     }))
 }
 
@@ -198,6 +201,7 @@ pub async fn withdraw(State(state): State<AppState>, identity: Identity, Path(id
             return Err(AppError::NotFound);
         }
     }
+    // A held or cancelled session refuses, with the reason (the page offers no button then).
     sessions::withdraw(&mut tx, Some(identity.id()), id).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/training/sessions/{session_id}#enrolments")).into_response())
