@@ -286,6 +286,10 @@ both_backends!(supervisors_see_and_nominate_their_own_agency_only, |app| {
     // The session under its minimum is flagged before its go/no-go date.
     let (_, page) = trainer.text(&format!("/training/sessions/{open}")).await;
     assert!(page.contains("participants short of the minimum") && page.contains("decision is in 5 days"));
+    let fr = trainer.client.get(format!("{}/training/sessions/{open}", trainer.base)).header("accept-language", "fr").send().await.unwrap().text().await.unwrap();
+    assert!(fr.contains("Il manque 6 personnes pour atteindre le minimum ; la décision de maintien se prend dans 5 jours."), "in French");
+    let es = trainer.client.get(format!("{}/training/sessions/{open}", trainer.base)).header("accept-language", "es").send().await.unwrap().text().await.unwrap();
+    assert!(es.contains("Faltan 6 personas para llegar al mínimo; la decisión de mantenerla se toma dentro de 5 días."), "in Spanish");
 
     // Nominating someone of another agency is refused; their own caseworker is accepted.
     let csrf = sup.csrf(&format!("/training/sessions/{open}")).await;
