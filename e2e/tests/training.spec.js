@@ -1,6 +1,7 @@
 // A trainer opens a held session, records attendance and issues a certificate; then, signed
 // out, anyone checks the certificate's code on the public verification page (a mistyped code
-// is caught, the valid one shows only that certificate). Every page passes axe-core.
+// is caught, the valid one shows only that certificate). Every page passes axe-core; the file also
+// runs with JavaScript off (plain forms: nothing here needs the script).
 import { test, expect } from '../lib/fixtures.js';
 import { demoEmail, signIn, signOut, clickAndWaitForPage } from '../lib/passerelle.js';
 
