@@ -34,6 +34,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/assets/{file}", Public, get(ops::asset)),
         r(M::GET, "/api/docs", Public, get(ops::api_docs)),
         r(M::GET, "/api/v1/openapi.json", Public, get(api::openapi_json)),
+        r(M::GET, "/api/v1/certificates/verify", Public, get(api::verify_certificate)),
         // The second step of sign-in.
         r(M::GET, "/login/totp", SecondFactor, get(pages::auth::totp_form)),
         r(M::POST, "/login/totp", SecondFactor, post(pages::auth::totp_submit)),

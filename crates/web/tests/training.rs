@@ -159,6 +159,12 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
     assert!(page.contains("This certificate is valid."));
     assert!(page.contains("Amélie Caseworker (demo)") && page.contains("Receiving survivors") && page.contains("Test curriculum"));
     assert!(!page.contains("Fatou"), "no other participant");
+    // The same check for an employer's system, as JSON.
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={}", cert.code)).await.json().await.unwrap();
+    assert_eq!(j["status"], "valid");
+    assert_eq!(j["holder"], "Amélie Caseworker (demo)");
+    assert_eq!(j["curriculum"]["fr"], "Programme d'essai");
+    assert_eq!(j["modules"][0]["en"], "Receiving survivors");
     // Forged: a well-formed code made with another key belongs to no certificate.
     let forged = passerelle_core::training::certificate_code(b"a forger's key", &cert_id.to_string()).unwrap();
     let (status, page) = anon.text(&format!("/certificates/verify?code={forged}")).await;
@@ -168,6 +174,8 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
     let mut chars: Vec<char> = cert.code.chars().collect();
     chars[0] = if chars[0] == '7' { '8' } else { '7' };
     let typo: String = chars.into_iter().collect();
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={forged}")).await.json().await.unwrap();
+    assert_eq!(j, serde_json::json!({"status": "unknown"}), "nothing but the verdict");
     let (status, page) = anon.text(&format!("/certificates/verify?code={typo}")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("typing mistake") && !page.contains("Amélie"));
@@ -194,6 +202,11 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
     let (status, page) = anon.text(&format!("/certificates/verify?code={}", cert.code)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("This certificate was revoked on") && !page.contains("Amélie"));
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={typo}")).await.json().await.unwrap();
+    assert_eq!(j["status"], "malformed");
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={}", cert.code)).await.json().await.unwrap();
+    assert_eq!(j["status"], "revoked");
+    assert!(j.get("holder").is_none() && j["revoked_on"].is_string());
     // Once revoked, a new certificate may be issued.
     let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &cw.participant.id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
