@@ -30,6 +30,10 @@ const PAGES = [
   ['/communities/new', 'New community'],
   ['/coverage', 'Coverage and gaps'],
   ['/coverage/report', 'Mapping assessment report'],
+  ['/training', 'Training'],
+  ['/training/sops', 'Who is trained on which procedure'],
+  ['/training/figures', 'Training figures'],
+  ['/certificates/verify', 'Check a training certificate'],
 ];
 
 test('every administration page passes axe and has its heading', async ({ page, audit }) => {

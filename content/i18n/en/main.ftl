@@ -581,7 +581,6 @@ case-form-not-asked = This form is not one the case's step asks for, or the case
 case-step-blocked = This step cannot be done yet: its forms or its approval are missing.
 case-approval-not-needed = This step needs no approval, or one is already asked or granted.
 case-decision-unknown = Choose to approve or to send back.
-error-field-not-a-date = Enter a date, such as 2026-03-31.
 matching-reason-name-agrees = name agrees
 matching-reason-name-differs = name differs
 matching-reason-name-missing = name on one record only
@@ -656,3 +655,233 @@ person-merge-undo = Undo the merge
 person-address = Address
 person-address-hint = Where the person can be found safely: street, camp block, landmark.
 cases-unassessed = High-risk cases not yet assessed
+## Training and capacity building
+nav-training = Training
+training-curricula = Curricula
+training-curriculum = Curriculum
+training-no-curricula = No curriculum yet.
+training-new-curriculum = New curriculum
+training-version = version { $version }
+training-completion-rule = { $count ->
+    [0] Complete with every mandatory module.
+    [one] Complete with every mandatory module and one optional module.
+   *[other] Complete with every mandatory module and { $count } optional modules.
+}
+training-modules-count = { $count ->
+    [one] One module
+   *[other] { $count } modules
+}
+training-module = Module
+training-modules = Modules
+training-mandatory = Mandatory
+training-optional = Optional
+training-linked-sops = Procedures (SOPs)
+training-objectives = Objectives
+training-outline = Content outline
+training-new-module = New module
+training-sessions = Sessions
+training-no-sessions = No session planned.
+training-new-session = New session
+training-dates = Dates
+training-days = Days
+training-seats = Seats
+training-seats-count = { $seated } of { $max } seats taken, { $waiting } waiting
+training-minimum = minimum { $min }
+training-viability = Will it run?
+training-viable = Enough participants
+training-under-minimum = { $missing ->
+    [one] One participant short
+   *[other] { $missing } participants short
+} of the minimum; { $days ->
+    [0] the go/no-go decision is today.
+    [one] the go/no-go decision is tomorrow.
+   *[other] the go/no-go decision is in { $days } days.
+}
+training-decision-overdue = { $missing ->
+    [one] One participant short
+   *[other] { $missing } participants short
+} of the minimum, and the go/no-go date has passed: decide now.
+training-status-planned = Planned
+training-status-confirmed = Confirmed
+training-status-held = Held
+training-status-cancelled = Cancelled
+training-mode-in-person = In person
+training-mode-remote = Remote
+training-mode-blended = Blended
+training-cost-scenarios = Costs side by side
+training-scenario-a = First number of participants
+training-scenario-b = Second number of participants
+training-compare = Compare
+training-total-for = { $count ->
+    [one] Total for one participant
+   *[other] Total for { $count }
+}
+training-per-participant-for = { $count ->
+    [one] Per participant (one)
+   *[other] Per participant ({ $count })
+}
+training-whole-curriculum = Whole curriculum
+training-payer-default = Costs that name no payer are counted as the employer's.
+training-payer-employer = Paid by the employer
+training-payer-ministry = Paid by the ministry
+training-payer-donor = Paid by the donor
+training-cost-lines = Cost lines
+training-no-costs = No cost line yet.
+training-add-cost = Add the cost line
+training-cost-kind-fixed = Fixed (once per session)
+training-cost-kind-per-participant = Per participant
+training-participants = Participants
+training-no-participants = Nobody is enrolled yet.
+training-seat = Seat
+training-seated = Has a seat
+training-waiting = Waiting list, number { $position }
+training-nominated = Nominated by a member agency
+training-withdraw = Withdraw
+training-withdraw-who = Withdraw { $name }
+training-nominate = Put a staff member forward
+training-enrol = Enrol
+training-enrol-external = Enrol an external professional
+training-sex-hint = Asked of external professionals only, for the figures; staff accounts record no sex.
+training-sex-female = Female
+training-sex-male = Male
+training-sex-other = Other
+training-sex-not-stated = Prefers not to say
+training-sex-not-recorded = Not recorded (staff)
+training-attendance = Attendance
+training-attendance-caption = Present on each day (days to come cannot be ticked)
+training-record-attendance = Save the attendance
+training-tests = Tests and evaluation
+training-test-pre = Pre-test
+training-test-post = Post-test
+training-test-evaluation = Evaluation
+training-enter = Enter
+training-record-test = for { $name }
+training-average-gain = Average score gain: { $gain } points
+training-tested = { $count ->
+    [one] one participant took both tests
+   *[other] { $count } participants took both tests
+}
+training-no-gain = No participant has taken both tests yet.
+training-certificates = Certificates
+training-progress = Progress through the curriculum
+training-no-progress = Nobody has completed a module of this curriculum yet.
+training-modules-done = Modules completed
+training-complete = Curriculum completed
+training-certificate = Certificate
+training-certified = Certificate issued
+training-issue-for = Issue the certificate of { $name }
+training-certificates-issued = Certificates issued
+training-holder = Holder
+training-code = Verification code
+training-issued = Issued
+training-revoked-on = Revoked on { $date }
+training-revoke-for = Revoke the certificate of { $name }
+training-print-hint = Print this page, or save it as a PDF from the print dialogue.
+training-certifies-that = This certifies that
+training-has-completed = has completed the training
+training-issued-on = Issued on { $date }
+training-verification-code = Verification code
+training-qr-label = QR code of the verification address
+training-sops-title = Who is trained on which procedure
+training-sops-intro = For each procedure (SOP): the staff trained on it, and the agencies whose staff apply it without all being trained. Staff apply a procedure when one of their roles is among its roles.
+training-own-agency-only = Only your agency's staff are shown.
+training-gaps-title = Staff applying this procedure without training on it
+training-gap = { $untrained } of { $staff } not trained
+training-nobody-trained = Nobody is trained on this procedure yet.
+training-trained-on = Trained on: { $sop }
+training-trained-date = Trained on
+training-figures-title = Training figures
+training-figures-trained = People trained
+training-figures-gain = Average score gain (points)
+training-figures-people = People
+training-figures-by-agency = People trained by agency
+training-figures-by-role = People trained by role
+training-figures-by-sex = People trained by sex
+training-figures-by-module = People trained by module
+training-figures-costs = Cost per trained person
+training-figures-spent = Spent on held sessions
+training-figures-per-trained = Per trained person
+training-figures-download = Download the figures (XLSX)
+training-figures-note = A person is trained on a module when they held a seat in a held session of it and were present every day. Costs are those of held sessions for the participants who held a seat.
+certificate-verify-title = Check a training certificate
+certificate-verify-intro = Type the verification code printed on the certificate. You will see only that certificate: its holder, the training and the date.
+certificate-code-hint = 10 characters, for example 7KQ2M-X4D9P. Letters in any case; the hyphen is optional.
+certificate-verify-action = Check
+certificate-valid = This certificate is valid.
+certificate-unknown = This code is not valid: no certificate has it.
+certificate-revoked = This certificate was revoked on { $date }. It is no longer valid.
+certificate-empty-key = The certificate key is missing.
+certificate-wrong-length = A verification code has 10 characters: check that none is missing or extra.
+certificate-bad-character = This code holds a character that is never used in codes: check it.
+certificate-bad-check = This code has a typing mistake: check each character.
+certificate-mismatch = This code does not belong to this certificate.
+training-cost-unknown-currency = The curriculum's currency is unknown.
+training-cost-currency-mismatch = Amounts in different currencies cannot be added.
+training-cost-zero-participants = A cost needs at least one participant.
+training-cost-negative-amount = A cost line is negative.
+training-cost-overflow = The amounts are too large.
+training-cost-no-modules = No module of this curriculum has costs yet.
+training-cost-no-cost-lines = This module has no cost lines.
+training-cost-no-shares = The shares add up to zero.
+training-cost-duplicate-payer = A payer is listed twice.
+training-cost-no-payer = A cost line has no payer.
+field-version = Version
+field-title-fr = Title in French
+field-title-en = Title in English
+field-title-es = Title in Spanish
+field-objectives-fr = Objectives in French
+field-objectives-en = Objectives in English
+field-objectives-es = Objectives in Spanish
+field-outline-fr = Content outline in French
+field-outline-en = Content outline in English
+field-outline-es = Content outline in Spanish
+field-currency = Currency (ISO code, e.g. EUR, XCD, MAD)
+field-optional-required = Optional modules needed to complete
+field-duration-hours = Duration (hours)
+field-mode = Mode
+field-prerequisites = Prerequisites
+field-audience = Target audience
+field-trainers = Trainers
+field-sop-ids = Procedures (SOPs) it trains on
+field-need-codes = Needs it concerns
+field-label = Label
+field-amount = Amount
+field-amount-in = Amount in { $currency }
+field-payer = Payer
+field-place = Place
+field-trainer = Trainer
+field-min-participants = Minimum participants
+field-max-participants = Maximum participants
+field-go-no-go = Go/no-go date (YYYY-MM-DD)
+field-days = Days (YYYY-MM-DD, one per line)
+field-staff = Staff member
+field-user-id = Staff member
+field-organisation = Organisation
+field-job-role = Role or job title
+field-sex = Sex
+field-reason = Reason
+field-session = Session
+field-participant = Participant
+field-participant-id = Participant
+field-attendance = Attendance
+field-curriculum = Curriculum
+field-a = First number of participants
+field-b = Second number of participants
+error-field-bad-code = { $field }: use letters, digits, - and _ only.
+error-field-unknown-currency = { $field }: this is not a currency code Passerelle knows (e.g. EUR, USD, XCD, MAD).
+error-field-bad-amount = { $field }: write a positive amount with at most the currency's decimals, e.g. 1250.50.
+error-field-not-a-date = { $field }: write a date as YYYY-MM-DD.
+error-field-too-many = { $field }: too many.
+error-field-below-minimum = { $field }: the maximum is below the minimum.
+error-field-after-first-day = { $field }: the go/no-go date must come before the first day.
+error-field-session-cancelled = { $field }: the session is cancelled.
+error-field-not-started = { $field }: a session is held only once its first day has come.
+error-field-session-closed = { $field }: this session is held or cancelled; enrolment is closed.
+error-field-not-seated = { $field }: only participants with a seat can be marked present.
+error-field-unknown-day = { $field }: this day is not one of the session's.
+error-field-future-day = { $field }: nobody can be present on a day still to come.
+error-field-not-completed = { $field }: has not completed the curriculum yet.
+error-field-training-curriculum-not-enough-optional = { $field }: the curriculum asks for more optional modules than it has.
+error-field-training-curriculum-mandatory-and-optional = { $field }: a module is both mandatory and optional.
+training-remove-cost = Remove
+training-remove-cost-line = Remove “{ $label }”

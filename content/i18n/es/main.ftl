@@ -581,7 +581,6 @@ case-form-not-asked = Este formulario no lo pide el paso del caso, o el caso est
 case-step-blocked = Este paso aún no se puede hacer: faltan sus formularios o su aprobación.
 case-approval-not-needed = Este paso no necesita aprobación, o ya se pidió o concedió.
 case-decision-unknown = Elija aprobar o devolver.
-error-field-not-a-date = Escriba una fecha, por ejemplo 2026-03-31.
 matching-reason-name-agrees = nombre coincidente
 matching-reason-name-differs = nombre distinto
 matching-reason-name-missing = nombre en una sola ficha
@@ -656,3 +655,233 @@ person-merge-undo = Deshacer la fusión
 person-address = Dirección
 person-address-hint = Dónde encontrar a la persona sin peligro: calle, bloque del campamento, punto de referencia.
 cases-unassessed = Casos de riesgo alto aún sin evaluar
+## Formación y fortalecimiento de capacidades
+nav-training = Formación
+training-curricula = Programas de formación
+training-curriculum = Programa de formación
+training-no-curricula = Todavía no hay ningún programa.
+training-new-curriculum = Nuevo programa
+training-version = versión { $version }
+training-completion-rule = { $count ->
+    [0] Se completa con todos los módulos obligatorios.
+    [one] Se completa con todos los módulos obligatorios y un módulo optativo.
+   *[other] Se completa con todos los módulos obligatorios y { $count } módulos optativos.
+}
+training-modules-count = { $count ->
+    [one] Un módulo
+   *[other] { $count } módulos
+}
+training-module = Módulo
+training-modules = Módulos
+training-mandatory = Obligatorio
+training-optional = Optativo
+training-linked-sops = Procedimientos (POE)
+training-objectives = Objetivos
+training-outline = Contenido
+training-new-module = Nuevo módulo
+training-sessions = Sesiones de formación
+training-no-sessions = No hay ninguna sesión prevista.
+training-new-session = Nueva sesión
+training-dates = Fechas
+training-days = Días
+training-seats = Plazas
+training-seats-count = { $seated } de { $max } plazas ocupadas, { $waiting } en espera
+training-minimum = mínimo { $min }
+training-viability = ¿Se realizará?
+training-viable = Hay suficientes participantes
+training-under-minimum = { $missing ->
+    [one] Falta una persona
+   *[other] Faltan { $missing } personas
+} para llegar al mínimo; { $days ->
+    [0] la decisión de mantenerla se toma hoy.
+    [one] la decisión de mantenerla se toma mañana.
+   *[other] la decisión de mantenerla se toma dentro de { $days } días.
+}
+training-decision-overdue = { $missing ->
+    [one] Falta una persona
+   *[other] Faltan { $missing } personas
+} para llegar al mínimo y la fecha de decisión ya pasó: decida ahora.
+training-status-planned = Prevista
+training-status-confirmed = Confirmada
+training-status-held = Realizada
+training-status-cancelled = Cancelada
+training-mode-in-person = Presencial
+training-mode-remote = A distancia
+training-mode-blended = Mixta
+training-cost-scenarios = Costes comparados
+training-scenario-a = Primer número de participantes
+training-scenario-b = Segundo número de participantes
+training-compare = Comparar
+training-total-for = { $count ->
+    [one] Total para una persona
+   *[other] Total para { $count }
+}
+training-per-participant-for = { $count ->
+    [one] Por participante (una)
+   *[other] Por participante ({ $count })
+}
+training-whole-curriculum = Programa completo
+training-payer-default = Los costes sin pagador se cuentan a cargo del empleador.
+training-payer-employer = A cargo del empleador
+training-payer-ministry = A cargo del ministerio
+training-payer-donor = A cargo del donante
+training-cost-lines = Líneas de coste
+training-no-costs = Todavía no hay ninguna línea de coste.
+training-add-cost = Añadir la línea de coste
+training-cost-kind-fixed = Fijo (una vez por sesión)
+training-cost-kind-per-participant = Por participante
+training-participants = Participantes
+training-no-participants = Todavía no hay nadie inscrito.
+training-seat = Plaza
+training-seated = Tiene plaza
+training-waiting = Lista de espera, número { $position }
+training-nominated = Propuesto·a por una organización miembro
+training-withdraw = Retirar
+training-withdraw-who = Retirar a { $name }
+training-nominate = Proponer a un miembro del personal
+training-enrol = Inscribir
+training-enrol-external = Inscribir a un·a profesional externo·a
+training-sex-hint = Solo se pregunta a profesionales externos, para las cifras; las cuentas del personal no registran el sexo.
+training-sex-female = Mujer
+training-sex-male = Hombre
+training-sex-other = Otro
+training-sex-not-stated = Prefiere no decirlo
+training-sex-not-recorded = No registrado (personal)
+training-attendance = Asistencia
+training-attendance-caption = Presencia cada día (los días por venir no se pueden marcar)
+training-record-attendance = Guardar la asistencia
+training-tests = Pruebas y evaluación
+training-test-pre = Prueba inicial
+training-test-post = Prueba final
+training-test-evaluation = Evaluación
+training-enter = Registrar
+training-record-test = para { $name }
+training-average-gain = Progreso medio: { $gain } puntos
+training-tested = { $count ->
+    [one] una persona hizo las dos pruebas
+   *[other] { $count } personas hicieron las dos pruebas
+}
+training-no-gain = Nadie ha hecho todavía las dos pruebas.
+training-certificates = Certificados
+training-progress = Avance en el programa
+training-no-progress = Nadie ha completado todavía un módulo de este programa.
+training-modules-done = Módulos completados
+training-complete = Programa completado
+training-certificate = Certificado de formación
+training-certified = Certificado emitido
+training-issue-for = Emitir el certificado de { $name }
+training-certificates-issued = Certificados emitidos
+training-holder = Titular
+training-code = Código de verificación
+training-issued = Emitido el
+training-revoked-on = Revocado el { $date }
+training-revoke-for = Revocar el certificado de { $name }
+training-print-hint = Imprima esta página, o guárdela en PDF desde el cuadro de impresión.
+training-certifies-that = Se certifica que
+training-has-completed = ha completado la formación
+training-issued-on = Emitido el { $date }
+training-verification-code = Código de verificación
+training-qr-label = Código QR de la dirección de verificación
+training-sops-title = Quién está formado en qué procedimiento
+training-sops-intro = Para cada procedimiento (POE): el personal formado, y las organizaciones cuyo personal lo aplica sin estar todo formado. Una persona aplica un procedimiento cuando uno de sus roles figura en él.
+training-own-agency-only = Solo se muestra el personal de su organización.
+training-gaps-title = Personal que aplica este procedimiento sin formación en él
+training-gap = { $untrained } de { $staff } sin formación
+training-nobody-trained = Todavía nadie está formado en este procedimiento.
+training-trained-on = Formados en: { $sop }
+training-trained-date = Formado·a el
+training-figures-title = Cifras de la formación
+training-figures-trained = Personas formadas
+training-figures-gain = Progreso medio (puntos)
+training-figures-people = Personas
+training-figures-by-agency = Personas formadas por organización
+training-figures-by-role = Personas formadas por rol
+training-figures-by-sex = Personas formadas por sexo
+training-figures-by-module = Personas formadas por módulo
+training-figures-costs = Coste por persona formada
+training-figures-spent = Gastado en sesiones realizadas
+training-figures-per-trained = Por persona formada
+training-figures-download = Descargar las cifras (XLSX)
+training-figures-note = Una persona está formada en un módulo cuando tuvo plaza en una sesión realizada de ese módulo y asistió todos los días. Los costes son los de las sesiones realizadas, para quienes tuvieron plaza.
+certificate-verify-title = Verificar un certificado de formación
+certificate-verify-intro = Escriba el código de verificación impreso en el certificado. Solo verá ese certificado: su titular, la formación y la fecha.
+certificate-code-hint = 10 caracteres, por ejemplo 7KQ2M-X4D9P. Mayúsculas o minúsculas; el guion es opcional.
+certificate-verify-action = Verificar
+certificate-valid = Este certificado es válido.
+certificate-unknown = Este código no es válido: ningún certificado lo lleva.
+certificate-revoked = Este certificado fue revocado el { $date }. Ya no es válido.
+certificate-empty-key = Falta la clave de los certificados.
+certificate-wrong-length = Un código de verificación tiene 10 caracteres: compruebe que no falta ni sobra ninguno.
+certificate-bad-character = Este código contiene un carácter que nunca se usa: revíselo.
+certificate-bad-check = Este código tiene un error de escritura: revise cada carácter.
+certificate-mismatch = Este código no pertenece a este certificado.
+training-cost-unknown-currency = La moneda del programa es desconocida.
+training-cost-currency-mismatch = No se pueden sumar importes en monedas distintas.
+training-cost-zero-participants = Un coste necesita al menos una persona.
+training-cost-negative-amount = Una línea de coste es negativa.
+training-cost-overflow = Los importes son demasiado grandes.
+training-cost-no-modules = Ningún módulo de este programa tiene costes todavía.
+training-cost-no-cost-lines = Este módulo no tiene líneas de coste.
+training-cost-no-shares = Las partes suman cero.
+training-cost-duplicate-payer = Un pagador figura dos veces.
+training-cost-no-payer = Una línea de coste no tiene pagador.
+field-version = Versión
+field-title-fr = Título en francés
+field-title-en = Título en inglés
+field-title-es = Título en español
+field-objectives-fr = Objetivos en francés
+field-objectives-en = Objetivos en inglés
+field-objectives-es = Objetivos en español
+field-outline-fr = Contenido en francés
+field-outline-en = Contenido en inglés
+field-outline-es = Contenido en español
+field-currency = Moneda (código ISO, p. ej. EUR, XCD, MAD)
+field-optional-required = Módulos optativos necesarios para completar
+field-duration-hours = Duración (horas)
+field-mode = Modalidad
+field-prerequisites = Requisitos previos
+field-audience = Público destinatario
+field-trainers = Formadores·as
+field-sop-ids = Procedimientos (POE) que enseña
+field-need-codes = Necesidades a las que se refiere
+field-label = Concepto
+field-amount = Importe
+field-amount-in = Importe en { $currency }
+field-payer = Pagador
+field-place = Lugar
+field-trainer = Formador·a
+field-min-participants = Número mínimo de participantes
+field-max-participants = Número máximo de participantes
+field-go-no-go = Fecha de decisión (AAAA-MM-DD)
+field-days = Días (AAAA-MM-DD, uno por línea)
+field-staff = Miembro del personal
+field-user-id = Miembro del personal
+field-organisation = Organización
+field-job-role = Rol o cargo
+field-sex = Sexo
+field-reason = Motivo
+field-session = Sesión
+field-participant = Participante
+field-participant-id = Participante
+field-attendance = Asistencia
+field-curriculum = Programa
+field-a = Primer número de participantes
+field-b = Segundo número de participantes
+error-field-bad-code = { $field }: use solo letras, cifras, - y _.
+error-field-unknown-currency = { $field }: Passerelle no conoce este código de moneda (p. ej. EUR, USD, XCD, MAD).
+error-field-bad-amount = { $field }: indique un importe positivo con, como mucho, los decimales de la moneda, p. ej. 1250,50.
+error-field-not-a-date = { $field }: escriba la fecha como AAAA-MM-DD.
+error-field-too-many = { $field }: hay demasiados.
+error-field-below-minimum = { $field }: el máximo es inferior al mínimo.
+error-field-after-first-day = { $field }: la fecha de decisión debe ser anterior al primer día.
+error-field-session-cancelled = { $field }: la sesión está cancelada.
+error-field-not-started = { $field }: una sesión solo se realiza una vez llegado su primer día.
+error-field-session-closed = { $field }: esta sesión está realizada o cancelada; la inscripción está cerrada.
+error-field-not-seated = { $field }: solo las personas con plaza pueden marcarse como presentes.
+error-field-unknown-day = { $field }: este día no pertenece a la sesión.
+error-field-future-day = { $field }: nadie puede estar presente un día por venir.
+error-field-not-completed = { $field }: todavía no ha completado el programa.
+error-field-training-curriculum-not-enough-optional = { $field }: el programa pide más módulos optativos de los que tiene.
+error-field-training-curriculum-mandatory-and-optional = { $field }: un módulo es a la vez obligatorio y optativo.
+training-remove-cost = Quitar
+training-remove-cost-line = Quitar «{ $label }»

@@ -581,7 +581,6 @@ case-form-not-asked = Ce formulaire n'est pas demandé par l'étape du dossier, 
 case-step-blocked = Cette étape ne peut pas encore être faite : il manque ses formulaires ou son approbation.
 case-approval-not-needed = Cette étape ne demande pas d'approbation, ou elle est déjà demandée ou accordée.
 case-decision-unknown = Choisissez d'approuver ou de renvoyer.
-error-field-not-a-date = Saisissez une date, par exemple 2026-03-31.
 matching-reason-name-agrees = nom concordant
 matching-reason-name-differs = nom différent
 matching-reason-name-missing = nom sur une seule fiche
@@ -656,3 +655,233 @@ person-merge-undo = Annuler la fusion
 person-address = Adresse
 person-address-hint = Où trouver la personne sans danger : rue, bloc du camp, point de repère.
 cases-unassessed = Dossiers à risque élevé pas encore évalués
+## Formation et renforcement des capacités
+nav-training = Formation
+training-curricula = Programmes de formation
+training-curriculum = Programme de formation
+training-no-curricula = Aucun programme pour l'instant.
+training-new-curriculum = Nouveau programme
+training-version = version { $version }
+training-completion-rule = { $count ->
+    [0] Terminé avec tous les modules obligatoires.
+    [one] Terminé avec tous les modules obligatoires et un module optionnel.
+   *[other] Terminé avec tous les modules obligatoires et { $count } modules optionnels.
+}
+training-modules-count = { $count ->
+    [one] Un module
+   *[other] { $count } modules
+}
+training-module = Module
+training-modules = Modules
+training-mandatory = Obligatoire
+training-optional = Optionnel
+training-linked-sops = Procédures (PON)
+training-objectives = Objectifs
+training-outline = Contenu
+training-new-module = Nouveau module
+training-sessions = Sessions de formation
+training-no-sessions = Aucune session prévue.
+training-new-session = Nouvelle session
+training-dates = Dates
+training-days = Jours
+training-seats = Places
+training-seats-count = { $seated } places prises sur { $max }, { $waiting } en attente
+training-minimum = minimum { $min }
+training-viability = La session aura-t-elle lieu ?
+training-viable = Assez de participant·e·s
+training-under-minimum = { $missing ->
+    [one] Il manque une personne
+   *[other] Il manque { $missing } personnes
+} pour atteindre le minimum ; { $days ->
+    [0] la décision de maintien se prend aujourd'hui.
+    [one] la décision de maintien se prend demain.
+   *[other] la décision de maintien se prend dans { $days } jours.
+}
+training-decision-overdue = { $missing ->
+    [one] Il manque une personne
+   *[other] Il manque { $missing } personnes
+} pour atteindre le minimum et la date de décision est passée : décidez maintenant.
+training-status-planned = Prévue
+training-status-confirmed = Confirmée
+training-status-held = Réalisée
+training-status-cancelled = Annulée
+training-mode-in-person = En présentiel
+training-mode-remote = À distance
+training-mode-blended = Hybride
+training-cost-scenarios = Coûts comparés
+training-scenario-a = Premier nombre de participant·e·s
+training-scenario-b = Second nombre de participant·e·s
+training-compare = Comparer
+training-total-for = { $count ->
+    [one] Total pour une personne
+   *[other] Total pour { $count }
+}
+training-per-participant-for = { $count ->
+    [one] Par participant·e (une)
+   *[other] Par participant·e ({ $count })
+}
+training-whole-curriculum = Programme entier
+training-payer-default = Les coûts sans payeur sont comptés à la charge de l'employeur.
+training-payer-employer = À la charge de l'employeur
+training-payer-ministry = À la charge du ministère
+training-payer-donor = À la charge du bailleur
+training-cost-lines = Lignes de coût
+training-no-costs = Aucune ligne de coût pour l'instant.
+training-add-cost = Ajouter la ligne de coût
+training-cost-kind-fixed = Fixe (une fois par session)
+training-cost-kind-per-participant = Par participant·e
+training-participants = Participant·e·s
+training-no-participants = Personne n'est inscrit pour l'instant.
+training-seat = Place
+training-seated = A une place
+training-waiting = Liste d'attente, rang { $position }
+training-nominated = Proposé·e par un organisme membre
+training-withdraw = Retirer
+training-withdraw-who = Retirer { $name }
+training-nominate = Proposer un membre du personnel
+training-enrol = Inscrire
+training-enrol-external = Inscrire un·e professionnel·le extérieur·e
+training-sex-hint = Demandé aux seul·e·s professionnel·le·s extérieur·e·s, pour les chiffres ; les comptes du personnel n'enregistrent pas le sexe.
+training-sex-female = Femme
+training-sex-male = Homme
+training-sex-other = Autre
+training-sex-not-stated = Préfère ne pas répondre
+training-sex-not-recorded = Non enregistré (personnel)
+training-attendance = Présences
+training-attendance-caption = Présence chaque jour (les jours à venir ne peuvent pas être cochés)
+training-record-attendance = Enregistrer les présences
+training-tests = Tests et évaluation
+training-test-pre = Test initial
+training-test-post = Test final
+training-test-evaluation = Évaluation
+training-enter = Saisir
+training-record-test = pour { $name }
+training-average-gain = Progression moyenne : { $gain } points
+training-tested = { $count ->
+    [one] une personne a passé les deux tests
+   *[other] { $count } personnes ont passé les deux tests
+}
+training-no-gain = Personne n'a encore passé les deux tests.
+training-certificates = Attestations
+training-progress = Avancement dans le programme
+training-no-progress = Personne n'a encore terminé de module de ce programme.
+training-modules-done = Modules terminés
+training-complete = Programme terminé
+training-certificate = Attestation de formation
+training-certified = Attestation délivrée
+training-issue-for = Délivrer l'attestation de { $name }
+training-certificates-issued = Attestations délivrées
+training-holder = Titulaire
+training-code = Code de vérification
+training-issued = Délivrée le
+training-revoked-on = Révoquée le { $date }
+training-revoke-for = Révoquer l'attestation de { $name }
+training-print-hint = Imprimez cette page, ou enregistrez-la en PDF depuis la fenêtre d'impression.
+training-certifies-that = Nous attestons que
+training-has-completed = a suivi la formation
+training-issued-on = Délivrée le { $date }
+training-verification-code = Code de vérification
+training-qr-label = Code QR de l'adresse de vérification
+training-sops-title = Qui est formé à quelle procédure
+training-sops-intro = Pour chaque procédure (PON) : le personnel formé, et les organismes dont le personnel l'applique sans être entièrement formé. Une personne applique une procédure quand l'un de ses rôles en fait partie.
+training-own-agency-only = Seul le personnel de votre organisme est affiché.
+training-gaps-title = Personnel appliquant cette procédure sans y être formé
+training-gap = { $untrained } sur { $staff } non formé·e·s
+training-nobody-trained = Personne n'est encore formé à cette procédure.
+training-trained-on = Formé·e·s à : { $sop }
+training-trained-date = Formé·e le
+training-figures-title = Chiffres de la formation
+training-figures-trained = Personnes formées
+training-figures-gain = Progression moyenne (points)
+training-figures-people = Personnes
+training-figures-by-agency = Personnes formées par organisme
+training-figures-by-role = Personnes formées par rôle
+training-figures-by-sex = Personnes formées par sexe
+training-figures-by-module = Personnes formées par module
+training-figures-costs = Coût par personne formée
+training-figures-spent = Dépensé pour les sessions réalisées
+training-figures-per-trained = Par personne formée
+training-figures-download = Télécharger les chiffres (XLSX)
+training-figures-note = Une personne est formée à un module quand elle avait une place dans une session réalisée de ce module et était présente chaque jour. Les coûts sont ceux des sessions réalisées, pour les personnes qui y avaient une place.
+certificate-verify-title = Vérifier une attestation de formation
+certificate-verify-intro = Saisissez le code de vérification imprimé sur l'attestation. Vous ne verrez que cette attestation : sa ou son titulaire, la formation et la date.
+certificate-code-hint = 10 caractères, par exemple 7KQ2M-X4D9P. Majuscules ou minuscules ; le tiret est facultatif.
+certificate-verify-action = Vérifier
+certificate-valid = Cette attestation est valide.
+certificate-unknown = Ce code n'est pas valide : aucune attestation ne le porte.
+certificate-revoked = Cette attestation a été révoquée le { $date }. Elle n'est plus valide.
+certificate-empty-key = La clé des attestations manque.
+certificate-wrong-length = Un code de vérification a 10 caractères : vérifiez qu'il n'en manque ni n'en dépasse aucun.
+certificate-bad-character = Ce code contient un caractère qui n'est jamais utilisé : vérifiez-le.
+certificate-bad-check = Ce code contient une faute de frappe : vérifiez chaque caractère.
+certificate-mismatch = Ce code n'appartient pas à cette attestation.
+training-cost-unknown-currency = La devise du programme est inconnue.
+training-cost-currency-mismatch = Des montants en devises différentes ne s'additionnent pas.
+training-cost-zero-participants = Un coût suppose au moins une personne.
+training-cost-negative-amount = Une ligne de coût est négative.
+training-cost-overflow = Les montants sont trop élevés.
+training-cost-no-modules = Aucun module de ce programme n'a encore de coûts.
+training-cost-no-cost-lines = Ce module n'a pas de ligne de coût.
+training-cost-no-shares = Les parts font zéro au total.
+training-cost-duplicate-payer = Un payeur figure deux fois.
+training-cost-no-payer = Une ligne de coût n'a pas de payeur.
+field-version = Version
+field-title-fr = Titre en français
+field-title-en = Titre en anglais
+field-title-es = Titre en espagnol
+field-objectives-fr = Objectifs en français
+field-objectives-en = Objectifs en anglais
+field-objectives-es = Objectifs en espagnol
+field-outline-fr = Contenu en français
+field-outline-en = Contenu en anglais
+field-outline-es = Contenu en espagnol
+field-currency = Devise (code ISO, par ex. EUR, XCD, MAD)
+field-optional-required = Modules optionnels à suivre pour terminer
+field-duration-hours = Durée (heures)
+field-mode = Modalité
+field-prerequisites = Prérequis
+field-audience = Public visé
+field-trainers = Formateur·rice·s
+field-sop-ids = Procédures (PON) enseignées
+field-need-codes = Besoins concernés
+field-label = Libellé
+field-amount = Montant
+field-amount-in = Montant en { $currency }
+field-payer = Payeur
+field-place = Lieu
+field-trainer = Formateur·rice
+field-min-participants = Nombre minimum de participant·e·s
+field-max-participants = Nombre maximum de participant·e·s
+field-go-no-go = Date de décision de maintien (AAAA-MM-JJ)
+field-days = Jours (AAAA-MM-JJ, un par ligne)
+field-staff = Membre du personnel
+field-user-id = Membre du personnel
+field-organisation = Organisme
+field-job-role = Rôle ou fonction
+field-sex = Sexe
+field-reason = Motif
+field-session = Session
+field-participant = Participant·e
+field-participant-id = Participant·e
+field-attendance = Présences
+field-curriculum = Programme
+field-a = Premier nombre de participant·e·s
+field-b = Second nombre de participant·e·s
+error-field-bad-code = { $field } : utilisez uniquement des lettres, des chiffres, - et _.
+error-field-unknown-currency = { $field } : ce code de devise est inconnu de Passerelle (par ex. EUR, USD, XCD, MAD).
+error-field-bad-amount = { $field } : indiquez un montant positif avec au plus les décimales de la devise, par ex. 1250,50.
+error-field-not-a-date = { $field } : écrivez la date sous la forme AAAA-MM-JJ.
+error-field-too-many = { $field } : il y en a trop.
+error-field-below-minimum = { $field } : le maximum est inférieur au minimum.
+error-field-after-first-day = { $field } : la date de décision doit précéder le premier jour.
+error-field-session-cancelled = { $field } : la session est annulée.
+error-field-not-started = { $field } : une session n'est réalisée qu'une fois son premier jour arrivé.
+error-field-session-closed = { $field } : cette session est réalisée ou annulée ; les inscriptions sont closes.
+error-field-not-seated = { $field } : seules les personnes ayant une place peuvent être notées présentes.
+error-field-unknown-day = { $field } : ce jour n'appartient pas à la session.
+error-field-future-day = { $field } : personne ne peut être présent un jour à venir.
+error-field-not-completed = { $field } : n'a pas encore terminé le programme.
+error-field-training-curriculum-not-enough-optional = { $field } : le programme demande plus de modules optionnels qu'il n'en compte.
+error-field-training-curriculum-mandatory-and-optional = { $field } : un module est à la fois obligatoire et optionnel.
+training-remove-cost = Retirer
+training-remove-cost-line = Retirer « { $label } »

@@ -124,10 +124,19 @@ pub enum Permission {
     ManageCommunities,
     /// The coverage view (needs x areas, gaps), the mapping assessment report and list exports.
     ViewCoverage,
+    /// See curricula, sessions, who is trained on which SOP, and the training figures.
+    /// Supervisors see their own agency's staff only.
+    ViewTraining,
+    /// Run the training programme: curricula, modules, costs, sessions, attendance, tests,
+    /// certificates.
+    ManageTraining,
+    /// Put staff forward for a session (an employer nominating its people). Supervisors
+    /// nominate staff of their own agency only.
+    NominateForTraining,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 22] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -147,6 +156,9 @@ impl Permission {
         Permission::ViewCommunities,
         Permission::ManageCommunities,
         Permission::ViewCoverage,
+        Permission::ViewTraining,
+        Permission::ManageTraining,
+        Permission::NominateForTraining,
     ];
 }
 
@@ -216,6 +228,18 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::QualityOfficer, P::ViewCoverage, S::All),
     (R::MeOfficer, P::ViewCoverage, S::All),
     (R::Administrator, P::ViewCoverage, S::All),
+    // Trainers run the programme; supervisors follow and nominate their agency's staff;
+    // quality and M&E officers read the figures.
+    (R::Trainer, P::ViewTraining, S::All),
+    (R::Trainer, P::ManageTraining, S::All),
+    (R::Trainer, P::NominateForTraining, S::All),
+    (R::Administrator, P::ViewTraining, S::All),
+    (R::Administrator, P::ManageTraining, S::All),
+    (R::Administrator, P::NominateForTraining, S::All),
+    (R::Supervisor, P::ViewTraining, S::Agency),
+    (R::Supervisor, P::NominateForTraining, S::Agency),
+    (R::QualityOfficer, P::ViewTraining, S::All),
+    (R::MeOfficer, P::ViewTraining, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

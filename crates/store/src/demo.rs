@@ -100,6 +100,8 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     }
     // One hash for all demo accounts: argon2 is deliberately slow, and they share a password.
     let hash = hash_password(DEMO_PASSWORD);
+    let mut staff = Vec::new();
+    let mut trainer = None;
     for (local, display, role, agency, team) in USERS {
         let (a, ts) = &agency_teams[*agency];
         let input = UserInput {
@@ -110,7 +112,19 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
             roles: vec![role.code().to_string()],
             language: None,
         };
-        users::create_user(&mut tx, None, &input, Some(&hash), false).await?;
+        let user = users::create_user(&mut tx, None, &input, Some(&hash), false).await?;
+        // Administrators run the system; the others are the staff the programme trains.
+        if *role != Role::Administrator {
+            staff.push((user.id, user.agency_id));
+        }
+        if *role == Role::Trainer {
+            trainer = Some(crate::responses::Author { id: user.id, agency_id: user.agency_id, team_id: user.team_id });
+        }
+    }
+    // The federation (the last agency) runs the training programme.
+    if let (Some((federation, _)), Some(trainer)) = (agency_teams.last(), trainer) {
+        let today = crate::db::now().date_naive();
+        crate::training::demo::load(&mut tx, &staff, &trainer, federation.id, today).await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod sops;
 pub mod tokens;
 pub mod transfers;
+pub mod training;
 pub mod users;
 
 pub use db::{Backend, Store, Tx};

@@ -81,6 +81,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-coverage", "/coverage"),
     ("nav-sops", "/sops"),
     ("nav-forms", "/forms"),
+    ("nav-training", "/training"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

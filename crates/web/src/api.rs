@@ -380,18 +380,90 @@ pub async fn revoke_token(State(state): State<AppState>, identity: Identity, Pat
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A text in each of Passerelle's languages.
+#[derive(Serialize, ToSchema)]
+pub struct Texts {
+    pub fr: String,
+    pub en: String,
+    pub es: String,
+}
+
+impl From<&passerelle_core::sop::Localized> for Texts {
+    fn from(l: &passerelle_core::sop::Localized) -> Self {
+        Texts { fr: l.fr.clone(), en: l.en.clone(), es: l.es.clone() }
+    }
+}
+
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct VerifyQuery {
+    /// The verification code as printed (`XXXXX-XXXXX`; any case, hyphen optional).
+    code: String,
+}
+
+/// What a training certificate's code says. Only a valid certificate names its holder.
+#[derive(Serialize, ToSchema)]
+pub struct CertificateCheck {
+    /// `valid`, `revoked`, `unknown` (well formed, but no certificate has it) or `malformed`
+    /// (a typing mistake, caught by the check character).
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curriculum: Option<Texts>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<Texts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_on: Option<chrono::NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_on: Option<chrono::NaiveDate>,
+}
+
+/// Checks a training certificate's code, for an employer's own system; no account needed,
+/// like the page `/certificates/verify`.
+#[utoipa::path(get, path = "/api/v1/certificates/verify", tag = "training", params(VerifyQuery),
+    security(()),
+    responses((status = 200, body = CertificateCheck)))]
+pub async fn verify_certificate(State(state): State<AppState>, Query(q): Query<VerifyQuery>) -> Result<axum::Json<CertificateCheck>, AppError> {
+    use passerelle_store::training::certificates::{self, Verification};
+    use passerelle_store::training::curricula;
+    let empty = |status| CertificateCheck { status, holder: None, curriculum: None, modules: vec![], issued_on: None, revoked_on: None };
+    if q.code.chars().count() > 64 {
+        return Ok(axum::Json(empty("malformed")));
+    }
+    let mut tx = state.store.read().await?;
+    Ok(axum::Json(match certificates::verify(&mut tx, &q.code).await? {
+        Verification::Malformed(_) => empty("malformed"),
+        Verification::Unknown => empty("unknown"),
+        Verification::Revoked { revoked_at } => CertificateCheck { revoked_on: Some(revoked_at.date_naive()), ..empty("revoked") },
+        Verification::Valid(c) => {
+            let curriculum = curricula::get_curriculum(&mut tx, c.curriculum_id).await?.ok_or(AppError::NotFound)?;
+            let ids = c.module_ids();
+            let modules = curricula::list_modules(&mut tx, Some(c.curriculum_id)).await?;
+            CertificateCheck {
+                holder: Some(c.holder_name.clone()),
+                curriculum: Some((&curriculum.title).into()),
+                modules: modules.iter().filter(|m| ids.contains(&m.id)).map(|m| (&m.title).into()).collect(),
+                issued_on: Some(c.issued_at.date_naive()),
+                ..empty("valid")
+            }
+        }
+    }))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Passerelle API", description = "Protection case management, referrals and service mapping. \
 Authenticate with a personal API token: `Authorization: Bearer psl_…`. Errors are RFC 9457 problem details."),
     paths(me, list_agencies, get_agency, create_agency, list_areas, list_users, get_user, create_user,
-          list_audit, list_tokens, create_token, revoke_token,
+          list_audit, list_tokens, create_token, revoke_token, verify_certificate,
           crate::api_hsds::services, crate::api_hsds::service, crate::api_hsds::organizations, crate::api_hsds::taxonomy_terms,
           crate::api_cases::list_people, crate::api_cases::get_person, crate::api_cases::create_person,
           crate::api_cases::list_cases, crate::api_cases::get_case),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"),
+    tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"), (name = "training"),
           (name = "cases", description = "People and their cases: the same permissions and visibility as the pages."),
           (name = "directory", description = "The public service directory in Open Referral HSDS 3.0: no token needed."))
 )]

@@ -101,6 +101,10 @@ impl Page {
     pub fn lang(&self) -> &'static str {
         self.tr.lang.code()
     }
+    /// A text kept in each language (an SOP's or a module's title), in the reader's.
+    pub fn loc<'a>(&self, text: &'a passerelle_core::sop::Localized) -> &'a str {
+        text.get(self.tr.lang)
+    }
     pub fn is_current(&self, href: &str) -> bool {
         self.path == href || (href != "/" && self.path.starts_with(&format!("{href}/")))
     }

@@ -97,6 +97,23 @@ impl I18n {
     }
 }
 
+/// A date, or a reference to one (templates pass their values by reference).
+pub trait AsDate {
+    fn as_date(&self) -> chrono::NaiveDate;
+}
+
+impl AsDate for chrono::NaiveDate {
+    fn as_date(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+impl<T: AsDate + ?Sized> AsDate for &T {
+    fn as_date(&self) -> chrono::NaiveDate {
+        (**self).as_date()
+    }
+}
+
 /// A translator bound to the reader's language, handed to every template.
 #[derive(Clone)]
 pub struct Tr {
@@ -128,6 +145,15 @@ impl Tr {
         self.i18n.format(self.lang, id, Some(&args))
     }
 
+    /// The message `id` with several numbers (plural forms may select on any of them).
+    pub fn t_n(&self, id: &str, args: &[(&str, i64)]) -> String {
+        let mut a = FluentArgs::new();
+        for (name, value) in args {
+            a.set(*name, FluentValue::from(*value));
+        }
+        self.i18n.format(self.lang, id, Some(&a))
+    }
+
     /// A code name shown to people, e.g. `tr.code("role", "caseworker")` -> `role-caseworker`.
     pub fn code(&self, prefix: &str, code: &str) -> String {
         self.t(&format!("{prefix}-{}", code.replace('_', "-")))
@@ -145,16 +171,17 @@ impl Tr {
             .unwrap_or_else(|| code.to_string())
     }
 
-    pub fn date(&self, d: chrono::NaiveDate) -> String {
-        passerelle_core::format::date(self.lang, d)
+    /// A date in the reader's format; templates may hand it over behind any number of `&`.
+    pub fn date(&self, d: impl AsDate) -> String {
+        passerelle_core::format::date(self.lang, d.as_date())
     }
 
     pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         passerelle_core::format::datetime(self.lang, *t)
     }
 
-    pub fn int(&self, n: i64) -> String {
-        passerelle_core::format::integer(self.lang, n)
+    pub fn int(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        passerelle_core::format::integer(self.lang, *n.borrow())
     }
 }
 
@@ -187,7 +214,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -197,7 +224,7 @@ mod tests {
         }
         let mut used = BTreeSet::new();
         for text in &sources {
-            for call in [".t(\"", ".t1(\"", ".count(\"", "title_key: \"", "key: \""] {
+            for call in [".t(\"", ".t1(\"", ".t_n(\"", ".count(\"", "title_key: \"", "key: \""] {
                 for (i, _) in text.match_indices(call) {
                     let rest = &text[i + call.len()..];
                     let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
@@ -321,6 +348,34 @@ mod tests {
         }
         for d in ["mo", "tu", "we", "th", "fr", "sa", "su"] {
             used.insert(format!("weekday-{d}"));
+        }
+        // Training: statuses, modes, payers, kinds, sexes, tests, and the codes of its errors.
+        use passerelle_store::training::{curricula, sessions};
+        for (prefix, codes) in [
+            ("training-status", sessions::STATUSES),
+            ("training-mode", curricula::MODES),
+            ("training-payer", curricula::PAYERS),
+            ("training-cost-kind", curricula::COST_KINDS),
+            ("training-sex", sessions::SEXES),
+            ("training-test", sessions::TEST_KINDS),
+        ] {
+            for c in codes {
+                used.insert(format!("{prefix}-{}", c.replace('_', "-")));
+            }
+        }
+        used.insert("training-sex-not-recorded".into());
+        for code in ["unknown-currency", "currency-mismatch", "zero-participants", "negative-amount", "overflow",
+                     "no-modules", "no-cost-lines", "no-shares", "duplicate-payer", "no-payer"] {
+            used.insert(format!("training-cost-{code}"));
+        }
+        for code in ["empty-key", "wrong-length", "bad-character", "bad-check", "mismatch"] {
+            used.insert(format!("certificate-{code}"));
+        }
+        for code in ["bad-code", "unknown-currency", "bad-amount", "not-a-date", "too-many", "below-minimum",
+                     "after-first-day", "session-cancelled", "not-started", "session-closed", "not-seated",
+                     "unknown-day", "future-day", "not-completed", "training-curriculum-not-enough-optional",
+                     "training-curriculum-mandatory-and-optional"] {
+            used.insert(format!("error-field-{code}"));
         }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {

@@ -262,8 +262,8 @@ pub struct CurriculumCost {
     pub per_participant: Money,
 }
 
-/// `a / b` rounded half to even, for `b > 0`.
-fn div_half_even(a: i64, b: i64) -> i64 {
+/// `a / b` rounded half to even, for `b > 0` (also used for the cost per trained person).
+pub fn div_half_even(a: i64, b: i64) -> i64 {
     let q = a.div_euclid(b);
     let r = a.rem_euclid(b);
     // Compare 2r with b without overflow: r < b, so r <= b - r decides.

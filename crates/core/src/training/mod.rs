@@ -9,7 +9,7 @@ pub mod session;
 pub use certificate::{CertificateError, certificate_code, normalise_code, verify_code};
 pub use cost::{
     CostError, CostKind, CostLine, Currency, CurriculumCost, Funding, LineCost, ModuleBudget,
-    ModuleCost, Money, Payer, curriculum_cost, module_cost, scenarios, split,
+    ModuleCost, Money, Payer, curriculum_cost, div_half_even, module_cost, scenarios, split,
 };
 pub use session::{
     Allocation, Completion, CompletionRule, EnrolmentRequest, SessionError, Viability, allocate,

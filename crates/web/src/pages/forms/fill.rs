@@ -246,9 +246,46 @@ struct FillPage {
     errors: Vec<(String, String)>,
     /// Shown when answers brought up questions the person has not seen yet.
     new_questions: bool,
-    /// The case and step the form is filled for ("" when filled on its own).
-    case: String,
-    step: String,
+    /// Where the page posts, and what it is filled for.
+    target: Target,
+}
+
+/// Where a fill page posts its answers: the form's own route, or another module's that stores
+/// the response with its own link (a training test posts to its enrolment).
+#[derive(Clone)]
+pub struct Target {
+    pub action: String,
+    /// The live relevance check, for the script; `None` leaves the page to the server alone.
+    pub relevance: Option<String>,
+    /// A line under the title saying what the answers are for (e.g. whose test this is).
+    pub context: Option<String>,
+    /// Hidden controls the page carries back (the case and step a form is filled for).
+    pub carry: Vec<(String, String)>,
+    /// A link back to where the form was opened from: (href, label).
+    pub back: Option<(String, String)>,
+}
+
+impl Target {
+    fn of_form(id: &str) -> Target {
+        Target {
+            action: format!("/forms/{id}/fill"),
+            relevance: Some(format!("/forms/{id}/fill/relevance")),
+            context: None,
+            carry: vec![],
+            back: None,
+        }
+    }
+
+    /// The form's own route, filling it for a case's step: the page carries both back, and
+    /// links to the case.
+    fn for_case(page: &Page, id: &str, case: Option<&str>, step: Option<&str>) -> Target {
+        let mut t = Target::of_form(id);
+        if let (Some(c), Some(s)) = (case, step) {
+            t.carry = vec![("_case".into(), c.to_string()), ("_step".into(), s.to_string())];
+            t.back = Some((format!("/cases/{c}"), page.tr.t("case-back")));
+        }
+        t
+    }
 }
 
 fn options(lang: &str) -> Options<'_> {
@@ -256,14 +293,7 @@ fn options(lang: &str) -> Options<'_> {
 }
 
 /// Builds the page for `answers` (as posted, so what the person typed is kept even if wrong).
-/// Where the answers go: on their own, or into a case's step.
-#[derive(Default)]
-struct Target {
-    case: String,
-    step: String,
-}
-
-fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &Checked, show_errors: bool, new_questions: bool, target: Target) -> FillPage {
+fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &Checked, show_errors: bool, new_questions: bool, target: &Target) -> FillPage {
     let form = &published.form;
     let lang = page.tr.lang.code();
     let mut b = Builder { form, lang, page: &page, checked, show_errors, out: Vec::new() };
@@ -294,8 +324,7 @@ fn fill_page(page: Page, published: &PublishedForm, answers: &Json_, checked: &C
         hidden: checked.hidden.join(" "),
         errors,
         new_questions,
-        case: target.case,
-        step: target.step,
+        target: target.clone(),
         page,
     }
 }
@@ -318,10 +347,15 @@ async fn load(state: &AppState, id: &str, version: Option<&str>) -> Result<Publi
 }
 
 pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<VersionQuery>) -> Result<Response, AppError> {
-    let published = load(&state, &id, q.version.as_deref()).await?;
+    let target = Target::for_case(&page, &id, q.case.as_deref(), q.step.as_deref());
+    blank(&state, page, &id, q.version.as_deref(), &target).await
+}
+
+/// An empty fill page for form `id` that posts to `target`.
+pub async fn blank(state: &AppState, page: Page, id: &str, version: Option<&str>, target: &Target) -> Result<Response, AppError> {
+    let published = load(state, id, version).await?;
     let answers = json!({});
     let checked = validate::validate(&published.form, &answers, &options(page.tr.lang.code()));
-    let target = Target { case: q.case.unwrap_or_default(), step: q.step.unwrap_or_default() };
     Ok(render(&fill_page(page, &published, &answers, &checked, false, false, target)))
 }
 
@@ -332,23 +366,19 @@ fn bad_post(e: PostedError) -> AppError {
     AppError::BadRequest { key: "form-fill-malformed", detail }
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    identity: Identity,
-    page: Page,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let Posted { mut answers, action, version, hidden: hidden_before, case, step } = posted::parse(pairs).map_err(bad_post)?;
-    // A form filled for a case goes into that case's step, which the person must be able to
-    // work on, and which must ask for this form.
-    let link = match (&case, &step) {
-        (Some(c), Some(s)) => Some(crate::pages::cases::form_link(&state, &identity, c, s, &id).await?),
-        _ => None,
-    };
-    let target = || Target { case: case.clone().unwrap_or_default(), step: step.clone().unwrap_or_default() };
+/// What a posted fill page came to: a page to show again, or answers ready to store.
+pub enum Filled {
+    Page(Response),
+    Valid { form_id: String, version: String, answers: Json_ },
+}
+
+/// Reads a posted fill page of form `id`: adds or removes repeats, shows the questions that
+/// apply, puts errors beside their questions, and only when the person saved a whole, valid
+/// form returns its answers (calculations recomputed on the server) for the caller to store.
+pub async fn process(state: &AppState, page: Page, id: &str, pairs: Vec<(String, String)>, target: &Target) -> Result<Filled, AppError> {
+    let Posted { mut answers, action, version, hidden: hidden_before, .. } = posted::parse(pairs).map_err(bad_post)?;
     // The version the page showed, so a version published meanwhile never judges these answers.
-    let published = load(&state, &id, version.as_deref()).await?;
+    let published = load(state, id, version.as_deref()).await?;
     let form = &published.form;
     if matches!(action, Action::Add(_) | Action::Remove(_)) {
         posted::apply(&mut answers, &action).map_err(bad_post)?;
@@ -356,23 +386,45 @@ pub async fn submit(
     let checked = validate::validate(form, &answers, &options(page.tr.lang.code()));
     match action {
         Action::Add(_) | Action::Remove(_) | Action::Update => {
-            return Ok(render(&fill_page(page, &published, &answers, &checked, false, false, target())));
+            return Ok(Filled::Page(render(&fill_page(page, &published, &answers, &checked, false, false, target))));
         }
         Action::Save => {}
     }
     if !checked.is_valid() {
-        return Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &fill_page(page, &published, &answers, &checked, true, false, target())));
+        return Ok(Filled::Page(render_status(StatusCode::UNPROCESSABLE_ENTITY, &fill_page(page, &published, &answers, &checked, true, false, target))));
     }
     // Without the script, questions that the answers made relevant were never on screen: show
     // them before storing, rather than store a form the person did not see whole.
     let appeared = hidden_before.iter().any(|p| !checked.hidden.contains(p));
     if appeared {
-        return Ok(render(&fill_page(page, &published, &answers, &checked, false, true, target())));
+        return Ok(Filled::Page(render(&fill_page(page, &published, &answers, &checked, false, true, target))));
     }
-    let version = form.version.clone().unwrap_or_default();
+    Ok(Filled::Valid { form_id: form.id.clone(), version: form.version.clone().unwrap_or_default(), answers: checked.answers })
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    identity: Identity,
+    page: Page,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    // A form filled for a case goes into that case's step, which the person must be able to
+    // work on, and which must ask for this form.
+    let control = |name: &str| pairs.iter().find(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.clone());
+    let (case, step) = (control("_case"), control("_step"));
+    let link = match (&case, &step) {
+        (Some(c), Some(s)) => Some(crate::pages::cases::form_link(&state, &identity, c, s, &id).await?),
+        _ => None,
+    };
+    let target = Target::for_case(&page, &id, case.as_deref(), step.as_deref());
+    let (form_id, version, answers) = match process(&state, page, &id, pairs, &target).await? {
+        Filled::Page(r) => return Ok(r),
+        Filled::Valid { form_id, version, answers } => (form_id, version, answers),
+    };
     let author = Author { id: identity.id(), agency_id: identity.user.agency_id, team_id: identity.user.team_id };
     let mut tx = state.store.write().await?;
-    let response_id = responses::submit(&mut tx, &author, &form.id, &version, &checked.answers, link.as_ref()).await?;
+    let response_id = responses::submit(&mut tx, &author, &form_id, &version, &answers, link.as_ref()).await?;
     tx.commit().await?;
     match link {
         Some(l) => Ok(Redirect::to(&format!("/cases/{}?saved=1", l.case_id)).into_response()),

@@ -1,0 +1,465 @@
+//! Training over HTTP on both backends: a trainer builds a curriculum and its costs, runs a
+//! session with limits and a waiting list, records attendance, and issues certificates that
+//! anyone can verify (valid, revoked, forged, mistyped); supervisors see and nominate only
+//! their own agency's staff; bad input is refused field by field with nothing written; test
+//! scores give a gain; figures and who-is-trained-on-what are computed and exported.
+
+mod common;
+
+use common::{location, Session, TestApp};
+use passerelle_store::training::{certificates, curricula, sessions};
+use passerelle_store::users;
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+const TRAINER: &str = "trainer@demo.passerelle.test";
+const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
+const CASEWORKER: &str = "caseworker@demo.passerelle.test";
+const FOCALPOINT: &str = "focalpoint@demo.passerelle.test";
+const QUALITY: &str = "quality@demo.passerelle.test";
+
+async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut all = vec![("csrf_token", csrf)];
+    all.extend_from_slice(fields);
+    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
+}
+
+fn id_after(location: &str, prefix: &str) -> Uuid {
+    let rest = location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location} does not start with {prefix}"));
+    Uuid::parse_str(rest.split(['#', '?', '/']).next().unwrap()).unwrap()
+}
+
+async fn user_id(app: &TestApp, email: &str) -> Uuid {
+    let mut tx = app.store.read().await.unwrap();
+    users::find_by_email(&mut tx, email).await.unwrap().unwrap().id
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Creates a curriculum of one mandatory module with two cost lines; returns (curriculum, module).
+async fn curriculum_with_module(s: &Session, csrf: &str) -> (Uuid, Uuid) {
+    let r = post(s, "/training/curricula", csrf, &[
+        ("code", "test-curriculum"), ("version", "1"), ("title_fr", "Programme d'essai"),
+        ("title_en", "Test curriculum"), ("title_es", "Programa de prueba"), ("currency", "EUR"),
+        ("optional_required", "0"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let curriculum = id_after(&location(&r), "/training/curricula/");
+    let r = post(s, &format!("/training/curricula/{curriculum}/modules"), csrf, &[
+        ("code", "m1"), ("title_fr", "Accueil des survivant·e·s"), ("title_en", "Receiving survivors"),
+        ("title_es", "Acogida de sobrevivientes"), ("objectives_fr", "Savoir accueillir"),
+        ("objectives_en", "Know how to receive"), ("objectives_es", "Saber acoger"),
+        ("duration_hours", "12"), ("mode", "in_person"), ("sop_ids", "gbv"), ("need_codes", "gbv"),
+        ("mandatory", "yes"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let module = id_after(&location(&r), "/training/modules/");
+    for (label, kind, amount, payer) in [("Trainer", "fixed", "400", "donor"), ("Catering", "per_participant", "18.50", "employer")] {
+        let r = post(s, &format!("/training/modules/{module}/costs"), csrf, &[("label", label), ("kind", kind), ("amount", amount), ("payer", payer)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
+    }
+    (curriculum, module)
+}
+
+both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
+    let trainer = app.signed_in(TRAINER).await;
+    let csrf = trainer.csrf("/training").await;
+    let (curriculum, module) = curriculum_with_module(&trainer, &csrf).await;
+
+    // Costs side by side: 400 + 10 x 18.50 = 585.00 (58.50 each); 400 + 15 x 18.50 = 677.50
+    // (45.17 each, 45.1666… rounded); by payer, the donor's 400 and the employer's catering.
+    let (status, page) = trainer.text(&format!("/training/curricula/{curriculum}")).await;
+    assert_eq!(status, StatusCode::OK);
+    for figure in ["585.00 EUR", "58.50 EUR", "677.50 EUR", "45.17 EUR", "400.00 EUR", "277.50 EUR"] {
+        assert!(page.contains(figure), "{figure} missing from the cost scenarios");
+    }
+    let (_, page) = trainer.text(&format!("/training/curricula/{curriculum}?a=4&b=8")).await;
+    assert!(page.contains("474.00 EUR") && page.contains("118.50 EUR"), "4 participants: 400 + 74");
+    let (status, page) = trainer.text(&format!("/training/curricula/{curriculum}?a=0&b=8")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("this value is out of range"), "0 participants is refused");
+
+    // A session of two seats, on yesterday and today.
+    let (d1, d2) = (today() - chrono::Duration::days(1), today());
+    let days = format!("{d1}\n{d2}");
+    let go = (today() - chrono::Duration::days(3)).to_string();
+    let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
+        ("place", "Saint-Aubin"), ("trainer", "Théo"), ("min_participants", "2"), ("max_participants", "2"),
+        ("go_no_go", &go), ("days", &days),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = id_after(&location(&r), "/training/sessions/");
+
+    // Three staff put forward for two seats: the third waits.
+    for email in [CASEWORKER, SUPERVISOR, FOCALPOINT] {
+        let uid = user_id(&app, email).await.to_string();
+        let r = post(&trainer, &format!("/training/sessions/{session}/enrolments"), &csrf, &[("user_id", &uid)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email}");
+    }
+    // The same person twice is refused.
+    let uid = user_id(&app, CASEWORKER).await.to_string();
+    let r = post(&trainer, &format!("/training/sessions/{session}/enrolments"), &csrf, &[("user_id", &uid)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, page) = trainer.text(&format!("/training/sessions/{session}")).await;
+    assert!(page.contains("2 of 2 seats taken, 1 waiting"), "seats and waiting list");
+    assert!(page.contains("Waiting list, number 1"));
+    let es = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, session).await.unwrap() };
+    assert_eq!(es.len(), 3);
+    assert_eq!(es[2].participant.name, "Fatou Focal Point (demo)");
+    assert_eq!(es[2].seat, sessions::Seat::Waiting(1));
+
+    // The supervisor withdraws: the head of the waiting list gets the seat.
+    let r = post(&trainer, &format!("/training/enrolments/{}/withdraw", es[1].id), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let es = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, session).await.unwrap() };
+    assert_eq!(es.iter().filter(|e| e.seat == sessions::Seat::Seated).count(), 2);
+    assert!(es.iter().any(|e| e.participant.name == "Fatou Focal Point (demo)" && e.seat == sessions::Seat::Seated));
+    let cw = es.iter().find(|e| e.participant.name.starts_with("Amélie")).unwrap().clone();
+    let fp = es.iter().find(|e| e.participant.name.starts_with("Fatou")).unwrap().clone();
+
+    // Attendance: the caseworker both days, the focal point only the first.
+    let s = { let mut tx = app.store.read().await.unwrap(); sessions::get_session(&mut tx, session).await.unwrap().unwrap() };
+    let marks = [format!("{}:{}", cw.id, s.days[0].id), format!("{}:{}", cw.id, s.days[1].id), format!("{}:{}", fp.id, s.days[0].id)];
+    let fields: Vec<(&str, &str)> = marks.iter().map(|m| ("present", m.as_str())).collect();
+    let r = post(&trainer, &format!("/training/sessions/{session}/attendance"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A mark for someone without a seat is refused, and the marks already saved stay.
+    let stranger = format!("{}:{}", Uuid::now_v7(), s.days[0].id);
+    let r = post(&trainer, &format!("/training/sessions/{session}/attendance"), &csrf, &[("present", &stranger)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("only participants with a seat can be marked present"));
+    let saved = { let mut tx = app.store.read().await.unwrap(); sessions::attendance(&mut tx, Some(session)).await.unwrap() };
+    assert_eq!(saved.iter().filter(|m| m.present).count(), 3);
+
+    // Held: the caseworker completed the curriculum, the focal point did not.
+    let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &fp.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("has not completed the curriculum yet"));
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &cw.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cert_id = id_after(&location(&r), "/training/certificates/");
+    // Only one valid certificate per person and curriculum.
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &cw.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let cert = { let mut tx = app.store.read().await.unwrap(); certificates::get(&mut tx, cert_id).await.unwrap().unwrap() };
+    let (status, printable) = trainer.text(&format!("/training/certificates/{cert_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(printable.contains(&cert.code) && printable.contains("Amélie Caseworker (demo)") && printable.contains("Receiving survivors"));
+    assert!(printable.contains("<svg"), "a QR code of the verification address");
+
+    // Anyone checks the code: that certificate only, never the other participants.
+    let anon = Session::anonymous(&app);
+    let typed = cert.code.to_lowercase().replace('-', " ");
+    let (status, page) = anon.text(&format!("/certificates/verify?code={}", typed.replace(' ', "+"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("This certificate is valid."));
+    assert!(page.contains("Amélie Caseworker (demo)") && page.contains("Receiving survivors") && page.contains("Test curriculum"));
+    assert!(!page.contains("Fatou"), "no other participant");
+    // The same check for an employer's system, as JSON.
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={}", cert.code)).await.json().await.unwrap();
+    assert_eq!(j["status"], "valid");
+    assert_eq!(j["holder"], "Amélie Caseworker (demo)");
+    assert_eq!(j["curriculum"]["fr"], "Programme d'essai");
+    assert_eq!(j["modules"][0]["en"], "Receiving survivors");
+    // Forged: a well-formed code made with another key belongs to no certificate.
+    let forged = passerelle_core::training::certificate_code(b"a forger's key", &cert_id.to_string()).unwrap();
+    let (status, page) = anon.text(&format!("/certificates/verify?code={forged}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(page.contains("This code is not valid") && !page.contains("Amélie"));
+    // Mistyped: one character changed is caught as a typing mistake.
+    let mut chars: Vec<char> = cert.code.chars().collect();
+    chars[0] = if chars[0] == '7' { '8' } else { '7' };
+    let typo: String = chars.into_iter().collect();
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={forged}")).await.json().await.unwrap();
+    assert_eq!(j, serde_json::json!({"status": "unknown"}), "nothing but the verdict");
+    let (status, page) = anon.text(&format!("/certificates/verify?code={typo}")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("typing mistake") && !page.contains("Amélie"));
+    // A row whose code was written into the database without the key is not valid either.
+    {
+        let mut tx = app.store.write().await.unwrap();
+        let sql = format!("UPDATE training_certificates SET code = '{forged}' WHERE code = '{}'", cert.code);
+        passerelle_store::db::test_support::execute(&mut tx, &sql).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let (status, _) = anon.text(&format!("/certificates/verify?code={forged}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "a code not made with the key is refused");
+    {
+        let mut tx = app.store.write().await.unwrap();
+        let sql = format!("UPDATE training_certificates SET code = '{}' WHERE code = '{forged}'", cert.code);
+        passerelle_store::db::test_support::execute(&mut tx, &sql).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    // Revoked: the page says so, and no longer shows the holder.
+    let r = post(&trainer, &format!("/training/certificates/{cert_id}/revoke"), &csrf, &[("reason", "")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a revocation needs its reason");
+    let r = post(&trainer, &format!("/training/certificates/{cert_id}/revoke"), &csrf, &[("reason", "Issued by mistake")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, page) = anon.text(&format!("/certificates/verify?code={}", cert.code)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("This certificate was revoked on") && !page.contains("Amélie"));
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={typo}")).await.json().await.unwrap();
+    assert_eq!(j["status"], "malformed");
+    let j: serde_json::Value = anon.get(&format!("/api/v1/certificates/verify?code={}", cert.code)).await.json().await.unwrap();
+    assert_eq!(j["status"], "revoked");
+    assert!(j.get("holder").is_none() && j["revoked_on"].is_string());
+    // Once revoked, a new certificate may be issued.
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &cw.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+});
+
+both_backends!(bad_input_is_refused_field_by_field_and_nothing_is_written, |app| {
+    let trainer = app.signed_in(TRAINER).await;
+    let csrf = trainer.csrf("/training").await;
+    let r = post(&trainer, "/training/curricula", &csrf, &[
+        ("code", "bad code!"), ("version", "x"), ("title_fr", ""), ("title_en", "T"), ("title_es", "T"), ("currency", "EURO"), ("optional_required", "1"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    for msg in ["Code: use letters, digits, - and _ only.", "Version: enter a number.", "Title in French: this is required.",
+                "Currency (ISO code, e.g. EUR, XCD, MAD): this is not a currency code Passerelle knows"] {
+        assert!(html.contains(msg), "{msg}");
+    }
+    assert!(html.contains("value=\"bad code!\""), "what was typed is kept");
+    let (curriculum, module) = curriculum_with_module(&trainer, &csrf).await;
+    // The same code and version twice: a conflict on the version.
+    let r = post(&trainer, "/training/curricula", &csrf, &[
+        ("code", "test-curriculum"), ("version", "1"), ("title_fr", "A"), ("title_en", "B"), ("title_es", "C"), ("currency", "EUR"), ("optional_required", "0"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Version: "));
+    // A third decimal in euros is refused, not rounded.
+    let r = post(&trainer, &format!("/training/modules/{module}/costs"), &csrf, &[("label", "Bus"), ("kind", "fixed"), ("amount", "12.345"), ("payer", "")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("write a positive amount with at most the currency"));
+    // A session whose maximum is below its minimum, a bad day and a late decision date.
+    let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
+        ("place", "X"), ("trainer", "Y"), ("min_participants", "10"), ("max_participants", "5"), ("go_no_go", "2030-01-10"), ("days", "2030-01-05 2030-13-01"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Maximum participants: the maximum is below the minimum."));
+    assert!(html.contains("Days (YYYY-MM-DD, one per line): write a date as YYYY-MM-DD."));
+    let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
+        ("place", "X"), ("trainer", "Y"), ("min_participants", "2"), ("max_participants", "5"), ("go_no_go", "2030-01-10"), ("days", "2030-01-05"),
+    ]).await;
+    assert!(r.text().await.unwrap().contains("date must come before the first day"));
+    // A cost line entered by mistake is removed; removing it twice finds nothing.
+    let line = { let mut tx = app.store.read().await.unwrap(); curricula::cost_lines(&mut tx, Some(module), None).await.unwrap()[0].id };
+    let r = post(&trainer, &format!("/training/cost-lines/{line}/delete"), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&trainer, &format!("/training/cost-lines/{line}/delete"), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = post(&trainer, &format!("/training/modules/{module}/costs"), &csrf, &[("label", "Trainer"), ("kind", "fixed"), ("amount", "400"), ("payer", "donor")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut tx = app.store.read().await.unwrap();
+    assert_eq!(sessions::list_sessions(&mut tx, Some(module)).await.unwrap().len(), 0, "nothing half-written");
+    assert_eq!(curricula::cost_lines(&mut tx, Some(module), None).await.unwrap().len(), 2);
+    assert_eq!(curricula::list_curricula(&mut tx).await.unwrap().iter().filter(|c| c.id == curriculum || c.code == "test-curriculum").count(), 1);
+    drop(tx);
+    // A session in the future cannot be held yet; a cancelled one is closed to enrolment.
+    let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
+        ("place", "X"), ("trainer", "Y"), ("min_participants", "2"), ("max_participants", "5"), ("go_no_go", "2099-01-01"), ("days", "2099-01-05"),
+    ]).await;
+    let session = id_after(&location(&r), "/training/sessions/");
+    let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
+    assert!(r.text().await.unwrap().contains("a session is held only once its first day has come"));
+    let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "cancelled")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&trainer, &format!("/training/sessions/{session}/externals"), &csrf, &[
+        ("name", "Ana"), ("organisation", "NGO"), ("job_role", "Nurse"), ("sector", "civil_society"), ("sex", "female"),
+    ]).await;
+    assert!(r.text().await.unwrap().contains("enrolment is closed"));
+    // An external professional needs a sex from the list (for the figures).
+    let (_, page) = trainer.text("/training").await;
+    assert!(page.contains("Training"));
+});
+
+both_backends!(supervisors_see_and_nominate_their_own_agency_only, |app| {
+    let sup = app.signed_in(SUPERVISOR).await;
+    let trainer = app.signed_in(TRAINER).await;
+    let (held, open) = {
+        let mut tx = app.store.read().await.unwrap();
+        let all = sessions::list_sessions(&mut tx, None).await.unwrap();
+        let held = all.iter().find(|s| s.row.status == "held").unwrap().id();
+        // The session under its minimum: the demo's focal point is enrolled in it.
+        let open = all.iter().find(|s| s.row.status == "planned" && s.row.min_participants == 10).unwrap().id();
+        (held, open)
+    };
+    let (status, page) = sup.text(&format!("/training/sessions/{held}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Amélie Caseworker (demo)"), "own agency's staff shown");
+    assert!(!page.contains("Fatou Focal Point") && !page.contains("Nadia Benali"), "no other agency's people");
+    let (_, page) = trainer.text(&format!("/training/sessions/{held}")).await;
+    assert!(page.contains("Fatou Focal Point") && page.contains("Nadia Benali"), "the trainer sees everyone");
+    // The session under its minimum is flagged before its go/no-go date.
+    let (_, page) = trainer.text(&format!("/training/sessions/{open}")).await;
+    assert!(page.contains("participants short of the minimum") && page.contains("decision is in 5 days"));
+    let fr = trainer.client.get(format!("{}/training/sessions/{open}", trainer.base)).header("accept-language", "fr").send().await.unwrap().text().await.unwrap();
+    assert!(fr.contains("Il manque 6 personnes pour atteindre le minimum ; la décision de maintien se prend dans 5 jours."), "in French");
+    let es = trainer.client.get(format!("{}/training/sessions/{open}", trainer.base)).header("accept-language", "es").send().await.unwrap().text().await.unwrap();
+    assert!(es.contains("Faltan 6 personas para llegar al mínimo; la decisión de mantenerla se toma dentro de 5 días."), "in Spanish");
+
+    // Nominating someone of another agency is refused; their own caseworker is accepted.
+    let csrf = sup.csrf(&format!("/training/sessions/{open}")).await;
+    let fp = user_id(&app, FOCALPOINT).await.to_string();
+    let r = post(&sup, &format!("/training/sessions/{open}/enrolments"), &csrf, &[("user_id", &fp)]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let cw = user_id(&app, CASEWORKER).await.to_string();
+    let r = post(&sup, &format!("/training/sessions/{open}/enrolments"), &csrf, &[("user_id", &cw)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let es = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, open).await.unwrap() };
+    let mine = es.iter().find(|e| e.participant.name.starts_with("Amélie")).unwrap();
+    assert!(mine.nominated_by_agency.is_some(), "a nomination by the employer");
+    // Withdrawing another agency's nominee: as if it did not exist.
+    let other = es.iter().find(|e| e.participant.name.starts_with("Fatou")).unwrap();
+    let r = post(&sup, &format!("/training/enrolments/{}/withdraw", other.id), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = post(&sup, &format!("/training/enrolments/{}/withdraw", mine.id), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // Trainers' pages are not theirs.
+    let r = post(&sup, &format!("/training/sessions/{open}/attendance"), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Figures: the supervisor's agency only (caseworker, supervisor, M&E officer), the
+    // trainer everyone who completed the first held session (7 staff, 7 external).
+    let (_, page) = sup.text("/training/figures").await;
+    assert!(page.contains("id=\"trained-total\">3<"), "supervisor's figures");
+    assert!(!page.contains("Croix-Verte"));
+    let (_, page) = trainer.text("/training/figures").await;
+    assert!(page.contains("id=\"trained-total\">14<"), "everyone's figures");
+    assert!(page.contains("Croix-Verte Belleterre") && page.contains("Not recorded (staff)") && page.contains("Female"));
+    // Two held one-day sessions of 14: 2 x (640.00 fixed + 14 x 32.50) = 2,190.00, for 14
+    // people trained: 156.43 each (156.428…, rounded half-even).
+    assert!(page.contains("2,190.00 EUR") && page.contains("156.43 EUR"), "cost per trained person");
+    let (_, fr) = {
+        let r = trainer.client.get(format!("{}/training/figures", trainer.base)).header("accept-language", "fr").send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert!(fr.contains("2\u{202f}190,00 EUR") || fr.contains("2\u{202F}190,00 EUR"), "French money format");
+    let r = trainer.get("/training/figures.xlsx").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let rows = workbook_rows(bytes);
+    // The total, and counts as numbers a spreadsheet can add up.
+    assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("14")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("Croix-Verte Belleterre") && r.get(1).map(String::as_str) == Some("1")));
+    assert!(rows.iter().any(|r| r.iter().any(|c| c == "156.43 EUR")));
+    let bytes = sup.get("/training/figures.xlsx").await.bytes().await.unwrap().to_vec();
+    let rows = workbook_rows(bytes);
+    assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("3")), "the supervisor's workbook is their agency's");
+    // Who is trained on which SOP: the supervisor's agency only.
+    let (_, page) = sup.text("/training/sops").await;
+    assert!(page.contains("Only your agency") && !page.contains("Grand-Anse Health Centre"));
+    let (_, page) = app.signed_in(QUALITY).await.text("/training/sops").await;
+    // GBV: the first module trains on it and every caseworker, supervisor and focal point
+    // completed it; older persons: no module, so every agency with such staff has a gap.
+    let gbv = section(&page, "sop-gbv");
+    assert!(gbv.contains("Amélie Caseworker (demo)") && gbv.contains("Fatou Focal Point (demo)"));
+    assert!(!gbv.contains("without training"), "nobody untrained on GBV");
+    let older = section(&page, "sop-older_persons");
+    assert!(older.contains("Nobody is trained on this procedure yet."));
+    assert!(older.contains("Staff applying this procedure without training on it") && older.contains("Ministry of Social Welfare"));
+});
+
+/// The `<section>` whose heading has `id`.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no {id}"));
+    let end = html[start..].find("</section>").map(|e| start + e).unwrap_or(html.len());
+    &html[start..end]
+}
+
+/// Every row of the first sheet of a workbook, as text (numbers without decimals when whole).
+fn workbook_rows(bytes: Vec<u8>) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an xlsx workbook");
+    let sheet = book.worksheet_range_at(0).expect("one sheet").expect("readable");
+    sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+/// The answers that score `right` of 5 on the knowledge test.
+fn answers(right: usize) -> Vec<(&'static str, &'static str)> {
+    let good = [("q_consent", "informed_consent"), ("q_urgency", "critical"), ("q_referral", "service_received"), ("q_restricted", "named_staff"), ("q_child", "primary")];
+    let bad = [("q_consent", "partner_free"), ("q_urgency", "low"), ("q_referral", "form_sent"), ("q_restricted", "police"), ("q_child", "parents_decide")];
+    (0..5).map(|i| if i < right { good[i] } else { bad[i] }).collect()
+}
+
+both_backends!(pre_and_post_tests_give_the_score_gain, |app| {
+    let trainer = app.signed_in(TRAINER).await;
+    let held = {
+        let mut tx = app.store.read().await.unwrap();
+        sessions::list_sessions(&mut tx, None).await.unwrap().into_iter().find(|s| s.row.status == "held").unwrap().id()
+    };
+    let es = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, held).await.unwrap() };
+    let (a, b) = (&es[0], &es[1]);
+    for (e, kind, right) in [(a, "pre", 1), (a, "post", 5), (b, "pre", 2), (b, "post", 3)] {
+        let path = format!("/training/enrolments/{}/tests/{kind}", e.id);
+        let (status, page) = trainer.text(&path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains(&e.participant.name), "the page says whose test it is");
+        let csrf = common::csrf_in(&page).unwrap();
+        let start = page.find("name=\"_version\" value=\"").unwrap() + 23;
+        let version = page[start..start + page[start..].find('"').unwrap()].to_string();
+        let mut fields = vec![("_version", version.as_str()), ("_action", "save")];
+        fields.extend(answers(right));
+        let r = post(&trainer, &path, &csrf, &fields).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{kind} of {}", e.participant.name);
+    }
+    // An incomplete test is shown again with its errors, and nothing is stored.
+    let path = format!("/training/enrolments/{}/tests/evaluation", a.id);
+    let csrf = trainer.csrf(&path).await;
+    let r = post(&trainer, &path, &csrf, &[("_action", "save")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let results = { let mut tx = app.store.read().await.unwrap(); sessions::test_results(&mut tx, Some(held)).await.unwrap() };
+    assert_eq!(results.len(), 4, "the demo's tests are in the other held session");
+    assert!(results.iter().any(|t| t.enrolment_id == a.id && t.kind == "post" && t.score == 5));
+    // Gains of 4 and 1: 2.5 on average.
+    let (_, page) = trainer.text(&format!("/training/sessions/{held}")).await;
+    assert!(page.contains("Average score gain: 2.5 points"), "session gain");
+    // Across the programme: these two (+4, +1) and the demo's ten (+2 each): 25 / 12.
+    let (_, page) = trainer.text("/training/figures").await;
+    assert!(page.contains("2.1 (12 participants took both tests)"), "figures count everyone tested");
+});
+
+both_backends!(a_curriculum_is_complete_with_its_mandatory_module_and_enough_optional_ones, |app| {
+    // The demo curriculum: one mandatory module, then any one optional module. Both held
+    // sessions (the mandatory module, then an optional one) seated the same 14 people; the
+    // first two of the second missed its second day.
+    let trainer = app.signed_in(TRAINER).await;
+    let (curriculum, second) = {
+        let mut tx = app.store.read().await.unwrap();
+        let c = curricula::list_curricula(&mut tx).await.unwrap().into_iter().next().unwrap();
+        let held: Vec<_> = sessions::list_sessions(&mut tx, None).await.unwrap().into_iter().filter(|s| s.row.status == "held").collect();
+        (c.id, held[1].id())
+    };
+    let (_, page) = trainer.text(&format!("/training/curricula/{curriculum}")).await;
+    assert!(page.contains("Complete with every mandatory module and one optional module."));
+    assert_eq!(page.matches("Issue the certificate of ").count(), 12, "12 of 14 completed");
+    let absent = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, second).await.unwrap()[0].clone() };
+    assert!(!page.contains(&format!("Issue the certificate of {}", absent.participant.name)));
+    let csrf = common::csrf_in(&page).unwrap();
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &absent.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Present on the missing day after all (attendance corrected): now complete.
+    let s = { let mut tx = app.store.read().await.unwrap(); sessions::get_session(&mut tx, second).await.unwrap().unwrap() };
+    let es = { let mut tx = app.store.read().await.unwrap(); sessions::enrolments(&mut tx, second).await.unwrap() };
+    let marks: Vec<String> = es.iter().flat_map(|e| s.days.iter().map(move |d| format!("{}:{}", e.id, d.id))).collect();
+    let fields: Vec<(&str, &str)> = marks.iter().map(|m| ("present", m.as_str())).collect();
+    let r = post(&trainer, &format!("/training/sessions/{second}/attendance"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A held session's participants stay: withdrawing one is refused with the reason.
+    let r = post(&trainer, &format!("/training/enrolments/{}/withdraw", absent.id), &csrf, &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("enrolment is closed"));
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &absent.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // A supervisor follows their own agency's progress and issues nothing.
+    let (_, page) = app.signed_in(SUPERVISOR).await.text(&format!("/training/curricula/{curriculum}")).await;
+    assert!(page.contains("Amélie Caseworker (demo)") && !page.contains("Nadia Benali"));
+    assert!(!page.contains("Issue the certificate of "));
+});
