@@ -26,7 +26,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// CSS, JavaScript (htmx) and icons, embedded in the binary: field offices may have no
+/// CSS, the one small script and icons, embedded in the binary: field offices may have no
 /// internet beyond the server, so nothing is fetched from elsewhere.
 #[derive(rust_embed::Embed)]
 #[folder = "assets/"]
