@@ -330,20 +330,24 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     }
     let (a, t, o, sup, me) = sight.binds();
     // One query per key keeps the SQL portable (no array binds); blocks are small by design.
-    let mut ids = std::collections::BTreeSet::new();
+    // The block query reads the whole rows: the visibility test is already in it, so a second
+    // read per candidate would only repeat it.
+    let mut found: std::collections::BTreeMap<Uuid, Person> = std::collections::BTreeMap::new();
     for key in key_list {
-        let sql = format!("SELECT p.id FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT 500");
-        let found: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        let sql = format!("SELECT {COLUMNS} FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT 500");
+        let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
-        ids.extend(found.into_iter().map(|(id,)| id));
-    }
-    let mut out = Vec::new();
-    for id in ids {
-        if let Some(person) = get(tx, sight, id).await? {
-            let score = matching::score(probe, &PreparedPerson::new(&person.record(), tables()));
-            out.push(Candidate { person, score });
+        for row in rows {
+            found.entry(row.id).or_insert_with(|| row.into());
         }
     }
+    let mut out: Vec<Candidate> = found
+        .into_values()
+        .map(|person| {
+            let score = matching::score(probe, &PreparedPerson::new(&person.record(), tables()));
+            Candidate { person, score }
+        })
+        .collect();
     out.sort_by(|x, y| y.score.score.total_cmp(&x.score.score));
     out.truncate(limit);
     Ok(out)
