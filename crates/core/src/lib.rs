@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod lang;
 pub mod sop;
 pub mod privacy;
+pub mod referral;
 pub mod trafficking;
 pub mod training;
 pub mod matching;
