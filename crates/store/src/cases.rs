@@ -53,7 +53,7 @@ const FROM: &str = "cases c JOIN people p ON p.id = c.person_id JOIN users u ON 
 
 /// The cases a viewer may see: scope by assignment, team or agency; restricted ones only by
 /// their caseworker, their team's supervisor (`$4`) and named members. `$5` is the viewer.
-const VISIBLE: &str = "($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
+pub(crate) const VISIBLE: &str = "($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
      AND (c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4
           OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $5))";
 

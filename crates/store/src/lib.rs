@@ -20,6 +20,7 @@ pub mod directory;
 pub mod error;
 pub mod forms;
 pub mod people;
+pub mod referrals;
 pub mod responses;
 pub mod secrets;
 pub mod sessions;

@@ -150,6 +150,20 @@ pub fn set_capacity(service: &mut Service, unit: &str, available: u32, maximum: 
     }
 }
 
+/// Whether the service takes referrals now: `Some(false)` when its keeper paused them or a
+/// capacity shows no place left, `Some(true)` when it said it takes them, `None` when unknown.
+/// Kept in the entry (`taking_referrals`, beside HSDS 3.1's capacities) so that every copy of
+/// the directory carries it.
+pub fn taking_referrals(service: &Service) -> Option<bool> {
+    let said = service.fields.extra.get("taking_referrals").and_then(|v| v.as_bool());
+    let full = capacities(service).iter().any(|c| c.available.as_u64() == Some(0));
+    if said == Some(false) || full { Some(false) } else { said }
+}
+
+pub fn set_taking_referrals(service: &mut Service, taking: bool) {
+    service.fields.extra.insert("taking_referrals".into(), serde_json::Value::Bool(taking));
+}
+
 /// Whether the service may take a referral today: active (not temporarily closed).
 pub fn is_open(service: &Service) -> bool {
     service.status == super::hsds::ServiceStatus::Active
@@ -245,5 +259,19 @@ mod tests {
             fields: crate::directory::hsds::LanguageFields { code: Some("FR".into()), ..Default::default() },
         });
         assert_eq!(language_codes(&s), vec!["fr"]);
+    }
+
+    #[test]
+    fn taking_referrals_paused_or_full() {
+        let mut s = service();
+        assert_eq!(taking_referrals(&s), None);
+        set_taking_referrals(&mut s, true);
+        assert_eq!(taking_referrals(&s), Some(true));
+        set_capacity(&mut s, "places", 0, Some(10), "2026-01-01T00:00:00Z");
+        assert_eq!(taking_referrals(&s), Some(false), "no place left");
+        set_capacity(&mut s, "places", 3, Some(10), "2026-01-01T00:00:00Z");
+        assert_eq!(taking_referrals(&s), Some(true));
+        set_taking_referrals(&mut s, false);
+        assert_eq!(taking_referrals(&s), Some(false));
     }
 }
