@@ -133,10 +133,17 @@ pub enum Permission {
     /// Put staff forward for a session (an employer nominating its people). Supervisors
     /// nominate staff of their own agency only.
     NominateForTraining,
+    /// Work the referrals sent to one's agency: answer, assign, record the service given, and
+    /// say whether its services take referrals. Sees only what the referrer chose to share.
+    ReceiveReferrals,
+    /// Referral figures (sent, received, rates, delays), published with small-cell suppression.
+    ViewReferralFigures,
+    /// Keep the agreed referral pathways (which service first, which next, per need and area).
+    ManagePathways,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 25] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -159,6 +166,9 @@ impl Permission {
         Permission::ViewTraining,
         Permission::ManageTraining,
         Permission::NominateForTraining,
+        Permission::ReceiveReferrals,
+        Permission::ViewReferralFigures,
+        Permission::ManagePathways,
     ];
 }
 
@@ -240,6 +250,17 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Supervisor, P::NominateForTraining, S::Agency),
     (R::QualityOfficer, P::ViewTraining, S::All),
     (R::MeOfficer, P::ViewTraining, S::All),
+    // Referrals are sent from a case (ManageCases); the receiving agency's case staff and its
+    // focal point answer them. Figures go to those who supervise and measure; pathways are
+    // agreed between agencies and kept by the administrator.
+    (R::Caseworker, P::ReceiveReferrals, S::Agency),
+    (R::Supervisor, P::ReceiveReferrals, S::Agency),
+    (R::ServiceFocalPoint, P::ReceiveReferrals, S::Agency),
+    (R::Supervisor, P::ViewReferralFigures, S::All),
+    (R::QualityOfficer, P::ViewReferralFigures, S::All),
+    (R::MeOfficer, P::ViewReferralFigures, S::All),
+    (R::Administrator, P::ViewReferralFigures, S::All),
+    (R::Administrator, P::ManagePathways, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -302,10 +302,11 @@ impl Standing {
 
 /// One referral with the viewer's standing, if they have one; the read is audited. Whoever may
 /// see the case is the referrer; else staff of the receiving agency allowed to receive see a
-/// sent referral. `receiver_agency` is the viewer's agency when they may receive referrals.
-pub async fn get(tx: &mut Tx, sight: &Sight, receiver_agency: Option<Uuid>, id: Uuid) -> StoreResult<Option<(Referral, Standing)>> {
+/// sent referral. `sees_cases`: the viewer may read cases at all; `receiver_agency` is the
+/// viewer's agency when they may receive referrals.
+pub async fn get(tx: &mut Tx, sight: &Sight, sees_cases: bool, receiver_agency: Option<Uuid>, id: Uuid) -> StoreResult<Option<(Referral, Standing)>> {
     let Some(r) = get_unaudited(tx, id).await? else { return Ok(None) };
-    let standing = if crate::cases::visible(tx, sight, r.case_id).await?.is_some() {
+    let standing = if sees_cases && crate::cases::visible(tx, sight, r.case_id).await?.is_some() {
         Standing::Referrer
     } else if receiver_agency.is_some() && r.to_agency_id == receiver_agency && r.status != Status::Draft {
         Standing::Receiver

@@ -34,6 +34,10 @@ pub enum Access {
     SignedIn,
     /// A signed-in user whose roles grant this permission.
     Perm(Permission),
+    /// A signed-in user granted any of these: a page two sides of one piece of work share
+    /// (a referral: the referring caseworker and the receiving service). The handler then
+    /// decides what each side sees.
+    Any(&'static [Permission]),
 }
 
 /// The access table, built once from the route definitions.
@@ -58,6 +62,7 @@ pub fn allows(access: Access, roles: &[Role]) -> bool {
         Access::Public | Access::SignedIn => true,
         Access::SecondFactor => false,
         Access::Perm(p) => scope_for(roles, p).is_some(),
+        Access::Any(ps) => ps.iter().any(|p| scope_for(roles, *p).is_some()),
     }
 }
 
@@ -73,6 +78,8 @@ const NAV: &[(&str, &str)] = &[
     ("nav-dashboard", "/dashboard"),
     ("nav-cases", "/cases"),
     ("nav-people", "/people"),
+    ("nav-referrals", "/referrals"),
+    ("nav-referral-figures", "/referrals/figures"),
     ("nav-users", "/admin/users"),
     ("nav-agencies", "/admin/agencies"),
     ("nav-areas", "/admin/areas"),
@@ -82,6 +89,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-sops", "/sops"),
     ("nav-forms", "/forms"),
     ("nav-training", "/training"),
+    ("nav-pathways", "/admin/pathways"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

@@ -3,7 +3,7 @@
 
 use crate::access::Access;
 use crate::state::AppState;
-use crate::{api, api_cases, api_hsds, ops, pages};
+use crate::{api, api_cases, api_hsds, api_referrals, ops, pages};
 use axum::http::Method;
 use axum::routing::{delete, get, post, MethodRouter};
 use passerelle_core::access::Permission as P;
@@ -19,7 +19,10 @@ fn r(method: Method, path: &'static str, access: Access, handler: MethodRouter<A
     RouteDef { method, path, access, handler }
 }
 
-use Access::{Perm, Public, SecondFactor, SignedIn};
+use Access::{Any, Perm, Public, SecondFactor, SignedIn};
+
+/// Both sides of a referral: those who send from their cases and those who receive.
+const REFERRAL_SIDES: &[P] = &[P::ViewCases, P::ReceiveReferrals];
 use Method as M;
 
 pub fn route_defs() -> Vec<RouteDef> {
@@ -31,6 +34,9 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/login", Public, get(pages::auth::login_form)),
         r(M::POST, "/login", Public, post(pages::auth::login)),
         r(M::POST, "/language", Public, post(pages::auth::set_language)),
+        // The person referred gives anonymous feedback with the code on their slip.
+        r(M::GET, "/feedback", Public, get(pages::referrals::feedback::form)),
+        r(M::POST, "/feedback", Public, post(pages::referrals::feedback::submit)),
         r(M::GET, "/healthz", Public, get(ops::healthz)),
         r(M::GET, "/readyz", Public, get(ops::readyz)),
         r(M::GET, "/assets/{file}", Public, get(ops::asset)),
@@ -89,6 +95,21 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/cases/{id}/consents/withdraw", Perm(P::ManageCases), post(pages::cases::withdraw_consent)),
         r(M::POST, "/cases/{id}/attachments", Perm(P::ManageCases), post(pages::cases::upload)),
         r(M::GET, "/attachments/{id}", Perm(P::ViewCases), get(pages::cases::download)),
+        // Referrals: sent from a case, worked by the receiving agency, figures, pathways.
+        r(M::GET, "/cases/{id}/referrals/new", Perm(P::ManageCases), get(pages::referrals::new::form)),
+        r(M::POST, "/cases/{id}/referrals", Perm(P::ManageCases), post(pages::referrals::new::create)),
+        r(M::GET, "/referrals", Any(REFERRAL_SIDES), get(pages::referrals::list)),
+        r(M::GET, "/referrals/{id}", Any(REFERRAL_SIDES), get(pages::referrals::show)),
+        r(M::POST, "/referrals/{id}/status", Any(REFERRAL_SIDES), post(pages::referrals::change_status)),
+        r(M::POST, "/referrals/{id}/assign", Perm(P::ReceiveReferrals), post(pages::referrals::assign)),
+        r(M::GET, "/referrals/{id}/print", Any(REFERRAL_SIDES), get(pages::referrals::print)),
+        r(M::GET, "/referrals/capacity", Perm(P::ReceiveReferrals), get(pages::referrals::capacity)),
+        r(M::POST, "/referrals/capacity", Perm(P::ReceiveReferrals), post(pages::referrals::set_capacity)),
+        r(M::GET, "/referrals/figures", Perm(P::ViewReferralFigures), get(pages::referrals::figures::figures)),
+        r(M::GET, "/referrals/pathways", SignedIn, get(pages::referrals::pathways::list)),
+        r(M::GET, "/admin/pathways", Perm(P::ManagePathways), get(pages::referrals::pathways::manage)),
+        r(M::POST, "/admin/pathways", Perm(P::ManagePathways), post(pages::referrals::pathways::add)),
+        r(M::POST, "/admin/pathways/{id}/delete", Perm(P::ManagePathways), post(pages::referrals::pathways::remove)),
         r(M::GET, "/people/{id}/duplicates", Perm(P::ManageCases), get(pages::people::duplicates)),
         r(M::POST, "/people/{id}/merge", Perm(P::ManageCases), post(pages::people::merge)),
         r(M::POST, "/people/{id}/distinct", Perm(P::ManageCases), post(pages::people::distinct)),
@@ -191,5 +212,8 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/people/{id}", Perm(P::ViewCases), get(api_cases::get_person)),
         r(M::GET, "/api/v1/cases", Perm(P::ViewCases), get(api_cases::list_cases)),
         r(M::GET, "/api/v1/cases/{id}", Perm(P::ViewCases), get(api_cases::get_case)),
+        r(M::GET, "/api/v1/referrals", Any(REFERRAL_SIDES), get(api_referrals::list)),
+        r(M::GET, "/api/v1/referrals/{id}", Any(REFERRAL_SIDES), get(api_referrals::get_one)),
+        r(M::POST, "/api/v1/referrals/{id}/status", Any(REFERRAL_SIDES), post(api_referrals::change_status)),
     ]
 }

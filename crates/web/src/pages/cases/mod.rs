@@ -397,7 +397,7 @@ pub struct ActionForm {
 /// Loads a case for an action by someone who may manage it (its caseworker, or a supervisor of
 /// its team), with its SOP. With `seen`, the version the person acted on: if the case changed
 /// since, that is said before anything else (their page no longer shows the case as it is).
-async fn for_action(tx: &mut passerelle_store::Tx, identity: &Identity, id: Uuid, seen: Option<i64>) -> Result<(Case, Sop), AppError> {
+pub(crate) async fn for_action(tx: &mut passerelle_store::Tx, identity: &Identity, id: Uuid, seen: Option<i64>) -> Result<(Case, Sop), AppError> {
     let case = cases::visible(tx, &sight(identity), id).await?.ok_or(AppError::NotFound)?;
     let may = case.assigned_to == identity.id() || identity.can(Permission::ApproveCases);
     if !may {
