@@ -536,7 +536,7 @@ pub struct FigureRow {
 /// Every referral sent in `[from, to)`, for the figures. Figures are aggregates published with
 /// small-cell suppression; the rows never leave the server.
 pub async fn figure_rows(tx: &mut Tx, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<FigureRow>> {
-    type R = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, Option<String>, String, String, String, Option<String>, Option<NaiveDate>, Option<i64>, String);
+    type R = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, Option<String>, String, String, String, Option<String>, Option<String>, Option<i64>, String);
     let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(
         "SELECT r.status, r.sent_at, r.accepted_at, r.completed_at, fa.name, ta.name, r.service_name, r.need, r.sop_id,
                 p.sex, p.birth_date, p.birth_year_estimated, p.migration_status
@@ -556,7 +556,8 @@ pub async fn figure_rows(tx: &mut Tx, from: DateTime<Utc>, to: DateTime<Utc>) ->
             need: r.7,
             sop: r.8,
             sex: r.9,
-            birth_date: r.10,
+            // Stored as ISO text on both backends.
+            birth_date: r.10.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             birth_year_estimated: r.11,
             migration_status: r.12,
         }))
@@ -630,5 +631,14 @@ pub async fn set_capacity(tx: &mut Tx, actor: Uuid, service: Uuid, taking: bool,
     directory::put_service(tx, &entry.service).await?;
     audit::append(tx, Event::new(Some(actor), "directory.service.capacity", "service").entity(service)
         .detail(json!({"taking_referrals": taking, "places": places}))).await?;
+    Ok(())
+}
+
+/// Moves a sent referral's sending (and so its response deadline) to `sent_at`: for demo data
+/// and tests that need referrals of the past, which the app never makes itself.
+pub async fn backdate(tx: &mut Tx, id: Uuid, sent_at: DateTime<Utc>) -> StoreResult<()> {
+    let r = get_unaudited(tx, id).await?.ok_or(StoreError::NotFound)?;
+    exec!(tx, c => sqlx::query("UPDATE referrals SET sent_at = $1, due_at = $2, created_at = $1 WHERE id = $3")
+        .bind(sent_at).bind(r.urgency.response_due(sent_at)).bind(id))?;
     Ok(())
 }

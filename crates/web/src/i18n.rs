@@ -214,7 +214,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -316,6 +316,36 @@ mod tests {
                      "sex-differs", "nationality-same", "nationality-differs", "phone-same", "phone-differs",
                      "external-id-same", "external-id-differs"] {
             used.insert(format!("matching-reason-{code}"));
+        }
+        // Referrals: statuses, moves, urgencies, shared fields, grounds, figures, feedback.
+        for s in passerelle_core::referral::Status::ALL {
+            used.insert(format!("referral-status-{}", s.code()));
+            used.insert(format!("referral-move-{}", s.code()));
+        }
+        for u in passerelle_core::referral::Urgency::ALL {
+            used.insert(format!("referral-urgency-{}", u.code()));
+        }
+        for (prefix, codes) in [
+            ("referral-field", passerelle_core::referral::SHAREABLE),
+            ("referral-ground", passerelle_core::referral::LEGAL_GROUNDS),
+            ("referral-fate", passerelle_core::referral::figures::FATES),
+            ("referral-by", crate::pages::referrals::figures::BREAKDOWNS),
+            ("referral-age", passerelle_core::indicators::schema::AGE_BANDS),
+            ("referral-difficulty", passerelle_store::referrals::DIFFICULTIES),
+            ("referral-quality", &["1", "2", "3", "4", "5"]),
+            ("referral-reason", &["area", "language", "open_to_migrants"]),
+        ] {
+            for c in codes {
+                used.insert(format!("{prefix}-{}", c.replace('_', "-")));
+            }
+        }
+        for t in passerelle_core::directory::taxonomy::Taxonomy::protection().terms() {
+            used.insert(format!("referral-reason-attribute-{}", t.code.replace('_', "-")));
+        }
+        for code in ["service-required", "service-closed", "need-required", "case-closed", "legal-ground-unknown",
+                     "consent-not-active", "no-legal-basis", "transition-not-allowed", "wrong-side", "reason-required",
+                     "outcome-required", "feedback-code"] {
+            used.insert(format!("error-field-referral-{code}"));
         }
         for done in ["saved", "deactivated", "reactivated", "password-reset", "unlocked"] {
             used.insert(format!("user-done-{done}"));

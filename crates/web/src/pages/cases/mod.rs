@@ -86,7 +86,11 @@ pub struct StepView {
 pub struct ReferralView {
     pub step: String,
     pub to: String,
+    /// The directory need the referral goes to, for the link to the referral form.
+    pub need: String,
     pub consent_required: bool,
+    /// A referral of this case already went to that need (not cancelled or rejected).
+    pub made: bool,
 }
 
 fn status_code(s: StepStatus) -> &'static str {
@@ -157,6 +161,7 @@ struct CasePage {
     sop_title: String,
     steps: Vec<StepView>,
     referrals: Vec<ReferralView>,
+    made: Vec<passerelle_store::referrals::Referral>,
     notes: Vec<cases::Note>,
     can_manage: bool,
     can_approve: bool,
@@ -208,6 +213,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let transfers = transfers::of_case(&mut tx, case.id).await?;
     let members = transfers::team_members(&mut tx, case.team_id).await?;
     let agencies = passerelle_store::agencies::list_agencies(&mut tx).await?;
+    let made = passerelle_store::referrals::sent(&mut tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
     tx.commit().await?;
     let lang = page.tr.lang.code();
     let titles = |f: &str| {
@@ -222,7 +228,11 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     };
     let referrals = sop::mandatory_referrals(&sop, &facts)
         .into_iter()
-        .map(|r| ReferralView { step: r.step, to: sop::labels::target(page.tr.lang, &r.to), consent_required: r.consent_required })
+        .map(|r| {
+            let need = passerelle_core::referral::need_of_target(&r.to).to_string();
+            let made = made.iter().any(|m| m.need == need && !matches!(m.status, passerelle_core::referral::Status::Cancelled | passerelle_core::referral::Status::Rejected));
+            ReferralView { step: r.step, to: sop::labels::target(page.tr.lang, &r.to), need, consent_required: r.consent_required, made }
+        })
         .collect();
     let overdue = steps.iter().filter(|s| s.status == "overdue").count();
     Ok(render(&CasePage {
@@ -233,6 +243,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         case,
         steps,
         referrals,
+        made,
         notes,
         overdue,
         consents,

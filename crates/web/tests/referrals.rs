@@ -1,0 +1,270 @@
+//! Referrals over HTTP on both backends: the whole lifecycle between a caseworker and a
+//! receiving service, consent enforcement, data minimisation (asserted on the bytes the receiver
+//! gets), who may set which status, deadlines, a service outside Passerelle, capacity, anonymous
+//! feedback, pathways, and the suppressed figures.
+
+mod common;
+
+use common::{location, Session, TestApp};
+use passerelle_core::directory::profile;
+use passerelle_core::directory::taxonomy::Taxonomy;
+use passerelle_store::directory::{self, ServiceFilter};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+const CASEWORKER: &str = "caseworker@demo.passerelle.test";
+const FOCAL_POINT: &str = "focalpoint@demo.passerelle.test";
+const MNE: &str = "mne@demo.passerelle.test";
+const ADMIN: &str = "admin@demo.passerelle.test";
+
+const NAME: &str = "Zéphirine";
+const FAMILY: &str = "Moraliste";
+const PHONE: &str = "+509 3777 0142";
+
+async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut all = vec![("csrf_token", csrf)];
+    all.extend_from_slice(fields);
+    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
+}
+
+fn id_after(prefix: &str, location: &str) -> Uuid {
+    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
+}
+
+
+/// A service and its top-level need: kept by the focal point's agency (`internal`) or by an
+/// organisation outside Passerelle.
+async fn service(app: &TestApp, internal: bool) -> (Uuid, String) {
+    let mut tx = app.store.read().await.unwrap();
+    let agency = passerelle_store::users::find_by_email(&mut tx, FOCAL_POINT).await.unwrap().unwrap().agency_id;
+    let all = directory::list_services(&mut tx, &ServiceFilter { status: Some("active".into()), ..Default::default() }).await.unwrap();
+    let entry = all
+        .into_iter()
+        .find(|e| if internal { e.agency_id == agency } else { e.agency_id.is_none() })
+        .expect("a demo service");
+    let code = profile::codes(&entry.service, Taxonomy::needs()).into_iter().next().expect("a need");
+    let root = Taxonomy::needs().lineage(&code).into_iter().find(|c| Taxonomy::needs().get(c).is_some_and(|t| t.parent.is_none())).unwrap().to_string();
+    (entry.id().parse().unwrap(), root)
+}
+
+/// Registers a person and opens a case; returns the case id.
+async fn a_case(cw: &Session, csrf: &str) -> Uuid {
+    let r = post(cw, "/people", csrf, &[("given_names", NAME), ("family_names", FAMILY), ("birth_date", "1994-02-03"), ("sex", "female"),
+        ("phone", PHONE), ("nationality", "HT"), ("migration_status", "irregular_migrant"), ("languages", "ht, fr"), ("confirm_new", "1")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let person = id_after("/people/", &location(&r));
+    let r = post(cw, &format!("/people/{person}/cases"), csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    id_after("/cases/", &location(&r))
+}
+
+async fn consent(app: &TestApp, cw: &Session, csrf: &str, case: Uuid) -> Uuid {
+    let r = post(cw, &format!("/cases/{case}/consents"), csrf, &[("given_by", "person"), ("scope", "referral")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut tx = app.store.read().await.unwrap();
+    passerelle_store::consents::of_case(&mut tx, case).await.unwrap()[0].id
+}
+
+async fn refer(cw: &Session, csrf: &str, case: Uuid, service: Uuid, need: &str, basis: (&str, &str)) -> reqwest::Response {
+    let svc = service.to_string();
+    post(cw, &format!("/cases/{case}/referrals"), csrf, &[("need", need), ("service", &svc), ("urgency", "urgent"),
+        ("reason", "Needs an appointment this week"), ("share", "age"), ("share", "sex"), ("share", "languages"), basis, ("action", "send")]).await
+}
+
+async fn count_referrals(app: &TestApp) -> i64 {
+    let mut tx = app.store.read().await.unwrap();
+    passerelle_store::referrals::figure_rows(&mut tx, chrono::Utc::now() - chrono::Duration::days(3650), chrono::Utc::now() + chrono::Duration::days(1)).await.unwrap().len() as i64
+}
+
+async fn set(s: &Session, csrf: &str, referral: Uuid, to: &str, note: &str, outcome: &str) -> reqwest::Response {
+    // The version as the API gives it, the same one the page puts in its forms.
+    let (_, json) = s.text(&format!("/api/v1/referrals/{referral}")).await;
+    let v = serde_json::from_str::<serde_json::Value>(&json).unwrap()["version"].to_string();
+    post(s, &format!("/referrals/{referral}/status"), csrf, &[("version", &v), ("to", to), ("note", note), ("outcome", outcome)]).await
+}
+
+both_backends!(lifecycle_consent_and_minimisation, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let fp = app.signed_in(FOCAL_POINT).await;
+    let csrf = cw.csrf("/people/new").await;
+    let fp_csrf = fp.csrf("/referrals").await;
+    let case = a_case(&cw, &csrf).await;
+    let (svc, need) = service(&app, true).await;
+
+    // The form suggests the receiving agency's service for its need.
+    let (status, html) = cw.text(&format!("/cases/{case}/referrals/new?need={need}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&svc.to_string()), "suggested");
+
+    // Without consent or legal ground: refused with a named error, nothing written.
+    let r = refer(&cw, &csrf, case, svc, &need, ("consent", "")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("cannot be sent"));
+    assert_eq!(count_referrals(&app).await, 0);
+    // An unknown legal ground is refused too.
+    let r = refer(&cw, &csrf, case, svc, &need, ("legal_ground", "convenience")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let k = consent(&app, &cw, &csrf, case).await.to_string();
+    let r = refer(&cw, &csrf, case, svc, &need, ("consent", &k)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let referral = id_after("/referrals/", &location(&r));
+
+    // The receiver: in the inbox, and the page and the API carry only what was shared.
+    let (_, inbox) = fp.text("/referrals?box=received").await;
+    assert!(inbox.contains(&referral.to_string()), "in the inbox");
+    let (status, page) = fp.text(&format!("/referrals/{referral}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, api) = fp.text(&format!("/api/v1/referrals/{referral}")).await;
+    for body in [&page, &api] {
+        for secret in [NAME, FAMILY, PHONE, "1994-02-03", &case.to_string(), "irregular"] {
+            assert!(!body.contains(secret), "the receiver must not see {secret}");
+        }
+        assert!(body.contains("Needs an appointment this week"));
+    }
+    assert!(page.contains("ht, fr"), "a shared field is shown");
+    assert!(!api.contains("case_id") && !api.contains("feedback_code"));
+    // The receiver cannot open the case itself.
+    let (status, _) = fp.text(&format!("/cases/{case}")).await;
+    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
+
+    // Who may set which status.
+    let r = set(&cw, &csrf, referral, "accepted", "", "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the referrer cannot accept");
+    let r = set(&fp, &fp_csrf, referral, "cancelled", "", "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "the receiver cannot cancel");
+    let r = set(&fp, &fp_csrf, referral, "rejected", "", "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a rejection needs a reason");
+    assert!(r.text().await.unwrap().contains("reason for rejecting"));
+    // A stale version is a conflict.
+    let r = post(&fp, &format!("/referrals/{referral}/status"), &fp_csrf, &[("version", "0"), ("to", "accepted")]).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(set(&fp, &fp_csrf, referral, "accepted", "", "").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(set(&fp, &fp_csrf, referral, "in-progress", "", "").await.status(), StatusCode::SEE_OTHER);
+    let r = set(&fp, &fp_csrf, referral, "completed", "", "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "completion needs the outcome");
+    assert_eq!(set(&fp, &fp_csrf, referral, "completed", "", "Seen by the nurse, follow-up booked").await.status(), StatusCode::SEE_OTHER);
+    let r = set(&fp, &fp_csrf, referral, "in-progress", "", "").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "nothing moves after completion");
+
+    // The referrer sees every change and the outcome.
+    let (_, page) = cw.text(&format!("/referrals/{referral}")).await;
+    for s in ["Requested", "Accepted", "In progress", "Completed", "Seen by the nurse, follow-up booked"] {
+        assert!(page.contains(s), "history shows {s}");
+    }
+    let (_, case_page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(case_page.contains(&format!("/referrals/{referral}")));
+
+    // Every change is audited with codes, never the shared values.
+    let mut tx = app.store.read().await.unwrap();
+    let filter = passerelle_store::audit::Filter { action: Some("referral.".into()), limit: 500, ..Default::default() };
+    let entries = passerelle_store::audit::list(&mut tx, &filter).await.unwrap();
+    let changes = entries.iter().filter(|e| e.action == "referral.status").count();
+    assert_eq!(changes, 3);
+    assert!(entries.iter().all(|e| !e.detail.contains("ht, fr")));
+});
+
+both_backends!(deadlines_outside_services_capacity_feedback, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let fp = app.signed_in(FOCAL_POINT).await;
+    let csrf = cw.csrf("/people/new").await;
+    let fp_csrf = fp.csrf("/referrals").await;
+    let case = a_case(&cw, &csrf).await;
+    let (svc, need) = service(&app, true).await;
+
+    // A child-protection duty stands in for consent.
+    let r = refer(&cw, &csrf, case, svc, &need, ("legal_ground", "child_protection_duty")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let referral = id_after("/referrals/", &location(&r));
+    // Urgent: due 72 hours after sending. Past it, overdue on both sides.
+    let mut tx = app.store.write().await.unwrap();
+    let past = chrono::Utc::now() - chrono::Duration::hours(80);
+    passerelle_store::referrals::backdate(&mut tx, referral, past).await.unwrap();
+    tx.commit().await.unwrap();
+    let (_, inbox) = fp.text("/referrals?box=received&overdue=1").await;
+    assert!(inbox.contains(&referral.to_string()) && inbox.contains("Overdue"));
+    let (_, sent) = cw.text("/referrals?box=sent&overdue=1").await;
+    assert!(sent.contains(&referral.to_string()));
+    let (_, page) = cw.text(&format!("/referrals/{referral}")).await;
+    assert!(page.contains("has not answered within"));
+    // Answered: no longer overdue.
+    assert_eq!(set(&fp, &fp_csrf, referral, "accepted", "", "").await.status(), StatusCode::SEE_OTHER);
+    let (_, inbox) = fp.text("/referrals?box=received&overdue=1").await;
+    assert!(!inbox.contains(&referral.to_string()));
+
+    // A service outside Passerelle: the referrer records its answers on its behalf.
+    let (outside, outside_need) = service(&app, false).await;
+    let r = refer(&cw, &csrf, case, outside, &outside_need, ("legal_ground", "vital_interest")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let ext = id_after("/referrals/", &location(&r));
+    let (_, print) = cw.text(&format!("/referrals/{ext}/print")).await;
+    assert!(print.contains("Needs an appointment this week") && !print.contains(PHONE));
+    assert_eq!(set(&cw, &csrf, ext, "accepted", "", "").await.status(), StatusCode::SEE_OTHER);
+    let (_, fp_page) = fp.text(&format!("/referrals/{ext}")).await;
+    assert!(fp_page.contains("Not found") || !fp_page.contains(&ext.to_string()), "another agency's referral is not the focal point's");
+
+    // Anonymous feedback with the slip's code: once.
+    let code = {
+        let mut tx = app.store.read().await.unwrap();
+        let sight = passerelle_store::people::Sight { viewer: passerelle_store::users::Viewer { id: app.user_id(CASEWORKER).await, agency_id: None, team_id: None, scope: passerelle_core::access::Scope::All }, supervises: None };
+        passerelle_store::referrals::get(&mut tx, &sight, true, None, referral).await.unwrap().unwrap().0.feedback_code.unwrap()
+    };
+    let anon = Session::anonymous(&app);
+    let acsrf = anon.csrf("/feedback").await;
+    let r = post(&anon, "/feedback", &acsrf, &[("code", &code.to_lowercase()), ("received", "yes"), ("quality", "4"), ("waiting_days", "3"), ("difficulty", "distance")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Thank you"));
+    let r = post(&anon, "/feedback", &acsrf, &[("code", &code), ("received", "yes")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a code is good for one answer");
+    let r = post(&anon, "/feedback", &acsrf, &[("code", "NOTACODE"), ("received", "maybe"), ("quality", "9")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let mut tx = app.store.read().await.unwrap();
+    let summary = passerelle_store::referrals::feedback_summary(&mut tx, svc).await.unwrap();
+    assert_eq!((summary.answers, summary.received, summary.mean_quality), (1, 1, Some(4.0)));
+    drop(tx);
+
+    // Capacity: the receiving agency says the service is full; referrers see it before referring.
+    let r = post(&fp, "/referrals/capacity", &fp_csrf, &[("service", &svc.to_string()), ("taking", "yes"), ("places", "0")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, form) = cw.text(&format!("/cases/{case}/referrals/new?need={need}")).await;
+    assert!(form.contains("Full: not taking referrals now"));
+    // Another agency's service is not the focal point's to change.
+    let r = post(&fp, "/referrals/capacity", &fp_csrf, &[("service", &outside.to_string()), ("taking", "no")]).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Pathways: kept by the administrator, read by staff.
+    let admin = app.signed_in(ADMIN).await;
+    let a_csrf = admin.csrf("/admin/pathways").await;
+    let r = post(&admin, "/admin/pathways", &a_csrf, &[("need", &need), ("area", ""), ("service", &svc.to_string()), ("note", "First stop")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&admin, "/admin/pathways", &a_csrf, &[("need", "not-a-need"), ("service", &svc.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, pw) = cw.text("/referrals/pathways").await;
+    assert!(pw.contains("First stop"));
+});
+
+both_backends!(figures_are_suppressed, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let case = a_case(&cw, &csrf).await;
+    let (svc, need) = service(&app, true).await;
+    let (outside, outside_need) = service(&app, false).await;
+    for _ in 0..6 {
+        assert_eq!(refer(&cw, &csrf, case, svc, &need, ("legal_ground", "vital_interest")).await.status(), StatusCode::SEE_OTHER);
+    }
+    for _ in 0..2 {
+        assert_eq!(refer(&cw, &csrf, case, outside, &outside_need, ("legal_ground", "vital_interest")).await.status(), StatusCode::SEE_OTHER);
+    }
+    let mne = app.signed_in(MNE).await;
+    let (status, html) = mne.text("/referrals/figures?by=to_agency").await;
+    assert_eq!(status, StatusCode::OK);
+    let table = &html[html.find("id=\"referral-figures\"").unwrap()..];
+    // The two sent outside are hidden, and so is a complement (here the six), so that the
+    // total of eight cannot give them away.
+    assert!(table.contains("<td>8</td>"), "{table}");
+    assert!(!table.contains("<td>2</td>") && !table.contains("<td>6</td>"), "{table}");
+    assert_eq!(table.matches("<td>—</td>").count(), 2 * 6, "both rows' counts and rates hidden: {table}");
+    // The figures need their own permission.
+    let (status, _) = cw.text("/referrals/figures").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+});
