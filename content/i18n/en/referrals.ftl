@@ -213,3 +213,11 @@ case-referral-made = Referral made
 case-referral-make = Refer now
 case-referrals-made = Referrals made
 case-referral-new = Refer to a service
+dashboard-referrals-overdue-sent = { $count ->
+    [one] One referral from your cases is waiting for an answer past its deadline.
+   *[other] { $count } referrals from your cases are waiting for an answer past their deadline.
+}
+dashboard-referrals-overdue-received = { $count ->
+    [one] One referral to your agency is waiting for your answer past its deadline.
+   *[other] { $count } referrals to your agency are waiting for your answer past their deadline.
+}

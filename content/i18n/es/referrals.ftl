@@ -213,3 +213,11 @@ case-referral-made = Derivación hecha
 case-referral-make = Derivar ahora
 case-referrals-made = Derivaciones hechas
 case-referral-new = Derivar a un servicio
+dashboard-referrals-overdue-sent = { $count ->
+    [one] Una derivación de sus casos espera respuesta fuera de plazo.
+   *[other] { $count } derivaciones de sus casos esperan respuesta fuera de plazo.
+}
+dashboard-referrals-overdue-received = { $count ->
+    [one] Una derivación recibida por su entidad espera su respuesta fuera de plazo.
+   *[other] { $count } derivaciones recibidas por su entidad esperan su respuesta fuera de plazo.
+}

@@ -213,3 +213,11 @@ case-referral-made = Orientation faite
 case-referral-make = Orienter maintenant
 case-referrals-made = Orientations faites
 case-referral-new = Orienter vers un service
+dashboard-referrals-overdue-sent = { $count ->
+    [one] Une orientation de vos dossiers attend une réponse au-delà du délai.
+   *[other] { $count } orientations de vos dossiers attendent une réponse au-delà du délai.
+}
+dashboard-referrals-overdue-received = { $count ->
+    [one] Une orientation reçue par votre structure attend votre réponse au-delà du délai.
+   *[other] { $count } orientations reçues par votre structure attendent votre réponse au-delà du délai.
+}

@@ -94,6 +94,7 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     let parish_codes: Vec<(String, String)> = parishes.iter().map(|p| (p.code.clone(), p.name.clone())).collect();
     let all_agencies: Vec<agencies::Agency> = agency_teams.iter().map(|(a, _)| a.clone()).collect();
     crate::demo_directory::load(&mut tx, &parish_codes, &all_agencies, crate::db::now().date_naive()).await?;
+    crate::referrals::demo_pathways(&mut tx).await?;
     for (i, input) in crate::demo_directory::communities().into_iter().enumerate() {
         let area = [2usize, 4, 0].get(i).and_then(|p| parishes.get(*p)).map(|a| a.id);
         crate::communities::create(&mut tx, None, &crate::communities::CommunityInput { area_id: area, ..input }).await?;

@@ -642,3 +642,20 @@ pub async fn backdate(tx: &mut Tx, id: Uuid, sent_at: DateTime<Utc>) -> StoreRes
         .bind(sent_at).bind(r.urgency.response_due(sent_at)).bind(id))?;
     Ok(())
 }
+
+/// Demo pathways: for a few needs, the first services of the directory that offer them, in
+/// order, everywhere. Agreed pathways are a local decision; these only show the shape.
+pub async fn demo_pathways(tx: &mut Tx) -> StoreResult<()> {
+    for need in ["gbv", "counter_trafficking", "child_protection", "shelter"] {
+        let services = directory::list_services(tx, &directory::ServiceFilter { need: Some(need.into()), status: Some("active".into()), ..Default::default() }).await?;
+        for (i, s) in services.iter().take(3).enumerate() {
+            let Ok(id) = s.id().parse::<Uuid>() else { continue };
+            let note = if i == 0 { "First contact" } else { "" };
+            let pid = Uuid::now_v7();
+            exec!(tx, c => sqlx::query(
+                "INSERT INTO referral_pathways (id, need, area_code, position, service_id, note, updated_by, updated_at) VALUES ($1, $2, NULL, $3, $4, $5, NULL, $6)")
+                .bind(pid).bind(need).bind(i as i64 + 1).bind(id).bind(note).bind(now()))?;
+        }
+    }
+    Ok(())
+}

@@ -187,6 +187,8 @@ both_backends!(deadlines_outside_services_capacity_feedback, |app| {
     assert!(sent.contains(&referral.to_string()));
     let (_, page) = cw.text(&format!("/referrals/{referral}")).await;
     assert!(page.contains("has not answered within"));
+    let (_, dash) = fp.text("/dashboard").await;
+    assert!(dash.contains("One referral to your agency is waiting"), "{dash}");
     // Answered: no longer overdue.
     assert_eq!(set(&fp, &fp_csrf, referral, "accepted", "", "").await.status(), StatusCode::SEE_OTHER);
     let (_, inbox) = fp.text("/referrals?box=received&overdue=1").await;

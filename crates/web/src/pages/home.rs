@@ -7,6 +7,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use passerelle_core::access::Permission;
 use passerelle_store::agencies;
 use passerelle_store::users::User;
 
@@ -16,6 +17,10 @@ struct Dashboard {
     page: Page,
     user: User,
     agency: Option<String>,
+    /// Referrals past their response deadline: sent from the cases one sees, and received by
+    /// one's agency (a supervisor sees the team's, a caseworker their own).
+    overdue_sent: i64,
+    overdue_received: i64,
 }
 
 pub async fn dashboard(State(state): State<AppState>, identity: Identity, page: Page) -> Result<Response, AppError> {
@@ -24,5 +29,15 @@ pub async fn dashboard(State(state): State<AppState>, identity: Identity, page: 
         Some(id) => agencies::get_agency(&mut tx, id).await?.map(|a| a.name),
         None => None,
     };
-    Ok(render(&Dashboard { page, user: identity.user, agency }))
+    let sight = identity.can(Permission::ViewCases).then(|| crate::pages::cases::sight(&identity));
+    let receiving = crate::pages::referrals::receiver_agency(&identity);
+    let (overdue_sent, overdue_received) = match (&sight, receiving) {
+        (None, None) => (0, 0),
+        (Some(s), r) => passerelle_store::referrals::overdue_counts(&mut tx, s, r).await?,
+        (None, r) => {
+            let nobody = passerelle_store::people::Sight { viewer: identity.viewer(Permission::ReceiveReferrals), supervises: None };
+            (0, passerelle_store::referrals::overdue_counts(&mut tx, &nobody, r).await?.1)
+        }
+    };
+    Ok(render(&Dashboard { page, user: identity.user, agency, overdue_sent, overdue_received }))
 }
