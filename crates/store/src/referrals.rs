@@ -42,6 +42,7 @@ pub struct Referral {
     pub sop_id: String,
     pub sop_step: Option<String>,
     pub urgency: Urgency,
+    pub respond_within_hours: Option<i64>,
     pub status: Status,
     pub reason: String,
     pub shared: Shared,
@@ -73,7 +74,7 @@ impl Referral {
 }
 
 const COLUMNS: &str = "r.id, r.reference, r.case_id, r.from_agency_id, fa.name AS from_agency_name, fu.display_name AS from_name,
-     r.service_id, r.service_name, r.to_agency_id, ta.name AS to_agency_name, r.need, r.sop_id, r.sop_step, r.urgency, r.status,
+     r.service_id, r.service_name, r.to_agency_id, ta.name AS to_agency_name, r.need, r.sop_id, r.sop_step, r.urgency, r.respond_within_hours, r.status,
      r.reason, r.shared, r.consent_id, r.legal_ground, r.created_at, r.sent_at, r.due_at, r.responded_at, r.accepted_at,
      r.completed_at, r.assigned_to, au.display_name AS assigned_name, r.outcome, r.status_reason, r.feedback_code, r.version";
 const FROM: &str = "referrals r JOIN users fu ON fu.id = r.from_user LEFT JOIN agencies fa ON fa.id = r.from_agency_id
@@ -95,6 +96,7 @@ struct Row {
     sop_id: String,
     sop_step: Option<String>,
     urgency: String,
+    respond_within_hours: Option<i64>,
     status: String,
     reason: String,
     shared: String,
@@ -120,6 +122,7 @@ fn from_row(r: Row) -> StoreResult<Referral> {
         urgency: Urgency::from_code(&r.urgency).ok_or_else(|| bad("urgency", &r.urgency))?,
         status: Status::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
         shared: serde_json::from_str(&r.shared).map_err(|e| StoreError::Config(format!("referral {} shared copy: {e}", r.id)))?,
+        respond_within_hours: r.respond_within_hours,
         id: r.id,
         reference: r.reference,
         case_id: r.case_id,
@@ -158,6 +161,8 @@ pub struct NewReferral {
     pub need: String,
     pub sop_step: Option<String>,
     pub urgency: Option<Urgency>,
+    /// The response time the SOP sets for this referral, in hours, if it does.
+    pub respond_within_hours: Option<i64>,
     pub reason: String,
     /// Codes of [`passerelle_core::referral::SHAREABLE`] the referrer ticked.
     pub shared_fields: Vec<String>,
@@ -242,18 +247,18 @@ pub async fn create(tx: &mut Tx, sight: &Sight, case: &Case, new: &NewReferral) 
     let status = if new.send { Status::Requested } else { Status::Draft };
     let urgency = new.urgency.unwrap_or_else(|| Urgency::for_risk(case.risk));
     let sent_at = new.send.then_some(at);
-    let due_at = sent_at.map(|s| urgency.response_due(s));
+    let due_at = sent_at.map(|s| urgency.response_due_within(s, new.respond_within_hours));
     let shared_text = serde_json::to_string(&shared).map_err(|e| StoreError::Config(e.to_string()))?;
     let viewer = &sight.viewer;
     exec!(tx, c => sqlx::query(
         "INSERT INTO referrals (id, reference, case_id, person_id, from_agency_id, from_team_id, from_user, service_id, service_name,
              to_agency_id, need, sop_id, sop_step, urgency, status, reason, shared, consent_id, legal_ground, created_at, sent_at,
-             due_at, feedback_code, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $20, 1)")
+             due_at, feedback_code, updated_at, version, respond_within_hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $20, 1, $24)")
         .bind(id).bind(&reference).bind(case.id).bind(case.person_id).bind(viewer.agency_id).bind(viewer.team_id).bind(viewer.id)
         .bind(new.service_id).bind(&service.service.name).bind(service.agency_id).bind(new.need.trim()).bind(&case.sop_id)
         .bind(new.sop_step.as_deref()).bind(urgency.code()).bind(status.code()).bind(&reason).bind(&shared_text)
-        .bind(new.consent_id).bind(legal_ground).bind(at).bind(sent_at).bind(due_at).bind(short_code(10)))
+        .bind(new.consent_id).bind(legal_ground).bind(at).bind(sent_at).bind(due_at).bind(short_code(10)).bind(new.respond_within_hours))
         .map_err(StoreError::unique_as("reference"))?;
     event(tx, id, status, Side::Requester, viewer.id, None).await?;
     audit::append(tx, Event::new(Some(viewer.id), "referral.create", "referral").entity(id).detail(json!({
@@ -390,7 +395,7 @@ pub async fn change_status(tx: &mut Tx, actor: Uuid, r: &Referral, side: Side, t
              outcome = CASE WHEN $7 THEN $8 ELSE outcome END,
              status_reason = CASE WHEN $9 <> '' THEN $9 ELSE status_reason END
          WHERE id = $10 AND version = $11")
-        .bind(to.code()).bind(at).bind(answered).bind(to == Status::Accepted).bind(sent).bind(r.urgency.response_due(at))
+        .bind(to.code()).bind(at).bind(answered).bind(to == Status::Accepted).bind(sent).bind(r.urgency.response_due_within(at, r.respond_within_hours))
         .bind(ends).bind(outcome.trim()).bind(note.trim()).bind(r.id).bind(version))?;
     if n == 0 {
         return Err(StoreError::Stale("referral"));
@@ -639,7 +644,7 @@ pub async fn set_capacity(tx: &mut Tx, actor: Uuid, service: Uuid, taking: bool,
 pub async fn backdate(tx: &mut Tx, id: Uuid, sent_at: DateTime<Utc>) -> StoreResult<()> {
     let r = get_unaudited(tx, id).await?.ok_or(StoreError::NotFound)?;
     exec!(tx, c => sqlx::query("UPDATE referrals SET sent_at = $1, due_at = $2, created_at = $1 WHERE id = $3")
-        .bind(sent_at).bind(r.urgency.response_due(sent_at)).bind(id))?;
+        .bind(sent_at).bind(r.urgency.response_due_within(sent_at, r.respond_within_hours)).bind(id))?;
     Ok(())
 }
 

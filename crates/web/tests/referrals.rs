@@ -270,3 +270,28 @@ both_backends!(figures_are_suppressed, |app| {
     let (status, _) = cw.text("/referrals/figures").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 });
+
+both_backends!(the_sop_sets_the_response_time, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Ti-Jean"), ("family_names", "Exemple"), ("birth_date", "2017-05-01"), ("confirm_new", "1")]).await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "child_protection"), ("risk", "high")]).await;
+    let case = id_after("/cases/", &location(&r));
+    // The case page lists the statutory referral as due, with its link.
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains("referrals/new?need=child_protection&amp;step="), "{page}");
+    let mut tx = app.store.read().await.unwrap();
+    let svc = directory::list_services(&mut tx, &ServiceFilter { need: Some("child_protection".into()), status: Some("active".into()), ..Default::default() }).await.unwrap()[0].id().to_string();
+    let step = passerelle_store::sops::latest(&mut tx, "child_protection").await.unwrap().unwrap().sop.steps.iter().find(|s| !s.referrals.is_empty()).unwrap().id.clone();
+    drop(tx);
+    let r = post(&cw, &format!("/cases/{case}/referrals"), &csrf, &[("need", "child_protection"), ("step", &step), ("service", &svc), ("urgency", "normal"),
+        ("reason", "Report of a child at risk"), ("legal_ground", "child_protection_duty"), ("action", "send")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let referral = id_after("/referrals/", &location(&r));
+    let (_, json) = cw.text(&format!("/api/v1/referrals/{referral}")).await;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let at = |k: &str| chrono::DateTime::parse_from_rfc3339(v[k].as_str().unwrap()).unwrap();
+    // Normal urgency would give two weeks; the procedure says 24 hours.
+    assert_eq!((at("due_at") - at("sent_at")).num_hours(), 24, "{json}");
+});

@@ -213,6 +213,15 @@ impl Urgency {
         sent_at.checked_add_signed(self.response_time()).unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
+    /// The answer is due this long after sending: `hours` when the SOP sets it, else as the
+    /// urgency says.
+    pub fn response_due_within(self, sent_at: DateTime<Utc>, hours: Option<i64>) -> DateTime<Utc> {
+        match hours {
+            Some(h) => sent_at.checked_add_signed(Duration::hours(h)).unwrap_or(DateTime::<Utc>::MAX_UTC),
+            None => self.response_due(sent_at),
+        }
+    }
+
     /// The default urgency of a referral made from a case at this risk level: a critical case
     /// is an emergency, a high-risk one urgent. The referrer may change it.
     pub fn for_risk(risk: crate::sop::RiskLevel) -> Urgency {
@@ -312,6 +321,8 @@ mod tests {
         assert_eq!(Urgency::Emergency.response_due(t).to_rfc3339(), "2026-03-02T10:00:00+00:00");
         assert_eq!(Urgency::Urgent.response_due(t).to_rfc3339(), "2026-03-04T10:00:00+00:00");
         assert_eq!(Urgency::Normal.response_due(t).to_rfc3339(), "2026-03-15T10:00:00+00:00");
+        assert_eq!(Urgency::Normal.response_due_within(t, Some(24)).to_rfc3339(), "2026-03-02T10:00:00+00:00", "the SOP's time wins");
+        assert_eq!(Urgency::Normal.response_due_within(t, None), Urgency::Normal.response_due(t));
         assert_eq!(Urgency::for_risk(crate::sop::RiskLevel::Critical), Urgency::Emergency);
         assert_eq!(Urgency::for_risk(crate::sop::RiskLevel::Low), Urgency::Normal);
     }

@@ -441,6 +441,7 @@ mod tests {
             to: "education".into(),
             when: Default::default(),
             consent_required: true,
+            respond_within: None,
         });
         let s = step_mut(&mut new, "initial_assessment");
         s.referrals.retain(|r| r.to != "health");

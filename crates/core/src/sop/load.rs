@@ -371,7 +371,7 @@ const STEP_KEYS: &[&str] = &[
     "closure_criteria",
 ];
 const DEADLINE_KEYS: &[&str] = &["from", "low", "medium", "high", "critical"];
-const REFERRAL_KEYS: &[&str] = &["to", "when", "consent_required"];
+const REFERRAL_KEYS: &[&str] = &["to", "when", "consent_required", "respond_within"];
 const CONDITION_KEYS: &[&str] = &["min_risk", "child", "flags"];
 
 /// A step's anchor as written, resolved once every step id is known.
@@ -768,7 +768,24 @@ fn referral(r: &mut Reader<'_>, v: &Val<'_>, path: &str) -> Option<Referral> {
         None => Some(true),
         Some(b) => r.boolean(b, &join(path, "consent_required")),
     };
-    Some(Referral { to: to?, when: when?, consent_required: consent_required? })
+    let respond_within = match t.get("respond_within") {
+        None => Some(None),
+        Some(pv) => {
+            let field = join(path, "respond_within");
+            r.string(pv, &field).and_then(|s| match Period::parse(&s) {
+                Ok(p) => Some(Some(p)),
+                Err(PeriodError::Negative) => {
+                    r.report(&pv.span(), &field, SopError::NegativeDeadline(s));
+                    None
+                }
+                Err(PeriodError::Malformed) => {
+                    r.report(&pv.span(), &field, SopError::InvalidDeadline(s));
+                    None
+                }
+            })
+        }
+    };
+    Some(Referral { to: to?, when: when?, consent_required: consent_required?, respond_within: respond_within? })
 }
 
 fn condition(r: &mut Reader<'_>, v: &Val<'_>, path: &str) -> Option<Condition> {
@@ -882,11 +899,20 @@ es = "Objetivos alcanzados"
         assert_eq!(intake.referrals[0].when.min_risk, Some(RiskLevel::High));
         assert_eq!(intake.referrals[0].when.child, Some(true));
         assert!(!intake.referrals[0].consent_required);
+        assert_eq!(intake.referrals[0].respond_within, None, "the urgency decides by default");
         assert!(!intake.consent_before_sharing, "defaults to false");
         let close = &sop.steps[1];
         assert_eq!(close.deadline.from, Anchor::Previous);
         assert_eq!(close.approvals, vec![Role::Supervisor]);
         assert_eq!(close.closure_criteria[0].es, "Objetivos alcanzados");
+    }
+
+    #[test]
+    fn a_referral_may_set_its_response_time() {
+        let sop = load("mini.toml", &with(&[("consent_required = false", "consent_required = false\nrespond_within = \"12h\"")]), &Known::default()).unwrap();
+        assert_eq!(sop.steps[0].referrals[0].respond_within, Some(Period::Hours(12)));
+        let bad = load("mini.toml", &with(&[("consent_required = false", "consent_required = false\nrespond_within = \"soon\"")]), &Known::default()).unwrap_err();
+        assert!(bad.iter().any(|d| d.field.ends_with("respond_within")), "{bad:?}");
     }
 
     #[test]

@@ -226,6 +226,10 @@ pub struct Referral {
     /// False only where the law imposes the referral (e.g. reporting a child at risk); the
     /// person is still told.
     pub consent_required: bool,
+    /// How long the receiving service has to answer, when the procedure sets it; otherwise the
+    /// referral's urgency decides (24 hours, 72 hours, two weeks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond_within: Option<Period>,
 }
 
 /// One stage of an SOP: who does what, by when, with which forms, approvals and referrals.

@@ -20,6 +20,8 @@ CREATE TABLE referrals (
     sop_id TEXT NOT NULL,
     sop_step TEXT,
     urgency TEXT NOT NULL,
+    -- Set when the SOP fixes the response time for this referral; else the urgency decides.
+    respond_within_hours INTEGER,
     status TEXT NOT NULL,
     reason TEXT NOT NULL,
     shared TEXT NOT NULL,

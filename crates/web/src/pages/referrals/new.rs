@@ -154,8 +154,18 @@ pub async fn form(State(state): State<AppState>, identity: Identity, page: Page,
 
 pub async fn create(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Form(f): Form<ReferralForm>) -> Result<Response, AppError> {
     let mut tx = state.store.write().await?;
-    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    let (case, sop) = for_action(&mut tx, &identity, id, None).await?;
+    // The SOP may set how long the service has to answer a referral made under one of its rules.
+    let respond_within_hours = sop
+        .step(&f.step)
+        .and_then(|s| s.referrals.iter().find(|r| referral::need_of_target(&r.to) == f.need && r.respond_within.is_some()))
+        .and_then(|r| r.respond_within)
+        .map(|p| match p {
+            sop::Period::Hours(h) => i64::from(h),
+            sop::Period::Days(d) => i64::from(d) * 24,
+        });
     let new = NewReferral {
+        respond_within_hours,
         service_id: f.service.parse().ok(),
         need: f.need.clone(),
         sop_step: (!f.step.is_empty()).then(|| f.step.clone()),
