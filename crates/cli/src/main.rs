@@ -49,6 +49,16 @@ enum Command {
         /// Take the client address from X-Forwarded-For (only behind your own reverse proxy).
         #[arg(long, env = "PASSERELLE_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// Send "a referral is waiting" emails (no personal data) through this relay,
+        /// e.g. smtp://127.0.0.1:25. Off when unset.
+        #[arg(long, env = "PASSERELLE_SMTP_URL", value_name = "URL", requires = "public_url")]
+        smtp_url: Option<String>,
+        /// The sender of those emails.
+        #[arg(long, env = "PASSERELLE_SMTP_FROM", value_name = "ADDRESS", default_value = "Passerelle <noreply@localhost>")]
+        smtp_from: String,
+        /// The address people open Passerelle at, for the link in emails.
+        #[arg(long, env = "PASSERELLE_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
     Demo,
@@ -242,7 +252,11 @@ async fn run(cli: Cli) -> Result<i32> {
     let file = config::FileSettings::load(cli.config.as_deref())?;
     let settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
     match cli.command {
-        Command::Serve { addr, demo, secure, trust_forwarded_for } => {
+        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url } => {
+            let mailer = match (smtp_url, public_url) {
+                (Some(url), Some(public)) => Some(std::sync::Arc::new(passerelle_web::notify::Mailer::new(&url, &smtp_from, &public)?)),
+                _ => None,
+            };
             let store = open(&settings).await?;
             demo::seed_defaults(&store).await?;
             if demo && demo::load_if_empty(&store).await? {
@@ -252,6 +266,7 @@ async fn run(cli: Cli) -> Result<i32> {
             let web = passerelle_web::WebConfig {
                 secure: secure || file.secure.unwrap_or(false),
                 trust_forwarded_for: trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
+                mailer,
                 ..Default::default()
             };
             serve(store, web, &addr).await?;

@@ -664,3 +664,15 @@ pub async fn demo_pathways(tx: &mut Tx) -> StoreResult<()> {
     }
     Ok(())
 }
+
+/// The addresses of the receiving agency's active staff holding one of `roles` (those who may
+/// work its referrals), for the notification that one is waiting.
+pub async fn receiving_staff_emails(tx: &mut Tx, agency: Uuid, roles: &[&str]) -> StoreResult<Vec<String>> {
+    let rows: Vec<(String, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT DISTINCT u.email, r.role FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.agency_id = $1 AND u.active = TRUE")
+        .bind(agency).fetch_all(c).await)?;
+    let mut out: Vec<String> = rows.into_iter().filter(|(_, r)| roles.contains(&r.as_str())).map(|(e, _)| e).collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}

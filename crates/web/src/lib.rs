@@ -12,6 +12,7 @@ pub mod directory_index;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod notify;
 pub mod ops;
 pub mod passwords;
 pub mod pages;

@@ -25,6 +25,8 @@ pub struct WebConfig {
     /// address is refused for a while.
     pub throttle_failures_per_ip: i64,
     pub throttle_window_minutes: i64,
+    /// Email notifications (a referral is waiting), when an SMTP relay is configured.
+    pub mailer: Option<Arc<crate::notify::Mailer>>,
 }
 
 impl Default for WebConfig {
@@ -35,6 +37,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             throttle_failures_per_ip: 30,
             throttle_window_minutes: 15,
+            mailer: None,
         }
     }
 }

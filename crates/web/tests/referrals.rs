@@ -295,3 +295,91 @@ both_backends!(the_sop_sets_the_response_time, |app| {
     // Normal urgency would give two weeks; the procedure says 24 hours.
     assert_eq!((at("due_at") - at("sent_at")).num_hours(), 24, "{json}");
 });
+
+/// A mail relay that accepts everything and keeps each message's text.
+async fn smtp_sink() -> (String, std::sync::Arc<tokio::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let got = std::sync::Arc::new(tokio::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink\r\n").await.ok();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            keep.lock().await.push(std::mem::take(body));
+                            data = None;
+                            write.write_all(b"250 kept\r\n").await.ok();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let reply: &[u8] = match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => b"221 bye\r\n",
+                        _ => b"250 ok\r\n",
+                    };
+                    write.write_all(reply).await.ok();
+                }
+            });
+        }
+    });
+    (url, got)
+}
+
+async fn notification_carries_no_personal_data(backend: common::Backend) {
+    let (url, got) = smtp_sink().await;
+    let mailer = passerelle_web::notify::Mailer::new(&url, "Passerelle <noreply@belleterre.example>", "https://passerelle.belleterre.example").unwrap();
+    let config = passerelle_web::WebConfig { mailer: Some(std::sync::Arc::new(mailer)), ..Default::default() };
+    let app = TestApp::spawn_with(backend, config).await;
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let case = a_case(&cw, &csrf).await;
+    let (svc, need) = service(&app, true).await;
+    let r = refer(&cw, &csrf, case, svc, &need, ("legal_ground", "vital_interest")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let mut messages = Vec::new();
+    for _ in 0..100 {
+        messages = got.lock().await.clone();
+        if !messages.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // The focal point of the receiving agency is told; the message names no one and nothing.
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    // Undo quoted-printable's soft line breaks and the one escape a URL needs here.
+    let m = &messages[0].replace("=\n", "").replace("=3D", "=");
+    assert!(m.contains("To: focalpoint@demo.passerelle.test"), "{m}");
+    assert!(m.contains("https://passerelle.belleterre.example/referrals?box=received"), "{m}");
+    for secret in [NAME, FAMILY, PHONE, "Needs an appointment", "REF-", &case.to_string()] {
+        assert!(!m.contains(secret), "the email must not carry {secret}");
+    }
+    // A draft is not sent: no mail.
+    let r = post(&cw, &format!("/cases/{case}/referrals"), &csrf, &[("need", &need), ("service", &svc.to_string()), ("reason", "Later"), ("action", "draft")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(got.lock().await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notification_sqlite() {
+    notification_carries_no_personal_data(common::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notification_postgres() {
+    notification_carries_no_personal_data(common::Backend::Postgres).await
+}

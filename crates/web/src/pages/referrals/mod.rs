@@ -42,6 +42,22 @@ pub fn receiver_agency(identity: &Identity) -> Option<Uuid> {
     identity.can(Permission::ReceiveReferrals).then_some(identity.user.agency_id).flatten()
 }
 
+/// Tells the receiving agency's staff that a referral waits for them, when mail is configured
+/// and the referral was just sent to an agency that uses Passerelle.
+pub async fn notify_sent(state: &AppState, r: &Referral) -> Result<(), AppError> {
+    let (Some(mailer), Some(agency), Status::Requested) = (&state.config.mailer, r.to_agency_id, r.status) else { return Ok(()) };
+    let roles: Vec<&str> = passerelle_core::access::GRANTS
+        .iter()
+        .filter(|(_, p, _)| *p == Permission::ReceiveReferrals)
+        .map(|(role, _, _)| role.code())
+        .collect();
+    let mut tx = state.store.read().await?;
+    let to = referrals::receiving_staff_emails(&mut tx, agency, &roles).await?;
+    tx.commit().await?;
+    mailer.send_referral_waiting(to);
+    Ok(())
+}
+
 /// The referral and the viewer's standing, or 404: a referral one has no standing on does not
 /// exist for them.
 pub async fn load(tx: &mut passerelle_store::Tx, identity: &Identity, id: Uuid) -> Result<(Referral, Standing), AppError> {
@@ -193,6 +209,7 @@ pub async fn apply_status(state: &AppState, identity: &Identity, id: Uuid, f: &S
     }
     let changed = referrals::change_status(&mut tx, identity.id(), &r, standing.side(&r), to, &f.note, &f.outcome, f.version).await?;
     tx.commit().await?;
+    notify_sent(state, &changed).await?;
     Ok(changed)
 }
 

@@ -179,6 +179,7 @@ pub async fn create(State(state): State<AppState>, identity: Identity, page: Pag
     match referrals::create(&mut tx, &crate::pages::cases::sight(&identity), &case, &new).await {
         Ok(r) => {
             tx.commit().await?;
+            super::notify_sent(&state, &r).await?;
             Ok(Redirect::to(&format!("/referrals/{}", r.id)).into_response())
         }
         Err(passerelle_store::StoreError::Invalid(p)) => {
