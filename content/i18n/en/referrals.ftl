@@ -221,3 +221,4 @@ dashboard-referrals-overdue-received = { $count ->
     [one] One referral to your agency is waiting for your answer past its deadline.
    *[other] { $count } referrals to your agency are waiting for your answer past their deadline.
 }
+service-feedback = What people referred here said

@@ -221,3 +221,4 @@ dashboard-referrals-overdue-received = { $count ->
     [one] Una derivación recibida por su entidad espera su respuesta fuera de plazo.
    *[other] { $count } derivaciones recibidas por su entidad esperan su respuesta fuera de plazo.
 }
+service-feedback = Lo que dicen las personas derivadas aquí

@@ -221,3 +221,4 @@ dashboard-referrals-overdue-received = { $count ->
     [one] Une orientation reçue par votre structure attend votre réponse au-delà du délai.
    *[other] { $count } orientations reçues par votre structure attendent votre réponse au-delà du délai.
 }
+service-feedback = Ce qu'en disent les personnes orientées ici

@@ -230,6 +230,9 @@ both_backends!(deadlines_outside_services_capacity_feedback, |app| {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, form) = cw.text(&format!("/cases/{case}/referrals/new?need={need}")).await;
     assert!(form.contains("Full: not taking referrals now"));
+    let (_, public) = Session::anonymous(&app).text(&format!("/services/{svc}")).await;
+    assert!(public.contains("Full: not taking referrals now"), "the public service page says so too");
+    assert!(!public.contains("What people referred here said"), "one answer is not shown");
     // Another agency's service is not the focal point's to change.
     let r = post(&fp, "/referrals/capacity", &fp_csrf, &[("service", &outside.to_string()), ("taking", "no")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);

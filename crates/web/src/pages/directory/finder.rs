@@ -151,6 +151,10 @@ pub async fn finder(State(state): State<AppState>, page: Page, Query(q): Query<F
 struct ServicePage {
     page: Page,
     s: ServiceView,
+    /// The service said it takes no referrals now, or has no place left.
+    full: bool,
+    /// What the people referred said, shown from five answers so that no one is recognised.
+    feedback: passerelle_store::referrals::FeedbackSummary,
 }
 
 /// A service's page in plain words. Inactive and defunct services are not public.
@@ -161,8 +165,10 @@ pub async fn service(State(state): State<AppState>, page: Page, Path(id): Path<U
         return Err(AppError::NotFound);
     }
     let areas = agencies::list_areas(&mut tx).await?;
+    let feedback = passerelle_store::referrals::feedback_summary(&mut tx, id).await?;
+    let full = passerelle_core::directory::profile::taking_referrals(&entry.service) == Some(false);
     let s = ServiceView::new(&entry, &areas, &page.tr, today());
-    Ok(public_cache(render(&ServicePage { page, s })))
+    Ok(public_cache(render(&ServicePage { page, s, full, feedback })))
 }
 
 #[derive(Deserialize, Default)]
