@@ -52,10 +52,12 @@ const COLUMNS: &str = "c.id, c.reference, c.person_id, p.given_names, p.family_n
 const FROM: &str = "cases c JOIN people p ON p.id = c.person_id JOIN users u ON u.id = c.assigned_to";
 
 /// The cases a viewer may see: scope by assignment, team or agency; restricted ones only by
-/// their caseworker, their team's supervisor (`$4`) and named members. `$5` is the viewer.
-pub(crate) const VISIBLE: &str = "($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
-     AND (c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4
-          OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $5))";
+/// their caseworker and their team's supervisor (`$4`). Users named on a case (`case_members`)
+/// see it whatever their scope: naming them is how a case is shared with one more person.
+/// `$5` is the viewer.
+pub(crate) const VISIBLE: &str = "((($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
+     AND (c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4))
+     OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $5))";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -354,4 +356,47 @@ pub async fn reopen(tx: &mut Tx, actor: Uuid, case: &Case, sop: &Sop, version: i
     }
     audit::append(tx, Event::new(Some(actor), "case.reopen", "case").entity(case.id)).await?;
     Ok(())
+}
+
+/// The users named on a case besides its caseworker and supervisor.
+pub async fn members(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<(Uuid, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id, u.display_name FROM case_members m JOIN users u ON u.id = m.user_id WHERE m.case_id = $1 ORDER BY u.display_name")
+        .bind(case_id).fetch_all(c).await)?)
+}
+
+/// Names one more user who may see the case: an active caseworker or supervisor of the case's
+/// agency. Returns false when the user is not one.
+pub async fn add_member(tx: &mut Tx, actor: Uuid, case: &Case, user: Uuid) -> StoreResult<bool> {
+    let ok: Option<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id FROM users u JOIN cases k ON k.id = $2 WHERE u.id = $1 AND u.active = TRUE AND u.agency_id = k.agency_id
+           AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('caseworker', 'supervisor'))")
+        .bind(user).bind(case.id).fetch_optional(c).await)?;
+    if ok.is_none() || user == case.assigned_to {
+        return Ok(false);
+    }
+    let already: Option<(Uuid,)> = on_tx!(tx, c => sqlx::query_as("SELECT user_id FROM case_members WHERE case_id = $1 AND user_id = $2")
+        .bind(case.id).bind(user).fetch_optional(c).await)?;
+    if already.is_none() {
+        exec!(tx, c => sqlx::query("INSERT INTO case_members (case_id, user_id) VALUES ($1, $2)").bind(case.id).bind(user))?;
+        audit::append(tx, Event::new(Some(actor), "case.member.add", "case").entity(case.id).detail(json!({"user": user}))).await?;
+    }
+    Ok(true)
+}
+
+pub async fn remove_member(tx: &mut Tx, actor: Uuid, case_id: Uuid, user: Uuid) -> StoreResult<bool> {
+    let n = exec!(tx, c => sqlx::query("DELETE FROM case_members WHERE case_id = $1 AND user_id = $2").bind(case_id).bind(user))?;
+    if n > 0 {
+        audit::append(tx, Event::new(Some(actor), "case.member.remove", "case").entity(case_id).detail(json!({"user": user}))).await?;
+    }
+    Ok(n > 0)
+}
+
+/// Who in the case's agency may be named on it.
+pub async fn member_candidates(tx: &mut Tx, case: &Case) -> StoreResult<Vec<(Uuid, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id, u.display_name FROM users u JOIN cases k ON k.id = $1 WHERE u.active = TRUE AND u.agency_id = k.agency_id
+           AND u.id <> k.assigned_to
+           AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('caseworker', 'supervisor'))
+         ORDER BY u.display_name").bind(case.id).fetch_all(c).await)?)
 }

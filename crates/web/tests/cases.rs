@@ -483,3 +483,31 @@ both_backends!(the_api_reads_people_and_cases_within_the_same_limits, |app| {
     assert_eq!(admin.get(&format!("/api/v1/cases/{case}")).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(admin.get("/api/v1/people").await.status(), StatusCode::FORBIDDEN);
 });
+
+both_backends!(a_restricted_case_is_shared_by_naming_a_colleague, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Named"), ("family_names", "Only"), ("restricted", "1")]).await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "gbv"), ("risk", "high"), ("restricted", "1")]).await;
+    let case = id_after("/cases/", &location(&r));
+    let (colleague, _) = staff(&app, "colleague@demo.passerelle.test", "caseworker", "Social welfare team Saint-Aubin").await;
+    let other = app.signed_in("colleague@demo.passerelle.test").await;
+    let refused = |s: StatusCode| s == StatusCode::NOT_FOUND || s == StatusCode::FORBIDDEN;
+    assert!(refused(other.get(&format!("/cases/{case}")).await.status()));
+    // The colleague is offered on the case page, named, and then sees the case.
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(page.contains(&colleague.to_string()));
+    let r = post(&cw, &format!("/cases/{case}/members"), &csrf, &[("user", &colleague.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(other.get(&format!("/cases/{case}")).await.status(), StatusCode::OK);
+    let (_, list) = other.text("/cases").await;
+    assert!(list.contains(&case.to_string()), "in their caseload too");
+    // Someone outside the agency cannot be named.
+    let r = post(&cw, &format!("/cases/{case}/members"), &csrf, &[("user", &app.user_id("focalpoint@demo.passerelle.test").await.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Removed: hidden again.
+    let r = post(&cw, &format!("/cases/{case}/members/remove"), &csrf, &[("user", &colleague.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(refused(other.get(&format!("/cases/{case}")).await.status()));
+});

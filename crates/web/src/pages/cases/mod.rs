@@ -172,6 +172,9 @@ struct CasePage {
     transfers: Vec<transfers::Transfer>,
     members: Vec<(Uuid, String)>,
     agencies: Vec<passerelle_store::agencies::Agency>,
+    /// Users named on the case, and who else in its agency could be.
+    named: Vec<(Uuid, String)>,
+    candidates: Vec<(Uuid, String)>,
 }
 
 impl CasePage {
@@ -213,6 +216,8 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let transfers = transfers::of_case(&mut tx, case.id).await?;
     let members = transfers::team_members(&mut tx, case.team_id).await?;
     let agencies = passerelle_store::agencies::list_agencies(&mut tx).await?;
+    let named = cases::members(&mut tx, case.id).await?;
+    let candidates = cases::member_candidates(&mut tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
     let made = passerelle_store::referrals::sent(&mut tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
     tx.commit().await?;
     let lang = page.tr.lang.code();
@@ -251,6 +256,8 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         transfers,
         members,
         agencies,
+        named,
+        candidates,
         page,
     }))
 }
@@ -674,4 +681,31 @@ pub async fn download(State(state): State<AppState>, identity: Identity, Path(id
         bytes,
     )
         .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MemberForm {
+    user: String,
+}
+
+/// Names one more person who may see the case (a colleague brought in on a restricted case).
+pub async fn add_member(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    let user: Uuid = f.user.parse().map_err(|_| invalid("user", "unknown-choice"))?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    if !cases::add_member(&mut tx, identity.id(), &case, user).await? {
+        return Err(invalid("user", "unknown-choice"));
+    }
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+pub async fn remove_member(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<MemberForm>) -> Result<Response, AppError> {
+    let user: Uuid = f.user.parse().map_err(|_| invalid("user", "unknown-choice"))?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    cases::remove_member(&mut tx, identity.id(), case.id, user).await?;
+    tx.commit().await?;
+    Ok(back(id))
 }
