@@ -23,6 +23,7 @@ pub mod people;
 pub mod referrals;
 pub mod responses;
 pub mod secrets;
+pub mod services_provided;
 pub mod sessions;
 pub mod sops;
 pub mod tokens;

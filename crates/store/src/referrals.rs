@@ -401,6 +401,10 @@ pub async fn change_status(tx: &mut Tx, actor: Uuid, r: &Referral, side: Side, t
         return Err(StoreError::Stale("referral"));
     }
     event(tx, r.id, to, side, actor, Some(note.trim())).await?;
+    if to == Status::Completed {
+        // The loop closed with the service given: it is part of what the case's person received.
+        crate::services_provided::record(tx, actor, r.case_id, r.service_id, &r.need, at.date_naive(), outcome.trim(), Some(r.id)).await?;
+    }
     audit::append(tx, Event::new(Some(actor), "referral.status", "referral").entity(r.id)
         .detail(json!({"from": r.status.code(), "to": to.code()}))).await?;
     get_unaudited(tx, r.id).await?.ok_or(StoreError::NotFound)

@@ -88,6 +88,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/cases/{id}/close", Perm(P::ManageCases), post(pages::cases::close)),
         r(M::POST, "/cases/{id}/reopen", Perm(P::ManageCases), post(pages::cases::reopen)),
         r(M::POST, "/cases/{id}/members", Perm(P::ManageCases), post(pages::cases::add_member)),
+        r(M::POST, "/cases/{id}/services", Perm(P::ManageCases), post(pages::cases::record_service)),
         r(M::POST, "/cases/{id}/members/remove", Perm(P::ManageCases), post(pages::cases::remove_member)),
         r(M::POST, "/cases/{id}/reassign", Perm(P::ApproveCases), post(pages::cases::reassign)),
         r(M::POST, "/cases/{id}/transfers", Perm(P::ManageCases), post(pages::cases::request_transfer)),

@@ -154,6 +154,16 @@ both_backends!(lifecycle_consent_and_minimisation, |app| {
     }
     let (_, case_page) = cw.text(&format!("/cases/{case}")).await;
     assert!(case_page.contains(&format!("/referrals/{referral}")));
+    // The completed referral is among the services the person received.
+    let provided = &case_page[case_page.find("id=\"provided-h\"").unwrap()..];
+    assert!(provided.contains("Seen by the nurse, follow-up booked") && provided.contains("through a referral"), "{provided}");
+    // And a service recorded by hand, with bad input refused first.
+    let r = post(&cw, &format!("/cases/{case}/services"), &csrf, &[("service", &svc.to_string()), ("provided_on", "2999-01-01")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(&cw, &format!("/cases/{case}/services"), &csrf, &[("service", &svc.to_string()), ("provided_on", "2026-01-05"), ("notes", "Food parcel")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, case_page) = cw.text(&format!("/cases/{case}")).await;
+    assert!(case_page.contains("Food parcel"));
 
     // Every change is audited with codes, never the shared values.
     let mut tx = app.store.read().await.unwrap();

@@ -172,6 +172,9 @@ struct CasePage {
     transfers: Vec<transfers::Transfer>,
     members: Vec<(Uuid, String)>,
     agencies: Vec<passerelle_store::agencies::Agency>,
+    /// What the person received, and the directory services the form offers.
+    provided: Vec<passerelle_store::services_provided::Provided>,
+    services: Vec<(String, String)>,
     /// Users named on the case, and who else in its agency could be.
     named: Vec<(Uuid, String)>,
     candidates: Vec<(Uuid, String)>,
@@ -217,6 +220,12 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let members = transfers::team_members(&mut tx, case.team_id).await?;
     let agencies = passerelle_store::agencies::list_agencies(&mut tx).await?;
     let named = cases::members(&mut tx, case.id).await?;
+    let provided = passerelle_store::services_provided::of_case(&mut tx, case.id).await?;
+    let services = passerelle_store::directory::list_services(&mut tx, &passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() })
+        .await?
+        .into_iter()
+        .map(|e| (e.id().to_string(), match &e.organization_name { Some(o) => format!("{} — {o}", e.service.name), None => e.service.name.clone() }))
+        .collect();
     let candidates = cases::member_candidates(&mut tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
     let made = passerelle_store::referrals::sent(&mut tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
     tx.commit().await?;
@@ -258,6 +267,8 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         agencies,
         named,
         candidates,
+        provided,
+        services,
         page,
     }))
 }
@@ -706,6 +717,28 @@ pub async fn remove_member(State(state): State<AppState>, identity: Identity, Pa
     let mut tx = state.store.write().await?;
     let (case, _) = for_action(&mut tx, &identity, id, None).await?;
     cases::remove_member(&mut tx, identity.id(), case.id, user).await?;
+    tx.commit().await?;
+    Ok(back(id))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ProvidedForm {
+    service: String,
+    provided_on: String,
+    notes: String,
+}
+
+/// Records a service the person received (from the directory), on a day.
+pub async fn record_service(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ProvidedForm>) -> Result<Response, AppError> {
+    let service: Uuid = f.service.parse().map_err(|_| invalid("service", "unknown-choice"))?;
+    let on = chrono::NaiveDate::parse_from_str(f.provided_on.trim(), "%Y-%m-%d").map_err(|_| invalid("provided_on", "not-a-date"))?;
+    let mut tx = state.store.write().await?;
+    let (case, _) = for_action(&mut tx, &identity, id, None).await?;
+    // The need it answered: the service's first need in the taxonomy (its entry may list several).
+    let entry = passerelle_store::directory::get_service(&mut tx, service).await?.ok_or_else(|| invalid("service", "unknown-choice"))?;
+    let need = passerelle_core::directory::profile::codes(&entry.service, passerelle_core::directory::taxonomy::Taxonomy::needs()).into_iter().next().unwrap_or_default();
+    passerelle_store::services_provided::record(&mut tx, identity.id(), case.id, service, &need, on, &f.notes, None).await?;
     tx.commit().await?;
     Ok(back(id))
 }
