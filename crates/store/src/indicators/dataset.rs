@@ -9,7 +9,7 @@ use crate::error::StoreResult;
 use crate::sops;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use passerelle_core::indicators::{Dataset, Entity, QueryPlan, Record, Value};
+use passerelle_core::indicators::{AggregatePlan, Aggregation, Dataset, Entity, PeriodAnchor, Predicate, QueryPlan, Record, Term, Value};
 use passerelle_core::sop::{deadlines, RiskLevel, Sop, StepStatus};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -23,16 +23,56 @@ pub fn entities(plan: &QueryPlan) -> BTreeSet<Entity> {
     out
 }
 
+/// Whether a plan reads a case's steps (`step("id").field`): deadlines are computed per step
+/// of each case's SOP, the costly part of reading cases, so only when asked for.
+pub fn uses_steps(plan: &QueryPlan) -> bool {
+    fn term(t: &Term) -> bool {
+        match t {
+            Term::Field(f) => f.step.is_some(),
+            Term::Literal(_) => false,
+            Term::DaysBetween { from, to } => from.step.is_some() || to.step.is_some(),
+        }
+    }
+    fn predicate(p: &Predicate) -> bool {
+        match p {
+            Predicate::Compare { left, right, .. } => term(left) || term(right),
+            Predicate::In { term: t, .. } | Predicate::IsNull { term: t, .. } | Predicate::IsTrue(t) => term(t),
+            Predicate::Not(p) => predicate(p),
+            Predicate::And(ps) | Predicate::Or(ps) => ps.iter().any(predicate),
+        }
+    }
+    fn aggregate(a: &AggregatePlan) -> bool {
+        let agg = match &a.aggregation {
+            Aggregation::Count => false,
+            Aggregation::CountDistinct(t) | Aggregation::Sum(t) | Aggregation::Mean(t) | Aggregation::Median(t) => term(t),
+        };
+        let anchor = match &a.anchor {
+            PeriodAnchor::At(f) => f.step.is_some(),
+            PeriodAnchor::Overlaps { start, end } => start.step.is_some() || end.step.is_some(),
+        };
+        agg || anchor || a.predicates.iter().any(predicate)
+    }
+    aggregate(&plan.numerator) || plan.denominator.as_ref().is_some_and(aggregate)
+}
+
 /// Reads every record of `entities` (all agencies: figures leave through small-cell
-/// suppression, never as records). `now` decides whether an open step is overdue.
-pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, now: DateTime<Utc>) -> StoreResult<Dataset> {
+/// suppression, never as records). `steps`: whether cases carry their steps (see
+/// [`uses_steps`]; case-step records always do). `now` decides whether an open step is overdue.
+pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>) -> StoreResult<Dataset> {
     let mut data = Dataset::default();
+    if entities.contains(&Entity::Cases) || entities.contains(&Entity::CaseSteps) {
+        let with_steps = steps || entities.contains(&Entity::CaseSteps);
+        let (cases, case_steps) = cases_and_steps(tx, with_steps, now).await?;
+        if entities.contains(&Entity::Cases) {
+            data.records.insert(Entity::Cases, cases);
+        }
+        if entities.contains(&Entity::CaseSteps) {
+            data.records.insert(Entity::CaseSteps, case_steps);
+        }
+    }
     for e in entities {
         let records = match e {
-            Entity::Cases | Entity::CaseSteps => {
-                let (cases, steps) = cases_and_steps(tx, now).await?;
-                if *e == Entity::Cases { cases } else { steps }
-            }
+            Entity::Cases | Entity::CaseSteps => continue,
             Entity::People => people(tx).await?,
             Entity::Staff => staff(tx).await?,
             Entity::Services => services(tx).await?,
@@ -146,7 +186,7 @@ fn is_plan(step: &str) -> bool {
 }
 
 /// Cases, and one case-step record per step of each case's SOP version.
-async fn cases_and_steps(tx: &mut Tx, now: DateTime<Utc>) -> StoreResult<(Vec<Record>, Vec<Record>)> {
+async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>) -> StoreResult<(Vec<Record>, Vec<Record>)> {
     let people = persons(tx).await?;
     let rows: Vec<CaseRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT c.id, c.person_id, c.sop_id, c.sop_version, c.status, c.risk, c.restricted, c.time_zone, c.assigned_to,
@@ -169,7 +209,7 @@ async fn cases_and_steps(tx: &mut Tx, now: DateTime<Utc>) -> StoreResult<(Vec<Re
     for (case_id, person_id, sop_id, sop_version, status, risk, restricted, tz, assigned, agency, opened, closed) in rows {
         let version = u32::try_from(sop_version).unwrap_or_default();
         let key = (sop_id.clone(), version);
-        if !sop_cache.contains_key(&key) {
+        if with_steps && !sop_cache.contains_key(&key) {
             let sop = sops::get(tx, &sop_id, version).await?.map(|p| p.sop);
             sop_cache.insert(key.clone(), sop);
         }
@@ -207,7 +247,8 @@ async fn cases_and_steps(tx: &mut Tx, now: DateTime<Utc>) -> StoreResult<(Vec<Re
             // Not recorded yet: the closure form has no satisfaction question in the SOP pack.
             .with("satisfaction_score", Value::Null)
             .with("restricted", Value::Bool(restricted));
-        if let (Some(sop), Some(level)) = (sop_cache.get(&key).and_then(Option::as_ref), RiskLevel::from_code(&risk)) {
+        let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
+        if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
             for due in deadlines(sop, opened, level, case_done, tz) {
                 let met = match due.status(now) {
                     StepStatus::Done => Value::Bool(due.due.is_some()),

@@ -28,7 +28,7 @@ pub fn only_agency(mut data: Dataset, agency: &str) -> Dataset {
 /// The figures of `plan` for `range`, over every agency's records or over `agency`'s only.
 /// The caller suppresses small cells before showing them (`passerelle_core::indicators::publish`).
 pub async fn compute(tx: &mut Tx, plan: &QueryPlan, range: DateRange, agency: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<GroupResult>> {
-    let data = dataset::load(tx, &dataset::entities(plan), now).await?;
+    let data = dataset::load(tx, &dataset::entities(plan), dataset::uses_steps(plan), now).await?;
     let data = match agency {
         Some(a) => only_agency(data, a),
         None => data,
