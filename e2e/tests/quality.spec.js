@@ -38,8 +38,8 @@ test('a self-assessment goes from draft to validation', async ({ page, audit }) 
     await section.locator('textarea[name="comment"]').fill('In place');
     await clickAndWaitForPage(page, section.getByRole('button', { name: 'Save this answer' }));
     await expect(page.locator('.error-summary')).toHaveCount(0);
+    await audit();
   }
-  await audit();
   await clickAndWaitForPage(page, page.getByRole('button', { name: 'Submit for validation' }));
   await expect(page.locator('#status')).toHaveText('submitted, waiting for validation');
   const url = page.url();

@@ -3,7 +3,7 @@
 
 use crate::access::Access;
 use crate::state::AppState;
-use crate::{api, api_cases, api_hsds, ops, pages};
+use crate::{api, api_cases, api_hsds, api_indicators, ops, pages};
 use axum::http::Method;
 use axum::routing::{delete, get, post, MethodRouter};
 use passerelle_core::access::Permission as P;
@@ -154,6 +154,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/indicators/{id}", Perm(P::ViewIndicators), get(pages::indicators::dashboard::show)),
         r(M::GET, "/indicators/{id}/csv", Perm(P::ViewIndicators), get(pages::indicators::dashboard::csv)),
         r(M::GET, "/indicators/{id}/xlsx", Perm(P::ViewIndicators), get(pages::indicators::dashboard::xlsx)),
+        r(M::GET, "/api/v1/indicators/{id}", Perm(P::ViewIndicators), get(api_indicators::figures)),
         r(M::GET, "/quality", Perm(P::ViewIndicators), get(pages::indicators::quality::referential)),
         r(M::GET, "/quality/assessments", Perm(P::AssessQuality), get(pages::indicators::quality::list)),
         r(M::POST, "/quality/assessments", Perm(P::AssessQuality), post(pages::indicators::quality::create)),

@@ -206,6 +206,17 @@ both_backends!(dashboards_break_down_and_hide_small_cells_on_pages_and_exports, 
     assert!(body.contains("50.0 %") && body.contains("30.0"), "{body}");
     let r = mne.get("/indicators/report/xlsx?period=2019-Q1&ind=case_closure_rate").await;
     assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    // The same figures as JSON, with the same suppression; a bad period is a 400 there.
+    let json: serde_json::Value = mne.get("/api/v1/indicators/case_closure_rate?period=2019-Q1&by=sex").await.json().await.unwrap();
+    assert_eq!(json["unit"], "percent");
+    let rows = json["rows"].as_array().unwrap();
+    let male = rows.iter().find(|r| r["group"]["sex"] == "male").unwrap();
+    assert_eq!(male["status"], "suppressed");
+    assert!(male["value"].is_null());
+    let json: serde_json::Value = mne.get("/api/v1/indicators/assessments_on_time?period=2019-Q1&by=sop").await.json().await.unwrap();
+    let cp = json["rows"].as_array().unwrap().iter().find(|r| r["group"]["sop"] == "child_protection").unwrap().clone();
+    assert!((cp["value"].as_f64().unwrap() - 100.0 * 16.0 / 24.0).abs() < 1e-9, "{cp}");
+    assert_eq!(mne.get("/api/v1/indicators/case_closure_rate?period=2019-13").await.status(), StatusCode::BAD_REQUEST);
     // A period that does not exist: a clear error, the current period shown instead.
     let (status, body) = mne.text("/indicators/case_closure_rate?period=2019-Q5").await;
     assert_eq!(status, StatusCode::OK);
@@ -215,6 +226,7 @@ both_backends!(dashboards_break_down_and_hide_small_cells_on_pages_and_exports, 
     let cw = app.signed_in(CASEWORKER).await;
     assert_eq!(cw.get("/indicators").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(cw.get("/indicators/case_closure_rate/csv").await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(cw.get("/api/v1/indicators/case_closure_rate").await.status(), StatusCode::FORBIDDEN);
 });
 
 async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {

@@ -52,19 +52,19 @@ pub async fn list(page: Page) -> Result<Response, AppError> {
 }
 
 /// What a dashboard shows: the indicator, the period, the breakdown, the comparison.
-struct Choice {
-    indicator: &'static Indicator,
-    unit: Unit,
+pub(crate) struct Choice {
+    pub(crate) indicator: &'static Indicator,
+    pub(crate) unit: Unit,
     allowed: Vec<Dimension>,
-    dims: Vec<Dimension>,
-    period: Period,
-    range: DateRange,
+    pub(crate) dims: Vec<Dimension>,
+    pub(crate) period: Period,
+    pub(crate) range: DateRange,
     compare: bool,
     /// The period text as typed, and its error code, when it could not be read.
-    period_error: Option<(String, String)>,
+    pub(crate) period_error: Option<(String, String)>,
 }
 
-fn choose(id: &str, q: &[(String, String)]) -> Result<Choice, AppError> {
+pub(crate) fn choose(id: &str, q: &[(String, String)]) -> Result<Choice, AppError> {
     let indicator = find(id)?.ok_or(AppError::NotFound)?;
     let qn = quantitative(indicator).ok_or(AppError::NotFound)?;
     let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
