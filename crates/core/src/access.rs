@@ -140,10 +140,20 @@ pub enum Permission {
     ViewReferralFigures,
     /// Keep the agreed referral pathways (which service first, which next, per need and area).
     ManagePathways,
+    /// See the indicator catalogue, dashboards, donor reports and their exports, and the
+    /// quality referential: aggregates only, every figure through small-cell suppression, so
+    /// it reaches those who steer the work (M&E, quality, supervisors, administrators).
+    ViewIndicators,
+    /// Record a quality assessment: the quality officer of any member (`All`); a focal point or
+    /// supervisor their own agency's self-assessment (`Agency`).
+    AssessQuality,
+    /// Validate a submitted assessment or return it: the quality officer (`All`), a supervisor
+    /// their own agency's (`Agency`); never the person who submitted it (checked in the store).
+    ValidateAssessment,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 28] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -169,6 +179,9 @@ impl Permission {
         Permission::ReceiveReferrals,
         Permission::ViewReferralFigures,
         Permission::ManagePathways,
+        Permission::ViewIndicators,
+        Permission::AssessQuality,
+        Permission::ValidateAssessment,
     ];
 }
 
@@ -261,6 +274,16 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::MeOfficer, P::ViewReferralFigures, S::All),
     (R::Administrator, P::ViewReferralFigures, S::All),
     (R::Administrator, P::ManagePathways, S::All),
+    // Indicators and quality (issue 11).
+    (R::MeOfficer, P::ViewIndicators, S::All),
+    (R::QualityOfficer, P::ViewIndicators, S::All),
+    (R::Supervisor, P::ViewIndicators, S::All),
+    (R::Administrator, P::ViewIndicators, S::All),
+    (R::QualityOfficer, P::AssessQuality, S::All),
+    (R::ServiceFocalPoint, P::AssessQuality, S::Agency),
+    (R::Supervisor, P::AssessQuality, S::Agency),
+    (R::QualityOfficer, P::ValidateAssessment, S::All),
+    (R::Supervisor, P::ValidateAssessment, S::Agency),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -103,6 +103,7 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     let hash = hash_password(DEMO_PASSWORD);
     let mut staff = Vec::new();
     let mut trainer = None;
+    let mut created = Vec::new();
     for (local, display, role, agency, team) in USERS {
         let (a, ts) = &agency_teams[*agency];
         let input = UserInput {
@@ -114,12 +115,24 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
             language: None,
         };
         let user = users::create_user(&mut tx, None, &input, Some(&hash), false).await?;
+        created.push((*role, user.clone()));
         // Administrators run the system; the others are the staff the programme trains.
         if *role != Role::Administrator {
             staff.push((user.id, user.agency_id));
         }
         if *role == Role::Trainer {
             trainer = Some(crate::responses::Author { id: user.id, agency_id: user.agency_id, team_id: user.team_id });
+        }
+    }
+    // Indicators: a year of past cases for the dashboards, and a validated quality assessment.
+    {
+        let by_role = |r: Role| created.iter().find(|(role, _)| *role == r).map(|(_, u)| u.clone());
+        if let (Some(cw), Some(q), Some(sup)) = (by_role(Role::Caseworker), by_role(Role::QualityOfficer), by_role(Role::Supervisor)) {
+            let areas: Vec<uuid::Uuid> = parishes.iter().map(|p| p.id).collect();
+            let agency = cw.agency_id.unwrap_or(agency_teams[0].0.id);
+            let caseloads = [(cw.id, agency, cw.team_id, "social_welfare"), (cw.id, agency, cw.team_id, "child_protection")];
+            crate::indicators::demo::load(&mut tx, &caseloads, &areas, 25).await?;
+            crate::indicators::demo::assessment(&mut tx, &q, sup.id, agency_teams[5].0.id).await?;
         }
     }
     // The federation (the last agency) runs the training programme.

@@ -90,6 +90,8 @@ const NAV: &[(&str, &str)] = &[
     ("nav-forms", "/forms"),
     ("nav-training", "/training"),
     ("nav-pathways", "/admin/pathways"),
+    ("nav-indicators", "/indicators"),
+    ("nav-quality", "/quality/assessments"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

@@ -461,12 +461,14 @@ Authenticate with a personal API token: `Authorization: Bearer psl_…`. Errors 
           crate::api_hsds::services, crate::api_hsds::service, crate::api_hsds::organizations, crate::api_hsds::taxonomy_terms,
           crate::api_cases::list_people, crate::api_cases::get_person, crate::api_cases::create_person,
           crate::api_cases::list_cases, crate::api_cases::get_case,
-          crate::api_referrals::list, crate::api_referrals::get_one, crate::api_referrals::change_status),
+          crate::api_referrals::list, crate::api_referrals::get_one, crate::api_referrals::change_status,
+          crate::api_indicators::figures),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"), (name = "training"),
           (name = "cases", description = "People and their cases: the same permissions and visibility as the pages."),
           (name = "referrals", description = "Referrals: the referring side sees the case link, the receiving side only what was shared."),
+          (name = "indicators", description = "Indicator figures, broken down and with small cells hidden, as on the pages."),
           (name = "directory", description = "The public service directory in Open Referral HSDS 3.0: no token needed."))
 )]
 pub struct ApiDoc;

@@ -214,7 +214,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals", "src/pages/indicators"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -406,6 +406,38 @@ mod tests {
                      "unknown-day", "future-day", "not-completed", "training-curriculum-not-enough-optional",
                      "training-curriculum-mandatory-and-optional"] {
             used.insert(format!("error-field-{code}"));
+        }
+        // Indicators and quality: units, dimensions and their coded values, period errors,
+        // assessment statuses and the codes of answer and decision errors.
+        {
+            use passerelle_core::indicators::{schema, Dimension, NotComputable, Unit};
+            for u in [Unit::Percent, Unit::Ratio, Unit::Count, Unit::Days, Unit::Score] {
+                used.insert(format!("indicator-unit-{}", u.code()));
+            }
+            for d in Dimension::ALL {
+                used.insert(format!("indicator-dimension-{}", d.code().replace('_', "-")));
+            }
+            for (dim, codes) in [("sex", schema::SEX), ("age-band", schema::AGE_BANDS),
+                                 ("migration-status", schema::MIGRATION_STATUS), ("disability", schema::DISABILITY)] {
+                for c in codes {
+                    used.insert(format!("indicator-value-{dim}-{}", c.replace('_', "-")));
+                }
+            }
+            for n in [NotComputable::ZeroDenominator, NotComputable::NoValues, NotComputable::Overflow] {
+                used.insert(n.code().to_string());
+            }
+            for code in ["unreadable", "bad-month", "bad-quarter", "bad-year", "ends-before-start"] {
+                used.insert(format!("period-{code}"));
+            }
+            for s in passerelle_store::indicators::assessments::STATUSES {
+                used.insert(format!("quality-status-{s}"));
+            }
+            for code in ["quality-answer-level-off-scale", "quality-answer-evidence-missing", "quality-answer-comment-missing",
+                         "quality-decision-comment-missing", "quality-decision-own-submission",
+                         "quality-kind-quantitative", "quality-kind-qualitative", "indicator-bad-breakdown",
+                         "quality-error-indicator", "quality-error-decision"] {
+                used.insert(code.to_string());
+            }
         }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {

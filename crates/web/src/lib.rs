@@ -6,6 +6,7 @@ pub mod api;
 pub mod api_cases;
 pub mod api_hsds;
 pub mod api_referrals;
+pub mod api_indicators;
 pub mod app;
 pub mod ctx;
 pub mod directory_index;

@@ -3,7 +3,7 @@
 
 use crate::access::Access;
 use crate::state::AppState;
-use crate::{api, api_cases, api_hsds, api_referrals, ops, pages};
+use crate::{api, api_cases, api_hsds, api_indicators, api_referrals, ops, pages};
 use axum::http::Method;
 use axum::routing::{delete, get, post, MethodRouter};
 use passerelle_core::access::Permission as P;
@@ -171,6 +171,21 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/training/sops", Perm(P::ViewTraining), get(pages::training::figures::sops)),
         r(M::GET, "/training/figures", Perm(P::ViewTraining), get(pages::training::figures::show)),
         r(M::GET, "/training/figures.xlsx", Perm(P::ViewTraining), get(pages::training::figures::xlsx)),
+        // Indicators, dashboards, donor report, exports; the quality referential and assessments.
+        r(M::GET, "/indicators", Perm(P::ViewIndicators), get(pages::indicators::dashboard::list)),
+        r(M::GET, "/indicators/report", Perm(P::ViewIndicators), get(pages::indicators::dashboard::report)),
+        r(M::GET, "/indicators/report/xlsx", Perm(P::ViewIndicators), get(pages::indicators::dashboard::report_xlsx)),
+        r(M::GET, "/indicators/{id}", Perm(P::ViewIndicators), get(pages::indicators::dashboard::show)),
+        r(M::GET, "/indicators/{id}/csv", Perm(P::ViewIndicators), get(pages::indicators::dashboard::csv)),
+        r(M::GET, "/indicators/{id}/xlsx", Perm(P::ViewIndicators), get(pages::indicators::dashboard::xlsx)),
+        r(M::GET, "/api/v1/indicators/{id}", Perm(P::ViewIndicators), get(api_indicators::figures)),
+        r(M::GET, "/quality", Perm(P::ViewIndicators), get(pages::indicators::quality::referential)),
+        r(M::GET, "/quality/assessments", Perm(P::AssessQuality), get(pages::indicators::quality::list)),
+        r(M::POST, "/quality/assessments", Perm(P::AssessQuality), post(pages::indicators::quality::create)),
+        r(M::GET, "/quality/assessments/{id}", Perm(P::AssessQuality), get(pages::indicators::quality::show)),
+        r(M::POST, "/quality/assessments/{id}/answers", Perm(P::AssessQuality), post(pages::indicators::quality::answer)),
+        r(M::POST, "/quality/assessments/{id}/submit", Perm(P::AssessQuality), post(pages::indicators::quality::submit)),
+        r(M::POST, "/quality/assessments/{id}/decision", Perm(P::ValidateAssessment), post(pages::indicators::quality::decide)),
         // Administration.
         r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
         r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),

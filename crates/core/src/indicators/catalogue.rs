@@ -728,9 +728,9 @@ mod tests {
         let d = |s: &str| Value::Date(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
         for (status, sex) in [
             ("completed", "female"),
-            ("declined", "female"),
+            ("rejected", "female"),
             ("completed", "male"),
-            ("pending", "male"),
+            ("requested", "male"),
         ] {
             data.insert(
                 Entity::Referrals,

@@ -190,13 +190,17 @@ pub const MIGRATION_STATUS: &[&str] = &[
 pub const DISABILITY: &[&str] = &["yes", "no", "unknown"];
 pub const RISK: &[&str] = &["low", "medium", "high", "critical"];
 pub const CASE_STATUS: &[&str] = &["open", "closed", "transferred"];
+/// The referral lifecycle's statuses (HL7 FHIR Task codes, `crate::referral::Status`);
+/// drafts are not referrals yet and are never counted.
 pub const REFERRAL_STATUS: &[&str] = &[
-    "pending",
+    "requested",
     "accepted",
-    "declined",
+    "rejected",
+    "in-progress",
+    "on-hold",
     "completed",
     "cancelled",
-    "expired",
+    "failed",
 ];
 pub const OUTREACH_KINDS: &[&str] = &[
     "home_visit",

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod directory;
 pub mod forms;
 pub mod home;
+pub mod indicators;
 pub mod people;
 pub mod referrals;
 pub mod sops;

@@ -1,0 +1,498 @@
+//! Reading Passerelle's records into the core indicator [`Dataset`], one SQL query per entity
+//! (plus the steps and approvals of cases), so that [`passerelle_core::indicators::evaluate`]
+//! gives the figures with the same semantics on both backends. Only the entities a plan counts
+//! are read. Derived fields follow the rules written in `passerelle_core::indicators::schema`;
+//! where Passerelle does not record something yet, the field is null (unknown), never guessed.
+
+use crate::db::Tx;
+use crate::error::StoreResult;
+use crate::sops;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use passerelle_core::indicators::{AggregatePlan, Aggregation, Dataset, Entity, PeriodAnchor, Predicate, QueryPlan, Record, Term, Value};
+use passerelle_core::sop::{deadlines, RiskLevel, Sop, StepStatus};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// The entities a plan reads.
+pub fn entities(plan: &QueryPlan) -> BTreeSet<Entity> {
+    let mut out = BTreeSet::from([plan.numerator.entity]);
+    if let Some(d) = &plan.denominator {
+        out.insert(d.entity);
+    }
+    out
+}
+
+/// Whether a plan reads a case's steps (`step("id").field`): deadlines are computed per step
+/// of each case's SOP, the costly part of reading cases, so only when asked for.
+pub fn uses_steps(plan: &QueryPlan) -> bool {
+    fn term(t: &Term) -> bool {
+        match t {
+            Term::Field(f) => f.step.is_some(),
+            Term::Literal(_) => false,
+            Term::DaysBetween { from, to } => from.step.is_some() || to.step.is_some(),
+        }
+    }
+    fn predicate(p: &Predicate) -> bool {
+        match p {
+            Predicate::Compare { left, right, .. } => term(left) || term(right),
+            Predicate::In { term: t, .. } | Predicate::IsNull { term: t, .. } | Predicate::IsTrue(t) => term(t),
+            Predicate::Not(p) => predicate(p),
+            Predicate::And(ps) | Predicate::Or(ps) => ps.iter().any(predicate),
+        }
+    }
+    fn aggregate(a: &AggregatePlan) -> bool {
+        let agg = match &a.aggregation {
+            Aggregation::Count => false,
+            Aggregation::CountDistinct(t) | Aggregation::Sum(t) | Aggregation::Mean(t) | Aggregation::Median(t) => term(t),
+        };
+        let anchor = match &a.anchor {
+            PeriodAnchor::At(f) => f.step.is_some(),
+            PeriodAnchor::Overlaps { start, end } => start.step.is_some() || end.step.is_some(),
+        };
+        agg || anchor || a.predicates.iter().any(predicate)
+    }
+    aggregate(&plan.numerator) || plan.denominator.as_ref().is_some_and(aggregate)
+}
+
+/// Reads every record of `entities` (all agencies: figures leave through small-cell
+/// suppression, never as records). `steps`: whether cases carry their steps (see
+/// [`uses_steps`]; case-step records always do). `now` decides whether an open step is overdue.
+pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>) -> StoreResult<Dataset> {
+    let mut data = Dataset::default();
+    if entities.contains(&Entity::Cases) || entities.contains(&Entity::CaseSteps) {
+        let with_steps = steps || entities.contains(&Entity::CaseSteps);
+        let (cases, case_steps) = cases_and_steps(tx, with_steps, now).await?;
+        if entities.contains(&Entity::Cases) {
+            data.records.insert(Entity::Cases, cases);
+        }
+        if entities.contains(&Entity::CaseSteps) {
+            data.records.insert(Entity::CaseSteps, case_steps);
+        }
+    }
+    for e in entities {
+        let records = match e {
+            Entity::Cases | Entity::CaseSteps => continue,
+            Entity::People => people(tx).await?,
+            Entity::Staff => staff(tx).await?,
+            Entity::Services => services(tx).await?,
+            Entity::TrainingParticipants => training_participants(tx).await?,
+            Entity::Referrals => referrals(tx).await?,
+            Entity::OutreachActivities => outreach_activities(tx).await?,
+            Entity::PeopleReached => people_reached(tx).await?,
+        };
+        data.records.insert(*e, records);
+    }
+    Ok(data)
+}
+
+type ReferralRow = (Uuid, Uuid, Uuid, String, String, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, Option<String>, String);
+
+/// Referrals sent (drafts are not referrals yet), dated by their sending; the person's
+/// characteristics at that date.
+pub async fn referrals(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let persons = persons(tx).await?;
+    let rows: Vec<ReferralRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT r.id, r.case_id, r.person_id, r.sop_id, r.need, fa.name, ta.name, r.sent_at, r.responded_at, r.completed_at,
+                r.status, r.outcome, r.urgency
+         FROM referrals r LEFT JOIN agencies fa ON fa.id = r.from_agency_id LEFT JOIN agencies ta ON ta.id = r.to_agency_id
+         WHERE r.status <> 'draft'").fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, case_id, person_id, sop, need, from, to, sent, responded, completed, status, outcome, urgency)| {
+            let person = persons.get(&person_id).cloned().unwrap_or_default();
+            let on = sent.map(|s| s.date_naive()).unwrap_or_default();
+            let r = Record::new()
+                .with("id", Value::Text(id.to_string()))
+                .with("case_id", Value::Text(case_id.to_string()))
+                .with("person_id", Value::Text(person_id.to_string()))
+                .with("sop", Value::Text(sop))
+                .with("need", Value::Text(need))
+                .with("agency", text(from))
+                .with("to_agency", text(to))
+                .with("area", text(person.area.clone()))
+                .with("referred_at", date(sent, Tz::UTC))
+                .with("responded_at", date(responded, Tz::UTC))
+                .with("completed_at", date(completed, Tz::UTC))
+                .with("status", Value::Text(status))
+                .with("outcome", text(outcome))
+                .with("urgent", Value::Bool(urgency != "normal"));
+            person.dims(r, on)
+        })
+        .collect())
+}
+
+/// Outreach activities (migration 0012) are not on this branch yet: no records until their
+/// loader is written against that table.
+pub async fn outreach_activities(_tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    Ok(Vec::new())
+}
+
+/// People reached by outreach (migration 0012) are not on this branch yet: no records until
+/// their loader is written against that table.
+pub async fn people_reached(_tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    Ok(Vec::new())
+}
+
+fn text(s: Option<String>) -> Value {
+    s.filter(|s| !s.is_empty()).map(Value::Text).unwrap_or(Value::Null)
+}
+
+fn date(d: Option<DateTime<Utc>>, tz: Tz) -> Value {
+    d.map(|d| Value::Date(d.with_timezone(&tz).date_naive())).unwrap_or(Value::Null)
+}
+
+fn id(u: Option<Uuid>) -> Value {
+    u.map(|u| Value::Text(u.to_string())).unwrap_or(Value::Null)
+}
+
+/// A birth date as people record it: a full date, or a year alone when estimated.
+fn birth(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d")
+        .ok()
+        .or_else(|| s.get(..4)?.parse::<i32>().ok().and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)))
+}
+
+/// The age band (schema `AGE_BANDS`) of someone born on `born` at the date `at`.
+pub fn age_band(born: Option<NaiveDate>, at: NaiveDate) -> &'static str {
+    let Some(born) = born else { return "unknown" };
+    let Some(age) = at.years_since(born) else { return "unknown" };
+    match age {
+        0..=4 => "0_4",
+        5..=11 => "5_11",
+        12..=17 => "12_17",
+        18..=24 => "18_24",
+        25..=59 => "25_59",
+        _ => "60_plus",
+    }
+}
+
+/// A person's characteristics, as read from `people`.
+#[derive(Clone, Default)]
+struct Person {
+    sex: Option<String>,
+    birth: Option<NaiveDate>,
+    nationality: Option<String>,
+    migration_status: Option<String>,
+    area: Option<String>,
+}
+
+impl Person {
+    /// The person dimensions at `at`. Disability is not recorded on people yet: unknown.
+    fn dims(&self, r: Record, at: NaiveDate) -> Record {
+        let sex = self.sex.clone().filter(|s| ["female", "male", "other"].contains(&s.as_str()));
+        let status = self.migration_status.clone().filter(|s| {
+            passerelle_core::indicators::schema::MIGRATION_STATUS.contains(&s.as_str())
+        });
+        r.with("sex", Value::Text(sex.unwrap_or_else(|| "unknown".into())))
+            .with("age_band", Value::text(age_band(self.birth, at)))
+            .with(
+                "nationality_group",
+                Value::Text(self.nationality.clone().filter(|n| !n.is_empty()).map(|n| n.to_uppercase()).unwrap_or_else(|| "unknown".into())),
+            )
+            .with("migration_status", Value::Text(status.unwrap_or_else(|| "unknown".into())))
+            .with("disability", Value::text("unknown"))
+    }
+}
+
+type PersonRow = (Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+async fn persons(tx: &mut Tx) -> StoreResult<BTreeMap<Uuid, Person>> {
+    let rows: Vec<PersonRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT p.id, p.sex, p.birth_date, p.nationality, p.migration_status, a.name
+         FROM people p LEFT JOIN areas a ON a.id = p.area_id").fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.0, Person { sex: r.1, birth: r.2.as_deref().and_then(birth), nationality: r.3, migration_status: r.4, area: r.5 }))
+        .collect())
+}
+
+type CaseRow = (Uuid, Uuid, String, i64, String, String, bool, String, Uuid, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// A step is the case plan when its id says so (`case_plan`, `care_plan`, `housing_plan`…).
+fn is_plan(step: &str) -> bool {
+    step.ends_with("_plan")
+}
+
+/// Cases, and one case-step record per step of each case's SOP version.
+async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>) -> StoreResult<(Vec<Record>, Vec<Record>)> {
+    let people = persons(tx).await?;
+    let rows: Vec<CaseRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT c.id, c.person_id, c.sop_id, c.sop_version, c.status, c.risk, c.restricted, c.time_zone, c.assigned_to,
+                g.name, c.opened_at, c.closed_at
+         FROM cases c LEFT JOIN agencies g ON g.id = c.agency_id").fetch_all(c).await)?;
+    let done: Vec<(Uuid, String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT case_id, step_id, completed_at FROM case_steps").fetch_all(c).await)?;
+    let approvals: Vec<(Uuid, String, Option<DateTime<Utc>>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT case_id, step_id, decided_at FROM case_approvals WHERE decision = 'approved'").fetch_all(c).await)?;
+    let mut completed: BTreeMap<Uuid, BTreeMap<String, DateTime<Utc>>> = BTreeMap::new();
+    for (case, step, at) in done {
+        completed.entry(case).or_default().insert(step, at);
+    }
+    let mut approved: BTreeMap<Uuid, BTreeMap<String, Option<DateTime<Utc>>>> = BTreeMap::new();
+    for (case, step, at) in approvals {
+        approved.entry(case).or_default().insert(step, at);
+    }
+    let made: Vec<(Uuid, i64)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT case_id, COUNT(*) FROM referrals WHERE status <> 'draft' GROUP BY case_id").fetch_all(c).await)?;
+    let made: BTreeMap<Uuid, i64> = made.into_iter().collect();
+    let mut sop_cache: BTreeMap<(String, u32), Option<Sop>> = BTreeMap::new();
+    let (mut cases, mut steps) = (Vec::new(), Vec::new());
+    for (case_id, person_id, sop_id, sop_version, status, risk, restricted, tz, assigned, agency, opened, closed) in rows {
+        let version = u32::try_from(sop_version).unwrap_or_default();
+        let key = (sop_id.clone(), version);
+        if with_steps && !sop_cache.contains_key(&key) {
+            let sop = sops::get(tx, &sop_id, version).await?.map(|p| p.sop);
+            sop_cache.insert(key.clone(), sop);
+        }
+        let tz: Tz = tz.parse().unwrap_or(Tz::UTC);
+        let person = people.get(&person_id).cloned().unwrap_or_default();
+        let opened_on = opened.with_timezone(&tz).date_naive();
+        let no_steps = BTreeMap::new();
+        let case_done = completed.get(&case_id).unwrap_or(&no_steps);
+        let no_approvals = BTreeMap::new();
+        let case_approved = approved.get(&case_id).unwrap_or(&no_approvals);
+        let base = Record::new()
+            .with("sop", Value::Text(sop_id.clone()))
+            .with("risk", Value::Text(risk.clone()))
+            .with("opened_at", Value::Date(opened_on))
+            .with("caseworker_id", Value::Text(assigned.to_string()))
+            .with("agency", text(agency.clone()))
+            .with("area", text(person.area.clone()))
+            .with("person_id", Value::Text(person_id.to_string()));
+        let base = person.dims(base, opened_on);
+        let plan_approved = case_approved.iter().filter(|(s, _)| is_plan(s)).filter_map(|(_, at)| *at).min();
+        let plan_completed = case_done.keys().any(|s| is_plan(s));
+        let follow_ups = case_done.keys().filter(|s| s.starts_with("follow_up")).count();
+        let mut case = base
+            .clone()
+            .with("id", Value::Text(case_id.to_string()))
+            .with("sop_version", Value::Int(sop_version))
+            .with("status", Value::Text(status))
+            .with("closed_at", date(closed, tz))
+            .with("supervisor_id", Value::Null)
+            .with("plan_approved_at", date(plan_approved, tz))
+            .with("plan_completed", Value::Bool(plan_completed))
+            .with("follow_ups", Value::Int(i64::try_from(follow_ups).unwrap_or(i64::MAX)))
+            .with("referrals_made", Value::Int(made.get(&case_id).copied().unwrap_or(0)))
+            // Not recorded yet: the closure form has no satisfaction question in the SOP pack.
+            .with("satisfaction_score", Value::Null)
+            .with("restricted", Value::Bool(restricted));
+        let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
+        if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
+            for due in deadlines(sop, opened, level, case_done, tz) {
+                let met = match due.status(now) {
+                    StepStatus::Done => Value::Bool(due.due.is_some()),
+                    StepStatus::DoneLate | StepStatus::Overdue => Value::Bool(false),
+                    StepStatus::Waiting | StepStatus::Open => Value::Null,
+                };
+                // A step done before its clock started (its anchor step done later) is on time.
+                let met = if due.due.is_none() && due.completed_at.is_some() { Value::Bool(true) } else { met };
+                let fields = [
+                    ("due_at", date(due.due, tz)),
+                    ("completed_at", date(due.completed_at, tz)),
+                    ("completed", Value::Bool(due.completed_at.is_some())),
+                    ("met_deadline", met),
+                    ("approved", Value::Bool(case_approved.contains_key(&due.step))),
+                ];
+                let mut step = base.clone().with("case_id", Value::Text(case_id.to_string())).with("step", Value::Text(due.step.clone()));
+                for (name, value) in fields {
+                    case = case.with_step(&due.step, name, value.clone());
+                    step = step.with(name, value);
+                }
+                steps.push(step);
+            }
+        }
+        cases.push(case);
+    }
+    Ok((cases, steps))
+}
+
+type PeopleRow = (Uuid, Option<String>, DateTime<Utc>, i64);
+
+async fn people(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let persons = persons(tx).await?;
+    let rows: Vec<PeopleRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT p.id, g.name, p.created_at,
+                (SELECT COUNT(*) FROM cases c WHERE c.person_id = p.id AND c.status = 'open')
+         FROM people p LEFT JOIN agencies g ON g.id = p.agency_id WHERE p.merged_into IS NULL").fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(pid, agency, created, open)| {
+            let person = persons.get(&pid).cloned().unwrap_or_default();
+            let on = created.date_naive();
+            let r = Record::new()
+                .with("id", Value::Text(pid.to_string()))
+                .with("agency", text(agency))
+                .with("area", text(person.area.clone()))
+                .with("registered_at", Value::Date(on))
+                .with("open_cases", Value::Int(open));
+            person.dims(r, on)
+        })
+        .collect())
+}
+
+/// The staff role an indicator counts, from Passerelle's roles.
+fn staff_role(role: &str) -> &'static str {
+    match role {
+        "caseworker" => "caseworker",
+        "supervisor" => "supervisor",
+        "service_focal_point" => "focal_point",
+        "community_agent" => "community_agent",
+        "trainer" => "trainer",
+        _ => "other",
+    }
+}
+
+type StaffRow = (Uuid, String, Option<String>, Option<String>, bool, DateTime<Utc>, DateTime<Utc>);
+
+/// One record per user and role (a user holding two roles counts in each). A deactivated
+/// account left on its last update, the only date Passerelle keeps for it.
+async fn staff(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let rows: Vec<StaffRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.id, r.role, g.name, a.name, u.active, u.created_at, u.updated_at
+         FROM users u JOIN user_roles r ON r.user_id = u.id
+         LEFT JOIN agencies g ON g.id = u.agency_id LEFT JOIN areas a ON a.id = g.area_id").fetch_all(c).await)?;
+    let assigned: Vec<(Uuid, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT DISTINCT assigned_to, sop_id FROM cases").fetch_all(c).await)?;
+    // A certificate covers the SOPs of the modules it was issued for (kept on it at issue).
+    let certified: Vec<(Uuid, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT p.user_id, t.modules FROM training_certificates t JOIN training_participants p ON p.id = t.participant_id
+         WHERE t.revoked_at IS NULL AND p.user_id IS NOT NULL").fetch_all(c).await)?;
+    let modules: Vec<(Uuid, String)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, sop_ids FROM training_modules").fetch_all(c).await)?;
+    let module_sops: BTreeMap<String, String> = modules.into_iter().map(|(id, sops)| (id.to_string(), sops)).collect();
+    let mut sops_of: BTreeMap<Uuid, BTreeSet<String>> = BTreeMap::new();
+    for (u, sop) in assigned {
+        sops_of.entry(u).or_default().insert(sop);
+    }
+    let mut certified_on: BTreeMap<Uuid, BTreeSet<String>> = BTreeMap::new();
+    for (u, list) in certified {
+        let ids: Vec<String> = serde_json::from_str(&list).unwrap_or_default();
+        let sops = ids.iter().filter_map(|m| module_sops.get(m)).flat_map(|s| s.split_whitespace().map(str::to_string));
+        certified_on.entry(u).or_default().extend(sops);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(uid, role, agency, area, active, created, updated)| {
+            let none = BTreeSet::new();
+            let needed = sops_of.get(&uid).unwrap_or(&none);
+            let has = certified_on.get(&uid).unwrap_or(&none);
+            Record::new()
+                .with("id", Value::Text(uid.to_string()))
+                .with("role", Value::text(staff_role(&role)))
+                .with("agency", text(agency))
+                .with("area", text(area))
+                .with("sex", Value::text("unknown"))
+                .with("active", Value::Bool(active))
+                .with("joined_on", Value::Date(created.date_naive()))
+                .with("left_on", if active { Value::Null } else { Value::Date(updated.date_naive()) })
+                .with("trained_on_assigned_sops", Value::Bool(needed.is_subset(has)))
+                .with("supervisor_id", Value::Null)
+        })
+        .collect())
+}
+
+type ServiceRow = (Uuid, Option<String>, String, String, String, Option<NaiveDate>, DateTime<Utc>);
+
+/// One record per directory service; its area and need are the first it lists.
+async fn services(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let rows: Vec<ServiceRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT s.id, g.name, s.status, s.need_codes, s.area_codes, s.verified_on, s.created_at
+         FROM directory_services s LEFT JOIN directory_organizations o ON o.id = s.organization_id
+         LEFT JOIN agencies g ON g.id = o.agency_id").fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(sid, agency, status, needs, areas, verified, created)| {
+            let first = |s: &str| s.split_whitespace().next().map(|w| Value::Text(w.to_string())).unwrap_or(Value::Null);
+            Record::new()
+                .with("id", Value::Text(sid.to_string()))
+                .with("agency", text(agency))
+                .with("area", first(&areas))
+                .with("need", first(&needs))
+                .with("active", Value::Bool(status == "active"))
+                .with("listed_on", Value::Date(created.date_naive()))
+                .with("reviewed_on", verified.map(Value::Date).unwrap_or(Value::Null))
+        })
+        .collect())
+}
+
+type EnrolmentRow = (Uuid, Option<Uuid>, Uuid, String, String, String, Option<String>, Option<String>, Uuid, Uuid);
+
+/// One record per enrolment not withdrawn, with its session's first and last day, whether
+/// the participant attended a day / every day, holds a live certificate for the curriculum,
+/// and their pre and post test scores.
+async fn training_participants(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let rows: Vec<EnrolmentRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT e.id, p.user_id, e.session_id, m.code, cu.code, m.sop_ids, g.name, p.sex, p.id, cu.id
+         FROM training_enrolments e JOIN training_participants p ON p.id = e.participant_id
+         JOIN training_sessions s ON s.id = e.session_id JOIN training_modules m ON m.id = s.module_id
+         JOIN training_curricula cu ON cu.id = m.curriculum_id LEFT JOIN agencies g ON g.id = p.agency_id
+         WHERE e.withdrawn_at IS NULL").fetch_all(c).await)?;
+    let days: Vec<(Uuid, NaiveDate)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT session_id, day FROM training_session_days").fetch_all(c).await)?;
+    let presence: Vec<(Uuid, bool)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT enrolment_id, present FROM training_attendance").fetch_all(c).await)?;
+    let scores: Vec<(Uuid, String, i64)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT enrolment_id, kind, score FROM training_test_results").fetch_all(c).await)?;
+    let certs: Vec<(Uuid, Uuid)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT participant_id, curriculum_id FROM training_certificates WHERE revoked_at IS NULL").fetch_all(c).await)?;
+    let mut session_days: BTreeMap<Uuid, Vec<NaiveDate>> = BTreeMap::new();
+    for (s, d) in days {
+        session_days.entry(s).or_default().push(d);
+    }
+    let mut present: BTreeMap<Uuid, (usize, usize)> = BTreeMap::new();
+    for (e, p) in presence {
+        let entry = present.entry(e).or_default();
+        entry.0 += usize::from(p);
+        entry.1 += 1;
+    }
+    let scores: BTreeMap<(Uuid, String), i64> = scores.into_iter().map(|(e, k, s)| ((e, k), s)).collect();
+    let certs: BTreeSet<(Uuid, Uuid)> = certs.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|(eid, user, session, module, curriculum, sop_ids, agency, sex, participant, curriculum_id)| {
+            let none = Vec::new();
+            let ds = session_days.get(&session).unwrap_or(&none);
+            let (attended_days, _) = present.get(&eid).copied().unwrap_or_default();
+            let score = |k: &str| scores.get(&(eid, k.to_string())).map(|s| Value::Int(*s)).unwrap_or(Value::Null);
+            let sex = sex.filter(|s| ["female", "male", "other"].contains(&s.as_str())).unwrap_or_else(|| "unknown".into());
+            Record::new()
+                .with("id", Value::Text(eid.to_string()))
+                .with("staff_id", id(user))
+                .with("session_id", Value::Text(session.to_string()))
+                .with("module", Value::Text(module))
+                .with("curriculum", Value::Text(curriculum))
+                .with("sop", sop_ids.split_whitespace().next().map(|s| Value::Text(s.to_string())).unwrap_or(Value::Null))
+                .with("agency", text(agency))
+                .with("area", Value::Null)
+                .with("sex", Value::Text(sex))
+                .with("session_start", ds.iter().min().map(|d| Value::Date(*d)).unwrap_or(Value::Null))
+                .with("session_end", ds.iter().max().map(|d| Value::Date(*d)).unwrap_or(Value::Null))
+                .with("attended", Value::Bool(attended_days > 0))
+                .with("completed", Value::Bool(!ds.is_empty() && attended_days >= ds.len()))
+                .with("certified", Value::Bool(certs.contains(&(participant, curriculum_id))))
+                .with("pre_test_score", score("pre"))
+                .with("post_test_score", score("post"))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_bands_at_the_record_date() {
+        let at = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        assert_eq!(age_band(birth("2021-06-02"), at), "0_4");
+        assert_eq!(age_band(birth("2020-06-01"), at), "5_11");
+        assert_eq!(age_band(birth("2010"), at), "12_17");
+        assert_eq!(age_band(birth("2007-06-01"), at), "18_24");
+        assert_eq!(age_band(birth("1965-06-02"), at), "25_59");
+        assert_eq!(age_band(birth("1965-06-01"), at), "60_plus");
+        assert_eq!(age_band(birth("not a date"), at), "unknown");
+        assert_eq!(age_band(None, at), "unknown");
+    }
+}

@@ -1,0 +1,122 @@
+//! Indicators and quality: the catalogue and dashboards of programme indicators with their
+//! charts, exports and donor report ([`dashboard`]), and the quality referential with the
+//! assessments of member agencies ([`quality`]).
+//!
+//! Nobody reading these pages has access to the records behind them, so every figure shown or
+//! exported goes through small-cell suppression ([`published`]) first.
+
+pub mod chart;
+pub mod dashboard;
+pub mod quality;
+
+use crate::error::AppError;
+use crate::i18n::Tr;
+use passerelle_core::indicators::{
+    self as ind, Codes, DateRange, Dimension, Indicator, Measure, Period, PublishedResult, Referential, Unit,
+};
+use passerelle_core::privacy::suppression::DEFAULT_THRESHOLD;
+use passerelle_core::sop::{default_pack, load_pack, Known};
+use std::sync::OnceLock;
+
+/// The shipped catalogue and referential, checked once: they are built into the binary.
+pub struct Catalogue {
+    pub indicators: Vec<Indicator>,
+    pub referential: Referential,
+}
+
+pub fn catalogue() -> Result<&'static Catalogue, AppError> {
+    static CATALOGUE: OnceLock<Result<Catalogue, String>> = OnceLock::new();
+    CATALOGUE
+        .get_or_init(|| {
+            let sops = load_pack(&default_pack(), &Known::default()).map_err(|d| format!("SOP pack: {} problems", d.len()))?;
+            let codes = Codes::from_sops(&sops);
+            let indicators = ind::load_indicators(&ind::default_indicators(), &codes)
+                .map_err(|d| format!("indicators: {}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")))?;
+            let referential = ind::load_referential(&ind::default_referential(), &codes)
+                .map_err(|d| format!("referential: {}", d.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("; ")))?;
+            Ok(Catalogue { indicators, referential })
+        })
+        .as_ref()
+        .map_err(|e| AppError::Internal(e.clone()))
+}
+
+/// A quantitative indicator of the catalogue or the referential, by id.
+pub fn find(id: &str) -> Result<Option<&'static Indicator>, AppError> {
+    let c = catalogue()?;
+    Ok(c.indicators.iter().find(|i| i.id == id).or_else(|| c.referential.indicator(id)))
+}
+
+pub fn quantitative(i: &Indicator) -> Option<&ind::Quantitative> {
+    match &i.measure {
+        Measure::Quantitative(q) => Some(q),
+        Measure::Qualitative(_) => None,
+    }
+}
+
+/// The figures of `indicator` for `range` broken down by `dims`, every small cell suppressed.
+pub async fn published(
+    tx: &mut passerelle_store::Tx,
+    indicator: &Indicator,
+    dims: &[Dimension],
+    range: DateRange,
+    agency: Option<&str>,
+) -> Result<Vec<PublishedResult>, AppError> {
+    let q = quantitative(indicator).ok_or(AppError::NotFound)?;
+    let plan = q.plan_for(&indicator.id, dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?;
+    let results = passerelle_store::indicators::compute(tx, &plan, range, agency, passerelle_store::db::now()).await?;
+    ind::publish(&results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
+}
+
+/// A figure in the indicator's unit, in the reader's number format (percent with its sign).
+pub fn figure_text(tr: &Tr, unit: Unit, value: f64) -> String {
+    let v = unit.present(value);
+    match unit {
+        Unit::Percent => format!("{} %", passerelle_core::format::decimal(tr.lang, v, 1)),
+        Unit::Count => passerelle_core::format::decimal(tr.lang, v, 0),
+        _ => passerelle_core::format::decimal(tr.lang, v, 1),
+    }
+}
+
+/// What a published cell says: the figure, "suppressed" or why it cannot be computed.
+pub fn cell_text(tr: &Tr, unit: Unit, r: &PublishedResult) -> String {
+    if r.suppressed {
+        tr.t("indicator-suppressed")
+    } else if let Some(v) = r.value {
+        figure_text(tr, unit, v)
+    } else if let Some(e) = r.not_computable {
+        tr.t(e.code())
+    } else {
+        tr.t("indicator-no-values")
+    }
+}
+
+/// The label of a group value: a translated code where the dimension has codes.
+pub fn group_label(tr: &Tr, group: &[(Dimension, ind::Value)]) -> String {
+    if group.is_empty() {
+        return tr.t("indicator-all");
+    }
+    group
+        .iter()
+        .map(|(d, v)| {
+            let text = ind::hxl::value_text(v);
+            let id = format!("indicator-value-{}-{}", d.code().replace('_', "-"), text.replace('_', "-"));
+            let shown = if text.is_empty() {
+                tr.t("indicator-value-unknown")
+            } else if tr.has(&id) {
+                tr.t(&id)
+            } else {
+                text
+            };
+            format!("{}: {}", tr.t(&format!("indicator-dimension-{}", d.code().replace('_', "-"))), shown)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The period asked for, or the indicator's usual period containing today.
+pub fn period_or_current(asked: Option<&str>, kind: ind::PeriodKind) -> Result<Period, String> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Period::parse(s).map_err(|e| e.code().to_string()),
+        None => Ok(Period::containing(kind, passerelle_store::db::now().date_naive())),
+    }
+}
