@@ -133,10 +133,13 @@ pub enum Permission {
     /// Put staff forward for a session (an employer nominating its people). Supervisors
     /// nominate staff of their own agency only.
     NominateForTraining,
+    /// The counter-trafficking task force's figures (small cells suppressed) and the
+    /// k-anonymised CTDC export: aggregates of the trafficking cases, never a record.
+    ViewTraffickingFigures,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -159,6 +162,7 @@ impl Permission {
         Permission::ViewTraining,
         Permission::ManageTraining,
         Permission::NominateForTraining,
+        Permission::ViewTraffickingFigures,
     ];
 }
 
@@ -240,6 +244,14 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Supervisor, P::NominateForTraining, S::Agency),
     (R::QualityOfficer, P::ViewTraining, S::All),
     (R::MeOfficer, P::ViewTraining, S::All),
+    // Counter-trafficking figures: M&E and quality officers report on the phenomenon and
+    // supervisors coordinate with the task force. Published tables are suppressed and the CTDC
+    // rows k-anonymised, but both come from victims' case files, so administrators (who run
+    // the system and do not read case files) and caseworkers (who need no statistics) are not
+    // given them.
+    (R::MeOfficer, P::ViewTraffickingFigures, S::All),
+    (R::QualityOfficer, P::ViewTraffickingFigures, S::All),
+    (R::Supervisor, P::ViewTraffickingFigures, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

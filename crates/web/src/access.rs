@@ -82,6 +82,8 @@ const NAV: &[(&str, &str)] = &[
     ("nav-sops", "/sops"),
     ("nav-forms", "/forms"),
     ("nav-training", "/training"),
+    ("nav-trafficking-screenings", "/trafficking/screenings"),
+    ("nav-trafficking-taskforce", "/trafficking/taskforce"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

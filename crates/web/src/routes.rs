@@ -191,5 +191,16 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/people/{id}", Perm(P::ViewCases), get(api_cases::get_person)),
         r(M::GET, "/api/v1/cases", Perm(P::ViewCases), get(api_cases::list_cases)),
         r(M::GET, "/api/v1/cases/{id}", Perm(P::ViewCases), get(api_cases::get_case)),
+        // Counter-trafficking: screening results (form answers: the forms scope), the referral
+        // of a presumed victim, the HTCDS record on the case, the task force's figures.
+        r(M::GET, "/trafficking/screenings", Perm(P::FillForms), get(pages::trafficking::screening::list)),
+        r(M::GET, "/trafficking/screenings/{id}", Perm(P::FillForms), get(pages::trafficking::screening::show)),
+        r(M::POST, "/trafficking/screenings/{id}/case", Perm(P::ManageCases), post(pages::trafficking::screening::open_case)),
+        r(M::GET, "/cases/{id}/trafficking", Perm(P::ViewCases), get(pages::trafficking::record::show)),
+        r(M::POST, "/cases/{id}/trafficking", Perm(P::ManageCases), post(pages::trafficking::record::save)),
+        r(M::GET, "/trafficking/taskforce", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::show)),
+        r(M::GET, "/trafficking/taskforce.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::csv)),
+        r(M::GET, "/trafficking/taskforce.xlsx", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::xlsx)),
+        r(M::GET, "/trafficking/ctdc.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::ctdc_csv)),
     ]
 }

@@ -9,6 +9,7 @@ pub mod forms;
 pub mod home;
 pub mod people;
 pub mod sops;
+pub mod trafficking;
 pub mod training;
 
 use askama::Template;
