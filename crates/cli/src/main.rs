@@ -5,6 +5,7 @@ mod config;
 mod content;
 mod directory;
 mod people;
+mod trafficking;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -106,7 +107,7 @@ enum Command {
         #[command(subcommand)]
         command: PeopleCommand,
     },
-    /// Export the service directory.
+    /// Export the service directory, or the counter-trafficking CTDC file.
     Export {
         #[command(subcommand)]
         command: ExportCommand,
@@ -200,6 +201,15 @@ enum PeopleCommand {
 enum ExportCommand {
     /// The whole directory as one HSDS 3.0 collections document.
     Hsds {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// The CTDC-format file of identified victims (k-anonymised; only records whose consent
+    /// covers anonymised statistics); says the k achieved and how many records were left out.
+    Ctdc {
+        /// Every combination of the quasi-identifiers is shared by at least k records.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(2..=100))]
+        k: u16,
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
@@ -336,6 +346,10 @@ async fn run(cli: Cli) -> Result<i32> {
         Command::Export { command: ExportCommand::Hsds { to } } => {
             let store = open(&settings).await?;
             directory::export(&store, &to).await
+        }
+        Command::Export { command: ExportCommand::Ctdc { k, to } } => {
+            let store = open(&settings).await?;
+            trafficking::export_ctdc(&store, usize::from(k), &to).await
         }
         Command::Backup { to } => {
             let store = open(&settings).await?;

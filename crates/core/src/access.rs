@@ -150,10 +150,13 @@ pub enum Permission {
     /// Validate a submitted assessment or return it: the quality officer (`All`), a supervisor
     /// their own agency's (`Agency`); never the person who submitted it (checked in the store).
     ValidateAssessment,
+    /// The counter-trafficking task force's figures (small cells suppressed) and the
+    /// k-anonymised CTDC export: aggregates of the trafficking cases, never a record.
+    ViewTraffickingFigures,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 28] = [
+    pub const ALL: [Permission; 29] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -182,6 +185,7 @@ impl Permission {
         Permission::ViewIndicators,
         Permission::AssessQuality,
         Permission::ValidateAssessment,
+        Permission::ViewTraffickingFigures,
     ];
 }
 
@@ -284,6 +288,14 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Supervisor, P::AssessQuality, S::Agency),
     (R::QualityOfficer, P::ValidateAssessment, S::All),
     (R::Supervisor, P::ValidateAssessment, S::Agency),
+    // Counter-trafficking figures: M&E and quality officers report on the phenomenon and
+    // supervisors coordinate with the task force. Published tables are suppressed and the CTDC
+    // rows k-anonymised, but both come from victims' case files, so administrators (who run
+    // the system and do not read case files) and caseworkers (who need no statistics) are not
+    // given them.
+    (R::MeOfficer, P::ViewTraffickingFigures, S::All),
+    (R::QualityOfficer, P::ViewTraffickingFigures, S::All),
+    (R::Supervisor, P::ViewTraffickingFigures, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

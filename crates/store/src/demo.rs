@@ -104,6 +104,7 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     let mut staff = Vec::new();
     let mut trainer = None;
     let mut created = Vec::new();
+    let mut caseworker = None;
     for (local, display, role, agency, team) in USERS {
         let (a, ts) = &agency_teams[*agency];
         let input = UserInput {
@@ -119,6 +120,9 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
         // Administrators run the system; the others are the staff the programme trains.
         if *role != Role::Administrator {
             staff.push((user.id, user.agency_id));
+        }
+        if *role == Role::Caseworker {
+            caseworker = Some(crate::responses::Author { id: user.id, agency_id: user.agency_id, team_id: user.team_id });
         }
         if *role == Role::Trainer {
             trainer = Some(crate::responses::Author { id: user.id, agency_id: user.agency_id, team_id: user.team_id });
@@ -139,6 +143,10 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     if let (Some((federation, _)), Some(trainer)) = (agency_teams.last(), trainer) {
         let today = crate::db::now().date_naive();
         crate::training::demo::load(&mut tx, &staff, &trainer, federation.id, today).await?;
+    }
+    // Fictional victims' cases and screenings, held by the demo caseworker.
+    if let Some(caseworker) = caseworker {
+        crate::demo_trafficking::load(&mut tx, &caseworker, crate::db::now().date_naive()).await?;
     }
     tx.commit().await?;
     Ok(true)

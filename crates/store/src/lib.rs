@@ -16,6 +16,7 @@ pub mod consents;
 pub mod communities;
 pub mod demo;
 pub mod demo_directory;
+pub mod demo_trafficking;
 pub mod directory;
 pub mod error;
 pub mod forms;
@@ -29,6 +30,7 @@ pub mod sessions;
 pub mod sops;
 pub mod tokens;
 pub mod transfers;
+pub mod trafficking;
 pub mod training;
 pub mod users;
 

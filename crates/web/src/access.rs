@@ -92,6 +92,8 @@ const NAV: &[(&str, &str)] = &[
     ("nav-pathways", "/admin/pathways"),
     ("nav-indicators", "/indicators"),
     ("nav-quality", "/quality/assessments"),
+    ("nav-trafficking-screenings", "/trafficking/screenings"),
+    ("nav-trafficking-taskforce", "/trafficking/taskforce"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

@@ -214,7 +214,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals", "src/pages/indicators"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals", "src/pages/indicators", "src/pages/trafficking"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -438,6 +438,51 @@ mod tests {
                          "quality-error-indicator", "quality-error-decision"] {
                 used.insert(code.to_string());
             }
+        }
+        // Counter-trafficking: screening codes, HTCDS categories and fields, task-force tables.
+        {
+            use passerelle_core::trafficking::htcds::*;
+            use passerelle_core::trafficking::screening::{Dimension, Outcome, Recommendation, Stage};
+            let mut add = |prefix: &str, codes: Vec<&str>| {
+                for c in codes {
+                    used.insert(format!("{prefix}-{}", c.to_lowercase().replace('_', "-")));
+                }
+            };
+            add("trafficking-outcome", [Outcome::PresumedVictim, Outcome::Possible, Outcome::None].iter().map(|o| o.code()).collect());
+            add("trafficking-recommendation", [Recommendation::ReferToNationalReferralMechanism, Recommendation::FurtherInterview, Recommendation::NoFurtherAction].iter().map(|r| r.code()).collect());
+            add("trafficking-channel", passerelle_store::trafficking::CHANNELS.to_vec());
+            add("trafficking-age", vec!["adult", "child"]);
+            add("trafficking-dimension", Dimension::ALL.iter().map(|d| d.code()).collect());
+            add("trafficking-stage", Stage::ALL.iter().map(|s| s.code()).collect());
+            add("trafficking-tier", vec!["strong", "medium", "weak"]);
+            add("htcds-status", TraffickingStatus::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-organisation", OrganisationType::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-case-status", CaseStatus::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-gender", Gender::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-recruitment", RecruitmentMethod::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-relationship", RelationshipToTrafficker::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-exploitation", ExploitationType::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-isic", IsicSection::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-sex-type", SexExploitationType::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-means", MeansOfControl::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-support", SupportCategory::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-purpose", ConsentPurpose::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-given-by", ConsentGivenBy::ALL.iter().map(|v| v.code()).collect());
+            add("htcds-consent-given", vec!["yes", "no"]);
+            add("htcds-interpreter", vec!["yes"]);
+            add("htcds-informed", passerelle_store::trafficking::Informed::FIELDS.to_vec());
+            add("htcds-section", vec!["status", "person", "recruitment", "exploitation", "support", "consent"]);
+            add("htcds-field", vec!["registered_on", "status", "decided_by", "decided_on", "case_status", "gender",
+                "age_at_identification", "age_when_trafficked", "citizenship", "recruitment_methods", "relationship",
+                "recruitment_country", "recruitment_area", "recruitment_date", "exploitation_types", "labour_sectors",
+                "sex_types", "means_of_control", "exploitation_country", "exploitation_area", "exploitation_started_on",
+                "exploitation_ended_on", "support_plan", "consent_given", "consent_purposes", "consent_given_by",
+                "consent_recorded_on", "consent_language", "consent_interpreter", "consent_withdrawn_on", "informed"]);
+            add("taskforce-by", passerelle_core::trafficking::taskforce::Breakdown::ALL.iter().map(|b| b.code()).collect());
+            add("error-field-trafficking", vec!["future-date", "age-after-identification", "bad-country", "end-before-start",
+                "sector-without-labour", "sex-type-without-sexual", "bad-language"]);
+            used.insert("field-trafficking-person".into());
+            used.insert("field-screening-case".into());
         }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {

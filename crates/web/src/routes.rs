@@ -233,5 +233,16 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/api/v1/referrals", Any(REFERRAL_SIDES), get(api_referrals::list)),
         r(M::GET, "/api/v1/referrals/{id}", Any(REFERRAL_SIDES), get(api_referrals::get_one)),
         r(M::POST, "/api/v1/referrals/{id}/status", Any(REFERRAL_SIDES), post(api_referrals::change_status)),
+        // Counter-trafficking: screening results (form answers: the forms scope), the referral
+        // of a presumed victim, the HTCDS record on the case, the task force's figures.
+        r(M::GET, "/trafficking/screenings", Perm(P::FillForms), get(pages::trafficking::screening::list)),
+        r(M::GET, "/trafficking/screenings/{id}", Perm(P::FillForms), get(pages::trafficking::screening::show)),
+        r(M::POST, "/trafficking/screenings/{id}/case", Perm(P::ManageCases), post(pages::trafficking::screening::open_case)),
+        r(M::GET, "/cases/{id}/trafficking", Perm(P::ViewCases), get(pages::trafficking::record::show)),
+        r(M::POST, "/cases/{id}/trafficking", Perm(P::ManageCases), post(pages::trafficking::record::save)),
+        r(M::GET, "/trafficking/taskforce", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::show)),
+        r(M::GET, "/trafficking/taskforce.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::csv)),
+        r(M::GET, "/trafficking/taskforce.xlsx", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::xlsx)),
+        r(M::GET, "/trafficking/ctdc.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::ctdc_csv)),
     ]
 }

@@ -11,6 +11,7 @@ pub mod indicators;
 pub mod people;
 pub mod referrals;
 pub mod sops;
+pub mod trafficking;
 pub mod training;
 
 use askama::Template;

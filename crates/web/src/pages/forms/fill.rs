@@ -425,7 +425,12 @@ pub async fn submit(
     let author = Author { id: identity.id(), agency_id: identity.user.agency_id, team_id: identity.user.team_id };
     let mut tx = state.store.write().await?;
     let response_id = responses::submit(&mut tx, &author, &form_id, &version, &answers, link.as_ref()).await?;
+    // A trafficking screening is scored as it is stored, and its result shown next.
+    let screening = crate::pages::trafficking::screening::score_response(&mut tx, &author, response_id, link.as_ref().map(|l| l.case_id), &form_id, &answers).await?;
     tx.commit().await?;
+    if let Some(s) = screening {
+        return Ok(Redirect::to(&format!("/trafficking/screenings/{s}?saved=1")).into_response());
+    }
     match link {
         Some(l) => Ok(Redirect::to(&format!("/cases/{}?saved=1", l.case_id)).into_response()),
         None => Ok(Redirect::to(&format!("/responses/{response_id}?saved=1")).into_response()),
