@@ -133,10 +133,19 @@ pub enum Permission {
     /// Put staff forward for a session (an employer nominating its people). Supervisors
     /// nominate staff of their own agency only.
     NominateForTraining,
+    /// Record outreach activities, the people they reached and individual follow-ups, and
+    /// import them from a spreadsheet. A community agent their own; a supervisor their team's;
+    /// an M&E officer, who types in paper forms, everyone's.
+    RecordOutreach,
+    /// The outreach figures (counts, never names): agents their own, supervisors their
+    /// agency's, quality and M&E officers everyone's.
+    ViewOutreach,
+    /// Create awareness campaigns and attach their materials.
+    ManageCampaigns,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 25] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -159,6 +168,9 @@ impl Permission {
         Permission::ViewTraining,
         Permission::ManageTraining,
         Permission::NominateForTraining,
+        Permission::RecordOutreach,
+        Permission::ViewOutreach,
+        Permission::ManageCampaigns,
     ];
 }
 
@@ -240,6 +252,18 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::Supervisor, P::NominateForTraining, S::Agency),
     (R::QualityOfficer, P::ViewTraining, S::All),
     (R::MeOfficer, P::ViewTraining, S::All),
+    // Outreach: agents record and read their own work; supervisors their team's records and
+    // their agency's figures; M&E officers enter paper forms and read every figure; quality
+    // officers read figures. Administrators run the system and are not given outreach records.
+    (R::CommunityAgent, P::RecordOutreach, S::Own),
+    (R::Supervisor, P::RecordOutreach, S::Team),
+    (R::MeOfficer, P::RecordOutreach, S::All),
+    (R::CommunityAgent, P::ViewOutreach, S::Own),
+    (R::Supervisor, P::ViewOutreach, S::Agency),
+    (R::QualityOfficer, P::ViewOutreach, S::All),
+    (R::MeOfficer, P::ViewOutreach, S::All),
+    (R::Supervisor, P::ManageCampaigns, S::Agency),
+    (R::MeOfficer, P::ManageCampaigns, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -17,5 +17,6 @@ pub mod privacy;
 pub mod trafficking;
 pub mod training;
 pub mod matching;
+pub mod outreach;
 pub mod people_sheet;
 pub mod validate;

@@ -126,6 +126,7 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
         let today = crate::db::now().date_naive();
         crate::training::demo::load(&mut tx, &staff, &trainer, federation.id, today).await?;
     }
+    crate::outreach::demo::load(&mut tx, &demo_email("agent"), crate::db::now().date_naive()).await?;
     tx.commit().await?;
     Ok(true)
 }

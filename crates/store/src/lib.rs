@@ -19,6 +19,7 @@ pub mod demo_directory;
 pub mod directory;
 pub mod error;
 pub mod forms;
+pub mod outreach;
 pub mod people;
 pub mod responses;
 pub mod secrets;

@@ -82,6 +82,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-sops", "/sops"),
     ("nav-forms", "/forms"),
     ("nav-training", "/training"),
+    ("nav-outreach", "/outreach"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

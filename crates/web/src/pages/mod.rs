@@ -7,6 +7,7 @@ pub mod cases;
 pub mod directory;
 pub mod forms;
 pub mod home;
+pub mod outreach;
 pub mod people;
 pub mod sops;
 pub mod training;
