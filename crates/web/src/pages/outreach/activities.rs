@@ -312,6 +312,7 @@ struct ListPage {
     activities: Vec<Activity>,
     can_campaigns: bool,
     can_figures: bool,
+    draft_key: String,
 }
 
 impl ListPage {
@@ -324,7 +325,8 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page)
     let viewer = identity.viewer(P::RecordOutreach);
     let mut tx = state.store.read().await?;
     let activities = activities::list(&mut tx, &viewer, None, 200).await?;
-    Ok(render(&ListPage { page, activities, can_campaigns: identity.can(P::ViewOutreach), can_figures: identity.can(P::ViewOutreach) }))
+    let draft_key = super::draft_key(&page.csrf);
+    Ok(render(&ListPage { page, activities, can_campaigns: identity.can(P::ViewOutreach), can_figures: identity.can(P::ViewOutreach), draft_key }))
 }
 
 #[derive(Template)]

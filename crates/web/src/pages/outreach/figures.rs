@@ -57,11 +57,11 @@ impl FiguresPage {
     fn agent_sex(&self, code: &str) -> String {
         self.page.tr.code("outreach-sex", code)
     }
-    fn int(&self, n: &u64) -> String {
-        self.page.tr.int(i64::try_from(*n).unwrap_or(i64::MAX))
+    fn int(&self, n: impl std::borrow::Borrow<u64>) -> String {
+        self.page.tr.int(i64::try_from(*n.borrow()).unwrap_or(i64::MAX))
     }
-    fn n(&self, n: &usize) -> String {
-        self.page.tr.int(*n as i64)
+    fn n(&self, n: impl std::borrow::Borrow<usize>) -> String {
+        self.page.tr.int(*n.borrow() as i64)
     }
 }
 
