@@ -1,5 +1,6 @@
 # Community outreach: activities, people reached, follow-ups, campaigns, figures, import.
 nav-outreach = Outreach
+nav-outreach-figures = Outreach figures
 outreach-title = Community outreach
 outreach-activities = Activities
 outreach-new-activity = Record an activity

@@ -1,5 +1,6 @@
 # Difusión y trabajo de proximidad: actividades, personas alcanzadas, seguimientos, campañas, cifras, importación.
 nav-outreach = Difusión
+nav-outreach-figures = Cifras de difusión
 outreach-title = Difusión comunitaria
 outreach-activities = Actividades
 outreach-new-activity = Registrar una actividad

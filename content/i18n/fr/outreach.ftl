@@ -1,5 +1,6 @@
 # Sensibilisation et travail de proximité : activités, personnes touchées, suivis, campagnes, chiffres, import.
 nav-outreach = Sensibilisation
+nav-outreach-figures = Chiffres de la sensibilisation
 outreach-title = Sensibilisation et proximité
 outreach-activities = Activités
 outreach-new-activity = Saisir une activité

@@ -83,6 +83,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-forms", "/forms"),
     ("nav-training", "/training"),
     ("nav-outreach", "/outreach"),
+    ("nav-outreach-figures", "/outreach/figures"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),
