@@ -6,6 +6,7 @@ mod content;
 mod directory;
 mod people;
 mod trafficking;
+mod outreach;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -185,6 +186,17 @@ enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Outreach activities, one per row (.csv or .xlsx, paper or KoboToolbox columns). All or nothing.
+    Outreach {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The account the activities are recorded for (a community agent, supervisor or M&E officer).
+        #[arg(long = "for", value_name = "EMAIL")]
+        for_email: String,
+        /// Check every row and print the problems; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -337,6 +349,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 ImportCommand::Hsds { file, dry_run } => directory::import(&store, Some("hsds"), &file, dry_run).await,
                 ImportCommand::Services { file, dry_run } => directory::import(&store, None, &file, dry_run).await,
                 ImportCommand::People { file, for_email, dry_run } => people::import(&store, &file, &for_email, dry_run).await,
+                ImportCommand::Outreach { file, for_email, dry_run } => outreach::import(&store, &file, &for_email, dry_run).await,
             }
         }
         Command::People { command: PeopleCommand::Duplicates { json } } => {

@@ -470,4 +470,50 @@ fn ctdc_export_on_sqlite() {
 async fn ctdc_export_on_postgres() {
     let url = fresh_postgres_url().await;
     tokio::task::spawn_blocking(move || ctdc_export(Some(&url))).await.unwrap();
+/// `passerelle import outreach`: a KoboToolbox-like export with a row whose breakdown does not
+/// add up is refused whole (exit 1, the row and breakdown named); fixed, a dry run writes
+/// nothing, the import records both rows, and importing the same export again adds nothing.
+fn outreach_import(pg: Option<&str>) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(run_on(d, pg, &["demo"], &[]).status.success());
+    let file = d.join("kobo.csv");
+    let today = chrono::Utc::now().date_naive();
+    let sheet = |second_male: &str| format!(
+        "kind,held_on,agents,people_reached,reach/female_25_59,reach/male_25_59,_uuid\n\
+         information_session,{today},agent@demo.passerelle.test,5,3,2,k-1\n\
+         home_visit,{today},agent@demo.passerelle.test,4,1,{second_male},k-2\n");
+    let run = |extra: &[&str]| {
+        let mut a = vec!["import", "outreach", file.to_str().unwrap(), "--for", "agent@demo.passerelle.test"];
+        a.extend_from_slice(extra);
+        run_on(d, pg, &a, &[])
+    };
+    std::fs::write(&file, sheet("1")).unwrap();
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("row 3, column sex_age: outreach-import-mismatch (2 / 4)"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("nothing written"));
+    std::fs::write(&file, sheet("3")).unwrap();
+    let o = run(&["--dry-run"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("dry run: nothing written"));
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("2 rows read, 2 new, 0 already imported, 0 problems"), "{}", stdout(&o));
+    let o = run(&[]);
+    assert!(stdout(&o).contains("2 rows read, 0 new, 2 already imported"), "{}", stdout(&o));
+    // Someone who may not record outreach is refused.
+    let o = run_on(d, pg, &["import", "outreach", file.to_str().unwrap(), "--for", "caseworker@demo.passerelle.test"], &[]);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn outreach_import_on_sqlite() {
+    outreach_import(None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outreach_import_on_postgres() {
+    let url = fresh_postgres_url().await;
+    tokio::task::spawn_blocking(move || outreach_import(Some(&url))).await.unwrap();
 }

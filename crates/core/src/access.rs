@@ -153,10 +153,19 @@ pub enum Permission {
     /// The counter-trafficking task force's figures (small cells suppressed) and the
     /// k-anonymised CTDC export: aggregates of the trafficking cases, never a record.
     ViewTraffickingFigures,
+    /// Record outreach activities, the people they reached and individual follow-ups, and
+    /// import them from a spreadsheet. A community agent their own; a supervisor their team's;
+    /// an M&E officer, who types in paper forms, everyone's.
+    RecordOutreach,
+    /// The outreach figures (counts, never names): agents their own, supervisors their
+    /// agency's, quality and M&E officers everyone's.
+    ViewOutreach,
+    /// Create awareness campaigns and attach their materials.
+    ManageCampaigns,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 29] = [
+    pub const ALL: [Permission; 32] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -186,6 +195,9 @@ impl Permission {
         Permission::AssessQuality,
         Permission::ValidateAssessment,
         Permission::ViewTraffickingFigures,
+        Permission::RecordOutreach,
+        Permission::ViewOutreach,
+        Permission::ManageCampaigns,
     ];
 }
 
@@ -296,6 +308,18 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::MeOfficer, P::ViewTraffickingFigures, S::All),
     (R::QualityOfficer, P::ViewTraffickingFigures, S::All),
     (R::Supervisor, P::ViewTraffickingFigures, S::All),
+    // Outreach: agents record and read their own work; supervisors their team's records and
+    // their agency's figures; M&E officers enter paper forms and read every figure; quality
+    // officers read figures. Administrators run the system and are not given outreach records.
+    (R::CommunityAgent, P::RecordOutreach, S::Own),
+    (R::Supervisor, P::RecordOutreach, S::Team),
+    (R::MeOfficer, P::RecordOutreach, S::All),
+    (R::CommunityAgent, P::ViewOutreach, S::Own),
+    (R::Supervisor, P::ViewOutreach, S::Agency),
+    (R::QualityOfficer, P::ViewOutreach, S::All),
+    (R::MeOfficer, P::ViewOutreach, S::All),
+    (R::Supervisor, P::ManageCampaigns, S::Agency),
+    (R::MeOfficer, P::ManageCampaigns, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

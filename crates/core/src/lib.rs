@@ -18,5 +18,6 @@ pub mod referral;
 pub mod trafficking;
 pub mod training;
 pub mod matching;
+pub mod outreach;
 pub mod people_sheet;
 pub mod validate;

@@ -78,9 +78,28 @@ fn path_of(dir: &Path, id: Uuid) -> PathBuf {
     dir.join(&s[s.len() - 2..]).join(s)
 }
 
-/// Checks and stores a file for a case. The file is written first, then the row; if the row
-/// cannot be written the file is removed, so neither exists without the other.
-pub async fn add(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, case_id: Uuid, name: &str, bytes: &[u8]) -> StoreResult<Result<Uuid, Refusal>> {
+/// A file checked and written under the data directory, not yet recorded in any table.
+#[derive(Debug, Clone)]
+pub struct StoredFile {
+    pub id: Uuid,
+    pub name: String,
+    pub content_type: &'static str,
+    pub size_bytes: i64,
+    pub sha256: String,
+    path: PathBuf,
+}
+
+impl StoredFile {
+    /// Removes the file again, when the row that should point to it could not be written.
+    pub async fn discard(self) {
+        let _ = tokio::fs::remove_file(&self.path).await;
+    }
+}
+
+/// Checks a file (size, kind from its bytes) and writes it under `dir`, named by a new id.
+/// Shared by every module that keeps uploaded files (case attachments, campaign materials):
+/// the caller then writes its row, and [`StoredFile::discard`]s the file if that fails.
+pub async fn store_file(dir: Option<&Path>, name: &str, bytes: &[u8]) -> StoreResult<Result<StoredFile, Refusal>> {
     let Some(dir) = dir else { return Ok(Err(Refusal::NoStorage)) };
     if bytes.is_empty() {
         return Ok(Err(Refusal::Empty));
@@ -98,17 +117,37 @@ pub async fn add(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, case_id: Uuid, na
     let tmp = path.with_extension("part");
     tokio::fs::write(&tmp, bytes).await?;
     tokio::fs::rename(&tmp, &path).await?;
-    let sha = hex::encode(Sha256::digest(bytes));
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    Ok(Ok(StoredFile { id, name, content_type: kind, size_bytes: bytes.len() as i64, sha256, path }))
+}
+
+/// The bytes of a stored file (after the caller's permission check).
+pub async fn read_file(dir: Option<&Path>, id: Uuid) -> StoreResult<Vec<u8>> {
+    let dir = dir.ok_or(StoreError::NotFound)?;
+    tokio::fs::read(path_of(dir, id)).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::NotFound,
+        _ => StoreError::Io(e),
+    })
+}
+
+/// Checks and stores a file for a case. The file is written first, then the row; if the row
+/// cannot be written the file is removed, so neither exists without the other.
+pub async fn add(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, case_id: Uuid, name: &str, bytes: &[u8]) -> StoreResult<Result<Uuid, Refusal>> {
+    let file = match store_file(dir, name, bytes).await? {
+        Ok(f) => f,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let id = file.id;
     let written = exec!(tx, c => sqlx::query(
         "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(id).bind(case_id).bind(&name).bind(kind).bind(bytes.len() as i64).bind(&sha).bind(actor).bind(now()));
+        .bind(id).bind(case_id).bind(&file.name).bind(file.content_type).bind(file.size_bytes).bind(&file.sha256).bind(actor).bind(now()));
     if let Err(e) = written {
-        let _ = tokio::fs::remove_file(&path).await;
+        file.discard().await;
         return Err(StoreError::Database(e));
     }
     audit::append(tx, Event::new(Some(actor), "case.attachment.add", "case").entity(case_id)
-        .detail(json!({"attachment": id, "type": kind, "bytes": bytes.len()}))).await?;
+        .detail(json!({"attachment": id, "type": file.content_type, "bytes": file.size_bytes}))).await?;
     Ok(Ok(id))
 }
 
@@ -157,11 +196,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Attachment>> {
 
 /// Reads an attachment's bytes (after the caller's permission check), and audits the read.
 pub async fn read(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, a: &Attachment) -> StoreResult<Vec<u8>> {
-    let dir = dir.ok_or(StoreError::NotFound)?;
-    let bytes = tokio::fs::read(path_of(dir, a.id)).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => StoreError::NotFound,
-        _ => StoreError::Io(e),
-    })?;
+    let bytes = read_file(dir, a.id).await?;
     audit::append(tx, Event::new(Some(actor), "case.attachment.read", "case").entity(a.case_id).detail(json!({"attachment": a.id}))).await?;
     Ok(bytes)
 }

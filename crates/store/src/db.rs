@@ -317,4 +317,11 @@ pub mod test_support {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         Ok(on_tx!(tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?)
     }
+
+    /// The single number a `SELECT COUNT(*) …` answers (tests check that nothing was written).
+    pub async fn count(tx: &mut Tx, sql: &str) -> StoreResult<i64> {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        let n: (i64,) = on_tx!(tx, c => sqlx::query_as(sql).fetch_one(c).await)?;
+        Ok(n.0)
+    }
 }

@@ -148,6 +148,7 @@ pub async fn load_if_empty(store: &Store) -> StoreResult<bool> {
     if let Some(caseworker) = caseworker {
         crate::demo_trafficking::load(&mut tx, &caseworker, crate::db::now().date_naive()).await?;
     }
+    crate::outreach::demo::load(&mut tx, &demo_email("agent"), crate::db::now().date_naive()).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -42,3 +42,13 @@
   form.addEventListener("change", later);
   form.addEventListener("input", later);
 })();
+
+// Signing out wipes the outreach drafts kept on this device (the server also asks the browser
+// to, with Clear-Site-Data; this covers browsers that ignore it).
+(function () {
+  var signout = document.querySelector("form.signout");
+  if (!signout || !window.indexedDB) { return; }
+  signout.addEventListener("submit", function () {
+    try { indexedDB.deleteDatabase("passerelle-outreach"); } catch (e) { /* nothing kept */ }
+  });
+})();

@@ -94,6 +94,8 @@ const NAV: &[(&str, &str)] = &[
     ("nav-quality", "/quality/assessments"),
     ("nav-trafficking-screenings", "/trafficking/screenings"),
     ("nav-trafficking-taskforce", "/trafficking/taskforce"),
+    ("nav-outreach", "/outreach"),
+    ("nav-outreach-figures", "/outreach/figures"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-account", "/account"),

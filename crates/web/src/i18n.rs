@@ -214,7 +214,7 @@ mod tests {
         let i18n = I18n::load().unwrap();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals", "src/pages/indicators", "src/pages/trafficking"] {
+        for dir in ["templates", "src", "src/pages", "src/pages/admin", "src/pages/directory", "src/pages/forms", "src/pages/training", "src/pages/cases", "src/pages/referrals", "src/pages/indicators", "src/pages/trafficking", "src/pages/outreach"] {
             for entry in std::fs::read_dir(root.join(dir)).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -483,6 +483,33 @@ mod tests {
                 "sector-without-labour", "sex-type-without-sexual", "bad-language"]);
             used.insert("field-trafficking-person".into());
             used.insert("field-screening-case".into());
+        }
+        // Outreach: kinds, settings, breakdowns, their codes, and the codes of its errors.
+        {
+            use passerelle_core::outreach as o;
+            for (prefix, codes) in [
+                ("outreach-kind", o::KINDS),
+                ("outreach-setting", o::SETTINGS),
+                ("outreach-breakdown", o::BREAKDOWNS),
+                ("outreach-sex", o::SEXES),
+                ("outreach-age", o::AGE_BANDS),
+                ("outreach-disability", o::DISABILITY),
+                ("migration-status", o::MIGRATION_STATUSES),
+            ] {
+                for c in codes {
+                    used.insert(format!("{prefix}-{}", c.replace('_', "-")));
+                }
+            }
+            for step in ["reached", "registered", "referral-wanted", "referred"] {
+                used.insert(format!("outreach-funnel-{step}"));
+            }
+            for code in ["outreach-consent-missing", "outreach-consent-registration", "outreach-consent-referral",
+                         "outreach-group-line", "outreach-before-start", "outreach-changed-meanwhile"] {
+                used.insert(format!("error-field-{code}"));
+            }
+            for code in ["empty", "unknown-column", "missing-column", "unknown-agent", "mismatch", "submission-taken"] {
+                used.insert(format!("outreach-import-{code}"));
+            }
         }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {

@@ -208,6 +208,10 @@ pub const OUTREACH_KINDS: &[&str] = &[
     "information_session",
     "community_event",
     "distribution",
+    // Outreach by phone (a hotline) and media pieces (radio, social media), recorded by the
+    // outreach module like the others.
+    "hotline",
+    "media",
 ];
 pub const STAFF_ROLES: &[&str] = &[
     "caseworker",

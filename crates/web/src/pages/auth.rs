@@ -224,7 +224,10 @@ pub async fn logout(State(state): State<AppState>, identity: Identity, jar: Cook
         tx.commit().await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    Ok((jar, Redirect::to("/login")).into_response())
+    // Wipe what the browser kept for this session: outreach drafts (IndexedDB), the offline
+    // form (service worker and its cache). Cookies are handled above; the language one stays.
+    let wipe = [(axum::http::HeaderName::from_static("clear-site-data"), "\"storage\", \"cache\"")];
+    Ok((jar, wipe, Redirect::to("/login")).into_response())
 }
 
 #[derive(Deserialize, Default)]

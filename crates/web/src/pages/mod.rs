@@ -8,6 +8,7 @@ pub mod directory;
 pub mod forms;
 pub mod home;
 pub mod indicators;
+pub mod outreach;
 pub mod people;
 pub mod referrals;
 pub mod sops;
