@@ -17,7 +17,7 @@ use passerelle_core::sop::{RiskLevel, Sop};
 use passerelle_store::people::{self, PersonInput, Sight};
 use passerelle_store::referrals::{self, NewReferral};
 use passerelle_store::users::{self, Viewer};
-use passerelle_store::{cases, demo, directory, sops, Store};
+use passerelle_store::{cases, demo, directory, forms, responses, sops, Store};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
@@ -108,6 +108,11 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
         (sops, services)
     };
     anyhow::ensure!(!sop_list.is_empty(), "no SOP is published");
+    let form_versions: std::collections::HashMap<String, String> = {
+        let mut tx = store.read().await?;
+        forms::list_latest(&mut tx).await?.into_iter().map(|f| (f.form.id.clone(), f.form.version.clone().unwrap_or_default())).collect()
+    };
+    let author = responses::Author { id: caseworker.viewer.id, agency_id: caseworker.viewer.agency_id, team_id: caseworker.viewer.team_id };
     let mut truth_file = match truth {
         Some(p) => {
             let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?);
@@ -116,7 +121,7 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
         }
         None => None,
     };
-    let gen = generator(seed);
+    let generated = generator(seed);
     let today = passerelle_store::db::now().date_naive();
     let bar = ProgressBar::new(count);
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} people {per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -125,7 +130,7 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
     while start < count {
         let end = (start + BATCH).min(count);
         let mut tx = store.write().await?;
-        for g in (start..end).map(|i| gen.person(i)) {
+        for g in (start..end).map(|i| generated.person(i)) {
             let i = g.index as usize;
             let person = match people::check(&input_of(&g, today), today) {
                 Ok(p) => p,
@@ -142,6 +147,13 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
             // would be needed.
             let mut version = case.version;
             for step in sop.steps.iter().take(i % (sop.steps.len() + 1)) {
+                // The step's forms, entered empty (a response with no answers): the generator
+                // does not fill form fields, only the record that a form was completed.
+                for form in &step.forms {
+                    let Some(form_version) = form_versions.get(form) else { break };
+                    let link = responses::CaseStep { case_id: case.id, step_id: step.id.clone() };
+                    responses::submit(&mut tx, &author, form, form_version, &serde_json::json!({}), Some(&link)).await?;
+                }
                 match cases::complete_step(&mut tx, caseworker.viewer.id, &case, sop, &step.id, version).await? {
                     Ok(()) => version += 1,
                     Err(_) => break,
@@ -182,12 +194,12 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
 /// Writes `count` generated people (another seed, no duplicates planted) as a people sheet
 /// (CSV) for the import benchmark.
 pub fn people_csv(path: &Path, count: u64, seed: u64) -> Result<()> {
-    let gen = Generator::builtin(GeneratorConfig { seed, duplicate_rate: 0.0, reference_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default() });
+    let generated = Generator::builtin(GeneratorConfig { seed, duplicate_rate: 0.0, reference_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default() });
     let today = passerelle_store::db::now().date_naive();
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?);
     writeln!(f, "given_name,family_name,sex,date_of_birth,age,nationality,migration_status,languages,phone")?;
     let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    for g in gen.people(count) {
+    for g in generated.people(count) {
         let p = input_of(&g, today);
         writeln!(f, "{},{},{},{},{},{},{},{},{}", q(&p.given_names), q(&p.family_names), p.sex, p.birth_date, p.age_estimate, q(&p.nationality), p.migration_status, q(&p.languages), q(&p.phone))?;
     }
