@@ -197,6 +197,8 @@ def readme(path, readme_path):
     text = open(readme_path).read() if os.path.exists(readme_path) else "# Benchmark\n\n## Latest results\n"
     if start in text:
         text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    elif "\n### Notes" in text:  # a new size goes above the hand-written notes
+        text = text.replace("\n### Notes", "\n" + block + "\n\n### Notes", 1)
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     open(readme_path, "w").write(text)
