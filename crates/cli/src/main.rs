@@ -7,6 +7,7 @@ mod directory;
 mod people;
 mod trafficking;
 mod outreach;
+mod scale;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -63,7 +64,23 @@ enum Command {
         public_url: Option<String>,
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
-    Demo,
+    Demo {
+        /// Then add this many generated people, each with a case (and every other one a
+        /// referral), for the benchmark (`bench/`).
+        #[arg(long, value_name = "N")]
+        scale: Option<u64>,
+        /// The generator's seed: the same seed gives the same people.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// With --scale: write the generator's truth (person id, duplicate cluster) to this CSV.
+        #[arg(long, value_name = "FILE", requires = "scale")]
+        truth: Option<PathBuf>,
+    },
+    /// Benchmark helpers (see bench/README.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Create the database if needed and an administrator account.
     Init {
         /// The administrator's email. An existing account with it is left as it is.
@@ -155,6 +172,19 @@ enum FormCommand {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Write generated people (no planted duplicates) as a people sheet (CSV) to import.
+    PeopleCsv {
+        /// The file to write.
+        file: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 2)]
+        seed: u64,
     },
 }
 
@@ -294,7 +324,7 @@ async fn run(cli: Cli) -> Result<i32> {
             serve(store, web, &addr).await?;
             Ok(0)
         }
-        Command::Demo => {
+        Command::Demo { scale, seed, truth } => {
             let store = open(&settings).await?;
             demo::seed_defaults(&store).await?;
             if demo::load_if_empty(&store).await? {
@@ -302,9 +332,17 @@ async fn run(cli: Cli) -> Result<i32> {
                 for (email, role) in demo::demo_accounts() {
                     println!("  {email:<36} {role}");
                 }
-            } else {
+            } else if scale.is_none() {
                 println!("This instance already has users; demo data not loaded.");
             }
+            if let Some(n) = scale {
+                let rate = scale::grow(&store, n, seed, truth.as_deref()).await?;
+                println!("{}", json!({"people": n, "seed": seed, "people_per_second": (rate * 10.0).round() / 10.0}));
+            }
+            Ok(0)
+        }
+        Command::Bench { command: BenchCommand::PeopleCsv { file, rows, seed } } => {
+            scale::people_csv(&file, rows, seed)?;
             Ok(0)
         }
         Command::Init { admin_email, admin_name } => init(&settings, &admin_email, &admin_name).await,

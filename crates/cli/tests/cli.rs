@@ -470,6 +470,8 @@ fn ctdc_export_on_sqlite() {
 async fn ctdc_export_on_postgres() {
     let url = fresh_postgres_url().await;
     tokio::task::spawn_blocking(move || ctdc_export(Some(&url))).await.unwrap();
+}
+
 /// `passerelle import outreach`: a KoboToolbox-like export with a row whose breakdown does not
 /// add up is refused whole (exit 1, the row and breakdown named); fixed, a dry run writes
 /// nothing, the import records both rows, and importing the same export again adds nothing.

@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Figures for bench/run: duplicate scoring, the floor, merging, the smoke check, the README table.
+
+Standard library only. Each subcommand prints JSON (one object) or edits bench/README.md.
+"""
+import csv, json, os, re, subprocess, sys, time
+from itertools import combinations
+from collections import Counter
+
+CW = "caseworker@demo.passerelle.test"
+FP = "focalpoint@demo.passerelle.test"
+
+
+def duplicates(truth_path, pairs_path, seconds):
+    """Precision and recall of `passerelle people duplicates --json` against the generator's
+    clusters (records of one cluster are one person), per band."""
+    cluster = {}
+    with open(truth_path) as f:
+        for row in csv.DictReader(f):
+            cluster[row["id"]] = row["cluster"]
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(cluster.values()).values())
+    found = {"likely": set(), "possible": set()}
+    with open(pairs_path) as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            p = json.loads(line)
+            key = tuple(sorted((p["a"]["id"], p["b"]["id"])))
+            found.setdefault(p.get("band", "possible"), set()).add(key)
+    out = {"true_pairs": true_pairs, "seconds": round(float(seconds), 3), "people": len(cluster)}
+    cumulative = set()
+    for band in ("likely", "possible"):
+        cumulative |= found.get(band, set())
+        tp = sum(1 for a, b in cumulative if a in cluster and cluster.get(a) == cluster.get(b))
+        out["at_" + band] = {
+            "pairs": len(cumulative),
+            "precision": round(tp / len(cumulative), 4) if cumulative else None,
+            "recall": round(tp / true_pairs, 4) if true_pairs else None,
+        }
+    print(json.dumps({"duplicates": out}))
+
+
+def floor_sql(backend, case_id):
+    uid = f"X'{case_id.replace('-', '')}'" if backend == "sqlite" else f"'{case_id}'"
+    caseworker = f"(SELECT id FROM users WHERE email = '{CW}')"
+    return {
+        # The caseload page's main query: the caseworker's open cases, newest first, 500 at most.
+        "caseload": [f"""SELECT c.id, c.reference, c.person_id, p.given_names, p.family_names, c.sop_id, c.risk, c.status,
+            c.assigned_to, u.display_name, c.opened_at, c.version FROM cases c JOIN people p ON p.id = c.person_id
+            JOIN users u ON u.id = c.assigned_to WHERE c.assigned_to = {caseworker} AND c.status = 'open'
+            ORDER BY c.opened_at DESC LIMIT 500"""],
+        # The case page: the case, its steps, its notes, its referrals.
+        "case_page": [
+            f"""SELECT c.*, p.given_names, p.family_names, u.display_name FROM cases c JOIN people p ON p.id = c.person_id
+                JOIN users u ON u.id = c.assigned_to WHERE c.id = {uid}""",
+            f"SELECT * FROM case_steps WHERE case_id = {uid}",
+            f"SELECT * FROM case_notes WHERE case_id = {uid} ORDER BY created_at",
+            f"SELECT * FROM referrals WHERE case_id = {uid}",
+        ],
+        # Person search: the candidates sharing a blocking key with one registered person (the
+        # app derives the keys from the typed query instead).
+        "person_search": ["""SELECT p.id, p.given_names, p.family_names, p.birth_date FROM people p WHERE p.id IN (
+            SELECT k.person_id FROM person_match_keys k WHERE k.key IN (SELECT key FROM person_match_keys WHERE person_id =
+            (SELECT id FROM people ORDER BY created_at LIMIT 1 OFFSET 7))) LIMIT 50"""],
+        # The receiving agency's inbox.
+        "referral_inbox": [f"""SELECT r.* FROM referrals r WHERE r.to_agency_id = (SELECT agency_id FROM users WHERE email = '{FP}')
+            AND r.status <> 'draft' ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.due_at, r.created_at DESC LIMIT 500"""],
+    }
+
+
+def floor(backend, data_dir, *rest):
+    """Mean time of each read's queries run straight on the database, rows fetched, N runs."""
+    case_id = rest[-1]
+    args = rest[:-1]
+    runs = int(os.environ.get("BENCH_FLOOR_RUNS", "50"))
+    out = {}
+    if backend == "sqlite":
+        import sqlite3
+        con = sqlite3.connect(os.path.join(data_dir, "passerelle.sqlite3"))
+        for name, queries in floor_sql(backend, case_id).items():
+            for q in queries:  # warm the cache as the server's would be
+                con.execute(q).fetchall()
+            t0 = time.perf_counter()
+            for _ in range(runs):
+                for q in queries:
+                    con.execute(q).fetchall()
+            out[name] = round((time.perf_counter() - t0) / runs * 1000, 3)
+    else:
+        url = args[list(args).index("--database") + 1]
+        for name, queries in floor_sql(backend, case_id).items():
+            script = "\\timing on\n" + "".join(" ".join(q.split()) + ";\n" for q in queries * (runs + 1))
+            res = subprocess.run(["psql", "-X", "-q", "-o", "/dev/null", url], input=script, capture_output=True, text=True)
+            times = [float(t) for t in re.findall(r"Time: ([0-9.]+) ms", res.stdout + res.stderr)]
+            times = times[len(queries):]  # the first round warms the cache
+            out[name] = round(sum(times) / runs, 3) if times else None
+    print(json.dumps({"floor_ms": out, "floor_runs": runs}))
+
+
+def merge(results, http, single, meta):
+    doc = json.loads(meta)
+    for line in open(results):
+        if line.strip():
+            doc.update(json.loads(line))
+    doc["http"] = [json.loads(l) for l in open(http) if l.strip()]
+    doc["single_connection"] = [json.loads(l) for l in open(single) if l.strip()]
+    ratio = {}
+    for s in doc["single_connection"]:
+        f = doc.get("floor_ms", {}).get(s["scenario"])
+        if f:
+            ratio[s["scenario"]] = round(s["p50_ms"] / f, 2)
+    doc["app_floor_ratio"] = ratio
+    print(json.dumps(doc, indent=2))
+
+
+SCENARIOS = ["caseload", "case_page", "person_search", "directory_search", "public_finder", "referral_inbox",
+             "supervisor_caseload", "supervisor_dashboard", "case_note_write"]
+
+
+def check(path):
+    """The smoke check: every scenario ran and reported a number, requests were answered
+    without errors; never a timing."""
+    doc = json.load(open(path))
+    problems = []
+    http = {h["scenario"]: h for h in doc.get("http", [])}
+    for s in SCENARIOS:
+        h = http.get(s)
+        if h is None:
+            problems.append(f"{s}: did not report")
+            continue
+        if not h["requests"] or h["p95_ms"] <= 0:
+            problems.append(f"{s}: no requests measured")
+        if sum(h["errors"].values()) or h["first_status"] >= 400:
+            problems.append(f"{s}: errors {h['errors']} (first answer HTTP {h['first_status']})")
+    for key in ("case_page", "public_finder"):
+        if not doc.get("page_weight_bytes", {}).get(key):
+            problems.append(f"page weight of {key}: missing")
+    for key in ("server_peak_rss_kb", "db_bytes", "hsds_export_seconds"):
+        if not doc.get(key):
+            problems.append(f"{key}: missing")
+    if not doc.get("people_import", {}).get("rows_per_second"):
+        problems.append("people import: no rate")
+    if doc.get("duplicates", {}).get("at_possible", {}).get("recall") is None:
+        problems.append("duplicate detection: no recall")
+    if set(doc.get("floor_ms", {})) != {"caseload", "case_page", "person_search", "referral_inbox"} or None in doc["floor_ms"].values():
+        problems.append(f"floor: {doc.get('floor_ms')}")
+    if problems:
+        print("bench smoke: FAILED\n  " + "\n  ".join(problems))
+        sys.exit(1)
+    print(f"bench smoke: ok, {len(SCENARIOS)} HTTP scenarios and every bulk, memory, size and floor figure reported")
+
+
+def table(doc):
+    http = {h["scenario"]: h for h in doc["http"]}
+    ratio = doc.get("app_floor_ratio", {})
+    w = doc["page_weight_bytes"]
+    imp = doc["people_import"]
+    d = doc["duplicates"]
+    rows = [f"**{doc['size']} people, {doc['backend']}** — {doc['date']}, commit {doc['commit']}, {doc['profile']} build, "
+            f"{doc['machine']}; {doc['connections']} connections, {doc['duration_s']} s per scenario.", "",
+            "| scenario | p50 ms | p95 ms | p99 ms | req/s | errors | target | met |", "|---|---|---|---|---|---|---|---|"]
+    for s in SCENARIOS:
+        h = http.get(s)
+        if not h:
+            continue
+        target, met = "p95 < 50 ms", h["p95_ms"] < 50
+        if s == "person_search":
+            target, met = "p95 < 100 ms", h["p95_ms"] < 100
+        if s in ("directory_search", "public_finder", "case_note_write"):
+            target, met = "—", None
+        if s == "case_page":
+            target += ", >= 1,000 req/s"
+            met = met and h["rps"] >= 1000
+        rows.append(f"| {s} | {h['p50_ms']:.1f} | {h['p95_ms']:.1f} | {h['p99_ms']:.1f} | {h['rps']:.0f} | "
+                    f"{sum(h['errors'].values())} | {target} | {'—' if met is None else ('yes' if met else '**no**')} |")
+    rss = doc["server_peak_rss_kb"] / 1024
+    rows += ["", "| figure | value | target | met |", "|---|---|---|---|",
+             f"| people generated (demo --scale, all through the store) | {doc['generate']['people_per_second']:.0f} people/s ({doc['generate_seconds']} s) | — | — |",
+             f"| people import (`import people`, {imp['rows']} rows, exit {imp['exit']}) | {imp['rows_per_second']:.0f} rows/s | >= 50,000 rows/s | {'yes' if imp['rows_per_second'] >= 50000 else '**no**'} |",
+             f"| HSDS export | {doc['hsds_export_seconds']} s | — | — |",
+             f"| duplicates (`people duplicates`) | precision {d['at_possible']['precision']}, recall {d['at_possible']['recall']} (likely band: {d['at_likely']['precision']} / {d['at_likely']['recall']}), {d['seconds']} s, {d['true_pairs']} true pairs | — | — |",
+             f"| server peak RSS (VmHWM) | {rss:.0f} MB | < 250 MB | {'yes' if rss < 250 else '**no**'} |",
+             f"| database on disk | {doc['db_bytes'] / 1048576:.1f} MB ({doc['db_bytes'] / max(doc['people'], 1) / 1024:.2f} KB per case) | — | — |",
+             f"| case page, compressed (br) | {w['case_page'] / 1024:.1f} KB | < 40 KB | {'yes' if w['case_page'] < 40960 else '**no**'} |",
+             f"| public finder, compressed (br) | {w['public_finder'] / 1024:.1f} KB | < 15 KB | {'yes' if w['public_finder'] < 15360 else '**no**'} |",
+             f"| caseload (500 rows), compressed (br) | {w['caseload'] / 1024:.1f} KB | — | — |"]
+    for s, r in ratio.items():
+        rows.append(f"| app/floor {s} (1 connection p50 {next(x['p50_ms'] for x in doc['single_connection'] if x['scenario'] == s):.2f} ms / floor {doc['floor_ms'][s]:.2f} ms) | {r} | <= 2 | {'yes' if r <= 2 else '**no**'} |")
+    return "\n".join(rows) + "\n"
+
+
+def readme(path, readme_path):
+    doc = json.load(open(path))
+    key = f"{doc['backend']}-{doc['size']}"
+    start, end = f"<!-- results:{key} -->", f"<!-- /results:{key} -->"
+    block = f"{start}\n{table(doc)}{end}"
+    text = open(readme_path).read() if os.path.exists(readme_path) else "# Benchmark\n\n## Latest results\n"
+    if start in text:
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    elif "\n### Notes" in text:  # a new size goes above the hand-written notes
+        text = text.replace("\n### Notes", "\n" + block + "\n\n### Notes", 1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    open(readme_path, "w").write(text)
+
+
+if __name__ == "__main__":
+    cmd, *args = sys.argv[1:]
+    {"duplicates": duplicates, "floor": floor, "merge": merge, "check": check, "readme": readme}[cmd](*args)

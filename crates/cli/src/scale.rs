@@ -1,0 +1,208 @@
+//! `passerelle demo --scale N`: the demo instance grown to N generated (fictional) people for the
+//! benchmark (`bench/`). Everything goes through the store functions the pages use (registration
+//! with its match keys, cases under the shipped SOPs, steps, notes, referrals and their status
+//! changes, with their audit entries), so the data looks like what the app itself writes. Names
+//! come from `passerelle_core::matching::generator`, which also plants known duplicates: their
+//! truth (person id, cluster) can be written to a CSV so duplicate detection can be scored.
+//! One transaction per batch keeps memory flat and lets a bulk load run at full speed.
+
+use anyhow::{Context, Result};
+use chrono::{Datelike, NaiveDate};
+use indicatif::{ProgressBar, ProgressStyle};
+use passerelle_core::access::{scope_for, Permission, Scope};
+use passerelle_core::matching::generator::{GeneratedPerson, Generator, GeneratorConfig};
+use passerelle_core::matching::{BirthDate, Sex};
+use passerelle_core::referral::{Side, Status};
+use passerelle_core::sop::{RiskLevel, Sop};
+use passerelle_store::people::{self, PersonInput, Sight};
+use passerelle_store::referrals::{self, NewReferral};
+use passerelle_store::users::{self, Viewer};
+use passerelle_store::{cases, demo, directory, forms, responses, sops, Store};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+use uuid::Uuid;
+
+const BATCH: u64 = 1_000;
+const STATUSES: &[&str] = &["national", "regular_migrant", "irregular_migrant", "asylum_seeker", "refugee", "stateless", "unknown"];
+const LANGUAGES: &[&str] = &["fr", "en", "es", "ht", "ar", "fr, ht", "en, es"];
+const RISKS: &[RiskLevel] = &[RiskLevel::Low, RiskLevel::Medium, RiskLevel::High];
+
+/// The generator's settings for a seed: a tenth of the records are duplicates of another.
+pub fn generator(seed: u64) -> Generator<'static> {
+    Generator::builtin(GeneratorConfig {
+        seed,
+        duplicate_rate: 0.1,
+        reference_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+    })
+}
+
+/// What the registration form would have received for a generated person.
+pub fn input_of(g: &GeneratedPerson, today: NaiveDate) -> PersonInput {
+    let r = &g.record;
+    let (birth_date, age_estimate) = match r.birth {
+        Some(BirthDate::Exact(d)) => (d.to_string(), String::new()),
+        Some(BirthDate::EstimatedYear(y)) => (String::new(), (today.year() - y).max(0).to_string()),
+        None => (String::new(), String::new()),
+    };
+    let i = g.index as usize;
+    PersonInput {
+        given_names: r.given_names.clone(),
+        family_names: r.family_names.clone(),
+        other_names: r.other_names.join("\n"),
+        sex: match r.sex {
+            Some(Sex::Female) => "female",
+            Some(Sex::Male) => "male",
+            Some(Sex::Other) => "other",
+            None => "",
+        }
+        .to_string(),
+        birth_date,
+        age_estimate,
+        nationality: r.nationality.clone().unwrap_or_default(),
+        migration_status: STATUSES[i % STATUSES.len()].to_string(),
+        languages: LANGUAGES[i % LANGUAGES.len()].to_string(),
+        phone: r.phone.clone().unwrap_or_default(),
+        external_id: r.external_id.clone().unwrap_or_default(),
+        ..Default::default()
+    }
+}
+
+async fn sight_of(store: &Store, email: &str) -> Result<Sight> {
+    let mut tx = store.read().await?;
+    let user = users::find_by_email(&mut tx, email).await?.with_context(|| format!("no account {email}"))?;
+    Ok(Sight {
+        viewer: Viewer { id: user.id, agency_id: user.agency_id, team_id: user.team_id, scope: scope_for(&user.roles, Permission::ViewCases).unwrap_or(Scope::Own) },
+        supervises: scope_for(&user.roles, Permission::ApproveCases).and(user.team_id),
+    })
+}
+
+/// The moves from `requested` that end at `target` (the referrer's moves are theirs, the
+/// others the receiving service's).
+fn path_to(target: Status) -> &'static [Status] {
+    use Status::*;
+    match target {
+        Draft | Requested => &[],
+        Accepted => &[Accepted],
+        Rejected => &[Rejected],
+        InProgress => &[Accepted, InProgress],
+        OnHold => &[Accepted, OnHold],
+        Completed => &[Accepted, InProgress, Completed],
+        Cancelled => &[Cancelled],
+        Failed => &[Accepted, Failed],
+    }
+}
+
+/// Loads the demo setup if needed, then `count` generated people with a case each (and a
+/// referral for every other case). Returns people registered per second.
+pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) -> Result<f64> {
+    demo::seed_defaults(store).await?;
+    demo::load_if_empty(store).await?;
+    let caseworker = sight_of(store, &demo::demo_email("caseworker")).await?;
+    let focal = sight_of(store, &demo::demo_email("focalpoint")).await?;
+    let (sop_list, services) = {
+        let mut tx = store.read().await?;
+        let sops: Vec<Sop> = sops::list_latest(&mut tx).await?.into_iter().map(|p| p.sop).collect();
+        let filter = directory::ServiceFilter { agency_id: focal.viewer.agency_id, status: Some("active".into()), ..Default::default() };
+        let services: Vec<Uuid> = directory::list_services(&mut tx, &filter).await?.iter().filter_map(|s| s.id().parse().ok()).collect();
+        (sops, services)
+    };
+    anyhow::ensure!(!sop_list.is_empty(), "no SOP is published");
+    let form_versions: std::collections::HashMap<String, String> = {
+        let mut tx = store.read().await?;
+        forms::list_latest(&mut tx).await?.into_iter().map(|f| (f.form.id.clone(), f.form.version.clone().unwrap_or_default())).collect()
+    };
+    let author = responses::Author { id: caseworker.viewer.id, agency_id: caseworker.viewer.agency_id, team_id: caseworker.viewer.team_id };
+    let mut truth_file = match truth {
+        Some(p) => {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?);
+            writeln!(f, "id,cluster")?;
+            Some(f)
+        }
+        None => None,
+    };
+    let generated = generator(seed);
+    let today = passerelle_store::db::now().date_naive();
+    let bar = ProgressBar::new(count);
+    bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} people {per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+    let started = Instant::now();
+    let mut start = 0;
+    while start < count {
+        let end = (start + BATCH).min(count);
+        let mut tx = store.write().await?;
+        for g in (start..end).map(|i| generated.person(i)) {
+            let i = g.index as usize;
+            let person = match people::check(&input_of(&g, today), today) {
+                Ok(p) => p,
+                // A generated record the form would refuse is left out, as a user would be stopped.
+                Err(_) => continue,
+            };
+            let person = people::register(&mut tx, &caseworker.viewer, person).await?;
+            if let Some(f) = truth_file.as_mut() {
+                writeln!(f, "{},{}", person.id, g.cluster)?;
+            }
+            let sop = &sop_list[i % sop_list.len()];
+            let case = cases::open(&mut tx, &caseworker, person.id, sop, RISKS[i % RISKS.len()], false).await?;
+            // Cases at every stage: the first k steps done, stopping where forms or approvals
+            // would be needed.
+            let mut version = case.version;
+            for step in sop.steps.iter().take(i % (sop.steps.len() + 1)) {
+                // The step's forms, entered empty (a response with no answers): the generator
+                // does not fill form fields, only the record that a form was completed.
+                for form in &step.forms {
+                    let Some(form_version) = form_versions.get(form) else { break };
+                    let link = responses::CaseStep { case_id: case.id, step_id: step.id.clone() };
+                    responses::submit(&mut tx, &author, form, form_version, &serde_json::json!({}), Some(&link)).await?;
+                }
+                match cases::complete_step(&mut tx, caseworker.viewer.id, &case, sop, &step.id, version).await? {
+                    Ok(()) => version += 1,
+                    Err(_) => break,
+                }
+            }
+            if i % 3 == 0 {
+                cases::add_note(&mut tx, caseworker.viewer.id, case.id, "Follow-up visit planned with the family (generated).").await?;
+            }
+            if i % 2 == 0 && !services.is_empty() {
+                let target = Status::ALL[(i / 2) % Status::ALL.len()];
+                let new = NewReferral {
+                    service_id: Some(services[(i / 2) % services.len()]),
+                    need: "health".into(),
+                    reason: "Needs an assessment (generated).".into(),
+                    legal_ground: Some("vital_interest".into()),
+                    send: target != Status::Draft,
+                    ..Default::default()
+                };
+                let mut r = referrals::create(&mut tx, &caseworker, &case, &new).await?;
+                for to in path_to(target) {
+                    let (actor, side) = if *to == Status::Cancelled { (caseworker.viewer.id, Side::Requester) } else { (focal.viewer.id, Side::Receiver) };
+                    r = referrals::change_status(&mut tx, actor, &r, side, *to, "Generated.", "Service given (generated).", r.version).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+        bar.set_position(end);
+        start = end;
+    }
+    bar.finish();
+    if let Some(mut f) = truth_file {
+        f.flush()?;
+    }
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    Ok(count as f64 / secs)
+}
+
+/// Writes `count` generated people (another seed, no duplicates planted) as a people sheet
+/// (CSV) for the import benchmark.
+pub fn people_csv(path: &Path, count: u64, seed: u64) -> Result<()> {
+    let generated = Generator::builtin(GeneratorConfig { seed, duplicate_rate: 0.0, reference_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default() });
+    let today = passerelle_store::db::now().date_naive();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?);
+    writeln!(f, "given_name,family_name,sex,date_of_birth,age,nationality,migration_status,languages,phone")?;
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for g in generated.people(count) {
+        let p = input_of(&g, today);
+        writeln!(f, "{},{},{},{},{},{},{},{},{}", q(&p.given_names), q(&p.family_names), p.sex, p.birth_date, p.age_estimate, q(&p.nationality), p.migration_status, q(&p.languages), q(&p.phone))?;
+    }
+    f.flush()?;
+    Ok(())
+}
