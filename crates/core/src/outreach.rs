@@ -8,17 +8,9 @@
 
 use crate::indicators::schema;
 
-/// Kinds of activity (`outreach-kind-<code>`). The first five are the indicator engine's
-/// codes; `hotline` and `media` were added there too.
-pub const KINDS: &[&str] = &[
-    "home_visit",
-    "street_outreach",
-    "information_session",
-    "community_event",
-    "distribution",
-    "hotline",
-    "media",
-];
+/// Kinds of activity (`outreach-kind-<code>`): the indicator engine's codes, so that every
+/// activity recorded counts in the outreach indicators.
+pub const KINDS: &[&str] = crate::indicators::schema::OUTREACH_KINDS;
 /// Where an activity took place (`outreach-setting-<code>`): in the community, in an agency
 /// (an information session with its counsellors), or at a distance (phone, radio).
 pub const SETTINGS: &[&str] = &["community", "agency", "remote"];

@@ -452,14 +452,24 @@ pub async fn events(tx: &mut Tx, id: Uuid) -> StoreResult<Vec<StatusEvent>> {
         .collect())
 }
 
-/// Counts of referrals still waiting for an answer past their deadline, on each side, for the
-/// dashboard: (sent by the viewer's cases, received by the agency).
-pub async fn overdue_counts(tx: &mut Tx, sight: &Sight, agency: Option<Uuid>) -> StoreResult<(i64, i64)> {
-    let sent = sent(tx, sight, &Filter { overdue: true, limit: 1000, ..Default::default() }).await?.len() as i64;
-    let received: (i64,) = on_tx!(tx, c => sqlx::query_as(
+/// Referrals from the cases the viewer sees still unanswered past their deadline (dashboard).
+pub async fn overdue_sent(tx: &mut Tx, sight: &Sight) -> StoreResult<i64> {
+    let (a, t, o, sup, me) = sight.binds();
+    let sql = format!(
+        "SELECT COUNT(*) FROM referrals r JOIN cases c ON c.id = r.case_id WHERE {VISIBLE}
+           AND r.status = 'requested' AND r.due_at < $6"
+    );
+    let n: (i64,) = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(now()).fetch_one(c).await)?;
+    Ok(n.0)
+}
+
+/// Referrals to the agency's services still unanswered past their deadline.
+pub async fn overdue_received(tx: &mut Tx, agency: Uuid) -> StoreResult<i64> {
+    let n: (i64,) = on_tx!(tx, c => sqlx::query_as(
         "SELECT COUNT(*) FROM referrals WHERE to_agency_id = $1 AND status = 'requested' AND due_at < $2")
         .bind(agency).bind(now()).fetch_one(c).await)?;
-    Ok((sent, received.0))
+    Ok(n.0)
 }
 
 /// Anonymous feedback from the person referred, with the code on their referral slip.

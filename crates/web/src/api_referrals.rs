@@ -5,13 +5,12 @@
 use crate::api::ApiJson;
 use crate::ctx::Identity;
 use crate::error::AppError;
-use crate::pages::referrals::{apply_status, load, receiver_agency, ListQuery, StatusForm};
+use crate::pages::referrals::{apply_status, load, ListQuery, StatusForm};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum_extra::extract::Query;
 use chrono::{DateTime, Utc};
-use passerelle_core::access::Permission;
-use passerelle_store::referrals::{self, Referral, Standing};
+use passerelle_store::referrals::{Referral, Standing};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -92,18 +91,9 @@ pub struct ReferralsQuery {
 #[utoipa::path(get, path = "/api/v1/referrals", tag = "referrals", params(ReferralsQuery),
     responses((status = 200, body = Vec<ReferralOut>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, identity: Identity, Query(q): Query<ReferralsQuery>) -> Result<axum::Json<Vec<ReferralOut>>, AppError> {
-    let filter = ListQuery { box_: q.box_.clone(), status: q.status, overdue: q.overdue, mine: None }.filter();
     let mut tx = state.store.read().await?;
-    let received = q.box_ == "received" || !identity.can(Permission::ViewCases);
-    let found = if received {
-        match receiver_agency(&identity) {
-            Some(a) => referrals::received(&mut tx, identity.id(), a, &filter).await?.into_iter().map(|r| out(r, Standing::Receiver)).collect(),
-            None => Vec::new(),
-        }
-    } else {
-        let sight = crate::pages::cases::sight(&identity);
-        referrals::sent(&mut tx, &sight, &filter).await?.into_iter().map(|r| out(r, Standing::Referrer)).collect()
-    };
+    let (standing, found) = ListQuery { box_: q.box_, status: q.status, overdue: q.overdue, mine: None }.fetch(&mut tx, &identity).await?;
+    let found = found.into_iter().map(|r| out(r, standing)).collect();
     Ok(axum::Json(found))
 }
 

@@ -6,7 +6,7 @@
 //! ([`crate::privacy::suppression`]), so no small group can be recovered by subtraction. Rates
 //! and medians are shown only for a group whose counts are published.
 
-use crate::privacy::suppression::{CrossTable, Published, SuppressedTable, SuppressionError, suppress};
+use crate::privacy::suppression::{CrossTable, SuppressedTable, SuppressionError, suppress};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -105,11 +105,6 @@ pub fn compute(records: &[Record], threshold: u64) -> Result<Figures, Suppressio
         })
         .collect();
     Ok(Figures { table, groups })
-}
-
-/// The published count of sent referrals of a group, for the pages.
-pub fn sent(figures: &Figures, row: usize) -> Published {
-    figures.table.row_totals[row]
 }
 
 #[cfg(test)]

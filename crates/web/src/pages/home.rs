@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use passerelle_core::access::Permission;
-use passerelle_store::agencies;
+use passerelle_store::{agencies, referrals};
 use passerelle_store::users::User;
 
 #[derive(Template)]
@@ -29,15 +29,13 @@ pub async fn dashboard(State(state): State<AppState>, identity: Identity, page: 
         Some(id) => agencies::get_agency(&mut tx, id).await?.map(|a| a.name),
         None => None,
     };
-    let sight = identity.can(Permission::ViewCases).then(|| crate::pages::cases::sight(&identity));
-    let receiving = crate::pages::referrals::receiver_agency(&identity);
-    let (overdue_sent, overdue_received) = match (&sight, receiving) {
-        (None, None) => (0, 0),
-        (Some(s), r) => passerelle_store::referrals::overdue_counts(&mut tx, s, r).await?,
-        (None, r) => {
-            let nobody = passerelle_store::people::Sight { viewer: identity.viewer(Permission::ReceiveReferrals), supervises: None };
-            (0, passerelle_store::referrals::overdue_counts(&mut tx, &nobody, r).await?.1)
-        }
+    let overdue_sent = match identity.can(Permission::ViewCases) {
+        true => referrals::overdue_sent(&mut tx, &crate::pages::cases::sight(&identity)).await?,
+        false => 0,
+    };
+    let overdue_received = match crate::pages::referrals::receiver_agency(&identity) {
+        Some(agency) => referrals::overdue_received(&mut tx, agency).await?,
+        None => 0,
     };
     Ok(render(&Dashboard { page, user: identity.user, agency, overdue_sent, overdue_received }))
 }

@@ -89,6 +89,25 @@ impl ListQuery {
             ..Default::default()
         }
     }
+
+    /// The list asked for, read with the asker's reach: the `box` named, else the referrals of
+    /// one's cases for those who send and the inbox for those who only receive. The pages and
+    /// the API both list through here. `Standing::Receiver` marks the inbox.
+    pub async fn fetch(&self, tx: &mut passerelle_store::Tx, identity: &Identity) -> Result<(Standing, Vec<Referral>), AppError> {
+        let agency = receiver_agency(identity);
+        let sight = sight_if_cases(identity);
+        let received = match self.box_.as_str() {
+            "received" => true,
+            "sent" => false,
+            _ => sight.is_none(),
+        };
+        Ok(match (received, agency, sight) {
+            (true, Some(a), _) => (Standing::Receiver, referrals::received(tx, identity.id(), a, &self.filter()).await?),
+            (true, None, _) => (Standing::Receiver, Vec::new()),
+            (false, _, Some(s)) => (Standing::Referrer, referrals::sent(tx, &s, &self.filter()).await?),
+            (false, _, None) => (Standing::Referrer, Vec::new()),
+        })
+    }
 }
 
 /// One line of a list.
@@ -118,24 +137,13 @@ impl ListPage {
 /// `/referrals`: the inbox of one's agency (`box=received`, the default for those who receive)
 /// or the referrals of one's cases (`box=sent`).
 pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let agency = receiver_agency(&identity);
-    let sight = sight_if_cases(&identity);
-    // Those who send see their cases' referrals first; those who only receive, their inbox.
-    let received = match q.box_.as_str() {
-        "received" => agency.is_some(),
-        "sent" => false,
-        _ => sight.is_none(),
-    };
     let mut tx = state.store.read().await?;
-    let found = match (received, agency, &sight) {
-        (true, Some(a), _) => referrals::received(&mut tx, identity.id(), a, &q.filter()).await?,
-        (false, _, Some(s)) => referrals::sent(&mut tx, s, &q.filter()).await?,
-        _ => Vec::new(),
-    };
+    let (standing, found) = q.fetch(&mut tx, &identity).await?;
+    let received = standing == Standing::Receiver;
     tx.commit().await?;
     let now = Utc::now();
     let lines = found.into_iter().map(|r| Line { need: need_label(page.tr.lang, &r.need), overdue: r.is_overdue(now), r }).collect();
-    Ok(render(&ListPage { page, q, received, can_receive: agency.is_some(), can_send: sight.is_some(), lines }))
+    Ok(render(&ListPage { page, q, received, can_receive: receiver_agency(&identity).is_some(), can_send: identity.can(Permission::ViewCases), lines }))
 }
 
 #[derive(Template)]

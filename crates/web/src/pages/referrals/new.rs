@@ -2,7 +2,6 @@
 //! services that fit — area, language, status, attributes, and whether they have room — choose
 //! what to share, name the legal basis, send.
 
-use super::need_label;
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::forms::FormErrors;
@@ -144,7 +143,6 @@ async fn page_for(state: &AppState, identity: &Identity, page: Page, id: Uuid, m
     }
     let consents = consents::of_case(&mut tx, case.id).await?.into_iter().filter(|c| c.is_active() && c.scope.iter().any(|s| s == "referral")).collect();
     tx.commit().await?;
-    let _ = need_label;
     Ok(render(&NewPage { page, case, form, errors, due, needs, services, consents }))
 }
 
