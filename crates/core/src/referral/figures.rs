@@ -144,7 +144,7 @@ mod tests {
         let mut v = big_group();
         v.push(r("a", Status::Draft, None, None));
         let f = compute(&v, 5).unwrap();
-        assert_eq!(f.table.row_totals[0], Published::Count(30), "drafts are not sent");
+        assert_eq!(f.table.row_totals[0], crate::privacy::suppression::Published::Count(30), "drafts are not sent");
         let g = &f.groups[0];
         // Accepted at some point: 6 completed + 6 in progress; answered: those + 6 rejected.
         assert_eq!(g.acceptance_rate, Some(12.0 * 100.0 / 18.0));
