@@ -62,6 +62,12 @@ enum Command {
         /// The address people open Passerelle at, for the link in emails.
         #[arg(long, env = "PASSERELLE_PUBLIC_URL", value_name = "URL")]
         public_url: Option<String>,
+        /// Searches each user (or address, on the public finder) may make per minute.
+        #[arg(long, env = "PASSERELLE_SEARCHES_PER_MINUTE", value_name = "N", default_value_t = 60)]
+        searches_per_minute: u32,
+        /// CSV, XLSX and JSON exports each user may download per minute.
+        #[arg(long, env = "PASSERELLE_EXPORTS_PER_MINUTE", value_name = "N", default_value_t = 10)]
+        exports_per_minute: u32,
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
     Demo {
@@ -304,7 +310,7 @@ async fn run(cli: Cli) -> Result<i32> {
     let file = config::FileSettings::load(cli.config.as_deref())?;
     let settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
     match cli.command {
-        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url } => {
+        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute } => {
             let mailer = match (smtp_url, public_url) {
                 (Some(url), Some(public)) => Some(std::sync::Arc::new(passerelle_web::notify::Mailer::new(&url, &smtp_from, &public)?)),
                 _ => None,
@@ -319,6 +325,8 @@ async fn run(cli: Cli) -> Result<i32> {
                 secure: secure || file.secure.unwrap_or(false),
                 trust_forwarded_for: trust_forwarded_for || file.trust_forwarded_for.unwrap_or(false),
                 mailer,
+                searches_per_minute,
+                exports_per_minute,
                 ..Default::default()
             };
             serve(store, web, &addr).await?;

@@ -20,4 +20,5 @@ pub mod training;
 pub mod matching;
 pub mod outreach;
 pub mod people_sheet;
+pub mod spreadsheet;
 pub mod validate;

@@ -11,7 +11,7 @@ use crate::ctx::{CsrfToken, Identity, RequestLang, ResolvedLang, Via, CSRF_COOKI
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::body::{to_bytes, Body};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,6 +21,7 @@ use passerelle_core::access::{scope_for, Permission, Role};
 use passerelle_store::secrets::{constant_time_eq, random_token};
 use passerelle_store::{sessions, tokens, users};
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::OnceLock;
 
 /// What a route requires.
@@ -216,6 +217,26 @@ async fn guard_inner(state: &AppState, mut req: Request, next: Next) -> Result<R
             }
             let next_q = serde_urlencoded::to_string([("next", path.as_str())]).unwrap_or_default();
             return Ok(Redirect::to(&format!("/login?{next_q}")).into_response());
+        }
+    }
+
+    if method == Method::GET {
+        if let Some(kind) = crate::limits::kind_of(matched.as_deref().unwrap_or_default(), req.uri().query()) {
+            let who = match &identity {
+                Some(i) => crate::limits::Who::User(i.id()),
+                None => {
+                    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0).unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+                    crate::limits::Who::Address(crate::pages::auth::client_ip(state, req.headers(), peer))
+                }
+            };
+            if let Err(wait) = state.limits.check(kind, who) {
+                let mut res = AppError::TooManyRequests.into_response();
+                res.extensions_mut().insert(ResolvedLang(lang));
+                if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                    res.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return Ok(res);
+            }
         }
     }
 

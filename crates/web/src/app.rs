@@ -24,6 +24,7 @@ pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n:
     let state = AppState {
         store,
         i18n: Arc::new(I18n::load()?),
+        limits: Arc::new(crate::limits::Limits::new(config.searches_per_minute, config.exports_per_minute)),
         config: Arc::new(config),
         directory_index: Default::default(),
     };

@@ -13,6 +13,7 @@ pub mod directory_index;
 pub mod error;
 pub mod forms;
 pub mod i18n;
+pub mod limits;
 pub mod notify;
 pub mod ops;
 pub mod passwords;

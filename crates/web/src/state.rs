@@ -9,6 +9,8 @@ pub struct AppState {
     pub store: Store,
     pub i18n: Arc<I18n>,
     pub config: Arc<WebConfig>,
+    /// The allowances of searches and exports (see [`crate::limits`]).
+    pub limits: Arc<crate::limits::Limits>,
     /// The finder's prepared search documents (see [`crate::directory_index`]).
     pub directory_index: Arc<crate::directory_index::DirectoryIndex>,
 }
@@ -25,6 +27,9 @@ pub struct WebConfig {
     /// address is refused for a while.
     pub throttle_failures_per_ip: i64,
     pub throttle_window_minutes: i64,
+    /// Searches and exports each person (or address) may make per minute, in a burst.
+    pub searches_per_minute: u32,
+    pub exports_per_minute: u32,
     /// Email notifications (a referral is waiting), when an SMTP relay is configured.
     pub mailer: Option<Arc<crate::notify::Mailer>>,
 }
@@ -37,6 +42,9 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             throttle_failures_per_ip: 30,
             throttle_window_minutes: 15,
+            // A caseworker typing a search makes a few a minute; the finder's public users fewer.
+            searches_per_minute: 60,
+            exports_per_minute: 10,
             mailer: None,
         }
     }

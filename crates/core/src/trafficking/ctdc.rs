@@ -233,22 +233,8 @@ pub struct CtdcExport {
 
 impl CtdcExport {
     /// RFC 4180 CSV with a header line.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::new();
-        for line in std::iter::once(&self.columns).chain(&self.rows) {
-            let cells: Vec<String> = line.iter().map(|c| csv_cell(c)).collect();
-            out.push_str(&cells.join(","));
-            out.push_str("\r\n");
-        }
-        out
-    }
-}
-
-fn csv_cell(value: &str) -> String {
-    if value.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
+    pub fn to_csv(&self) -> Vec<u8> {
+        crate::spreadsheet::csv(std::iter::once(&self.columns).chain(&self.rows))
     }
 }
 
@@ -441,7 +427,7 @@ mod tests {
         assert!(out.rows.is_empty(), "7 < k = 10");
         assert_eq!(out.records_suppressed, 7);
         assert_eq!(out.k_achieved, None);
-        assert_eq!(out.to_csv().lines().count(), 1, "header only");
+        assert_eq!(String::from_utf8_lossy(&out.to_csv()).lines().count(), 1, "header only");
     }
 
     #[test]
@@ -455,6 +441,6 @@ mod tests {
             records_suppressed: 0,
             levels: vec![],
         };
-        assert_eq!(e.to_csv(), "a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(e.to_csv(), b"a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n");
     }
 }

@@ -157,17 +157,21 @@ pub fn location(r: &Response) -> String {
 #[macro_export]
 macro_rules! both_backends {
     ($name:ident, |$app:ident| $body:block) => {
+        both_backends!($name, with passerelle_web::WebConfig::default(), |$app| $body);
+    };
+    // The same, with a server configured for the test (lower limits, mail…).
+    ($name:ident, with $config:expr, |$app:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
             async fn run($app: $crate::common::TestApp) $body
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                run($crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await).await
+                run($crate::common::TestApp::spawn_with($crate::common::Backend::Sqlite, $config).await).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                run($crate::common::TestApp::spawn($crate::common::Backend::Postgres).await).await
+                run($crate::common::TestApp::spawn_with($crate::common::Backend::Postgres, $config).await).await
             }
         }
     };

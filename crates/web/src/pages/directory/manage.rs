@@ -186,26 +186,6 @@ fn table(services: &[ServiceView], tr: &crate::i18n::Tr) -> Vec<Vec<String>> {
     rows
 }
 
-/// Protects a spreadsheet from formula injection: a cell a person typed that starts like a
-/// formula is written with a leading apostrophe, so Excel shows it as text.
-fn cell_text(v: &str) -> String {
-    if v.starts_with(['=', '+', '-', '@']) && !v.starts_with("+1") && !v.chars().skip(1).all(|c| c.is_ascii_digit() || c == ' ') {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    }
-}
-
-pub fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    for r in rows {
-        w.write_record(r.iter().map(|c| cell_text(c))).map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    }
-    let mut bytes = vec![0xEF, 0xBB, 0xBF]; // a BOM, so Excel reads the file as UTF-8
-    bytes.extend(w.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))?);
-    Ok(bytes)
-}
-
 /// One worksheet per (name, rows); the first row of each is bold.
 pub fn xlsx_bytes(sheets: &[(String, Vec<Vec<String>>)]) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, Workbook};
@@ -259,7 +239,7 @@ pub async fn export(State(state): State<AppState>, identity: Identity, page: Pag
     let (services, _) = listed(&state, &identity, &q, &page.tr).await?;
     let rows = table(&services, &page.tr);
     match q.format.as_str() {
-        "csv" => Ok(download(csv_bytes(&rows)?, "text/csv; charset=utf-8", "services.csv")),
+        "csv" => Ok(download(passerelle_core::spreadsheet::csv_for_people(&rows), "text/csv; charset=utf-8", "services.csv")),
         "xlsx" => Ok(download(xlsx_bytes(&[(page.tr.t("export-sheet-services"), rows)])?, XLSX, "services.xlsx")),
         _ => Err(AppError::BadRequest { key: "error-export-format", detail: "format=csv or format=xlsx".into() }),
     }

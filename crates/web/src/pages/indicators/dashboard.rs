@@ -207,15 +207,8 @@ fn present(t: &mut HxlTable, unit: Unit) {
     }
 }
 
-fn csv_bytes(t: &HxlTable) -> Result<Vec<u8>, AppError> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-    w.write_record(&t.headers).map_err(fail)?;
-    w.write_record(&t.tags).map_err(fail)?;
-    for r in &t.rows {
-        w.write_record(r).map_err(fail)?;
-    }
-    w.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))
+fn csv_bytes(t: &HxlTable) -> Vec<u8> {
+    passerelle_core::spreadsheet::csv([&t.headers, &t.tags].into_iter().chain(&t.rows))
 }
 
 fn xlsx_bytes(t: &HxlTable) -> Result<Vec<u8>, AppError> {
@@ -258,7 +251,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
 pub async fn csv(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
     let c = choose(&id, &q)?;
     let t = table(&state, &page, &c).await?;
-    Ok(download(csv_bytes(&t)?, "text/csv; charset=utf-8", &format!("{}_{}.csv", c.indicator.id, c.period)))
+    Ok(download(csv_bytes(&t), "text/csv; charset=utf-8", &format!("{}_{}.csv", c.indicator.id, c.period)))
 }
 
 pub async fn xlsx(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {

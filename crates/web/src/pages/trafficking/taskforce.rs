@@ -211,12 +211,6 @@ fn cell(c: Option<u64>) -> String {
     c.map(|n| n.to_string()).unwrap_or_else(|| SUPPRESSED.to_string())
 }
 
-fn csv_cell(v: &str) -> String {
-    // A leading =, +, - or @ would be a formula to a spreadsheet: quote it as text.
-    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_string() };
-    if v.contains([',', '"', '\r', '\n']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-}
-
 fn download(bytes: Vec<u8>, content_type: &'static str, file: &'static str) -> Response {
     let mut res = bytes.into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -227,21 +221,17 @@ fn download(bytes: Vec<u8>, content_type: &'static str, file: &'static str) -> R
 /// The published tables as CSV: a block per table (title, head, rows, totals), `*` for hidden.
 pub async fn csv(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<FiguresQuery>) -> Result<Response, AppError> {
     let f = figures(&state, &identity, &page, threshold(&q)?).await?;
-    let mut out = String::new();
+    let total = page.tr.t("taskforce-total");
+    let mut rows: Vec<Vec<String>> = Vec::new();
     for t in &f.tables {
-        out.push_str(&csv_cell(&t.title));
-        out.push_str("\r\n");
-        let head: Vec<String> = std::iter::once(String::new()).chain(t.head.iter().cloned()).map(|h| csv_cell(&h)).collect();
-        out.push_str(&head.join(","));
-        out.push_str("\r\n");
-        for (label, cells) in t.rows.iter().chain(std::iter::once(&(page.tr.t("taskforce-total"), t.totals.clone()))) {
-            let line: Vec<String> = std::iter::once(csv_cell(label)).chain(cells.iter().map(|c| cell(*c))).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+        rows.push(vec![t.title.clone()]);
+        rows.push(std::iter::once(String::new()).chain(t.head.iter().cloned()).collect());
+        for (label, cells) in t.rows.iter().chain(std::iter::once(&(total.clone(), t.totals.clone()))) {
+            rows.push(std::iter::once(label.clone()).chain(cells.iter().map(|c| cell(*c))).collect());
         }
-        out.push_str("\r\n");
+        rows.push(Vec::new());
     }
-    Ok(download(out.into_bytes(), "text/csv; charset=utf-8", "attachment; filename=\"trafficking-taskforce.csv\""))
+    Ok(download(passerelle_core::spreadsheet::csv(rows), "text/csv; charset=utf-8", "attachment; filename=\"trafficking-taskforce.csv\""))
 }
 
 /// The same tables as an XLSX workbook: counts stay numbers, hidden cells are `*`.
@@ -290,7 +280,7 @@ pub async fn ctdc_csv(State(state): State<AppState>, identity: Identity, page: P
     let run = store::ctdc(&mut tx, Some(identity.id()), k, Utc::now().date_naive()).await?;
     tx.commit().await?;
     let run = run.map_err(|e| AppError::BadRequest { key: "trafficking-ctdc-impossible", detail: format!("{} ({})", page.tr.t("taskforce-ctdc-error"), e.code()) })?;
-    let mut res = download(run.export.to_csv().into_bytes(), "text/csv; charset=utf-8", "attachment; filename=\"ctdc.csv\"");
+    let mut res = download(run.export.to_csv(), "text/csv; charset=utf-8", "attachment; filename=\"ctdc.csv\"");
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&run.export.k_achieved.map(|k| k.to_string()).unwrap_or_default()) {
         h.insert("x-k-achieved", v);
