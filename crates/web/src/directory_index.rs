@@ -89,14 +89,15 @@ impl DirectoryIndex {
         let needs = self.fresh_needs(store, false).await?;
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
-        let base = match self.built.lock() {
-            Ok(g) => g.as_ref().map(|b| (b.version, b.needs, b.docs.clone())),
+        // Only the versions are taken here: holding a second reference to the documents
+        // would make the update below copy all of them.
+        let since = match self.built.lock() {
+            Ok(g) => match g.as_ref() {
+                Some(b) if b.version == version && b.needs == needs => return Ok(b.docs.clone()),
+                Some(b) if b.needs == needs => b.version.1,
+                _ => None,
+            },
             Err(_) => None,
-        };
-        let since = match base {
-            Some((v, n, docs)) if v == version && n == needs => return Ok(docs),
-            Some((v, n, _)) if n == needs => v.1,
-            _ => None,
         };
         if let Some(since) = since {
             let changed = directory::services_changed_since(&mut tx, since).await?;
