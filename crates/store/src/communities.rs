@@ -68,6 +68,9 @@ pub struct Community {
     pub estimate_source: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Archived communities are kept for the history (outreach activities name them) but no
+    /// longer offered in choice lists.
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 impl Community {
@@ -165,7 +168,7 @@ pub async fn update(tx: &mut Tx, actor: Option<Uuid>, id: Uuid, input: &Communit
 
 const COLUMNS: &str = "id, name, kind, area_id, population AS population_json, languages, nationalities, vulnerabilities,
     protection_risks, formal_mechanisms, informal_mechanisms, focal_roles, gender_notes, estimate_date,
-    estimate_source, created_at, updated_at";
+    estimate_source, created_at, updated_at, archived_at";
 
 fn read_population(mut c: Community) -> Community {
     // A population that no longer reads shows as no estimate rather than failing the page.
@@ -183,4 +186,38 @@ pub async fn list(tx: &mut Tx) -> StoreResult<Vec<Community>> {
     let sql = format!("SELECT {COLUMNS} FROM communities ORDER BY name, id");
     let rows: Vec<Community> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await)?;
     Ok(rows.into_iter().map(read_population).collect())
+}
+
+/// How many records point to the community (outreach activities held there).
+pub async fn uses(tx: &mut Tx, id: Uuid) -> StoreResult<i64> {
+    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM outreach_activities WHERE community_id = $1")
+        .bind(id).fetch_one(c).await)?;
+    Ok(n)
+}
+
+/// Archives the community (`archived = true`) or brings it back.
+pub async fn set_archived(tx: &mut Tx, actor: Option<Uuid>, id: Uuid, archived: bool) -> StoreResult<Community> {
+    let at = now();
+    let n = exec!(tx, c => sqlx::query("UPDATE communities SET archived_at = $2, updated_at = $3 WHERE id = $1")
+        .bind(id).bind(archived.then_some(at)).bind(at))?;
+    if n == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let action = if archived { "community.archive" } else { "community.restore" };
+    audit::append(tx, Event::new(actor, action, "community").entity(id)).await?;
+    get(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Deletes a community nothing points to (recorded by mistake); one that is used is refused
+/// with the problem `in-use`: archive it instead.
+pub async fn delete(tx: &mut Tx, actor: Option<Uuid>, id: Uuid) -> StoreResult<()> {
+    get(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if uses(tx, id).await? > 0 {
+        let mut p = Problems::default();
+        p.add("community", "in-use");
+        return Err(StoreError::Invalid(p));
+    }
+    exec!(tx, c => sqlx::query("DELETE FROM communities WHERE id = $1").bind(id))?;
+    audit::append(tx, Event::new(actor, "community.delete", "community").entity(id)).await?;
+    Ok(())
 }

@@ -637,3 +637,49 @@ pub async fn export_document(tx: &mut Tx, lang: Lang) -> StoreResult<serde_json:
     }
     Ok(doc)
 }
+
+/// The services changed at or after `since` (the finder's index picks them up one by one
+/// rather than re-reading the whole directory).
+pub async fn services_changed_since(tx: &mut Tx, since: DateTime<Utc>) -> StoreResult<Vec<ServiceEntry>> {
+    let sql = format!("{SERVICE_SELECT} WHERE s.updated_at >= $1 ORDER BY s.name, s.id");
+    let rows: Vec<ServiceRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(since).fetch_all(c).await)?;
+    rows.into_iter().map(ServiceRow::entry).collect()
+}
+
+/// How many records point to the service: referrals (and their feedback), pathways, services
+/// provided in cases, outreach follow-ups. A service pointed to is archived, never deleted.
+pub async fn service_uses(tx: &mut Tx, id: Uuid) -> StoreResult<i64> {
+    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM referrals WHERE service_id = $1)
+              + (SELECT COUNT(*) FROM referral_feedback WHERE service_id = $1)
+              + (SELECT COUNT(*) FROM referral_pathways WHERE service_id = $1)
+              + (SELECT COUNT(*) FROM case_services WHERE service_id = $1)
+              + (SELECT COUNT(*) FROM outreach_follow_ups WHERE service_id = $1)"
+    ).bind(id).fetch_one(c).await)?;
+    Ok(n)
+}
+
+/// Archives a service: it becomes inactive (the finder, coverage and referral suggestions
+/// leave it out) and stays for the history and the referrals that name it.
+pub async fn archive_service(tx: &mut Tx, actor: Option<Uuid>, id: Uuid) -> StoreResult<ServiceEntry> {
+    let mut entry = get_service(tx, id).await?.ok_or(StoreError::NotFound)?;
+    entry.service.status = ServiceStatus::Inactive;
+    put_service(tx, &entry.service).await?;
+    audit::append(tx, Event::new(actor, "directory.service.archive", "service").entity(id)).await?;
+    get_service(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Deletes a service that nothing points to (an entry made by mistake). One that is used is
+/// refused with the problem `in-use`: archive it instead.
+pub async fn delete_service(tx: &mut Tx, actor: Option<Uuid>, id: Uuid) -> StoreResult<()> {
+    let entry = get_service(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if service_uses(tx, id).await? > 0 {
+        let mut p = Problems::default();
+        p.add("service", "in-use");
+        return Err(StoreError::Invalid(p));
+    }
+    exec!(tx, c => sqlx::query("DELETE FROM directory_services WHERE id = $1").bind(id))?;
+    audit::append(tx, Event::new(actor, "directory.service.delete", "service").entity(id)
+        .detail(json!({"organization_id": entry.organization_id}))).await?;
+    Ok(())
+}

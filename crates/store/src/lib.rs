@@ -21,6 +21,7 @@ pub mod directory;
 pub mod error;
 pub mod forms;
 pub mod indicators;
+pub mod need_terms;
 pub mod outreach;
 pub mod people;
 pub mod referrals;

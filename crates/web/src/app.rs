@@ -41,6 +41,8 @@ pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n:
     Ok(router
         // The guard runs on matched routes only, so it sees the route's pattern.
         .route_layer(from_fn_with_state(state.clone(), guard))
+        // Every page sees the needs taxonomy administrators keep (see directory_index).
+        .route_layer(from_fn_with_state(state.clone(), crate::directory_index::keep_needs_fresh))
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), render_errors))
         .layer(from_fn_with_state(state.clone(), security_headers))

@@ -1,56 +1,175 @@
 //! The finder's search index: every service of the directory prepared for typo-tolerant
-//! search (`passerelle_core::directory::search`), kept in memory between requests.
+//! search (`passerelle_core::directory::search`), kept in memory between requests; and the
+//! needs taxonomy in force (shipped terms plus administrators'), kept fresh the same way.
 //!
 //! Preparing a document means reading the service's HSDS JSON and the labels of its needs in
 //! three languages, which costs far more than scoring it; so the prepared documents are kept
-//! and rebuilt only when the directory changed. "Changed" is asked of the database on every
-//! search (count and latest update of services, one indexed query), so several app nodes on
-//! one PostgreSQL never serve a stale index.
+//! and updated one service at a time. "Changed" is asked of the database on every search
+//! (count and latest update of services, one query): the services updated since the index's
+//! last update are prepared again and replace their old documents; a count that still
+//! differs afterwards means services were deleted elsewhere, and only then is the index
+//! rebuilt whole. So several app nodes on one PostgreSQL never serve a stale index, and an
+//! edit costs the preparation of one service, not of the whole directory. Search results do
+//! not depend on the documents' order (hits are sorted by score, then id).
 
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use passerelle_core::directory::hsds::Organization;
 use passerelle_core::directory::search::SearchDocument;
 use passerelle_core::directory::taxonomy::Taxonomy;
-use passerelle_store::directory::{self, ServiceFilter};
-use passerelle_store::Store;
+use passerelle_store::directory::{self, ServiceEntry, ServiceFilter};
+use passerelle_store::{need_terms, Store};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 type Version = (i64, Option<DateTime<Utc>>);
 
+/// How long a node trusts its needs taxonomy before asking the database whether an
+/// administrator changed it on another node (this node installs its own changes at once).
+const NEEDS_RECHECK: Duration = Duration::from_secs(5);
+
+struct Built {
+    version: Version,
+    /// The needs taxonomy version the documents were prepared with (labels are searched).
+    needs: (i64, i64),
+    docs: Arc<Vec<SearchDocument>>,
+    /// Service id -> position in `docs`.
+    at: HashMap<String, usize>,
+}
+
 #[derive(Default)]
 pub struct DirectoryIndex {
-    built: Mutex<Option<(Version, Arc<Vec<SearchDocument>>)>>,
+    built: Mutex<Option<Built>>,
+    /// When the needs taxonomy was last read from the database, and its version then.
+    needs_checked: Mutex<Option<(Instant, (i64, i64))>>,
+}
+
+/// The search document of a stored service.
+fn prepare(e: ServiceEntry) -> SearchDocument {
+    let mut s = e.service;
+    // The organisation's name is searched too; stored services refer to it by id.
+    if let Some(name) = e.organization_name {
+        s.fields.organization = Some(Box::new(Organization { id: String::new(), name, ..Default::default() }));
+    }
+    SearchDocument::from_service(&s, Taxonomy::needs(), Taxonomy::protection())
 }
 
 impl DirectoryIndex {
-    /// The prepared documents of every service, rebuilt if the directory changed.
+    /// Makes `Taxonomy::needs()` the taxonomy stored in the database if it may have changed:
+    /// at once when `force` (this node just changed it) or never read, otherwise at most every
+    /// few seconds. Returns the version installed.
+    pub async fn fresh_needs(&self, store: &Store, force: bool) -> Result<(i64, i64), AppError> {
+        if !force
+            && let Ok(g) = self.needs_checked.lock()
+            && let Some((at, v)) = *g
+            && at.elapsed() < NEEDS_RECHECK
+        {
+            return Ok(v);
+        }
+        let mut tx = store.read().await?;
+        let version = need_terms::version(&mut tx).await?;
+        let known = self.needs_checked.lock().ok().and_then(|g| g.map(|(_, v)| v));
+        if force || known != Some(version) {
+            match need_terms::taxonomy(&mut tx).await {
+                Ok(t) => passerelle_core::directory::taxonomy::install_needs(t),
+                // Stored terms that clash with a newer shipped taxonomy: keep serving the one
+                // in force and say so, rather than failing every page.
+                Err(e) => tracing::error!(error = %e, "the stored needs terms do not fit the shipped taxonomy"),
+            }
+        }
+        if let Ok(mut g) = self.needs_checked.lock() {
+            *g = Some((Instant::now(), version));
+        }
+        Ok(version)
+    }
+
+    /// The prepared documents of every service, brought up to date with the directory.
     pub async fn documents(&self, store: &Store) -> Result<Arc<Vec<SearchDocument>>, AppError> {
+        let needs = self.fresh_needs(store, false).await?;
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
-        if let Ok(guard) = self.built.lock()
-            && let Some((v, docs)) = guard.as_ref()
-            && *v == version
-        {
-            return Ok(docs.clone());
+        // Only the versions are taken here: holding a second reference to the documents
+        // would make the update below copy all of them.
+        let since = match self.built.lock() {
+            Ok(g) => match g.as_ref() {
+                Some(b) if b.version == version && b.needs == needs => return Ok(b.docs.clone()),
+                Some(b) if b.needs == needs => b.version.1,
+                _ => None,
+            },
+            Err(_) => None,
+        };
+        if let Some(since) = since {
+            let changed = directory::services_changed_since(&mut tx, since).await?;
+            drop(tx);
+            let docs: Vec<SearchDocument> = changed.into_iter().map(prepare).collect();
+            if let Ok(mut g) = self.built.lock()
+                && let Some(b) = g.as_mut()
+                && b.version.1 == Some(since)
+            {
+                let all = Arc::make_mut(&mut b.docs);
+                for d in docs {
+                    match b.at.get(&d.id) {
+                        Some(&i) => all[i] = d,
+                        None => {
+                            b.at.insert(d.id.clone(), all.len());
+                            all.push(d);
+                        }
+                    }
+                }
+                // Equal counts: nothing was deleted behind this node's back.
+                if all.len() as i64 == version.0 {
+                    b.version = version;
+                    return Ok(b.docs.clone());
+                }
+            }
+            return self.rebuild(store, needs).await;
         }
+        drop(tx);
+        self.rebuild(store, needs).await
+    }
+
+    /// Prepares every service again (first search, taxonomy changed, deletions elsewhere).
+    pub async fn rebuild(&self, store: &Store, needs: (i64, i64)) -> Result<Arc<Vec<SearchDocument>>, AppError> {
+        let mut tx = store.read().await?;
+        let version = directory::version(&mut tx).await?;
         let entries = directory::list_services(&mut tx, &ServiceFilter::default()).await?;
         drop(tx);
-        let docs: Vec<SearchDocument> = entries
-            .into_iter()
-            .map(|e| {
-                let mut s = e.service;
-                // The organisation's name is searched too; stored services refer to it by id.
-                if let Some(name) = e.organization_name {
-                    s.fields.organization = Some(Box::new(Organization { id: String::new(), name, ..Default::default() }));
-                }
-                SearchDocument::from_service(&s, Taxonomy::needs(), Taxonomy::protection())
-            })
-            .collect();
+        let docs: Vec<SearchDocument> = entries.into_iter().map(prepare).collect();
+        let at = docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         let docs = Arc::new(docs);
-        if let Ok(mut guard) = self.built.lock() {
-            *guard = Some((version, docs.clone()));
+        if let Ok(mut g) = self.built.lock() {
+            *g = Some(Built { version, needs, docs: docs.clone(), at });
         }
         Ok(docs)
     }
+
+    /// Takes a deleted service out of the index (its count then matches the database again,
+    /// so the next search does not rebuild).
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut g) = self.built.lock()
+            && let Some(b) = g.as_mut()
+            && let Some(i) = b.at.remove(id)
+        {
+            let all = Arc::make_mut(&mut b.docs);
+            all.swap_remove(i);
+            if let Some(moved) = all.get(i) {
+                b.at.insert(moved.id.clone(), i);
+            }
+            b.version.0 -= 1;
+        }
+    }
+}
+
+/// Middleware: brings the needs taxonomy up to date (at most every few seconds) before the
+/// handler lists or checks needs. A database that cannot be read is the handler's to report.
+pub async fn keep_needs_fresh(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Err(e) = state.directory_index.fresh_needs(&state.store, false).await {
+        tracing::warn!(error = %e, "needs taxonomy not refreshed");
+    }
+    next.run(req).await
 }

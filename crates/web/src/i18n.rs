@@ -249,6 +249,10 @@ mod tests {
                      "same-as-current", "wrong-password", "totp-wrong", "keep-own-admin"] {
             used.insert(format!("error-field-{code}"));
         }
+        // Directory upkeep (needs taxonomy, archiving): problem codes set at runtime.
+        for code in ["need-code", "need-ambiguous", "in-use"] {
+            used.insert(format!("error-field-{code}"));
+        }
         for area in passerelle_core::sop::SERVICE_AREAS {
             used.insert(format!("sop-area-{}", area.replace('_', "-")));
         }

@@ -142,6 +142,17 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/coverage", Perm(P::ViewCoverage), get(pages::directory::coverage::view)),
         r(M::GET, "/coverage/report", Perm(P::ViewCoverage), get(pages::directory::coverage::report)),
         r(M::GET, "/coverage/report.xlsx", Perm(P::ViewCoverage), get(pages::directory::coverage::report_xlsx)),
+        // Directory upkeep: the needs taxonomy administrators extend and retire from offer;
+        // archiving (and deleting what nothing points to) services and communities.
+        r(M::GET, "/directory/needs", Perm(P::ImportDirectory), get(pages::directory::needs::list)),
+        r(M::POST, "/directory/needs", Perm(P::ImportDirectory), post(pages::directory::needs::add)),
+        r(M::POST, "/directory/needs/{id}/retire", Perm(P::ImportDirectory), post(pages::directory::needs::retire)),
+        r(M::POST, "/directory/needs/{id}/offer", Perm(P::ImportDirectory), post(pages::directory::needs::offer)),
+        r(M::POST, "/directory/manage/{id}/archive", Perm(P::ManageDirectory), post(pages::directory::manage::archive)),
+        r(M::POST, "/directory/manage/{id}/delete", Perm(P::ManageDirectory), post(pages::directory::manage::delete)),
+        r(M::POST, "/communities/{id}/archive", Perm(P::ManageCommunities), post(pages::directory::communities::archive)),
+        r(M::POST, "/communities/{id}/restore", Perm(P::ManageCommunities), post(pages::directory::communities::restore)),
+        r(M::POST, "/communities/{id}/delete", Perm(P::ManageCommunities), post(pages::directory::communities::delete)),
         // Training: the programme for those who follow it, run by trainers; certificates are
         // checked by anyone.
         r(M::GET, "/certificates/verify", Public, get(pages::training::certificates::verify)),

@@ -7,9 +7,9 @@
 //! service carries it as an `attribute`.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::hsds;
 use super::ids::stable_uuid;
@@ -25,7 +25,7 @@ pub const NEEDS: &str = "passerelle-needs";
 pub const PROTECTION: &str = "passerelle-protection";
 
 /// Text in each of Passerelle's languages.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Labels {
     #[serde(default)]
@@ -56,8 +56,13 @@ pub struct Term {
     pub parent: Option<String>,
     pub label: Labels,
     pub synonyms: Vec<String>,
+    /// What the term covers, when its label is not enough (administrators' terms).
+    pub description: String,
     /// The file the term came from (the shipped file or an administrator's extension).
     pub source: String,
+    /// No longer offered (in lists, filters, forms), but still read on the records that
+    /// carry it: a code is never deleted once services may use it.
+    pub retired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -130,16 +135,36 @@ struct Header {
     description: Labels,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct TermFile {
     code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     parent: Option<String>,
     #[serde(default)]
     label: Labels,
     #[serde(default)]
     synonyms: Vec<String>,
+    #[serde(default)]
+    description: String,
 }
+
+#[derive(Serialize)]
+struct ExtensionFile<'a> {
+    term: &'a [TermFile],
+}
+
+/// A term an administrator adds (stored in the database, merged after the shipped file).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LocalTerm {
+    pub code: String,
+    pub parent: Option<String>,
+    pub label: Labels,
+    pub description: String,
+}
+
+/// Where administrators' terms come from, in errors.
+pub const LOCAL_SOURCE: &str = "local";
 
 fn valid_code(code: &str) -> bool {
     code.chars().next().is_some_and(|c| c.is_ascii_lowercase())
@@ -190,7 +215,15 @@ pub fn load(sources: &[(&str, &str)]) -> Result<Taxonomy, Vec<TaxonomyError>> {
                 errors.push(TaxonomyError::MissingLabel { file: err_file.clone(), code: t.code.clone(), lang: lang.code() });
             }
             by_code.insert(t.code.clone(), terms.len());
-            terms.push(Term { code: t.code, parent: t.parent, label: t.label, synonyms: t.synonyms, source: err_file });
+            terms.push(Term {
+                code: t.code,
+                parent: t.parent,
+                label: t.label,
+                synonyms: t.synonyms,
+                description: t.description,
+                source: err_file,
+                retired: false,
+            });
         }
     }
     // Parents are checked once every file is read: an extension may hang its terms under a
@@ -273,14 +306,69 @@ pub fn load(sources: &[(&str, &str)]) -> Result<Taxonomy, Vec<TaxonomyError>> {
     }
 }
 
+/// The needs taxonomy with administrators' terms, once installed. Each installed taxonomy is
+/// leaked on purpose: callers everywhere hold `&'static Taxonomy`, and a taxonomy (a few
+/// hundred terms) changes only when an administrator adds or retires a term.
+static INSTALLED: RwLock<Option<&'static Taxonomy>> = RwLock::new(None);
+
+/// Makes `t` the needs taxonomy [`Taxonomy::needs`] returns, unless it equals the one in force
+/// (so re-reading an unchanged database leaks nothing).
+pub fn install_needs(t: Taxonomy) {
+    if *Taxonomy::needs() == t {
+        return;
+    }
+    if let Ok(mut g) = INSTALLED.write() {
+        *g = Some(Box::leak(Box::new(t)));
+    }
+}
+
 impl Taxonomy {
-    /// The needs taxonomy shipped in `content/taxonomy/needs.toml`.
-    pub fn needs() -> &'static Taxonomy {
+    /// The needs taxonomy shipped in `content/taxonomy/needs.toml`, without administrators'
+    /// terms.
+    pub fn shipped_needs() -> &'static Taxonomy {
         static T: OnceLock<Taxonomy> = OnceLock::new();
         T.get_or_init(|| {
             #[allow(clippy::expect_used)]
             load(&[("needs.toml", NEEDS_TOML)]).expect("needs.toml is checked by taxonomy::tests")
         })
+    }
+
+    /// The needs taxonomy in force: the shipped one, with the administrators' terms once
+    /// [`install_needs`] was called (at start and after each change).
+    pub fn needs() -> &'static Taxonomy {
+        match INSTALLED.read() {
+            Ok(g) => g.unwrap_or_else(Taxonomy::shipped_needs),
+            Err(_) => Taxonomy::shipped_needs(),
+        }
+    }
+
+    /// The shipped needs with administrators' terms added and the `retired` codes marked.
+    /// Added terms are checked like an extension file (code, parent, labels, ambiguity); a
+    /// retired code that is not a term is ignored (it can only come from an older version).
+    pub fn needs_with(added: &[LocalTerm], retired: &[String]) -> Result<Taxonomy, Vec<TaxonomyError>> {
+        let files: Vec<TermFile> = added
+            .iter()
+            .map(|t| TermFile {
+                code: t.code.clone(),
+                parent: t.parent.clone(),
+                label: t.label.clone(),
+                synonyms: Vec::new(),
+                description: t.description.clone(),
+            })
+            .collect();
+        let mut t = if files.is_empty() {
+            Taxonomy::shipped_needs().clone()
+        } else {
+            let text = toml::to_string(&ExtensionFile { term: &files })
+                .map_err(|e| vec![TaxonomyError::Syntax { file: LOCAL_SOURCE.into(), message: e.to_string() }])?;
+            load(&[("needs.toml", NEEDS_TOML), (LOCAL_SOURCE, &text)])?
+        };
+        for code in retired {
+            if let Some(&i) = t.by_code.get(code) {
+                t.terms[i].retired = true;
+            }
+        }
+        Ok(t)
     }
 
     /// The protection attributes shipped in `content/taxonomy/protection_attributes.toml`.
@@ -305,13 +393,19 @@ impl Taxonomy {
         self.by_code.contains_key(code)
     }
 
-    /// Terms without a parent, in file order.
+    /// Terms without a parent, in file order, that are offered (not retired).
     pub fn top_level(&self) -> impl Iterator<Item = &Term> {
-        self.terms.iter().filter(|t| t.parent.is_none())
+        self.terms.iter().filter(|t| t.parent.is_none() && !t.retired)
     }
 
+    /// The offered terms directly under `code`.
     pub fn children<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Term> + 'a {
-        self.terms.iter().filter(move |t| t.parent.as_deref() == Some(code))
+        self.terms.iter().filter(move |t| t.parent.as_deref() == Some(code) && !t.retired)
+    }
+
+    /// Whether `code` is a term that is offered: neither it nor a broader term is retired.
+    pub fn is_offered(&self, code: &str) -> bool {
+        self.contains(code) && self.lineage(code).iter().all(|c| self.get(c).is_some_and(|t| !t.retired))
     }
 
     /// The term's code, then its parent's, up to the top.
@@ -368,8 +462,8 @@ impl Taxonomy {
         Some(hsds::TaxonomyTerm {
             id: self.term_id(code),
             name: t.label.get(lang).to_string(),
-            // HSDS requires a description; the label in full is the best Passerelle has.
-            description: t.label.get(lang).to_string(),
+            // HSDS requires a description; without one, the label in full is the best there is.
+            description: if t.description.trim().is_empty() { t.label.get(lang).to_string() } else { t.description.clone() },
             fields: hsds::TaxonomyTermFields {
                 code: Some(t.code.clone()),
                 parent_id: t.parent.as_deref().map(|p| self.term_id(p)),
@@ -597,5 +691,40 @@ label.es = "b"
         let mut typo = t.attribute("gbv", sid, Lang::En).unwrap();
         typo.fields.taxonomy_term.as_mut().unwrap().fields.code = Some("gvb".into());
         assert_eq!(t.unknown_code(&typo), Some("gvb"));
+    }
+
+    fn local(code: &str, parent: Option<&str>, label: &str) -> LocalTerm {
+        LocalTerm {
+            code: code.into(),
+            parent: parent.map(Into::into),
+            label: Labels { fr: format!("{label} fr"), en: format!("{label} en"), es: format!("{label} es") },
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn administrators_terms_are_merged_and_retired_terms_readable_but_not_offered() {
+        let added = [local("shelter_winter", Some("shelter"), "Hiver"), local("digital_literacy", None, "Numérique")];
+        let t = Taxonomy::needs_with(&added, &["shelter_low_threshold".into(), "digital_literacy".into()]).unwrap();
+        assert!(t.is_within("shelter_winter", "shelter"));
+        assert_eq!(t.get("shelter_winter").unwrap().source, LOCAL_SOURCE);
+        assert!(t.children("shelter").any(|c| c.code == "shelter_winter"));
+        // Retired: still a term (old records read their label), never offered.
+        assert_eq!(t.get("shelter_low_threshold").unwrap().label.get(Lang::En), "Low-threshold shelter (no conditions)");
+        assert!(!t.children("shelter").any(|c| c.code == "shelter_low_threshold"));
+        assert!(!t.top_level().any(|c| c.code == "digital_literacy"));
+        assert!(!t.is_offered("shelter_low_threshold") && t.is_offered("shelter_winter"));
+        // The HSDS taxonomy keeps every term, retired ones too: old exports refer to them.
+        assert_eq!(t.hsds_terms(Lang::Fr).len(), Taxonomy::shipped_needs().terms().len() + 2);
+    }
+
+    #[test]
+    fn administrators_terms_are_checked_like_an_extension() {
+        let errs = Taxonomy::needs_with(&[local("gbv", None, "Dup"), local("x_orphan", Some("nowhere"), "O")], &[]).unwrap_err();
+        let codes: Vec<&str> = errs.iter().map(TaxonomyError::code).collect();
+        assert_eq!(codes, vec!["taxonomy-duplicate-code", "taxonomy-unknown-parent"]);
+        let mut no_es = local("legal_x", Some("legal_aid"), "L");
+        no_es.label.es.clear();
+        assert_eq!(Taxonomy::needs_with(&[no_es], &[]).unwrap_err()[0].code(), "taxonomy-missing-label");
     }
 }

@@ -135,6 +135,9 @@ struct FormPage {
     sexes: &'static [&'static str],
     bands: &'static [&'static str],
     can_manage: bool,
+    /// Whether the community is archived, and how many records point to it (a community
+    /// nothing points to may be deleted).
+    standing: Option<(bool, i64)>,
 }
 
 impl FormPage {
@@ -161,7 +164,14 @@ impl FormPage {
 async fn form_page(state: &AppState, identity: &Identity, page: Page, id: Option<Uuid>, form: RawForm, errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let areas = agencies::list_areas(&mut tx).await?;
-    Ok(render_status(status, &FormPage { page, id, form, errors, areas, kinds: KINDS, sexes: SEXES, bands: AGE_BANDS, can_manage: identity.can(Permission::ManageCommunities) }))
+    let standing = match id {
+        Some(id) => match communities::get(&mut tx, id).await? {
+            Some(c) => Some((c.archived_at.is_some(), communities::uses(&mut tx, id).await?)),
+            None => None,
+        },
+        None => None,
+    };
+    Ok(render_status(status, &FormPage { page, id, form, errors, areas, kinds: KINDS, sexes: SEXES, bands: AGE_BANDS, can_manage: identity.can(Permission::ManageCommunities), standing }))
 }
 
 pub async fn new_form(State(state): State<AppState>, identity: Identity, page: Page) -> Result<Response, AppError> {
@@ -204,4 +214,29 @@ pub async fn create(State(state): State<AppState>, identity: Identity, page: Pag
 
 pub async fn update(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Form(form): Form<RawForm>) -> Result<Response, AppError> {
     save(&state, &identity, page, Some(id), form).await
+}
+
+/// Archives the community: kept for the activities that name it, no longer offered.
+pub async fn archive(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    set_archived(&state, &identity, id, true).await
+}
+
+/// Brings an archived community back.
+pub async fn restore(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    set_archived(&state, &identity, id, false).await
+}
+
+async fn set_archived(state: &AppState, identity: &Identity, id: Uuid, archived: bool) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    communities::set_archived(&mut tx, Some(identity.id()), id, archived).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/communities/{id}")).into_response())
+}
+
+/// Deletes a community recorded by mistake; one that records point to is refused (archive it).
+pub async fn delete(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    let mut tx = state.store.write().await?;
+    communities::delete(&mut tx, Some(identity.id()), id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/communities?deleted=1").into_response())
 }

@@ -28,6 +28,8 @@ pub struct CoverageQuery {
     pub free: Option<String>,
     pub language: String,
     pub community: String,
+    /// Show the narrower needs under each need (their own counts), not only the broad ones.
+    pub detail: Option<String>,
 }
 
 impl CoverageQuery {
@@ -45,6 +47,8 @@ impl CoverageQuery {
 pub struct Row {
     pub need: String,
     pub cells: Vec<u32>,
+    /// 0 for a broad need, 1 for a narrower one under it, and so on.
+    pub depth: usize,
 }
 
 struct Computed {
@@ -59,14 +63,42 @@ async fn computed(state: &AppState, q: &CoverageQuery) -> Result<Computed, AppEr
     let entries = directory::list_services(&mut tx, &ServiceFilter::default()).await?;
     let needs_t = Taxonomy::needs();
     let services: Vec<CoverageService> = entries.iter().map(|e| CoverageService::from_service(&e.service, needs_t, Taxonomy::protection())).collect();
-    let needs: Vec<String> = needs_t.top_level().map(|t| t.code.clone()).collect();
+    // A broad need counts the services tagged with it or with any narrower need; each
+    // narrower need, shown on demand, counts its own (and those below it).
+    let mut needs: Vec<String> = Vec::new();
+    fn below(t: &Taxonomy, code: &str, out: &mut Vec<String>) {
+        for c in t.children(code) {
+            if !out.contains(&c.code) {
+                out.push(c.code.clone());
+                below(t, &c.code, out);
+            }
+        }
+    }
+    for top in needs_t.top_level() {
+        needs.push(top.code.clone());
+        if q.detail.is_some() {
+            below(needs_t, &top.code, &mut needs);
+        }
+    }
     let codes: Vec<String> = areas.iter().map(|a| a.code.clone()).collect();
     let coverage = compute(&services, &needs, &codes, needs_t, &q.filter());
     Ok(Computed { coverage, areas, entries })
 }
 
 fn rows(c: &Coverage, tr: &Tr) -> Vec<Row> {
-    c.needs.iter().zip(&c.counts).map(|(n, counts)| Row { need: term_label(Taxonomy::needs(), n, tr), cells: counts.clone() }).collect()
+    let t = Taxonomy::needs();
+    c.needs
+        .iter()
+        .zip(&c.counts)
+        .map(|(n, counts)| Row { need: term_label(t, n, tr), cells: counts.clone(), depth: t.lineage(n).len().saturating_sub(1) })
+        .collect()
+}
+
+/// The gaps of broad needs (a narrower need without a service is not a gap where its broad
+/// need has one).
+fn broad_gaps(c: &Coverage) -> usize {
+    let t = Taxonomy::needs();
+    c.gaps.iter().filter(|(n, _)| t.get(n).is_some_and(|x| x.parent.is_none())).count()
 }
 
 #[derive(Template)]
@@ -92,7 +124,7 @@ pub async fn view(State(state): State<AppState>, page: Page, Query(q): Query<Cov
         Some(com) => {
             let area = com.area_id.and_then(|id| c.areas.iter().find(|a| a.id == id));
             let column = area.and_then(|a| c.coverage.areas.iter().position(|x| *x == a.code));
-            let needs = c.coverage.needs.iter().enumerate().map(|(n, code)| {
+            let needs = c.coverage.needs.iter().enumerate().filter(|(_, code)| q.detail.is_none() || Taxonomy::needs().get(code).is_some_and(|t| t.parent.is_none())).map(|(n, code)| {
                 (term_label(Taxonomy::needs(), code, &page.tr), column.map(|col| c.coverage.counts[n][col]).unwrap_or(0))
             }).collect();
             Some((com.clone(), area.map(|a| a.name.clone()).unwrap_or_default(), needs))
@@ -100,7 +132,8 @@ pub async fn view(State(state): State<AppState>, page: Page, Query(q): Query<Cov
         None => None,
     };
     let tr = page.tr.clone();
-    Ok(render(&CoveragePage { rows: rows(&c.coverage, &tr), gaps: c.coverage.gaps.len(), areas: c.areas, languages: language_choices(), communities: all, community, page, q }))
+    let offered = all.into_iter().filter(|x| x.archived_at.is_none()).collect();
+    Ok(render(&CoveragePage { rows: rows(&c.coverage, &tr), gaps: broad_gaps(&c.coverage), areas: c.areas, languages: language_choices(), communities: offered, community, page, q }))
 }
 
 /// Services per kind of provider (the agency kind of the organisation's agency).
@@ -131,7 +164,7 @@ async fn report_data(state: &AppState, tr: &Tr) -> Result<Report, AppError> {
     let agencies = agencies::list_agencies(&mut tx).await?;
     drop(tx);
     let area_name = |code: &str| c.areas.iter().find(|a| a.code == code).map(|a| a.name.clone()).unwrap_or_else(|| code.into());
-    let gaps = c.coverage.gaps.iter().map(|(n, a)| (term_label(Taxonomy::needs(), n, tr), area_name(a))).collect();
+    let gaps = c.coverage.gaps.iter().filter(|(n, _)| Taxonomy::needs().get(n).is_some_and(|t| t.parent.is_none())).map(|(n, a)| (term_label(Taxonomy::needs(), n, tr), area_name(a))).collect();
     let day = today();
     let stale = c.entries.iter().filter(|e| e.is_stale(day)).map(|e| {
         (e.service.name.clone(), e.organization_name.clone().unwrap_or_default(), e.verified_on.map(|d| tr.date(d)).unwrap_or_else(|| tr.t("report-never")))

@@ -469,6 +469,9 @@ struct FormPage {
     languages: Vec<Choice>,
     statuses: Vec<Choice>,
     can_verify: bool,
+    /// How many records point to the service (referrals, services provided...): one nothing
+    /// points to may be deleted; any other is archived.
+    uses: i64,
 }
 
 impl FormPage {
@@ -485,10 +488,24 @@ async fn form_page(state: &AppState, identity: &Identity, page: Page, entry: Opt
     let mut tx = state.store.read().await?;
     let areas = agencies::list_areas(&mut tx).await?;
     let organizations = directory::list_organizations(&mut tx, kept_agency(identity)).await?;
+    let uses = match entry {
+        Some(e) => directory::service_uses(&mut tx, Uuid::parse_str(e.id()).unwrap_or_default()).await?,
+        None => 0,
+    };
     let tr = page.tr.clone();
     let entry = entry.map(|e| ServiceView::new(e, &areas, &tr, today()));
+    // A retired need the service still carries stays on its form (checked), so that saving
+    // the form does not drop it unasked; it is no longer offered to other services.
+    let mut needs = need_choices(&tr);
+    for code in &form.needs {
+        if !needs.iter().any(|c| &c.code == code) {
+            let label = format!("{} ({})", super::term_label(Taxonomy::needs(), code, &tr), tr.t("needs-admin-retired"));
+            needs.push(Choice { code: code.clone(), label, nested: false });
+        }
+    }
     Ok(render_status(status, &FormPage {
-        needs: need_choices(&tr),
+        uses,
+        needs,
         areas: area_choices(&areas),
         attributes: attribute_choices(&tr),
         languages: language_choices(),
@@ -610,4 +627,24 @@ pub async fn link_organization(State(state): State<AppState>, identity: Identity
     directory::link_organization(&mut tx, Some(identity.id()), id, agency).await?;
     tx.commit().await?;
     Ok(Redirect::to("/directory/manage").into_response())
+}
+
+/// Archives a service: inactive, out of the finder and coverage, kept with its history and
+/// the referrals that name it.
+pub async fn archive(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    kept_entry(&state, &identity, id).await?;
+    let mut tx = state.store.write().await?;
+    directory::archive_service(&mut tx, Some(identity.id()), id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/directory/manage/{id}?archived=1")).into_response())
+}
+
+/// Deletes a service nothing points to (an entry made by mistake); a used one is refused.
+pub async fn delete(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
+    kept_entry(&state, &identity, id).await?;
+    let mut tx = state.store.write().await?;
+    directory::delete_service(&mut tx, Some(identity.id()), id).await?;
+    tx.commit().await?;
+    state.directory_index.forget(&id.to_string());
+    Ok(Redirect::to("/directory/manage?deleted=1").into_response())
 }

@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod finder;
 pub mod import;
 pub mod manage;
+pub mod needs;
 
 use crate::i18n::Tr;
 use chrono::NaiveDate;
