@@ -463,3 +463,159 @@ both_backends!(a_curriculum_is_complete_with_its_mandatory_module_and_enough_opt
     assert!(page.contains("Amélie Caseworker (demo)") && !page.contains("Nadia Benali"));
     assert!(!page.contains("Issue the certificate of "));
 });
+
+/// The text of a PDF written by krilla, line by line: its streams inflated, the two-byte glyph
+/// codes of each text object mapped back to characters through the font's ToUnicode map
+/// (enough for the one-font certificate; not a general PDF reader).
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Read;
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+    let mut streams = Vec::new();
+    let mut rest = pdf;
+    while let Some(start) = find(rest, b"stream") {
+        let after = &rest[start + 6..];
+        let skip = if after.starts_with(b"\r\n") { 2 } else if after.starts_with(b"\n") { 1 } else { rest = after; continue };
+        let Some(end) = find(&after[skip..], b"endstream") else { break };
+        let body = &after[skip..skip + end];
+        let mut out = Vec::new();
+        match flate2::read::ZlibDecoder::new(body).read_to_end(&mut out) {
+            Ok(_) => streams.push(out),
+            Err(_) => streams.push(body.to_vec()),
+        }
+        rest = &after[skip + end + 9..];
+    }
+    // ToUnicode: `<code> <utf-16be>` pairs between beginbfchar and endbfchar.
+    let mut map = std::collections::HashMap::new();
+    for s in &streams {
+        let text = String::from_utf8_lossy(s);
+        for block in text.split("beginbfchar").skip(1) {
+            let block = block.split("endbfchar").next().unwrap_or("");
+            let hexes: Vec<&str> = block.split(['<', '>']).map(str::trim).filter(|h| !h.is_empty()).collect();
+            for pair in hexes.chunks(2) {
+                let [code, uni] = pair else { continue };
+                let units: Vec<u16> = (0..uni.len() / 4).filter_map(|i| u16::from_str_radix(&uni[i * 4..i * 4 + 4], 16).ok()).collect();
+                if let Ok(code) = u16::from_str_radix(code, 16) {
+                    map.insert(code, String::from_utf16_lossy(&units));
+                }
+            }
+        }
+    }
+    // Content: literal strings `( … )` with PDF escapes inside BT … ET, one line per text object.
+    let mut lines = Vec::new();
+    for s in streams.iter().filter(|s| find(s, b"BT").is_some() && find(s, b"beginbfchar").is_none()) {
+        let mut bytes = Vec::new();
+        let mut i = 0;
+        let mut in_text = false;
+        while i < s.len() {
+            if !in_text && s[i..].starts_with(b"BT") { in_text = true; bytes.clear(); i += 2; continue; }
+            if in_text && s[i..].starts_with(b"ET") && s[i - 1].is_ascii_whitespace() {
+                in_text = false;
+                let codes = bytes.chunks(2).filter(|c| c.len() == 2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+                lines.push(codes.map(|c| map.get(&c).cloned().unwrap_or_default()).collect::<String>());
+                i += 2;
+                continue;
+            }
+            if in_text && s[i] == b'(' {
+                i += 1;
+                // Balanced parentheses may stand unescaped inside a literal string.
+                let mut depth = 0;
+                while i < s.len() && (s[i] != b')' || depth > 0) {
+                    if s[i] == b'(' { depth += 1; }
+                    if s[i] == b')' { depth -= 1; }
+                    if s[i] == b'\\' {
+                        i += 1;
+                        let c = s[i];
+                        if c.is_ascii_digit() {
+                            let len = s[i..].iter().take(3).take_while(|d| d.is_ascii_digit()).count();
+                            bytes.push(u8::from_str_radix(std::str::from_utf8(&s[i..i + len]).unwrap(), 8).unwrap());
+                            i += len;
+                            continue;
+                        }
+                        bytes.push(match c { b'n' => b'\n', b'r' => b'\r', b't' => b'\t', b'b' => 8, b'f' => 12, other => other });
+                    } else {
+                        bytes.push(s[i]);
+                    }
+                    i += 1;
+                }
+            }
+            i += 1;
+        }
+    }
+    lines.join("\n")
+}
+
+both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_only, |app| {
+    let trainer = app.signed_in(TRAINER).await;
+    let csrf = trainer.csrf("/training").await;
+    let (curriculum, module) = curriculum_with_module(&trainer, &csrf).await;
+    let (d1, go) = (today(), (today() - chrono::Duration::days(2)).to_string());
+    let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
+        ("place", "Saint-Aubin"), ("trainer", "Théo"), ("min_participants", "1"), ("max_participants", "5"),
+        ("go_no_go", &go), ("days", &d1.to_string()),
+    ]).await;
+    let session = id_after(&location(&r), "/training/sessions/");
+    let cw = user_id(&app, CASEWORKER).await;
+    let r = post(&trainer, &format!("/training/sessions/{session}/enrolments"), &csrf, &[("user_id", &cw.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (enrolment, day) = {
+        let mut tx = app.store.read().await.unwrap();
+        let es = sessions::enrolments(&mut tx, session).await.unwrap();
+        let s = sessions::get_session(&mut tx, session).await.unwrap().unwrap();
+        (es[0].clone(), s.days[0].id)
+    };
+    post(&trainer, &format!("/training/sessions/{session}/attendance"), &csrf, &[("present", &format!("{}:{day}", enrolment.id))]).await;
+    post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &enrolment.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cert_id = id_after(&location(&r), "/training/certificates/");
+    let cert = { let mut tx = app.store.read().await.unwrap(); certificates::get(&mut tx, cert_id).await.unwrap().unwrap() };
+    // The holder reads Spanish: the PDF is in Spanish whatever the trainer reads.
+    {
+        let mut tx = app.store.write().await.unwrap();
+        users::set_language(&mut tx, cw, "es").await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let (_, html) = trainer.text(&format!("/training/certificates/{cert_id}")).await;
+    assert!(html.contains(&format!("/training/certificates/{cert_id}/pdf")), "the printable page links to the PDF");
+
+    let r = trainer.get(&format!("/training/certificates/{cert_id}/pdf")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(&cert.code));
+    assert_eq!(r.headers()["cache-control"], "no-store", "a named person's certificate is kept by no cache");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() < 60_000, "the font is subset: {} bytes", bytes.len());
+    let text = pdf_text(&bytes);
+    assert!(text.contains("Certificado de formación"), "{text}");
+    assert!(text.contains("Amélie Caseworker (demo)"), "{text}");
+    assert!(text.contains("Programa de prueba") && text.contains("Acogida de sobrevivientes"), "{text}");
+    assert!(text.contains(&cert.code), "{text}");
+    assert!(text.contains(&format!("/certificates/verify?code={}", cert.code)), "{text}");
+    let date = chrono::Utc::now().format("%Y").to_string();
+    assert!(text.contains(&date), "the date of issue: {text}");
+    // Another language on request.
+    let text = pdf_text(&trainer.get(&format!("/training/certificates/{cert_id}/pdf?lang=fr")).await.bytes().await.unwrap());
+    assert!(text.contains("Attestation de formation") && text.contains("Accueil des survivant·e·s") && text.contains(&cert.code), "{text}");
+
+    // Refused to staff who do not run training, and to anyone signed out.
+    for email in [CASEWORKER, SUPERVISOR, QUALITY] {
+        let s = app.signed_in(email).await;
+        let r = s.get(&format!("/training/certificates/{cert_id}/pdf")).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{email}");
+        assert!(!r.bytes().await.unwrap().starts_with(b"%PDF"));
+    }
+    let anon = Session::anonymous(&app);
+    let r = anon.get(&format!("/training/certificates/{cert_id}/pdf")).await;
+    assert!(!r.bytes().await.unwrap().starts_with(b"%PDF"), "no PDF without signing in");
+    // Unknown certificate.
+    let r = trainer.get(&format!("/training/certificates/{}/pdf", Uuid::now_v7())).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Revoked: the PDF says so at the top.
+    post(&trainer, &format!("/training/certificates/{cert_id}/revoke"), &csrf, &[("reason", "Issued by mistake")]).await;
+    let text = pdf_text(&trainer.get(&format!("/training/certificates/{cert_id}/pdf?lang=en")).await.bytes().await.unwrap());
+    assert!(text.lines().next().unwrap_or("").starts_with("Revoked on"), "{text}");
+});
