@@ -52,7 +52,8 @@ async fn curriculum_with_module(s: &Session, csrf: &str) -> (Uuid, Uuid) {
         ("title_es", "Acogida de sobrevivientes"), ("objectives_fr", "Savoir accueillir"),
         ("objectives_en", "Know how to receive"), ("objectives_es", "Saber acoger"),
         ("duration_hours", "12"), ("mode", "in_person"), ("sop_ids", "gbv"), ("need_codes", "gbv"),
-        ("mandatory", "yes"),
+        ("prerequisites", "Basic case management"), ("audience", "Caseworkers and supervisors"),
+        ("trainers", "Théo Martin"), ("mandatory", "yes"),
     ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let module = id_after(&location(&r), "/training/modules/");
@@ -74,6 +75,11 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
     assert_eq!(status, StatusCode::OK);
     for figure in ["585.00 EUR", "58.50 EUR", "677.50 EUR", "45.17 EUR", "400.00 EUR", "277.50 EUR"] {
         assert!(page.contains(figure), "{figure} missing from the cost scenarios");
+    }
+    // The module keeps its prerequisites, audience, trainers and the SOP it trains on.
+    let (_, page) = trainer.text(&format!("/training/modules/{module}")).await;
+    for text in ["Basic case management", "Caseworkers and supervisors", "Théo Martin", "Know how to receive", "href=\"/sops/gbv\""] {
+        assert!(page.contains(text), "{text} missing from the module page");
     }
     let (_, page) = trainer.text(&format!("/training/curricula/{curriculum}?a=4&b=8")).await;
     assert!(page.contains("474.00 EUR") && page.contains("118.50 EUR"), "4 participants: 400 + 74");
@@ -421,6 +427,21 @@ both_backends!(pre_and_post_tests_give_the_score_gain, |app| {
     // Gains of 4 and 1: 2.5 on average.
     let (_, page) = trainer.text(&format!("/training/sessions/{held}")).await;
     assert!(page.contains("Average score gain: 2.5 points"), "session gain");
+    // And per participant: +4 and +1.
+    assert!(page.contains("<td class=\"gain\">+4</td>") && page.contains("<td class=\"gain\">+1</td>"), "gain per participant");
+    assert!(!page.contains("id=\"satisfaction\""), "no evaluation yet, no satisfaction figure");
+    // Satisfaction evaluations (overall 5 and 2): 3.5 out of 5 on average.
+    for (e, overall) in [(a, "5"), (b, "2")] {
+        let path = format!("/training/enrolments/{}/tests/evaluation", e.id);
+        let page = trainer.text(&path).await.1;
+        let csrf = common::csrf_in(&page).unwrap();
+        let start = page.find("name=\"_version\" value=\"").unwrap() + 23;
+        let version = page[start..start + page[start..].find('"').unwrap()].to_string();
+        let r = post(&trainer, &path, &csrf, &[("_version", version.as_str()), ("_action", "save"), ("overall", overall), ("usefulness", "4"), ("trainer", "4")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "evaluation of {}", e.participant.name);
+    }
+    let (_, page) = trainer.text(&format!("/training/sessions/{held}")).await;
+    assert!(page.contains("Average satisfaction: 3.5 out of 5 (2 evaluations)"), "session satisfaction");
     // Across the programme: these two (+4, +1) and the demo's ten (+2 each): 25 / 12.
     let (_, page) = trainer.text("/training/figures").await;
     assert!(page.contains("2.1 (12 participants took both tests)"), "figures count everyone tested");
