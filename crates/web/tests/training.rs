@@ -356,6 +356,10 @@ both_backends!(supervisors_see_and_nominate_their_own_agency_only, |app| {
     assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("14")), "{rows:?}");
     assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("Croix-Verte Belleterre") && r.get(1).map(String::as_str) == Some("1")));
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "156.43 EUR")));
+    // By module (all 14 completed the mandatory first module) and by role (an external's job title).
+    let row = |label: &str, n: &str| rows.iter().any(|r| r.first().map(String::as_str) == Some(label) && r.get(1).map(String::as_str) == Some(n));
+    assert!(row("Working under SOPs: case management basics", "14"), "by module: {rows:?}");
+    assert!(row("Social worker", "1"), "by role: {rows:?}");
     let bytes = sup.get("/training/figures.xlsx").await.bytes().await.unwrap().to_vec();
     let rows = workbook_rows(bytes);
     assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("3")), "the supervisor's workbook is their agency's");
