@@ -591,11 +591,24 @@ both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_o
         (es[0].clone(), s.days[0].id)
     };
     post(&trainer, &format!("/training/sessions/{session}/attendance"), &csrf, &[("present", &format!("{}:{day}", enrolment.id))]).await;
+    // Planned, then confirmed at the go/no-go decision, then held.
+    let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "confirmed")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let s = { let mut tx = app.store.read().await.unwrap(); sessions::get_session(&mut tx, session).await.unwrap().unwrap() };
+    assert_eq!(s.row.status, "confirmed");
     post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
     let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &enrolment.participant.id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let cert_id = id_after(&location(&r), "/training/certificates/");
     let cert = { let mut tx = app.store.read().await.unwrap(); certificates::get(&mut tx, cert_id).await.unwrap().unwrap() };
+    // A second version of the curriculum is a new curriculum under the same code.
+    let r = post(&trainer, "/training/curricula", &csrf, &[
+        ("code", "test-curriculum"), ("version", "2"), ("title_fr", "Programme d'essai"),
+        ("title_en", "Test curriculum"), ("title_es", "Programa de prueba"), ("currency", "EUR"),
+        ("optional_required", "0"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "version 2 of the same code");
+    assert_ne!(id_after(&location(&r), "/training/curricula/"), curriculum);
     // The holder reads Spanish: the PDF is in Spanish whatever the trainer reads.
     {
         let mut tx = app.store.write().await.unwrap();
@@ -616,7 +629,7 @@ both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_o
     let text = pdf_text(&bytes);
     assert!(text.contains("Certificado de formación"), "{text}");
     assert!(text.contains("Amélie Caseworker (demo)"), "{text}");
-    assert!(text.contains("Programa de prueba") && text.contains("Acogida de sobrevivientes"), "{text}");
+    assert!(text.contains("Programa de prueba (versión 1)") && text.contains("Acogida de sobrevivientes"), "the curriculum and the version it was issued for: {text}");
     assert!(text.contains(&cert.code), "{text}");
     assert!(text.contains(&format!("/certificates/verify?code={}", cert.code)), "{text}");
     let date = chrono::Utc::now().format("%Y").to_string();
