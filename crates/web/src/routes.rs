@@ -178,6 +178,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/training/enrolments/{id}/tests/evaluation", Perm(P::ManageTraining), get(pages::training::sessions::evaluation)),
         r(M::POST, "/training/enrolments/{id}/tests/evaluation", Perm(P::ManageTraining), post(pages::training::sessions::evaluation_submit)),
         r(M::GET, "/training/certificates/{id}", Perm(P::ManageTraining), get(pages::training::certificates::show)),
+        r(M::GET, "/training/certificates/{id}/pdf", Perm(P::ManageTraining), get(pages::training::certificates::pdf)),
         r(M::POST, "/training/certificates/{id}/revoke", Perm(P::ManageTraining), post(pages::training::certificates::revoke)),
         r(M::GET, "/training/sops", Perm(P::ViewTraining), get(pages::training::figures::sops)),
         r(M::GET, "/training/figures", Perm(P::ViewTraining), get(pages::training::figures::show)),

@@ -52,7 +52,8 @@ async fn curriculum_with_module(s: &Session, csrf: &str) -> (Uuid, Uuid) {
         ("title_es", "Acogida de sobrevivientes"), ("objectives_fr", "Savoir accueillir"),
         ("objectives_en", "Know how to receive"), ("objectives_es", "Saber acoger"),
         ("duration_hours", "12"), ("mode", "in_person"), ("sop_ids", "gbv"), ("need_codes", "gbv"),
-        ("mandatory", "yes"),
+        ("prerequisites", "Basic case management"), ("audience", "Caseworkers and supervisors"),
+        ("trainers", "Théo Martin"), ("mandatory", "yes"),
     ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let module = id_after(&location(&r), "/training/modules/");
@@ -74,6 +75,11 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
     assert_eq!(status, StatusCode::OK);
     for figure in ["585.00 EUR", "58.50 EUR", "677.50 EUR", "45.17 EUR", "400.00 EUR", "277.50 EUR"] {
         assert!(page.contains(figure), "{figure} missing from the cost scenarios");
+    }
+    // The module keeps its prerequisites, audience, trainers and the SOP it trains on.
+    let (_, page) = trainer.text(&format!("/training/modules/{module}")).await;
+    for text in ["Basic case management", "Caseworkers and supervisors", "Théo Martin", "Know how to receive", "href=\"/sops/gbv\""] {
+        assert!(page.contains(text), "{text} missing from the module page");
     }
     let (_, page) = trainer.text(&format!("/training/curricula/{curriculum}?a=4&b=8")).await;
     assert!(page.contains("474.00 EUR") && page.contains("118.50 EUR"), "4 participants: 400 + 74");
@@ -350,6 +356,10 @@ both_backends!(supervisors_see_and_nominate_their_own_agency_only, |app| {
     assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("14")), "{rows:?}");
     assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("Croix-Verte Belleterre") && r.get(1).map(String::as_str) == Some("1")));
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "156.43 EUR")));
+    // By module (all 14 completed the mandatory first module) and by role (an external's job title).
+    let row = |label: &str, n: &str| rows.iter().any(|r| r.first().map(String::as_str) == Some(label) && r.get(1).map(String::as_str) == Some(n));
+    assert!(row("Working under SOPs: case management basics", "14"), "by module: {rows:?}");
+    assert!(row("Social worker", "1"), "by role: {rows:?}");
     let bytes = sup.get("/training/figures.xlsx").await.bytes().await.unwrap().to_vec();
     let rows = workbook_rows(bytes);
     assert!(rows.iter().any(|r| r.first().map(String::as_str) == Some("People trained") && r.get(1).map(String::as_str) == Some("3")), "the supervisor's workbook is their agency's");
@@ -421,6 +431,21 @@ both_backends!(pre_and_post_tests_give_the_score_gain, |app| {
     // Gains of 4 and 1: 2.5 on average.
     let (_, page) = trainer.text(&format!("/training/sessions/{held}")).await;
     assert!(page.contains("Average score gain: 2.5 points"), "session gain");
+    // And per participant: +4 and +1.
+    assert!(page.contains("<td class=\"gain\">+4</td>") && page.contains("<td class=\"gain\">+1</td>"), "gain per participant");
+    assert!(!page.contains("id=\"satisfaction\""), "no evaluation yet, no satisfaction figure");
+    // Satisfaction evaluations (overall 5 and 2): 3.5 out of 5 on average.
+    for (e, overall) in [(a, "5"), (b, "2")] {
+        let path = format!("/training/enrolments/{}/tests/evaluation", e.id);
+        let page = trainer.text(&path).await.1;
+        let csrf = common::csrf_in(&page).unwrap();
+        let start = page.find("name=\"_version\" value=\"").unwrap() + 23;
+        let version = page[start..start + page[start..].find('"').unwrap()].to_string();
+        let r = post(&trainer, &path, &csrf, &[("_version", version.as_str()), ("_action", "save"), ("overall", overall), ("usefulness", "4"), ("trainer", "4")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "evaluation of {}", e.participant.name);
+    }
+    let (_, page) = trainer.text(&format!("/training/sessions/{held}")).await;
+    assert!(page.contains("Average satisfaction: 3.5 out of 5 (2 evaluations)"), "session satisfaction");
     // Across the programme: these two (+4, +1) and the demo's ten (+2 each): 25 / 12.
     let (_, page) = trainer.text("/training/figures").await;
     assert!(page.contains("2.1 (12 participants took both tests)"), "figures count everyone tested");
@@ -462,4 +487,173 @@ both_backends!(a_curriculum_is_complete_with_its_mandatory_module_and_enough_opt
     let (_, page) = app.signed_in(SUPERVISOR).await.text(&format!("/training/curricula/{curriculum}")).await;
     assert!(page.contains("Amélie Caseworker (demo)") && !page.contains("Nadia Benali"));
     assert!(!page.contains("Issue the certificate of "));
+});
+
+/// The text of a PDF written by krilla, line by line: its streams inflated, the two-byte glyph
+/// codes of each text object mapped back to characters through the font's ToUnicode map
+/// (enough for the one-font certificate; not a general PDF reader).
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Read;
+    fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+        hay.windows(needle.len()).position(|w| w == needle)
+    }
+    let mut streams = Vec::new();
+    let mut rest = pdf;
+    while let Some(start) = find(rest, b"stream") {
+        let after = &rest[start + 6..];
+        let skip = if after.starts_with(b"\r\n") { 2 } else if after.starts_with(b"\n") { 1 } else { rest = after; continue };
+        let Some(end) = find(&after[skip..], b"endstream") else { break };
+        let body = &after[skip..skip + end];
+        let mut out = Vec::new();
+        match flate2::read::ZlibDecoder::new(body).read_to_end(&mut out) {
+            Ok(_) => streams.push(out),
+            Err(_) => streams.push(body.to_vec()),
+        }
+        rest = &after[skip + end + 9..];
+    }
+    // ToUnicode: `<code> <utf-16be>` pairs between beginbfchar and endbfchar.
+    let mut map = std::collections::HashMap::new();
+    for s in &streams {
+        let text = String::from_utf8_lossy(s);
+        for block in text.split("beginbfchar").skip(1) {
+            let block = block.split("endbfchar").next().unwrap_or("");
+            let hexes: Vec<&str> = block.split(['<', '>']).map(str::trim).filter(|h| !h.is_empty()).collect();
+            for pair in hexes.chunks(2) {
+                let [code, uni] = pair else { continue };
+                let units: Vec<u16> = (0..uni.len() / 4).filter_map(|i| u16::from_str_radix(&uni[i * 4..i * 4 + 4], 16).ok()).collect();
+                if let Ok(code) = u16::from_str_radix(code, 16) {
+                    map.insert(code, String::from_utf16_lossy(&units));
+                }
+            }
+        }
+    }
+    // Content: literal strings `( … )` with PDF escapes inside BT … ET, one line per text object.
+    let mut lines = Vec::new();
+    for s in streams.iter().filter(|s| find(s, b"BT").is_some() && find(s, b"beginbfchar").is_none()) {
+        let mut bytes = Vec::new();
+        let mut i = 0;
+        let mut in_text = false;
+        while i < s.len() {
+            if !in_text && s[i..].starts_with(b"BT") { in_text = true; bytes.clear(); i += 2; continue; }
+            if in_text && s[i..].starts_with(b"ET") && s[i - 1].is_ascii_whitespace() {
+                in_text = false;
+                let codes = bytes.chunks(2).filter(|c| c.len() == 2).map(|c| u16::from_be_bytes([c[0], c[1]]));
+                lines.push(codes.map(|c| map.get(&c).cloned().unwrap_or_default()).collect::<String>());
+                i += 2;
+                continue;
+            }
+            if in_text && s[i] == b'(' {
+                i += 1;
+                // Balanced parentheses may stand unescaped inside a literal string.
+                let mut depth = 0;
+                while i < s.len() && (s[i] != b')' || depth > 0) {
+                    if s[i] == b'(' { depth += 1; }
+                    if s[i] == b')' { depth -= 1; }
+                    if s[i] == b'\\' {
+                        i += 1;
+                        let c = s[i];
+                        if c.is_ascii_digit() {
+                            let len = s[i..].iter().take(3).take_while(|d| d.is_ascii_digit()).count();
+                            bytes.push(u8::from_str_radix(std::str::from_utf8(&s[i..i + len]).unwrap(), 8).unwrap());
+                            i += len;
+                            continue;
+                        }
+                        bytes.push(match c { b'n' => b'\n', b'r' => b'\r', b't' => b'\t', b'b' => 8, b'f' => 12, other => other });
+                    } else {
+                        bytes.push(s[i]);
+                    }
+                    i += 1;
+                }
+            }
+            i += 1;
+        }
+    }
+    lines.join("\n")
+}
+
+both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_only, |app| {
+    let trainer = app.signed_in(TRAINER).await;
+    let csrf = trainer.csrf("/training").await;
+    let (curriculum, module) = curriculum_with_module(&trainer, &csrf).await;
+    let (d1, go) = (today(), (today() - chrono::Duration::days(2)).to_string());
+    let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
+        ("place", "Saint-Aubin"), ("trainer", "Théo"), ("min_participants", "1"), ("max_participants", "5"),
+        ("go_no_go", &go), ("days", &d1.to_string()),
+    ]).await;
+    let session = id_after(&location(&r), "/training/sessions/");
+    let cw = user_id(&app, CASEWORKER).await;
+    let r = post(&trainer, &format!("/training/sessions/{session}/enrolments"), &csrf, &[("user_id", &cw.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (enrolment, day) = {
+        let mut tx = app.store.read().await.unwrap();
+        let es = sessions::enrolments(&mut tx, session).await.unwrap();
+        let s = sessions::get_session(&mut tx, session).await.unwrap().unwrap();
+        (es[0].clone(), s.days[0].id)
+    };
+    post(&trainer, &format!("/training/sessions/{session}/attendance"), &csrf, &[("present", &format!("{}:{day}", enrolment.id))]).await;
+    // Planned, then confirmed at the go/no-go decision, then held.
+    let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "confirmed")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let s = { let mut tx = app.store.read().await.unwrap(); sessions::get_session(&mut tx, session).await.unwrap().unwrap() };
+    assert_eq!(s.row.status, "confirmed");
+    post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
+    let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &enrolment.participant.id.to_string())]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cert_id = id_after(&location(&r), "/training/certificates/");
+    let cert = { let mut tx = app.store.read().await.unwrap(); certificates::get(&mut tx, cert_id).await.unwrap().unwrap() };
+    // A second version of the curriculum is a new curriculum under the same code.
+    let r = post(&trainer, "/training/curricula", &csrf, &[
+        ("code", "test-curriculum"), ("version", "2"), ("title_fr", "Programme d'essai"),
+        ("title_en", "Test curriculum"), ("title_es", "Programa de prueba"), ("currency", "EUR"),
+        ("optional_required", "0"),
+    ]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "version 2 of the same code");
+    assert_ne!(id_after(&location(&r), "/training/curricula/"), curriculum);
+    // The holder reads Spanish: the PDF is in Spanish whatever the trainer reads.
+    {
+        let mut tx = app.store.write().await.unwrap();
+        users::set_language(&mut tx, cw, "es").await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let (_, html) = trainer.text(&format!("/training/certificates/{cert_id}")).await;
+    assert!(html.contains(&format!("/training/certificates/{cert_id}/pdf")), "the printable page links to the PDF");
+
+    let r = trainer.get(&format!("/training/certificates/{cert_id}/pdf")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(&cert.code));
+    assert_eq!(r.headers()["cache-control"], "no-store", "a named person's certificate is kept by no cache");
+    let bytes = r.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(bytes.len() < 60_000, "the font is subset: {} bytes", bytes.len());
+    let text = pdf_text(&bytes);
+    assert!(text.contains("Certificado de formación"), "{text}");
+    assert!(text.contains("Amélie Caseworker (demo)"), "{text}");
+    assert!(text.contains("Programa de prueba (versión 1)") && text.contains("Acogida de sobrevivientes"), "the curriculum and the version it was issued for: {text}");
+    assert!(text.contains(&cert.code), "{text}");
+    assert!(text.contains(&format!("/certificates/verify?code={}", cert.code)), "{text}");
+    let date = chrono::Utc::now().format("%Y").to_string();
+    assert!(text.contains(&date), "the date of issue: {text}");
+    // Another language on request.
+    let text = pdf_text(&trainer.get(&format!("/training/certificates/{cert_id}/pdf?lang=fr")).await.bytes().await.unwrap());
+    assert!(text.contains("Attestation de formation") && text.contains("Accueil des survivant·e·s") && text.contains(&cert.code), "{text}");
+
+    // Refused to staff who do not run training, and to anyone signed out.
+    for email in [CASEWORKER, SUPERVISOR, QUALITY] {
+        let s = app.signed_in(email).await;
+        let r = s.get(&format!("/training/certificates/{cert_id}/pdf")).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{email}");
+        assert!(!r.bytes().await.unwrap().starts_with(b"%PDF"));
+    }
+    let anon = Session::anonymous(&app);
+    let r = anon.get(&format!("/training/certificates/{cert_id}/pdf")).await;
+    assert!(!r.bytes().await.unwrap().starts_with(b"%PDF"), "no PDF without signing in");
+    // Unknown certificate.
+    let r = trainer.get(&format!("/training/certificates/{}/pdf", Uuid::now_v7())).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // Revoked: the PDF says so at the top.
+    post(&trainer, &format!("/training/certificates/{cert_id}/revoke"), &csrf, &[("reason", "Issued by mistake")]).await;
+    let text = pdf_text(&trainer.get(&format!("/training/certificates/{cert_id}/pdf?lang=en")).await.bytes().await.unwrap());
+    assert!(text.lines().next().unwrap_or("").starts_with("Revoked on"), "{text}");
 });

@@ -2,12 +2,14 @@
 //! page.
 //!
 //! The certificate is a printable HTML page (a print stylesheet lays it out on one A4 page,
-//! with its verification code and a QR code of the verification address) rather than a PDF:
-//! every browser prints it to PDF, it needs no font embedding, and it is translated like every
-//! other page.
+//! with its verification code and a QR code of the verification address) in the reader's
+//! language, and a PDF (`certificate_pdf`) in the holder's language, the file a trainer sends
+//! or an employer keeps.
 
 use super::{loc, Fields};
+use super::certificate_pdf::{self, CertificateText};
 use crate::ctx::{Identity, Page};
+use crate::i18n::Tr;
 use crate::error::AppError;
 use crate::pages::admin::agencies::store_problems;
 use crate::pages::{render, render_status};
@@ -18,6 +20,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::Query;
+use passerelle_core::lang::Lang;
 use passerelle_core::validate::Problems;
 use passerelle_store::training::certificates::{self, Certificate, Verification};
 use passerelle_store::training::curricula;
@@ -62,20 +65,31 @@ pub async fn revoke(State(state): State<AppState>, identity: Identity, Path(id):
 struct Shown {
     holder: String,
     curriculum: String,
+    version: i64,
     modules: Vec<String>,
     issued: String,
 }
 
-async fn shown(tx: &mut passerelle_store::Tx, page: &Page, cert: &Certificate) -> Result<Shown, AppError> {
+async fn shown(tx: &mut passerelle_store::Tx, tr: &Tr, cert: &Certificate) -> Result<Shown, AppError> {
     let curriculum = curricula::get_curriculum(tx, cert.curriculum_id).await?.ok_or(AppError::NotFound)?;
     let modules = curricula::list_modules(tx, Some(cert.curriculum_id)).await?;
     let ids = cert.module_ids();
     Ok(Shown {
         holder: cert.holder_name.clone(),
-        curriculum: loc(&page.tr, &curriculum.title),
-        modules: modules.iter().filter(|m| ids.contains(&m.id)).map(|m| loc(&page.tr, &m.title)).collect(),
-        issued: page.tr.date(cert.issued_at.date_naive()),
+        curriculum: loc(tr, &curriculum.title),
+        version: curriculum.version,
+        modules: modules.iter().filter(|m| ids.contains(&m.id)).map(|m| loc(tr, &m.title)).collect(),
+        issued: tr.date(cert.issued_at.date_naive()),
     })
+}
+
+/// The public verification address of a code, on the address the trainer reached this server
+/// by (what is printed must work from outside).
+fn verify_url(state: &AppState, headers: &HeaderMap, code: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if state.config.secure { "https" } else { "http" };
+    let query = serde_urlencoded::to_string([("code", code)]).unwrap_or_default();
+    format!("{scheme}://{host}/certificates/verify?{query}")
 }
 
 #[derive(Template)]
@@ -86,19 +100,79 @@ struct CertificatePage {
     shown: Shown,
     verify_url: String,
     qr: String,
+    /// The languages the PDF can be asked in.
+    langs: [Lang; 3],
 }
 
 pub async fn show(State(state): State<AppState>, page: Page, headers: HeaderMap, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let certificate = certificates::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
-    let shown = shown(&mut tx, &page, &certificate).await?;
-    // The address printed is the one the trainer reached this server by.
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
-    let scheme = if state.config.secure { "https" } else { "http" };
-    let code = serde_urlencoded::to_string([("code", certificate.code.as_str())]).unwrap_or_default();
-    let verify_url = format!("{scheme}://{host}/certificates/verify?{code}");
+    let shown = shown(&mut tx, &page.tr, &certificate).await?;
+    let verify_url = verify_url(&state, &headers, &certificate.code);
     let qr = crate::totp::qr_svg(&verify_url).unwrap_or_default();
-    Ok(render(&CertificatePage { page, certificate, shown, verify_url, qr }))
+    Ok(render(&CertificatePage { page, certificate, shown, verify_url, qr, langs: Lang::ALL }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PdfQuery {
+    lang: Option<String>,
+}
+
+/// The certificate as a PDF, in the holder's language: the one chosen with `?lang=`, else the
+/// holder's account language, else the reader's (an external professional has no account).
+/// Same access as the HTML page; a revoked certificate still prints, marked revoked, so that a
+/// trainer can see what was withdrawn.
+pub async fn pdf(State(state): State<AppState>, page: Page, headers: HeaderMap, Path(id): Path<Uuid>, Query(q): Query<PdfQuery>) -> Result<Response, AppError> {
+    let mut tx = state.store.read().await?;
+    let certificate = certificates::get(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    let chosen = q.lang.as_deref().and_then(|l| l.parse::<Lang>().ok());
+    let lang = match chosen {
+        Some(l) => l,
+        None => holder_language(&mut tx, &certificate).await?.unwrap_or(page.tr.lang),
+    };
+    let tr = Tr::new(state.i18n.clone(), lang);
+    let shown = shown(&mut tx, &tr, &certificate).await?;
+    let text = CertificateText {
+        lang: lang.code(),
+        title: tr.t("training-certificate"),
+        certifies: tr.t("training-certifies-that"),
+        holder: shown.holder,
+        completed: tr.t("training-has-completed"),
+        curriculum: format!("{} ({})", shown.curriculum, tr.t1("training-version", "version", shown.version)),
+        modules: shown.modules,
+        issued: tr.t1("training-issued-on", "date", shown.issued),
+        revoked: certificate.revoked_at.map(|r| tr.t1("training-revoked-on", "date", tr.date(r.date_naive()))),
+        code_label: tr.t("training-verification-code"),
+        verify_url: verify_url(&state, &headers, &certificate.code),
+        code: certificate.code.clone(),
+        qr_label: tr.t("training-qr-label"),
+    };
+    // Rendering takes a few milliseconds of CPU (shaping, subsetting, compressing): off the
+    // async workers.
+    let bytes = tokio::task::spawn_blocking(move || certificate_pdf::render(&text))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let filename = format!("attachment; filename=\"certificate-{}.pdf\"", certificate.code);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, filename),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The language of the holder's account, when the holder is staff and chose one.
+async fn holder_language(tx: &mut passerelle_store::Tx, certificate: &Certificate) -> Result<Option<Lang>, AppError> {
+    let Some(participant) = passerelle_store::training::sessions::get_participant(tx, certificate.participant_id).await? else {
+        return Ok(None);
+    };
+    let Some(user_id) = participant.user_id else { return Ok(None) };
+    let user = passerelle_store::users::get_user(tx, user_id).await?;
+    Ok(user.and_then(|u| u.language).and_then(|l| l.parse::<Lang>().ok()))
 }
 
 #[derive(Deserialize, Default)]
@@ -135,7 +209,7 @@ pub async fn verify(State(state): State<AppState>, page: Page, Query(q): Query<V
         Verification::Unknown => ("unknown", page.tr.t("certificate-unknown"), None, StatusCode::NOT_FOUND),
         Verification::Revoked { revoked_at } => ("revoked", page.tr.t1("certificate-revoked", "date", page.tr.date(revoked_at.date_naive())), None, StatusCode::OK),
         Verification::Valid(c) => {
-            let s = shown(&mut tx, &page, &c).await?;
+            let s = shown(&mut tx, &page.tr, &c).await?;
             ("valid", page.tr.t("certificate-valid"), Some(s), StatusCode::OK)
         }
     };

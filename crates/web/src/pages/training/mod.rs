@@ -6,6 +6,7 @@
 //! Supervisors see and nominate their own agency's staff only: [`agency_scope`] narrows every
 //! list they get, and nominating or withdrawing someone of another agency is refused.
 
+pub mod certificate_pdf;
 pub mod certificates;
 pub mod curricula;
 pub mod figures;

@@ -67,6 +67,25 @@ impl SessionPage {
     fn score(&self, e: &Uuid, kind: &str) -> String {
         self.tests.iter().find(|t| t.enrolment_id == *e && t.kind == kind).map(|t| t.score.to_string()).unwrap_or_default()
     }
+    /// A participant's score gain (post-test minus pre-test), signed; empty until both are in.
+    fn gain(&self, e: &Uuid) -> String {
+        let score = |kind: &str| self.tests.iter().find(|t| t.enrolment_id == *e && t.kind == kind).map(|t| t.score);
+        match (score("pre"), score("post")) {
+            (Some(pre), Some(post)) => format!("{:+}", post - pre),
+            _ => String::new(),
+        }
+    }
+    /// The average overall satisfaction (1 to 5) of the evaluations entered, and how many;
+    /// empty before the first evaluation.
+    fn satisfaction(&self) -> String {
+        let scores: Vec<i64> = self.tests.iter().filter(|t| t.kind == "evaluation").map(|t| t.score).collect();
+        if scores.is_empty() {
+            return String::new();
+        }
+        let tr = &self.page.tr;
+        let mean = passerelle_core::format::decimal(tr.lang, scores.iter().sum::<i64>() as f64 / scores.len() as f64, 1);
+        format!("{} ({})", tr.t1("training-satisfaction", "score", mean), tr.count("training-evaluated", scores.len() as i64))
+    }
     fn warning(&self) -> String {
         viability_warning(&self.page.tr, self.viability)
     }
