@@ -21,3 +21,5 @@ pub mod matching;
 pub mod outreach;
 pub mod people_sheet;
 pub mod validate;
+pub mod functioning;
+pub mod household;
