@@ -297,6 +297,8 @@ pub struct ListQuery {
     overdue: Option<String>,
     /// High or critical risk with an assessment step of the SOP not yet done.
     unassessed: Option<String>,
+    /// An administrative area id: cases of people living in it or under it.
+    area: String,
 }
 
 #[derive(Template)]
@@ -311,6 +313,7 @@ struct ListPage {
     can_approve: bool,
     incoming: Vec<transfers::Transfer>,
     team: Vec<(Uuid, String)>,
+    areas: Vec<passerelle_store::agencies::Area>,
 }
 
 impl ListPage {
@@ -329,6 +332,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         mine: q.mine.is_some(),
         person_id: None,
         limit: 500,
+        area_id: q.area.parse().ok(),
     };
     let mut tx = state.store.read().await?;
     let found = cases::list(&mut tx, &sight, &filter).await?;
@@ -387,7 +391,8 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     } else {
         (vec![], vec![])
     };
-    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team }))
+    let areas = passerelle_store::agencies::list_areas(&mut tx).await?;
+    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
 }
 
 #[derive(Deserialize, Default)]
