@@ -65,11 +65,11 @@ impl Who {
 
     /// Whether the user, agency or service exists (an active user).
     async fn exists(&self, tx: &mut Tx) -> StoreResult<bool> {
-        let found: Option<(i64,)> = match *self {
+        let found: Option<(Uuid,)> = match *self {
             Who::Nobody => return Ok(true),
-            Who::User(id) => on_tx!(tx, c => sqlx::query_as("SELECT 1 FROM users WHERE id = $1 AND active = TRUE").bind(id).fetch_optional(c).await)?,
-            Who::Agency(id) => on_tx!(tx, c => sqlx::query_as("SELECT 1 FROM agencies WHERE id = $1").bind(id).fetch_optional(c).await)?,
-            Who::Service(id) => on_tx!(tx, c => sqlx::query_as("SELECT 1 FROM directory_services WHERE id = $1").bind(id).fetch_optional(c).await)?,
+            Who::User(id) => on_tx!(tx, c => sqlx::query_as("SELECT id FROM users WHERE id = $1 AND active = TRUE").bind(id).fetch_optional(c).await)?,
+            Who::Agency(id) => on_tx!(tx, c => sqlx::query_as("SELECT id FROM agencies WHERE id = $1").bind(id).fetch_optional(c).await)?,
+            Who::Service(id) => on_tx!(tx, c => sqlx::query_as("SELECT id FROM directory_services WHERE id = $1").bind(id).fetch_optional(c).await)?,
         };
         Ok(found.is_some())
     }
