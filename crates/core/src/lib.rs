@@ -22,3 +22,5 @@ pub mod outreach;
 pub mod people_sheet;
 pub mod spreadsheet;
 pub mod validate;
+pub mod functioning;
+pub mod household;

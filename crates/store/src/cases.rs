@@ -152,6 +152,8 @@ pub struct Filter {
     pub mine: bool,
     pub person_id: Option<Uuid>,
     pub limit: i64,
+    /// Only cases of people living in this administrative area or any area under it.
+    pub area_id: Option<Uuid>,
 }
 
 /// The cases the viewer may see, newest first.
@@ -161,12 +163,16 @@ pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Cas
         "SELECT {COLUMNS} FROM {FROM} WHERE {VISIBLE}
            AND ($6 IS NULL OR c.status = $6) AND ($7 IS NULL OR c.risk = $7) AND ($8 IS NULL OR c.sop_id = $8)
            AND ($9 = FALSE OR c.assigned_to = $5) AND ($10 IS NULL OR c.person_id = $10)
+           AND ($12 IS NULL OR p.area_id IN (
+                 WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $12
+                   UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id)
+                 SELECT id FROM under))
          ORDER BY c.opened_at DESC LIMIT $11"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me)
         .bind(f.status.as_deref()).bind(f.risk.as_deref()).bind(f.sop_id.as_deref()).bind(f.mine).bind(f.person_id)
-        .bind(f.limit.clamp(1, 1000)).fetch_all(c).await)?;
+        .bind(f.limit.clamp(1, 1000)).bind(f.area_id).fetch_all(c).await)?;
     rows.into_iter().map(from_row).collect()
 }
 

@@ -35,6 +35,9 @@ pub mod transfers;
 pub mod trafficking;
 pub mod training;
 pub mod users;
+pub mod case_plan;
+pub mod functioning;
+pub mod households;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};

@@ -223,13 +223,15 @@ pub struct CasesQuery {
     person: Option<Uuid>,
     /// Only the caller's own cases.
     mine: bool,
+    /// Only cases of people in this administrative area (id) or an area under it.
+    area: Option<Uuid>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CasesQuery),
     responses((status = 200, body = Vec<CaseOut>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list_cases(State(state): State<AppState>, identity: Identity, Query(q): Query<CasesQuery>) -> Result<axum::Json<Vec<CaseOut>>, AppError> {
     let mut tx = state.store.read().await?;
-    let filter = cases::Filter { status: q.status, risk: q.risk, sop_id: q.sop, mine: q.mine, person_id: q.person, limit: 1000 };
+    let filter = cases::Filter { status: q.status, risk: q.risk, sop_id: q.sop, mine: q.mine, person_id: q.person, limit: 1000, area_id: q.area };
     let list = cases::list(&mut tx, &sight(&identity), &filter).await?;
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
 }

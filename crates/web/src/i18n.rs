@@ -515,6 +515,34 @@ mod tests {
                 used.insert(format!("outreach-import-{code}"));
             }
         }
+        // Functioning (Washington Group), household relations, case-plan statuses.
+        {
+            use passerelle_core::functioning::{Answer, Domain};
+            for d in Domain::ALL {
+                let c = d.code().replace('_', "-");
+                for prefix in ["functioning-q", "functioning-domain", "field-wg"] {
+                    used.insert(format!("{prefix}-{c}"));
+                }
+            }
+            for a in Answer::ALL {
+                used.insert(format!("functioning-answer-{}", a.code().replace('_', "-")));
+            }
+            for s in ["yes", "no", "unknown"] {
+                used.insert(format!("functioning-status-{s}"));
+            }
+            for r in passerelle_core::household::CHOICES {
+                used.insert(format!("household-relation-{}", r.replace('_', "-")));
+            }
+            for s in passerelle_store::case_plan::STATUSES {
+                used.insert(format!("plan-status-{}", s.replace('_', "-")));
+            }
+            for code in ["already-linked", "case-closed"] {
+                used.insert(format!("error-field-{code}"));
+            }
+            for f in ["asked-on", "relation", "goal-title", "action-who", "action-due-on"] {
+                used.insert(format!("field-{f}"));
+            }
+        }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {
             let missing: Vec<_> = used.iter().filter(|id| !i18n.has(lang, id)).collect();

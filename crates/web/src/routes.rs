@@ -117,6 +117,17 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/people/{id}/merge", Perm(P::ManageCases), post(pages::people::merge)),
         r(M::POST, "/people/{id}/distinct", Perm(P::ManageCases), post(pages::people::distinct)),
         r(M::POST, "/merges/{id}/undo", Perm(P::ManageCases), post(pages::people::undo_merge)),
+        // Functioning (Washington Group), household links, and the structured case plan.
+        r(M::GET, "/people/{id}/functioning", Perm(P::ViewCases), get(pages::functioning::show)),
+        r(M::POST, "/people/{id}/functioning", Perm(P::ManageCases), post(pages::functioning::record)),
+        r(M::GET, "/people/{id}/links", Perm(P::ManageCases), get(pages::households::show)),
+        r(M::POST, "/people/{id}/links", Perm(P::ManageCases), post(pages::households::link)),
+        r(M::POST, "/people/{id}/links/remove", Perm(P::ManageCases), post(pages::households::unlink)),
+        r(M::GET, "/cases/{id}/plan", Perm(P::ViewCases), get(pages::cases::plan::show)),
+        r(M::POST, "/cases/{id}/plan/goals", Perm(P::ManageCases), post(pages::cases::plan::add_goal)),
+        r(M::POST, "/cases/{id}/plan/goals/rename", Perm(P::ManageCases), post(pages::cases::plan::rename_goal)),
+        r(M::POST, "/cases/{id}/plan/actions", Perm(P::ManageCases), post(pages::cases::plan::add_action)),
+        r(M::POST, "/plan-actions/{id}", Perm(P::ManageCases), post(pages::cases::plan::update_action)),
         // The service directory: each focal point keeps their agency's entries; administrators
         // keep, verify, import and export them all.
         r(M::GET, "/directory/manage", Perm(P::ManageDirectory), get(pages::directory::manage::list)),

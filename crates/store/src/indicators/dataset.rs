@@ -176,10 +176,12 @@ struct Person {
     nationality: Option<String>,
     migration_status: Option<String>,
     area: Option<String>,
+    /// The status derived from the latest Washington Group questions asked, `unknown` if never.
+    disability: Option<&'static str>,
 }
 
 impl Person {
-    /// The person dimensions at `at`. Disability is not recorded on people yet: unknown.
+    /// The person dimensions at `at`.
     fn dims(&self, r: Record, at: NaiveDate) -> Record {
         let sex = self.sex.clone().filter(|s| ["female", "male", "other"].contains(&s.as_str()));
         let status = self.migration_status.clone().filter(|s| {
@@ -192,7 +194,7 @@ impl Person {
                 Value::Text(self.nationality.clone().filter(|n| !n.is_empty()).map(|n| n.to_uppercase()).unwrap_or_else(|| "unknown".into())),
             )
             .with("migration_status", Value::Text(status.unwrap_or_else(|| "unknown".into())))
-            .with("disability", Value::text("unknown"))
+            .with("disability", Value::text(self.disability.unwrap_or("unknown")))
     }
 }
 
@@ -202,9 +204,13 @@ async fn persons(tx: &mut Tx) -> StoreResult<BTreeMap<Uuid, Person>> {
     let rows: Vec<PersonRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT p.id, p.sex, p.birth_date, p.nationality, p.migration_status, a.name
          FROM people p LEFT JOIN areas a ON a.id = p.area_id").fetch_all(c).await)?;
+    let disability = crate::functioning::latest_statuses(tx).await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.0, Person { sex: r.1, birth: r.2.as_deref().and_then(birth), nationality: r.3, migration_status: r.4, area: r.5 }))
+        .map(|r| {
+            let disability = disability.get(&r.0).map(|s| s.code());
+            (r.0, Person { sex: r.1, birth: r.2.as_deref().and_then(birth), nationality: r.3, migration_status: r.4, area: r.5, disability })
+        })
         .collect())
 }
 

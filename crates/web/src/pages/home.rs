@@ -21,6 +21,8 @@ struct Dashboard {
     /// one's agency (a supervisor sees the team's, a caseworker their own).
     overdue_sent: i64,
     overdue_received: i64,
+    /// Case-plan actions past their date in the viewer's own cases or named on them.
+    plan_overdue: Vec<passerelle_store::case_plan::Overdue>,
 }
 
 pub async fn dashboard(State(state): State<AppState>, identity: Identity, page: Page) -> Result<Response, AppError> {
@@ -37,5 +39,9 @@ pub async fn dashboard(State(state): State<AppState>, identity: Identity, page: 
         Some(agency) => referrals::overdue_received(&mut tx, agency).await?,
         None => 0,
     };
-    Ok(render(&Dashboard { page, user: identity.user, agency, overdue_sent, overdue_received }))
+    let plan_overdue = match &sight {
+        Some(s) => passerelle_store::case_plan::overdue_for(&mut tx, s, chrono::Utc::now().date_naive(), 20).await?,
+        None => vec![],
+    };
+    Ok(render(&Dashboard { page, user: identity.user, agency, overdue_sent, overdue_received, plan_overdue }))
 }

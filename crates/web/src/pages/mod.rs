@@ -14,6 +14,8 @@ pub mod referrals;
 pub mod sops;
 pub mod trafficking;
 pub mod training;
+pub mod functioning;
+pub mod households;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

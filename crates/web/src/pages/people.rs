@@ -188,6 +188,9 @@ struct PersonPage {
     cases: Vec<Case>,
     sops: Vec<Published>,
     can_open: bool,
+    /// The latest Washington Group questions asked, and the household links the viewer may see.
+    functioning: Option<passerelle_store::functioning::Asking>,
+    links: Vec<passerelle_store::households::Link>,
 }
 
 impl PersonPage {
@@ -211,9 +214,11 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         Some(a) => agencies::get_area(&mut tx, a).await?.map(|a| a.name).unwrap_or_default(),
         None => String::new(),
     };
+    let functioning = passerelle_store::functioning::history(&mut tx, id).await?.into_iter().next();
+    let links = passerelle_store::households::of_person(&mut tx, &sight, id).await?;
     tx.commit().await?;
     let birth = birth_text(&page, &person);
-    Ok(render(&PersonPage { page, merges, person, birth, area, cases: list, sops, can_open: identity.can(Permission::ManageCases) }))
+    Ok(render(&PersonPage { page, merges, person, birth, area, cases: list, sops, can_open: identity.can(Permission::ManageCases), functioning, links }))
 }
 
 #[derive(Template)]

@@ -3,6 +3,8 @@
 //! actions on it. Every action carries the case version the person saw, so a change made
 //! meanwhile by someone else is reported, never overwritten.
 
+pub mod plan;
+
 use super::render;
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
@@ -178,6 +180,8 @@ struct CasePage {
     /// Users named on the case, and who else in its agency could be.
     named: Vec<(Uuid, String)>,
     candidates: Vec<(Uuid, String)>,
+    /// Actions of the case plan past their date and not done.
+    plan_overdue: i64,
 }
 
 impl CasePage {
@@ -228,6 +232,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         .collect();
     let candidates = cases::member_candidates(&mut tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
     let made = passerelle_store::referrals::sent(&mut tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
+    let plan_overdue = passerelle_store::case_plan::overdue_count(&mut tx, case.id, Utc::now().date_naive()).await?;
     tx.commit().await?;
     let lang = page.tr.lang.code();
     let titles = |f: &str| {
@@ -269,6 +274,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         candidates,
         provided,
         services,
+        plan_overdue,
         page,
     }))
 }
@@ -291,6 +297,8 @@ pub struct ListQuery {
     overdue: Option<String>,
     /// High or critical risk with an assessment step of the SOP not yet done.
     unassessed: Option<String>,
+    /// An administrative area id: cases of people living in it or under it.
+    area: String,
 }
 
 #[derive(Template)]
@@ -305,6 +313,7 @@ struct ListPage {
     can_approve: bool,
     incoming: Vec<transfers::Transfer>,
     team: Vec<(Uuid, String)>,
+    areas: Vec<passerelle_store::agencies::Area>,
 }
 
 impl ListPage {
@@ -323,6 +332,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         mine: q.mine.is_some(),
         person_id: None,
         limit: 500,
+        area_id: q.area.parse().ok(),
     };
     let mut tx = state.store.read().await?;
     let found = cases::list(&mut tx, &sight, &filter).await?;
@@ -381,7 +391,8 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     } else {
         (vec![], vec![])
     };
-    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team }))
+    let areas = passerelle_store::agencies::list_areas(&mut tx).await?;
+    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
 }
 
 #[derive(Deserialize, Default)]

@@ -1,0 +1,94 @@
+# Functioning (Washington Group Short Set), household links and the structured case plan.
+# The question wording is the Washington Group's own (WG Short Set on Functioning).
+
+functioning-title = Functioning (Washington Group questions)
+functioning-about = The Washington Group Short Set: six questions asked in the person's words. A disability is counted when at least one answer is "a lot of difficulty" or "cannot do at all".
+functioning-history = Answers recorded
+functioning-never = The Washington Group questions have not been asked yet.
+functioning-asked-by = Asked by
+functioning-status = Disability
+functioning-status-yes = With a disability
+functioning-status-no = Without a disability
+functioning-status-unknown = Unknown
+functioning-disability = Disability (Washington Group cut-off):
+functioning-asked-line = asked on { $date }
+functioning-open = Washington Group answers and asking again
+functioning-ask = Ask the questions
+functioning-save = Record the answers
+functioning-intro = The next questions ask about difficulties you may have doing certain activities because of a HEALTH PROBLEM.
+functioning-domain-seeing = Seeing
+functioning-domain-hearing = Hearing
+functioning-domain-walking = Walking
+functioning-domain-cognition = Remembering
+functioning-domain-self-care = Self-care
+functioning-domain-communication = Communicating
+functioning-q-seeing = Do you have difficulty seeing, even if wearing glasses?
+functioning-q-hearing = Do you have difficulty hearing, even if using a hearing aid?
+functioning-q-walking = Do you have difficulty walking or climbing steps?
+functioning-q-cognition = Do you have difficulty remembering or concentrating?
+functioning-q-self-care = Do you have difficulty (with self-care such as) washing all over or dressing?
+functioning-q-communication = Using your usual (customary) language, do you have difficulty communicating, for example understanding or being understood?
+functioning-answer-no-difficulty = No – no difficulty
+functioning-answer-some-difficulty = Yes – some difficulty
+functioning-answer-a-lot-of-difficulty = Yes – a lot of difficulty
+functioning-answer-cannot-do-at-all = Cannot do at all
+functioning-answer-refused = Refused
+functioning-answer-dont-know = Don't know
+field-asked-on = Date asked
+field-wg-seeing = Seeing
+field-wg-hearing = Hearing
+field-wg-walking = Walking
+field-wg-cognition = Remembering or concentrating
+field-wg-self-care = Self-care
+field-wg-communication = Communicating
+
+household-title = Family and household
+household-none = No family or household link recorded.
+household-manage = Link to a family or household member
+household-unlink = Remove the link
+household-find = Find the other person
+household-find-label = Name, phone or ID
+household-search = Search
+household-nobody = Nobody found that you may see.
+household-is = is this person's
+household-link = Link
+household-relation-parent = parent
+household-relation-child = child
+household-relation-sibling = brother or sister
+household-relation-partner = spouse or partner
+household-relation-caregiver = caregiver
+household-relation-in-care = child in care
+household-relation-household = other household member
+field-relation = Relationship
+error-field-already-linked = { $field }: these two people are already linked.
+
+plan-title = Case plan
+plan-empty = No goal set yet.
+plan-no-action = No action under this goal yet.
+plan-actions-of = Actions for “{ $goal }”
+plan-overdue = overdue
+plan-overdue-count = { $count ->
+    [one] One case-plan action is overdue.
+   *[other] { $count } case-plan actions are overdue.
+}
+plan-edit-action = Change “{ $action }”
+plan-add-action-to = Add an action to “{ $goal }”
+plan-add-action = Add the action
+plan-save-action = Save the action
+plan-add-goal = Add a goal
+plan-rename-goal = Rename “{ $goal }”
+plan-save-goal = Save the goal
+plan-who-nobody = Nobody yet
+plan-who-users = People
+plan-who-agencies = Agencies
+plan-who-services = Services
+plan-status-planned = Planned
+plan-status-in-progress = In progress
+plan-status-done = Done
+plan-status-cancelled = Cancelled
+plan-dashboard-overdue = Case-plan actions overdue
+plan-due-on = due { $date }
+field-goal-title = Goal
+field-action-who = Who
+field-action-due-on = By when
+error-field-case-closed = { $field }: the case is closed; reopen it first.

@@ -1,0 +1,94 @@
+# Funcionamiento (Conjunto Breve de Preguntas del Grupo de Washington), vínculos familiares y plan del caso.
+# La redacción de las preguntas es la del Grupo de Washington.
+
+functioning-title = Funcionamiento (preguntas del Grupo de Washington)
+functioning-about = El Conjunto Breve de Preguntas del Grupo de Washington: seis preguntas formuladas tal cual. Se cuenta una discapacidad cuando al menos una respuesta es «mucha dificultad» o «no puede hacerlo en absoluto».
+functioning-history = Respuestas registradas
+functioning-never = Todavía no se han formulado las preguntas del Grupo de Washington.
+functioning-asked-by = Formuladas por
+functioning-status = Discapacidad
+functioning-status-yes = Con discapacidad
+functioning-status-no = Sin discapacidad
+functioning-status-unknown = Desconocido
+functioning-disability = Discapacidad (umbral del Grupo de Washington):
+functioning-asked-line = preguntas formuladas el { $date }
+functioning-open = Respuestas a las preguntas del Grupo de Washington y nueva aplicación
+functioning-ask = Formular las preguntas
+functioning-save = Registrar las respuestas
+functioning-intro = Las siguientes preguntas son sobre dificultades que usted puede tener para realizar ciertas actividades debido a un PROBLEMA DE SALUD.
+functioning-domain-seeing = Ver
+functioning-domain-hearing = Oír
+functioning-domain-walking = Caminar
+functioning-domain-cognition = Recordar
+functioning-domain-self-care = Cuidado personal
+functioning-domain-communication = Comunicarse
+functioning-q-seeing = ¿Tiene dificultad para ver, incluso si usa anteojos o lentes?
+functioning-q-hearing = ¿Tiene dificultad para oír, incluso si usa audífono(s)?
+functioning-q-walking = ¿Tiene dificultad para caminar o subir escalones?
+functioning-q-cognition = ¿Tiene dificultad para recordar o concentrarse?
+functioning-q-self-care = ¿Tiene dificultad (con su cuidado personal, como) para lavarse todo el cuerpo o vestirse?
+functioning-q-communication = Utilizando su lenguaje habitual, ¿tiene dificultad para comunicarse, por ejemplo, para entender lo que otros dicen o para que otros le entiendan?
+functioning-answer-no-difficulty = No, sin dificultad
+functioning-answer-some-difficulty = Sí, alguna dificultad
+functioning-answer-a-lot-of-difficulty = Sí, mucha dificultad
+functioning-answer-cannot-do-at-all = No puede hacerlo en absoluto
+functioning-answer-refused = Se niega a responder
+functioning-answer-dont-know = No sabe
+field-asked-on = Fecha de las preguntas
+field-wg-seeing = Ver
+field-wg-hearing = Oír
+field-wg-walking = Caminar
+field-wg-cognition = Recordar o concentrarse
+field-wg-self-care = Cuidado personal
+field-wg-communication = Comunicarse
+
+household-title = Familia y hogar
+household-none = No hay ningún vínculo familiar o de hogar registrado.
+household-manage = Vincular con un miembro de la familia o del hogar
+household-unlink = Quitar el vínculo
+household-find = Buscar a la otra persona
+household-find-label = Nombre, teléfono o identificador
+household-search = Buscar
+household-nobody = No se encontró a nadie que usted pueda ver.
+household-is = es, para esta persona:
+household-link = Vincular
+household-relation-parent = padre o madre
+household-relation-child = hijo o hija
+household-relation-sibling = hermano o hermana
+household-relation-partner = cónyuge o pareja
+household-relation-caregiver = cuidador o cuidadora
+household-relation-in-care = niño o niña a su cargo
+household-relation-household = otro miembro del hogar
+field-relation = Vínculo
+error-field-already-linked = { $field }: estas dos personas ya están vinculadas.
+
+plan-title = Plan del caso
+plan-empty = Todavía no hay ningún objetivo.
+plan-no-action = Todavía no hay ninguna acción para este objetivo.
+plan-actions-of = Acciones para «{ $goal }»
+plan-overdue = atrasada
+plan-overdue-count = { $count ->
+    [one] Una acción del plan está atrasada.
+   *[other] { $count } acciones del plan están atrasadas.
+}
+plan-edit-action = Modificar «{ $action }»
+plan-add-action-to = Añadir una acción a «{ $goal }»
+plan-add-action = Añadir la acción
+plan-save-action = Guardar la acción
+plan-add-goal = Añadir un objetivo
+plan-rename-goal = Renombrar «{ $goal }»
+plan-save-goal = Guardar el objetivo
+plan-who-nobody = Nadie por ahora
+plan-who-users = Personas
+plan-who-agencies = Organismos
+plan-who-services = Servicios
+plan-status-planned = Prevista
+plan-status-in-progress = En curso
+plan-status-done = Hecha
+plan-status-cancelled = Cancelada
+plan-dashboard-overdue = Acciones del plan atrasadas
+plan-due-on = vence el { $date }
+field-goal-title = Objetivo
+field-action-who = Quién
+field-action-due-on = Para cuándo
+error-field-case-closed = { $field }: el caso está cerrado; reábralo primero.

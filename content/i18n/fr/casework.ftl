@@ -1,0 +1,94 @@
+# Fonctionnement (questionnaire court du Groupe de Washington), liens familiaux et plan de prise en charge.
+# La formulation des questions est celle du Groupe de Washington.
+
+functioning-title = Fonctionnement (questions du Groupe de Washington)
+functioning-about = Le questionnaire court du Groupe de Washington : six questions posées telles quelles. Un handicap est compté quand au moins une réponse est « beaucoup de difficultés » ou « ne peut pas du tout ».
+functioning-history = Réponses enregistrées
+functioning-never = Les questions du Groupe de Washington n'ont pas encore été posées.
+functioning-asked-by = Posées par
+functioning-status = Handicap
+functioning-status-yes = En situation de handicap
+functioning-status-no = Sans handicap
+functioning-status-unknown = Inconnu
+functioning-disability = Handicap (seuil du Groupe de Washington) :
+functioning-asked-line = questions posées le { $date }
+functioning-open = Réponses aux questions du Groupe de Washington et nouvelle passation
+functioning-ask = Poser les questions
+functioning-save = Enregistrer les réponses
+functioning-intro = Les questions suivantes portent sur les difficultés que vous pouvez avoir à faire certaines activités en raison d'un PROBLÈME DE SANTÉ.
+functioning-domain-seeing = Voir
+functioning-domain-hearing = Entendre
+functioning-domain-walking = Marcher
+functioning-domain-cognition = Se souvenir
+functioning-domain-self-care = Prendre soin de soi
+functioning-domain-communication = Communiquer
+functioning-q-seeing = Avez-vous des difficultés à voir, même si vous portez des lunettes ?
+functioning-q-hearing = Avez-vous des difficultés à entendre, même si vous utilisez un appareil auditif ?
+functioning-q-walking = Avez-vous des difficultés à marcher ou à monter des marches ?
+functioning-q-cognition = Avez-vous des difficultés à vous souvenir ou à vous concentrer ?
+functioning-q-self-care = Avez-vous des difficultés (à prendre soin de vous, par exemple) à vous laver entièrement ou à vous habiller ?
+functioning-q-communication = En utilisant votre langue habituelle, avez-vous des difficultés à communiquer, par exemple à comprendre les autres ou à vous faire comprendre ?
+functioning-answer-no-difficulty = Non – aucune difficulté
+functioning-answer-some-difficulty = Oui – quelques difficultés
+functioning-answer-a-lot-of-difficulty = Oui – beaucoup de difficultés
+functioning-answer-cannot-do-at-all = Ne peut pas du tout
+functioning-answer-refused = Refus de répondre
+functioning-answer-dont-know = Ne sait pas
+field-asked-on = Date des questions
+field-wg-seeing = Voir
+field-wg-hearing = Entendre
+field-wg-walking = Marcher
+field-wg-cognition = Se souvenir ou se concentrer
+field-wg-self-care = Prendre soin de soi
+field-wg-communication = Communiquer
+
+household-title = Famille et ménage
+household-none = Aucun lien familial ou de ménage enregistré.
+household-manage = Relier à un membre de la famille ou du ménage
+household-unlink = Supprimer le lien
+household-find = Trouver l'autre personne
+household-find-label = Nom, téléphone ou identifiant
+household-search = Rechercher
+household-nobody = Personne trouvé parmi les personnes que vous pouvez voir.
+household-is = est, pour cette personne :
+household-link = Relier
+household-relation-parent = parent
+household-relation-child = enfant
+household-relation-sibling = frère ou sœur
+household-relation-partner = conjoint ou partenaire
+household-relation-caregiver = personne qui s'en occupe
+household-relation-in-care = enfant pris en charge
+household-relation-household = autre membre du ménage
+field-relation = Lien
+error-field-already-linked = { $field } : ces deux personnes sont déjà reliées.
+
+plan-title = Plan de prise en charge
+plan-empty = Aucun objectif fixé pour l'instant.
+plan-no-action = Aucune action pour cet objectif pour l'instant.
+plan-actions-of = Actions pour « { $goal } »
+plan-overdue = en retard
+plan-overdue-count = { $count ->
+    [one] { $count } action du plan est en retard.
+   *[other] { $count } actions du plan sont en retard.
+}
+plan-edit-action = Modifier « { $action } »
+plan-add-action-to = Ajouter une action à « { $goal } »
+plan-add-action = Ajouter l'action
+plan-save-action = Enregistrer l'action
+plan-add-goal = Ajouter un objectif
+plan-rename-goal = Renommer « { $goal } »
+plan-save-goal = Enregistrer l'objectif
+plan-who-nobody = Personne pour l'instant
+plan-who-users = Personnes
+plan-who-agencies = Structures
+plan-who-services = Services
+plan-status-planned = Prévue
+plan-status-in-progress = En cours
+plan-status-done = Faite
+plan-status-cancelled = Annulée
+plan-dashboard-overdue = Actions du plan en retard
+plan-due-on = échéance le { $date }
+field-goal-title = Objectif
+field-action-who = Qui
+field-action-due-on = Pour quand
+error-field-case-closed = { $field } : le dossier est clos ; rouvrez-le d'abord.
