@@ -133,9 +133,9 @@ both_backends!(an_altered_or_moved_sealed_value_does_not_open, |app| {
     let mut tx = app.store.write().await.unwrap();
     let (a, b) = (ids[0], ids[1]);
     let sql = match app.backend {
-        passerelle_store::Backend::Sqlite => format!(
+        common::Backend::Sqlite => format!(
             "UPDATE people SET sealed = (SELECT sealed FROM people WHERE id = x'{}') WHERE id = x'{}'", a.simple(), b.simple()),
-        passerelle_store::Backend::Postgres => format!(
+        common::Backend::Postgres => format!(
             "UPDATE people SET sealed = (SELECT sealed FROM people WHERE id = '{a}') WHERE id = '{b}'"),
     };
     assert_eq!(passerelle_store::db::test_support::execute(&mut tx, &sql).await.unwrap(), 1);
