@@ -192,17 +192,24 @@ async fn backup_while_serving_then_restore() {
 
     let restored = dir.path().join("restored");
     let r = restored.display().to_string();
+    // The backup's personal data open only with the data key they were sealed with: kept apart
+    // from the backup, and named when restoring.
+    let key = data.join("keys").join("data.key").display().to_string();
     let o = passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r], &[]);
+    assert!(!o.status.success(), "restored without the data key");
+    assert!(stderr(&o).contains("not the key this database was sealed with"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&restored).unwrap();
+    let o = passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r, "--data-key-file", &key], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("audit chain intact"), "{}", stdout(&o));
     // Restoring over a database needs --force; a file that is not a backup is refused.
-    assert!(!passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r], &[]).status.success());
+    assert!(!passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r, "--data-key-file", &key], &[]).status.success());
     let junk = dir.path().join("junk");
     std::fs::write(&junk, b"not a database").unwrap();
     let o = passerelle(&["restore", "--from", &junk.display().to_string(), "--data-dir", &dir.path().join("x").display().to_string()], &[]);
     assert!(!o.status.success());
     // The restored instance serves the same people.
-    let server = Server::start(&["--data-dir".into(), r]);
+    let server = Server::start(&["--data-dir".into(), r, "--data-key-file".into(), key]);
     let c = client();
     sign_in(&c, &server.url, "admin@demo.passerelle.test").await;
     let body = c.get(format!("{}/admin/users", server.url)).send().await.unwrap().text().await.unwrap();
