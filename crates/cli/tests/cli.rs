@@ -233,9 +233,13 @@ async fn tampering_is_reported_by_audit_verify() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_share_sessions_on_postgres() {
     let url = fresh_postgres_url().await;
-    let args = vec!["--database".to_string(), url.clone(), "--demo".to_string()];
+    // Servers of one database share its data key (a file each is given, or PASSERELLE_DATA_KEY).
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("data.key").display().to_string();
+    assert!(passerelle(&["keys", "generate", "--to", &key], &[]).status.success());
+    let args = vec!["--database".to_string(), url.clone(), "--data-key-file".into(), key, "--demo".to_string()];
     let a = Server::start(&args);
-    let b = Server::start(&args[..2]);
+    let b = Server::start(&args[..4]);
     let c = client();
     sign_in(&c, &a.url, "admin@demo.passerelle.test").await;
     // The session cookie is for 127.0.0.1 (any port), so the same client carries it to B.
