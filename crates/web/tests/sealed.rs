@@ -41,6 +41,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 /// (blocking keys are stored only as blind indexes), phone, birth date, address, note.
 const SECRETS: &[&str] = &[
     "Zéphyrine", "Zephyrine", "Quillembert", "aprn", "qlmbr", "34567812", "1991-03-04", "Rue des Oliviers", "Kwashiorkor-carnet-7731",
+    "Consentement-Oral-4419",
 ];
 
 both_backends!(a_copy_of_the_database_reveals_no_name_and_search_still_works, |app| {
@@ -56,6 +57,8 @@ both_backends!(a_copy_of_the_database_reveals_no_name_and_search_still_works, |a
     let case = id_after("/cases/", &location(&r));
     let r = post(&cw, &format!("/cases/{case}/notes"), &csrf, &[("body", "Kwashiorkor-carnet-7731: seen at home")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(&cw, &format!("/cases/{case}/consents"), &csrf, &[("given_by", "person"), ("scope", "referral"), ("notes", "Consentement-Oral-4419")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let pdf = b"%PDF-1.4\n% Certificat-Marqueur-5511\n%%EOF\n".to_vec();
     let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(pdf.clone()).file_name("c.pdf"));
     let r = cw.client.post(format!("{}/cases/{case}/attachments?csrf_token={csrf}", cw.base)).multipart(form).send().await.unwrap();
@@ -65,7 +68,7 @@ both_backends!(a_copy_of_the_database_reveals_no_name_and_search_still_works, |a
     let (_, page) = cw.text(&format!("/people/{person}")).await;
     assert!(page.contains("Zéphyrine") && page.contains("Quillembert") && page.contains("Rue des Oliviers 17"), "{page}");
     let (_, page) = cw.text(&format!("/cases/{case}")).await;
-    assert!(page.contains("Kwashiorkor-carnet-7731") && page.contains("Zéphyrine Quillembert"), "{page}");
+    assert!(page.contains("Kwashiorkor-carnet-7731") && page.contains("Zéphyrine Quillembert") && page.contains("Consentement-Oral-4419"), "{page}");
     let key = "href=\"/attachments/";
     let start = page.find(key).expect("attachment listed") + key.len();
     let attachment = page[start..start + 36].to_string();

@@ -12,6 +12,10 @@ ALTER TABLE case_notes ADD COLUMN sealed BLOB;
 ALTER TABLE case_notes ADD COLUMN seal_key INTEGER;
 CREATE INDEX case_notes_seal_key ON case_notes(seal_key);
 
+-- What a person said when giving or refusing consent (free text).
+ALTER TABLE case_consents ADD COLUMN sealed BLOB;
+ALTER TABLE case_consents ADD COLUMN seal_key INTEGER;
+
 -- Attachment files on disk are sealed too; NULL: a file written in the clear before.
 ALTER TABLE case_attachments ADD COLUMN seal_key INTEGER;
 
