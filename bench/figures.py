@@ -46,13 +46,13 @@ def floor_sql(backend, case_id):
     caseworker = f"(SELECT id FROM users WHERE email = '{CW}')"
     return {
         # The caseload page's main query: the caseworker's open cases, newest first, 500 at most.
-        "caseload": [f"""SELECT c.id, c.reference, c.person_id, p.given_names, p.family_names, c.sop_id, c.risk, c.status,
+        "caseload": [f"""SELECT c.id, c.reference, c.person_id, p.sealed, c.sop_id, c.risk, c.status,
             c.assigned_to, u.display_name, c.opened_at, c.version FROM cases c JOIN people p ON p.id = c.person_id
             JOIN users u ON u.id = c.assigned_to WHERE c.assigned_to = {caseworker} AND c.status = 'open'
             ORDER BY c.opened_at DESC LIMIT 500"""],
         # The case page: the case, its steps, its notes, its referrals.
         "case_page": [
-            f"""SELECT c.*, p.given_names, p.family_names, u.display_name FROM cases c JOIN people p ON p.id = c.person_id
+            f"""SELECT c.*, p.sealed, u.display_name FROM cases c JOIN people p ON p.id = c.person_id
                 JOIN users u ON u.id = c.assigned_to WHERE c.id = {uid}""",
             f"SELECT * FROM case_steps WHERE case_id = {uid}",
             f"SELECT * FROM case_notes WHERE case_id = {uid} ORDER BY created_at",
@@ -60,7 +60,7 @@ def floor_sql(backend, case_id):
         ],
         # Person search: the candidates sharing a blocking key with one registered person (the
         # app derives the keys from the typed query instead).
-        "person_search": ["""SELECT p.id, p.given_names, p.family_names, p.birth_date FROM people p WHERE p.id IN (
+        "person_search": ["""SELECT p.id, p.sealed FROM people p WHERE p.id IN (
             SELECT k.person_id FROM person_match_keys k WHERE k.key IN (SELECT key FROM person_match_keys WHERE person_id =
             (SELECT id FROM people ORDER BY created_at LIMIT 1 OFFSET 7))) LIMIT 50"""],
         # The receiving agency's inbox.

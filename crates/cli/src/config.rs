@@ -26,6 +26,8 @@ impl FileSettings {
 pub struct Settings {
     pub data_dir: PathBuf,
     pub database: Option<String>,
+    /// Where the data key comes from (`--data-key-file`, `PASSERELLE_DATA_KEY`, or the data dir).
+    pub data_key: passerelle_store::sealing::DataKey,
 }
 
 impl Settings {
@@ -33,6 +35,7 @@ impl Settings {
         Settings {
             data_dir: data_dir.or(file.data_dir.clone()).unwrap_or_else(|| PathBuf::from("passerelle-data")),
             database: database.or(file.database.clone()).filter(|d| !d.is_empty()),
+            data_key: passerelle_store::sealing::DataKey::Default,
         }
     }
 

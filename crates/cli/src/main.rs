@@ -4,6 +4,7 @@
 mod config;
 mod content;
 mod directory;
+mod keys;
 mod people;
 mod trafficking;
 mod outreach;
@@ -32,6 +33,11 @@ pub struct Cli {
     /// A TOML file with the same settings (flags and environment variables take precedence).
     #[arg(long, global = true, env = "PASSERELLE_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The data key file that seals names, contacts, birth dates, notes and attachments
+    /// (`<id>:<base64>` lines, newest last). Default: `<data dir>/keys/data.key`, generated at
+    /// the first start. PASSERELLE_DATA_KEY may hold the key itself instead.
+    #[arg(long, global = true, env = "PASSERELLE_DATA_KEY_FILE", value_name = "FILE")]
+    data_key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -136,7 +142,13 @@ enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// The data key sealing personal data at rest: generate one, or rotate to a new one.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+    },
     /// Restore a backup made by `backup` into the data directory (stop the server first).
+    /// The restored data open only with the data key they were sealed with (--data-key-file).
     Restore {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
@@ -301,14 +313,15 @@ fn init_tracing() {
 }
 
 async fn open(settings: &Settings) -> Result<Store> {
-    Store::open(settings.database.as_deref(), &settings.data_dir)
+    Store::open_keyed(settings.database.as_deref(), &settings.data_dir, &settings.data_key)
         .await
         .with_context(|| format!("cannot open the database ({})", settings.describe_database()))
 }
 
 async fn run(cli: Cli) -> Result<i32> {
     let file = config::FileSettings::load(cli.config.as_deref())?;
-    let settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
+    let mut settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
+    settings.data_key = keys::source(cli.data_key_file.clone());
     match cli.command {
         Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute } => {
             let mailer = match (smtp_url, public_url) {
@@ -398,6 +411,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 ImportCommand::Outreach { file, for_email, dry_run } => outreach::import(&store, &file, &for_email, dry_run).await,
             }
         }
+        Command::Keys { command } => keys::run(&settings, command).await,
         Command::People { command: PeopleCommand::Duplicates { json } } => {
             let store = open(&settings).await?;
             people::duplicates(&store, json).await

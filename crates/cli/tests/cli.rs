@@ -192,17 +192,24 @@ async fn backup_while_serving_then_restore() {
 
     let restored = dir.path().join("restored");
     let r = restored.display().to_string();
+    // The backup's personal data open only with the data key they were sealed with: kept apart
+    // from the backup, and named when restoring.
+    let key = data.join("keys").join("data.key").display().to_string();
     let o = passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r], &[]);
+    assert!(!o.status.success(), "restored without the data key");
+    assert!(stderr(&o).contains("not the key this database was sealed with"), "{}", stderr(&o));
+    std::fs::remove_dir_all(&restored).unwrap();
+    let o = passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r, "--data-key-file", &key], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("audit chain intact"), "{}", stdout(&o));
     // Restoring over a database needs --force; a file that is not a backup is refused.
-    assert!(!passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r], &[]).status.success());
+    assert!(!passerelle(&["restore", "--from", &backup.display().to_string(), "--data-dir", &r, "--data-key-file", &key], &[]).status.success());
     let junk = dir.path().join("junk");
     std::fs::write(&junk, b"not a database").unwrap();
     let o = passerelle(&["restore", "--from", &junk.display().to_string(), "--data-dir", &dir.path().join("x").display().to_string()], &[]);
     assert!(!o.status.success());
     // The restored instance serves the same people.
-    let server = Server::start(&["--data-dir".into(), r]);
+    let server = Server::start(&["--data-dir".into(), r, "--data-key-file".into(), key]);
     let c = client();
     sign_in(&c, &server.url, "admin@demo.passerelle.test").await;
     let body = c.get(format!("{}/admin/users", server.url)).send().await.unwrap().text().await.unwrap();
@@ -226,9 +233,13 @@ async fn tampering_is_reported_by_audit_verify() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_share_sessions_on_postgres() {
     let url = fresh_postgres_url().await;
-    let args = vec!["--database".to_string(), url.clone(), "--demo".to_string()];
+    // Servers of one database share its data key (a file each is given, or PASSERELLE_DATA_KEY).
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("data.key").display().to_string();
+    assert!(passerelle(&["keys", "generate", "--to", &key], &[]).status.success());
+    let args = vec!["--database".to_string(), url.clone(), "--data-key-file".into(), key, "--demo".to_string()];
     let a = Server::start(&args);
-    let b = Server::start(&args[..2]);
+    let b = Server::start(&args[..4]);
     let c = client();
     sign_in(&c, &a.url, "admin@demo.passerelle.test").await;
     // The session cookie is for 127.0.0.1 (any port), so the same client carries it to B.

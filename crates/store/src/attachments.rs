@@ -26,6 +26,8 @@ pub struct Attachment {
     pub sha256: String,
     pub uploaded_by: String,
     pub uploaded_at: DateTime<Utc>,
+    /// The file on disk is sealed (see `passerelle_core::privacy::seal`).
+    pub sealed: bool,
 }
 
 /// Why a file is refused.
@@ -100,6 +102,17 @@ impl StoredFile {
 /// Shared by every module that keeps uploaded files (case attachments, campaign materials):
 /// the caller then writes its row, and [`StoredFile::discard`]s the file if that fails.
 pub async fn store_file(dir: Option<&Path>, name: &str, bytes: &[u8]) -> StoreResult<Result<StoredFile, Refusal>> {
+    write_checked(dir, name, bytes, None).await
+}
+
+/// The place (associated data) of a case attachment's sealed file.
+fn file_place(id: Uuid) -> Vec<u8> {
+    passerelle_core::privacy::seal::aad("case_attachments", "file", id.as_bytes())
+}
+
+/// [`store_file`], the bytes on disk sealed with `keyring` when given (case attachments: a copy
+/// of the data directory must not reveal them). The size and hash are those of the clear file.
+async fn write_checked(dir: Option<&Path>, name: &str, bytes: &[u8], keyring: Option<&passerelle_core::privacy::seal::Keyring>) -> StoreResult<Result<StoredFile, Refusal>> {
     let Some(dir) = dir else { return Ok(Err(Refusal::NoStorage)) };
     if bytes.is_empty() {
         return Ok(Err(Refusal::Empty));
@@ -114,11 +127,58 @@ pub async fn store_file(dir: Option<&Path>, name: &str, bytes: &[u8]) -> StoreRe
     if let Some(parent) = path.parent() {
         tokio::fs::create_dir_all(parent).await?;
     }
-    let tmp = path.with_extension("part");
-    tokio::fs::write(&tmp, bytes).await?;
-    tokio::fs::rename(&tmp, &path).await?;
+    let sealed;
+    let on_disk = match keyring {
+        Some(k) => {
+            sealed = k.seal(bytes, &file_place(id))?;
+            &sealed[..]
+        }
+        None => bytes,
+    };
+    write_atomically(&path, on_disk).await?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     Ok(Ok(StoredFile { id, name, content_type: kind, size_bytes: bytes.len() as i64, sha256, path }))
+}
+
+async fn write_atomically(path: &Path, bytes: &[u8]) -> StoreResult<()> {
+    let tmp = path.with_extension("part");
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, path).await?;
+    Ok(())
+}
+
+/// Seals an attachment's file under the current key (a file stored in the clear before
+/// sealing, or key rotation). The file is replaced atomically; reading tells a sealed file
+/// from a clear one by trying to open it, so a crash between the file and the row is harmless.
+pub(crate) async fn reseal(tx: &mut Tx, dir: Option<&Path>, id: Uuid) -> StoreResult<()> {
+    if let Some(dir) = dir {
+        match read_file(Some(dir), id).await {
+            Ok(on_disk) => {
+                let was: Option<(Option<i64>,)> = on_tx!(tx, c => sqlx::query_as("SELECT seal_key FROM case_attachments WHERE id = $1").bind(id).fetch_optional(c).await)?;
+                let clear = unseal(tx, id, was.and_then(|w| w.0).is_some(), on_disk)?;
+                let sealed = tx.keyring().seal(&clear, &file_place(id))?;
+                write_atomically(&path_of(dir, id), &sealed).await?;
+            }
+            // A missing file stays missing (it answers 404 as before); the row is still marked.
+            Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let key = tx.keyring().current().map(i64::from);
+    exec!(tx, c => sqlx::query("UPDATE case_attachments SET seal_key = $1 WHERE id = $2").bind(key).bind(id))?;
+    Ok(())
+}
+
+/// The clear bytes of a file: a sealed file opens. One that does not open is served as it is
+/// only when its row says it was written in the clear (before sealing); when the row says
+/// sealed, it was altered or swapped and is refused. (Resealing writes the file before the
+/// row, so a crash in between leaves a sealed file under a row still saying "clear": it opens.)
+fn unseal(tx: &Tx, id: Uuid, sealed: bool, on_disk: Vec<u8>) -> StoreResult<Vec<u8>> {
+    match tx.keyring().open(&on_disk, &file_place(id)) {
+        Ok(clear) => Ok(clear),
+        Err(_) if !sealed => Ok(on_disk),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The bytes of a stored file (after the caller's permission check).
@@ -133,15 +193,17 @@ pub async fn read_file(dir: Option<&Path>, id: Uuid) -> StoreResult<Vec<u8>> {
 /// Checks and stores a file for a case. The file is written first, then the row; if the row
 /// cannot be written the file is removed, so neither exists without the other.
 pub async fn add(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, case_id: Uuid, name: &str, bytes: &[u8]) -> StoreResult<Result<Uuid, Refusal>> {
-    let file = match store_file(dir, name, bytes).await? {
+    let file = match write_checked(dir, name, bytes, Some(tx.keyring())).await? {
         Ok(f) => f,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let id = file.id;
+    let key = tx.keyring().current().map(i64::from);
     let written = exec!(tx, c => sqlx::query(
-        "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(id).bind(case_id).bind(&file.name).bind(file.content_type).bind(file.size_bytes).bind(&file.sha256).bind(actor).bind(now()));
+        "INSERT INTO case_attachments (id, case_id, file_name, content_type, size_bytes, sha256, uploaded_by, uploaded_at, seal_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(id).bind(case_id).bind(&file.name).bind(file.content_type).bind(file.size_bytes).bind(&file.sha256).bind(actor).bind(now())
+        .bind(key));
     if let Err(e) = written {
         file.discard().await;
         return Err(StoreError::Database(e));
@@ -161,6 +223,7 @@ struct Row {
     sha256: String,
     display_name: String,
     uploaded_at: DateTime<Utc>,
+    seal_key: Option<i64>,
 }
 
 impl From<Row> for Attachment {
@@ -174,11 +237,12 @@ impl From<Row> for Attachment {
             sha256: r.sha256,
             uploaded_by: r.display_name,
             uploaded_at: r.uploaded_at,
+            sealed: r.seal_key.is_some(),
         }
     }
 }
 
-const SELECT: &str = "SELECT a.id, a.case_id, a.file_name, a.content_type, a.size_bytes, a.sha256, u.display_name, a.uploaded_at
+const SELECT: &str = "SELECT a.id, a.case_id, a.file_name, a.content_type, a.size_bytes, a.sha256, u.display_name, a.uploaded_at, a.seal_key
      FROM case_attachments a JOIN users u ON u.id = a.uploaded_by";
 
 pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Attachment>> {
@@ -196,7 +260,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Attachment>> {
 
 /// Reads an attachment's bytes (after the caller's permission check), and audits the read.
 pub async fn read(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, a: &Attachment) -> StoreResult<Vec<u8>> {
-    let bytes = read_file(dir, a.id).await?;
+    let bytes = unseal(tx, a.id, a.sealed, read_file(dir, a.id).await?)?;
     audit::append(tx, Event::new(Some(actor), "case.attachment.read", "case").entity(a.case_id).detail(json!({"attachment": a.id}))).await?;
     Ok(bytes)
 }

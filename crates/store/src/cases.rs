@@ -48,7 +48,7 @@ impl Case {
 
 const COLUMNS: &str = "c.id, c.reference, c.person_id, p.given_names, p.family_names, c.sop_id, c.sop_version, c.risk,
      c.status, c.restricted, c.time_zone, c.assigned_to, u.display_name, c.team_id, c.opened_at, c.closed_at,
-     c.closure_reason, c.version";
+     c.closure_reason, c.version, p.sealed AS person_sealed";
 const FROM: &str = "cases c JOIN people p ON p.id = c.person_id JOIN users u ON u.id = c.assigned_to";
 
 /// The cases a viewer may see: scope by assignment, team or agency; restricted ones only by
@@ -79,15 +79,16 @@ struct Row {
     closed_at: Option<DateTime<Utc>>,
     closure_reason: Option<String>,
     version: i64,
+    person_sealed: Option<Vec<u8>>,
 }
 
-fn from_row(r: Row) -> StoreResult<Case> {
+fn from_row(tx: &Tx, r: Row) -> StoreResult<Case> {
     let risk = RiskLevel::from_code(&r.risk).ok_or_else(|| StoreError::Config(format!("case {} has unknown risk {}", r.id, r.risk)))?;
     Ok(Case {
         id: r.id,
         reference: r.reference,
         person_id: r.person_id,
-        person_name: format!("{} {}", r.given_names, r.family_names).trim().to_string(),
+        person_name: crate::people::name_of(tx, r.person_id, r.person_sealed.as_deref(), &r.given_names, &r.family_names)?,
         sop_id: r.sop_id,
         sop_version: u32::try_from(r.sop_version).unwrap_or_default(),
         risk,
@@ -131,7 +132,7 @@ pub async fn visible(tx: &mut Tx, sight: &Sight, id: Uuid) -> StoreResult<Option
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE {VISIBLE} AND c.id = $6");
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(id).fetch_optional(c).await)?;
-    row.map(from_row).transpose()
+    row.map(|r| from_row(tx, r)).transpose()
 }
 
 /// One case, if the viewer may see it; the read is audited.
@@ -173,7 +174,7 @@ pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Cas
         .bind(a).bind(t).bind(o).bind(sup).bind(me)
         .bind(f.status.as_deref()).bind(f.risk.as_deref()).bind(f.sop_id.as_deref()).bind(f.mine).bind(f.person_id)
         .bind(f.limit.clamp(1, 1000)).bind(f.area_id).fetch_all(c).await)?;
-    rows.into_iter().map(from_row).collect()
+    rows.into_iter().map(|r| from_row(tx, r)).collect()
 }
 
 /// What has been done in a case: completed steps, completed forms, approvals.
@@ -330,18 +331,48 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
+fn note_place(id: Uuid) -> Vec<u8> {
+    passerelle_core::privacy::seal::aad("case_notes", "sealed", id.as_bytes())
+}
+
+/// Adds a note; its text is kept only sealed (`body` stays empty).
 pub async fn add_note(tx: &mut Tx, actor: Uuid, case_id: Uuid, body: &str) -> StoreResult<()> {
-    exec!(tx, c => sqlx::query("INSERT INTO case_notes (id, case_id, author, body, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(Uuid::now_v7()).bind(case_id).bind(actor).bind(body).bind(now()))?;
+    let id = Uuid::now_v7();
+    let sealed = tx.keyring().seal_str(body, &note_place(id))?;
+    let key = tx.keyring().current().map(i64::from);
+    exec!(tx, c => sqlx::query("INSERT INTO case_notes (id, case_id, author, body, created_at, sealed, seal_key) VALUES ($1, $2, $3, '', $4, $5, $6)")
+        .bind(id).bind(case_id).bind(actor).bind(now()).bind(&sealed).bind(key))?;
     audit::append(tx, Event::new(Some(actor), "case.note", "case").entity(case_id)).await?;
     Ok(())
 }
 
 pub async fn notes(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Note>> {
-    let rows: Vec<(String, String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT u.display_name, n.body, n.created_at FROM case_notes n JOIN users u ON u.id = n.author
+    let rows: Vec<(String, String, DateTime<Utc>, Uuid, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT u.display_name, n.body, n.created_at, n.id, n.sealed FROM case_notes n JOIN users u ON u.id = n.author
          WHERE n.case_id = $1 ORDER BY n.created_at DESC").bind(case_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|(author, body, created_at)| Note { author, body, created_at }).collect())
+    rows.into_iter()
+        .map(|(author, body, created_at, id, sealed)| {
+            let body = match sealed {
+                Some(b) => tx.keyring().open_str(&b, &note_place(id))?,
+                None => body,
+            };
+            Ok(Note { author, body, created_at })
+        })
+        .collect()
+}
+
+/// Seals a note under the current key (start-up sealing of older notes, key rotation).
+pub(crate) async fn reseal_note(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
+    let row: Option<(String, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as("SELECT body, sealed FROM case_notes WHERE id = $1").bind(id).fetch_optional(c).await)?;
+    let Some((body, sealed)) = row else { return Ok(()) };
+    let body = match sealed {
+        Some(b) => tx.keyring().open_str(&b, &note_place(id))?,
+        None => body,
+    };
+    let sealed = tx.keyring().seal_str(&body, &note_place(id))?;
+    let key = tx.keyring().current().map(i64::from);
+    exec!(tx, c => sqlx::query("UPDATE case_notes SET body = '', sealed = $1, seal_key = $2 WHERE id = $3").bind(&sealed).bind(key).bind(id))?;
+    Ok(())
 }
 
 /// Closes an open case with a reason.

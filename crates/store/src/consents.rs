@@ -30,11 +30,18 @@ impl Consent {
     }
 }
 
+fn place(id: Uuid) -> Vec<u8> {
+    passerelle_core::privacy::seal::aad("case_consents", "sealed", id.as_bytes())
+}
+
+/// Records a consent; its notes (what the person said) are kept only sealed.
 pub async fn record(tx: &mut Tx, actor: Uuid, case_id: Uuid, given_by: &str, scope: &[String], notes: &str) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
+    let sealed = if notes.is_empty() { None } else { Some(tx.keyring().seal_str(notes, &place(id))?) };
+    let key = tx.keyring().current().map(i64::from);
     exec!(tx, c => sqlx::query(
-        "INSERT INTO case_consents (id, case_id, given_by, scope, notes, given_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(id).bind(case_id).bind(given_by).bind(scope.join(" ")).bind((!notes.is_empty()).then_some(notes)).bind(now()).bind(actor))?;
+        "INSERT INTO case_consents (id, case_id, given_by, scope, notes, given_at, recorded_by, sealed, seal_key) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8)")
+        .bind(id).bind(case_id).bind(given_by).bind(scope.join(" ")).bind(now()).bind(actor).bind(sealed).bind(key))?;
     audit::append(tx, Event::new(Some(actor), "case.consent.record", "case").entity(case_id)
         .detail(json!({"given_by": given_by, "scope": scope}))).await?;
     Ok(id)
@@ -52,15 +59,37 @@ pub async fn withdraw(tx: &mut Tx, actor: Uuid, case_id: Uuid, id: Uuid) -> Stor
 }
 
 pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Consent>> {
-    type Row = (Uuid, String, String, Option<String>, DateTime<Utc>, String, Option<DateTime<Utc>>);
+    type Row = (Uuid, String, String, Option<String>, DateTime<Utc>, String, Option<DateTime<Utc>>, Option<Vec<u8>>);
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT k.id, k.given_by, k.scope, k.notes, k.given_at, u.display_name, k.withdrawn_at
+        "SELECT k.id, k.given_by, k.scope, k.notes, k.given_at, u.display_name, k.withdrawn_at, k.sealed
          FROM case_consents k JOIN users u ON u.id = k.recorded_by WHERE k.case_id = $1 ORDER BY k.given_at DESC")
         .bind(case_id).fetch_all(c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Consent { id: r.0, given_by: r.1, scope: r.2.split_whitespace().map(str::to_string).collect(), notes: r.3, given_at: r.4, recorded_by: r.5, withdrawn_at: r.6 })
-        .collect())
+    rows.into_iter()
+        .map(|r| {
+            let notes = match &r.7 {
+                Some(b) => Some(tx.keyring().open_str(b, &place(r.0))?),
+                None => r.3,
+            };
+            Ok(Consent { id: r.0, given_by: r.1, scope: r.2.split_whitespace().map(str::to_string).collect(), notes, given_at: r.4, recorded_by: r.5, withdrawn_at: r.6 })
+        })
+        .collect()
+}
+
+/// Seals a consent's notes under the current key (older rows at start-up, key rotation).
+pub(crate) async fn reseal(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
+    let row: Option<(Option<String>, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as("SELECT notes, sealed FROM case_consents WHERE id = $1").bind(id).fetch_optional(c).await)?;
+    let Some((clear, sealed)) = row else { return Ok(()) };
+    let notes = match sealed {
+        Some(b) => Some(tx.keyring().open_str(&b, &place(id))?),
+        None => clear,
+    };
+    let sealed = match notes.as_deref() {
+        Some(n) if !n.is_empty() => Some(tx.keyring().seal_str(n, &place(id))?),
+        _ => None,
+    };
+    let key = tx.keyring().current().map(i64::from);
+    exec!(tx, c => sqlx::query("UPDATE case_consents SET notes = NULL, sealed = $1, seal_key = $2 WHERE id = $3").bind(sealed).bind(key).bind(id))?;
+    Ok(())
 }
 
 /// Whether an active consent of the case covers `scope` (e.g. `referral` before sharing).

@@ -4,8 +4,10 @@ use crate::error::{StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use passerelle_core::privacy::seal::Keyring;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs `$body` with `$c` bound to the transaction's connection, compiled once per backend.
@@ -54,10 +56,14 @@ pub struct Store {
     /// Where uploaded files (case attachments) are kept: `<data dir>/attachments`. Several
     /// servers on one PostgreSQL must share it (a network volume).
     files: Option<PathBuf>,
+    /// The data keys that seal personal fields (`crate::sealing`); empty until
+    /// [`Store::open_keyed`] loads them.
+    keyring: Arc<Keyring>,
 }
 
-/// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back.
-pub struct Tx(RawTx);
+/// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back. It carries
+/// the data keyring, so that every query that reads a sealed field can open it.
+pub struct Tx(RawTx, Arc<Keyring>);
 
 pub enum RawTx {
     Sqlite(Transaction<'static, Sqlite>),
@@ -74,6 +80,10 @@ impl Tx {
             RawTx::Postgres(_) => Backend::Postgres,
         }
     }
+    /// The data keys, to seal and open personal fields.
+    pub fn keyring(&self) -> &Keyring {
+        &self.1
+    }
     pub async fn commit(self) -> StoreResult<()> {
         match self.0 {
             RawTx::Sqlite(t) => t.commit().await?,
@@ -87,8 +97,32 @@ pub const SQLITE_FILE: &str = "passerelle.sqlite3";
 
 impl Store {
     /// Opens the database named by `database` (a `postgres://` URL), or else the SQLite file in
-    /// `data_dir` (created if missing), and brings its schema up to date.
+    /// `data_dir` (created if missing), and brings its schema up to date. The data key is the
+    /// one kept in `data_dir/keys/` (generated at the first start): see [`Store::open_keyed`].
     pub async fn open(database: Option<&str>, data_dir: &Path) -> StoreResult<Store> {
+        Store::open_keyed(database, data_dir, &crate::sealing::DataKey::Default).await
+    }
+
+    /// [`Store::open`] with the data key from `key`; checks the key is the one the data were
+    /// sealed with, and seals any row still in the clear (written before sealing existed).
+    pub async fn open_keyed(database: Option<&str>, data_dir: &Path, key: &crate::sealing::DataKey) -> StoreResult<Store> {
+        let keyring = crate::sealing::load_keyring(key, data_dir)?;
+        let store = Store::open_unkeyed(database, data_dir).await?.with_keyring(keyring);
+        crate::sealing::check_keys(&store).await?;
+        crate::sealing::seal_clear_rows(&store).await?;
+        Ok(store)
+    }
+
+    /// The same store with other data keys (key rotation, tests).
+    pub fn with_keyring(self, keyring: Keyring) -> Store {
+        Store { keyring: Arc::new(keyring), ..self }
+    }
+
+    pub fn keyring(&self) -> &Keyring {
+        &self.keyring
+    }
+
+    async fn open_unkeyed(database: Option<&str>, data_dir: &Path) -> StoreResult<Store> {
         let store = match database {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Store::open_postgres(url).await?
@@ -131,7 +165,7 @@ impl Store {
             .min_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()), files: None })
+        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()), files: None, keyring: Arc::default() })
     }
 
     /// Connects to PostgreSQL, creating the database first when it does not exist yet (the
@@ -150,7 +184,7 @@ impl Store {
             }
             other => other?,
         };
-        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None, files: None })
+        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None, files: None, keyring: Arc::default() })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
@@ -170,18 +204,24 @@ impl Store {
 
     /// A transaction for reading: a consistent snapshot, no write lock.
     pub async fn read(&self) -> StoreResult<Tx> {
-        Ok(Tx(match &self.pool {
-            Pool::Sqlite(p) => RawTx::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
-        }))
+        Ok(Tx(
+            match &self.pool {
+                Pool::Sqlite(p) => RawTx::Sqlite(p.begin().await?),
+                Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
+            },
+            self.keyring.clone(),
+        ))
     }
 
     /// A transaction that will write: on SQLite it takes the write lock at once.
     pub async fn write(&self) -> StoreResult<Tx> {
-        Ok(Tx(match &self.pool {
-            Pool::Sqlite(p) => RawTx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
-        }))
+        Ok(Tx(
+            match &self.pool {
+                Pool::Sqlite(p) => RawTx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+                Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
+            },
+            self.keyring.clone(),
+        ))
     }
 
     /// Answers when the database does (for `/readyz`).
@@ -316,6 +356,24 @@ pub mod test_support {
     pub async fn execute(tx: &mut Tx, sql: &str) -> StoreResult<u64> {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         Ok(on_tx!(tx, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Every row of every table of a PostgreSQL database as text (`row::text`), for tests that
+    /// look for personal data in the clear as someone with a copy of the database would.
+    pub async fn postgres_rows_as_text(tx: &mut Tx) -> StoreResult<String> {
+        let super::RawTx::Postgres(t) = tx.raw() else {
+            return Err(crate::error::StoreError::Config("PostgreSQL only; read the SQLite file".into()));
+        };
+        let tables: Vec<(String,)> = sqlx::query_as("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+            .fetch_all(&mut **t).await?;
+        let mut out = String::new();
+        for (table,) in tables {
+            let sql = sqlx::AssertSqlSafe(format!("SELECT COALESCE(string_agg(x::text, E'\\n'), '') FROM \"{}\" x", table.replace('"', "\"\"")));
+            let (text,): (String,) = sqlx::query_as(sql).fetch_one(&mut **t).await?;
+            out.push_str(&text);
+            out.push('\n');
+        }
+        Ok(out)
     }
 
     /// The single number a `SELECT COUNT(*) …` answers (tests check that nothing was written).

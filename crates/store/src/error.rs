@@ -23,6 +23,9 @@ pub enum StoreError {
     Config(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    /// A sealed value that does not open (wrong data key, altered or moved bytes), or no key.
+    #[error("sealed data: {0}")]
+    Sealed(#[from] passerelle_core::privacy::seal::SealError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

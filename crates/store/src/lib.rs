@@ -26,6 +26,7 @@ pub mod outreach;
 pub mod people;
 pub mod referrals;
 pub mod responses;
+pub mod sealing;
 pub mod secrets;
 pub mod services_provided;
 pub mod sessions;

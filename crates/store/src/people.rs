@@ -4,12 +4,19 @@
 //! candidates instead of the whole register. Who may see a person follows who registered them
 //! (own, team, agency) and, for a restricted person, only the registering caseworker and their
 //! team's supervisor.
+//!
+//! Names, other names, birth date, phone and address are kept *sealed* (`sealed`, see
+//! `passerelle_core::privacy::seal`); the blocking keys are kept as keyed blind indexes, so the
+//! database alone gives neither names nor the sound of names. A look-up computes the blind
+//! indexes of the query's keys, reads the matching rows, opens them in memory and scores them
+//! with `passerelle_core::matching` exactly as before.
 
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::users::Viewer;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use passerelle_core::privacy::seal;
 use passerelle_core::matching::{self, keys, BirthDate, MatchScore, MatchTables, PersonRecord, PreparedPerson, Sex};
 use passerelle_core::validate::Problems;
 use serde_json::json;
@@ -197,12 +204,96 @@ fn tables() -> &'static MatchTables {
     MatchTables::builtin()
 }
 
+/// Writes the person's blocking keys as blind indexes under the current data key.
 async fn write_keys(tx: &mut Tx, person: &Person) -> StoreResult<()> {
     exec!(tx, c => sqlx::query("DELETE FROM person_match_keys WHERE person_id = $1").bind(person.id))?;
     let prepared = PreparedPerson::new(&person.record(), tables());
-    for key in keys::person_keys(&prepared) {
+    let blinds = keys::person_keys(&prepared).iter().map(|k| tx.keyring().blind(k)).collect::<Result<std::collections::BTreeSet<_>, _>>()?;
+    for key in blinds {
         exec!(tx, c => sqlx::query("INSERT INTO person_match_keys (person_id, key) VALUES ($1, $2)").bind(person.id).bind(key))?;
     }
+    Ok(())
+}
+
+/// The fields kept sealed, together in one value per person.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct Secret {
+    #[serde(rename = "g")]
+    given_names: String,
+    #[serde(rename = "f")]
+    family_names: String,
+    #[serde(rename = "o", default)]
+    other_names: String,
+    #[serde(rename = "b", default)]
+    birth_date: Option<NaiveDate>,
+    #[serde(rename = "t", default)]
+    phone: Option<String>,
+    #[serde(rename = "a", default)]
+    address: Option<String>,
+}
+
+fn place(id: Uuid) -> Vec<u8> {
+    seal::aad("people", "sealed", id.as_bytes())
+}
+
+/// The sealed value of a person's sensitive fields, bound to their row.
+fn seal_person(tx: &Tx, person: &Person) -> StoreResult<Vec<u8>> {
+    let secret = Secret {
+        given_names: person.given_names.clone(),
+        family_names: person.family_names.clone(),
+        other_names: person.other_names.clone(),
+        birth_date: person.birth_date,
+        phone: person.phone.clone(),
+        address: person.address.clone(),
+    };
+    let json = serde_json::to_vec(&secret).map_err(|e| StoreError::Config(e.to_string()))?;
+    Ok(tx.keyring().seal(&json, &place(person.id))?)
+}
+
+/// Opens what [`seal_person`] sealed.
+fn open_secret(tx: &Tx, id: Uuid, sealed: &[u8]) -> StoreResult<Secret> {
+    let json = tx.keyring().open(sealed, &place(id))?;
+    serde_json::from_slice(&json).map_err(|_| StoreError::Sealed(seal::SealError::Format))
+}
+
+/// "Given Family" of a row that may be sealed (`sealed`) or, before sealing, in the clear.
+pub(crate) fn name_of(tx: &Tx, id: Uuid, sealed: Option<&[u8]>, given: &str, family: &str) -> StoreResult<String> {
+    let (g, f) = match sealed {
+        Some(b) => {
+            let s = open_secret(tx, id, b)?;
+            (s.given_names, s.family_names)
+        }
+        None => (given.to_string(), family.to_string()),
+    };
+    Ok(format!("{g} {f}").trim().to_string())
+}
+
+/// The birth date of a row that may be sealed (for the age bands of figures).
+pub(crate) fn birth_date_of(tx: &Tx, id: Uuid, sealed: Option<&[u8]>, clear: Option<&str>) -> StoreResult<Option<NaiveDate>> {
+    Ok(match sealed {
+        Some(b) => open_secret(tx, id, b)?.birth_date,
+        None => clear.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+    })
+}
+
+/// Writes a person's sealed value and blind indexes under the current key and empties the
+/// clear columns: the start-up sealing of older rows and key rotation (`crate::sealing`).
+pub(crate) async fn reseal(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
+    let sql = format!("SELECT {COLUMNS} FROM people p WHERE p.id = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?;
+    let Some(row) = row else { return Ok(()) };
+    let person = person_of(tx, row)?;
+    write_sealed(tx, &person).await?;
+    write_keys(tx, &person).await
+}
+
+async fn write_sealed(tx: &mut Tx, person: &Person) -> StoreResult<()> {
+    let sealed = seal_person(tx, person)?;
+    let key = tx.keyring().current().map(i64::from);
+    exec!(tx, c => sqlx::query(
+        "UPDATE people SET sealed = $1, seal_key = $2, given_names = '', family_names = '', other_names = '',
+             birth_date = NULL, phone = NULL, address = NULL WHERE id = $3")
+        .bind(&sealed).bind(key).bind(person.id))?;
     Ok(())
 }
 
@@ -212,17 +303,20 @@ pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> Store
     person.registered_by = viewer.id;
     person.team_id = viewer.team_id;
     let at = now();
+    // Names, birth date, phone and address go only into `sealed`; their clear columns stay empty.
+    let sealed = seal_person(tx, &person)?;
+    let key = tx.keyring().current().map(i64::from);
     exec!(tx, c => sqlx::query(
         "INSERT INTO people (id, given_names, family_names, other_names, sex, birth_date, birth_year_estimated,
              nationality, migration_status, languages, phone, area_id, community, external_id, restricted,
-             registered_by, agency_id, team_id, created_at, updated_at, version, address)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, 1, $20)"
-    ).bind(person.id).bind(&person.given_names).bind(&person.family_names).bind(&person.other_names)
-    .bind(person.sex.as_deref()).bind(person.birth_date.map(|d| d.to_string())).bind(person.birth_year_estimated)
+             registered_by, agency_id, team_id, created_at, updated_at, version, address, sealed, seal_key)
+         VALUES ($1, '', '', '', $2, NULL, $3, $4, $5, $6, NULL, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, NULL, $15, $16)"
+    ).bind(person.id)
+    .bind(person.sex.as_deref()).bind(person.birth_year_estimated)
     .bind(person.nationality.as_deref()).bind(&person.migration_status).bind(&person.languages)
-    .bind(person.phone.as_deref()).bind(person.area_id).bind(person.community.as_deref())
+    .bind(person.area_id).bind(person.community.as_deref())
     .bind(person.external_id.as_deref()).bind(person.restricted).bind(viewer.id).bind(viewer.agency_id)
-    .bind(viewer.team_id).bind(at).bind(person.address.as_deref()))?;
+    .bind(viewer.team_id).bind(at).bind(&sealed).bind(key))?;
     write_keys(tx, &person).await?;
     // Names are personal data: the audit log records that a person was registered, not who.
     audit::append(tx, Event::new(Some(viewer.id), "person.register", "person").entity(person.id)
@@ -232,7 +326,7 @@ pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> Store
 
 const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex, p.birth_date, p.birth_year_estimated,
      p.nationality, p.migration_status, p.languages, p.phone, p.area_id, p.community, p.external_id, p.restricted,
-     p.registered_by, p.team_id, p.created_at, p.version, p.merged_into, p.address";
+     p.registered_by, p.team_id, p.created_at, p.version, p.merged_into, p.address, p.sealed";
 
 /// Who may see a person: the scope of whoever registered them, and for a restricted person only
 /// the registering caseworker and a supervisor of their team (`$4`, nil when the viewer is not a
@@ -263,34 +357,49 @@ struct Row {
     version: i64,
     merged_into: Option<Uuid>,
     address: Option<String>,
+    sealed: Option<Vec<u8>>,
 }
 
-impl From<Row> for Person {
-    fn from(r: Row) -> Person {
-        Person {
-            id: r.id,
+/// A person from their row, the sealed fields opened (rows not sealed yet are read as they are).
+fn person_of(tx: &Tx, r: Row) -> StoreResult<Person> {
+    let secret = match &r.sealed {
+        Some(b) => open_secret(tx, r.id, b)?,
+        None => Secret {
             given_names: r.given_names,
             family_names: r.family_names,
             other_names: r.other_names,
-            sex: r.sex,
             birth_date: r.birth_date.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-            birth_year_estimated: r.birth_year_estimated,
-            nationality: r.nationality,
-            migration_status: r.migration_status,
-            languages: r.languages,
             phone: r.phone,
-            area_id: r.area_id,
-            community: r.community,
             address: r.address,
-            external_id: r.external_id,
-            restricted: r.restricted,
-            registered_by: r.registered_by,
-            team_id: r.team_id,
-            created_at: r.created_at,
-            version: r.version,
-            merged_into: r.merged_into,
-        }
-    }
+        },
+    };
+    Ok(Person {
+        id: r.id,
+        given_names: secret.given_names,
+        family_names: secret.family_names,
+        other_names: secret.other_names,
+        sex: r.sex,
+        birth_date: secret.birth_date,
+        birth_year_estimated: r.birth_year_estimated,
+        nationality: r.nationality,
+        migration_status: r.migration_status,
+        languages: r.languages,
+        phone: secret.phone,
+        area_id: r.area_id,
+        community: r.community,
+        address: secret.address,
+        external_id: r.external_id,
+        restricted: r.restricted,
+        registered_by: r.registered_by,
+        team_id: r.team_id,
+        created_at: r.created_at,
+        version: r.version,
+        merged_into: r.merged_into,
+    })
+}
+
+fn people_of(tx: &Tx, rows: Vec<Row>) -> StoreResult<Vec<Person>> {
+    rows.into_iter().map(|r| person_of(tx, r)).collect()
 }
 
 /// The viewer's binds for [`VISIBLE`]: scope, supervising team, self.
@@ -312,7 +421,7 @@ pub async fn get(tx: &mut Tx, sight: &Sight, id: Uuid) -> StoreResult<Option<Per
     let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.id = $6");
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(id).fetch_optional(c).await)?;
-    Ok(row.map(Into::into))
+    row.map(|r| person_of(tx, r)).transpose()
 }
 
 /// A candidate of a search or duplicate check, with its score and why.
@@ -332,13 +441,21 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     // One query per key keeps the SQL portable (no array binds); blocks are small by design.
     // The block query reads the whole rows: the visibility test is already in it, so a second
     // read per candidate would only repeat it.
-    let mut found: std::collections::BTreeMap<Uuid, Person> = std::collections::BTreeMap::new();
+    // The blind index of each key under every data key (one key outside a rotation).
+    let mut blinds = std::collections::BTreeSet::new();
     for key in key_list {
+        blinds.extend(tx.keyring().blind_all(key)?);
+    }
+    let mut found: std::collections::BTreeMap<Uuid, Person> = std::collections::BTreeMap::new();
+    for key in &blinds {
         let sql = format!("SELECT {COLUMNS} FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT 500");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
         for row in rows {
-            found.entry(row.id).or_insert_with(|| row.into());
+            if !found.contains_key(&row.id) {
+                let person = person_of(tx, row)?;
+                found.insert(person.id, person);
+            }
         }
     }
     let mut out: Vec<Candidate> = found
@@ -432,24 +549,25 @@ pub async fn merges_by_id(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Merge>> {
 
 /// The merges into (or of) a person, newest first.
 pub async fn merges_of(tx: &mut Tx, person: Uuid) -> StoreResult<Vec<Merge>> {
-    type Row = (Uuid, Uuid, Uuid, String, String, String, String, DateTime<Utc>, Option<DateTime<Utc>>);
+    type Row = (Uuid, Uuid, Uuid, String, String, String, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<Vec<u8>>);
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT m.id, m.kept_id, m.merged_id, p.given_names, p.family_names, m.moved_cases, u.display_name, m.merged_at, m.undone_at
+        "SELECT m.id, m.kept_id, m.merged_id, p.given_names, p.family_names, m.moved_cases, u.display_name, m.merged_at, m.undone_at, p.sealed
          FROM person_merges m JOIN people p ON p.id = m.merged_id JOIN users u ON u.id = m.merged_by
          WHERE m.kept_id = $1 OR m.merged_id = $1 ORDER BY m.merged_at DESC").bind(person).fetch_all(c).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Merge {
-            id: r.0,
-            kept_id: r.1,
-            merged_id: r.2,
-            merged_name: format!("{} {}", r.3, r.4).trim().to_string(),
-            moved_cases: r.5.split_whitespace().count(),
-            merged_by: r.6,
-            merged_at: r.7,
-            undone_at: r.8,
+    rows.into_iter()
+        .map(|r| {
+            Ok(Merge {
+                id: r.0,
+                kept_id: r.1,
+                merged_id: r.2,
+                merged_name: name_of(tx, r.2, r.9.as_deref(), &r.3, &r.4)?,
+                moved_cases: r.5.split_whitespace().count(),
+                merged_by: r.6,
+                merged_at: r.7,
+                undone_at: r.8,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Every pair of registered people the viewer may see whose score reaches the "possible" band,
@@ -460,7 +578,7 @@ pub async fn all_duplicates(tx: &mut Tx, sight: &Sight) -> StoreResult<Vec<(Pers
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me).fetch_all(c).await)?;
     let mut out: Vec<(Person, Candidate)> = Vec::new();
-    for person in rows.into_iter().map(Person::from) {
+    for person in people_of(tx, rows)? {
         for c in possible_duplicates(tx, sight, &person).await? {
             // Each pair once: from the earlier-registered side.
             if (person.created_at, person.id) < (c.person.created_at, c.person.id) {
@@ -480,7 +598,7 @@ pub async fn search(tx: &mut Tx, sight: &Sight, query: &str, limit: usize) -> St
         let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at DESC LIMIT $6");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(limit as i64).fetch_all(c).await)?;
-        return Ok(rows.into_iter().map(Into::into).collect());
+        return people_of(tx, rows);
     }
     let probe_record = PersonRecord {
         given_names: q.to_string(),

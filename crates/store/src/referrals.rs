@@ -555,17 +555,20 @@ pub struct FigureRow {
 /// Every referral sent in `[from, to)`, for the figures. Figures are aggregates published with
 /// small-cell suppression; the rows never leave the server.
 pub async fn figure_rows(tx: &mut Tx, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Vec<FigureRow>> {
-    type R = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, Option<String>, String, String, String, Option<String>, Option<String>, Option<i64>, String);
+    type R = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, Option<String>, String, String, String, Option<String>, Option<String>, Option<i64>, String, Uuid, Option<Vec<u8>>);
     let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(
         "SELECT r.status, r.sent_at, r.accepted_at, r.completed_at, fa.name, ta.name, r.service_name, r.need, r.sop_id,
-                p.sex, p.birth_date, p.birth_year_estimated, p.migration_status
+                p.sex, p.birth_date, p.birth_year_estimated, p.migration_status, p.id, p.sealed
          FROM referrals r JOIN people p ON p.id = r.person_id LEFT JOIN agencies fa ON fa.id = r.from_agency_id
          LEFT JOIN agencies ta ON ta.id = r.to_agency_id
          WHERE r.sent_at >= $1 AND r.sent_at < $2").bind(from).bind(to).fetch_all(c).await)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Some(FigureRow {
-            status: Status::from_code(&r.0)?,
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        // The birth date is sealed with the person's names: opened here for the age bands only.
+        let birth_date = crate::people::birth_date_of(tx, r.13, r.14.as_deref(), r.10.as_deref())?;
+        let Some(status) = Status::from_code(&r.0) else { continue };
+        out.push(FigureRow {
+            status,
             sent_at: r.1,
             accepted_at: r.2,
             completed_at: r.3,
@@ -575,12 +578,12 @@ pub async fn figure_rows(tx: &mut Tx, from: DateTime<Utc>, to: DateTime<Utc>) ->
             need: r.7,
             sop: r.8,
             sex: r.9,
-            // Stored as ISO text on both backends.
-            birth_date: r.10.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            birth_date,
             birth_year_estimated: r.11,
             migration_status: r.12,
-        }))
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// One step of an agreed referral pathway.

@@ -198,20 +198,24 @@ impl Person {
     }
 }
 
-type PersonRow = (Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+type PersonRow = (Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<Vec<u8>>);
 
 async fn persons(tx: &mut Tx) -> StoreResult<BTreeMap<Uuid, Person>> {
     let rows: Vec<PersonRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT p.id, p.sex, p.birth_date, p.nationality, p.migration_status, a.name
+        "SELECT p.id, p.sex, p.birth_date, p.nationality, p.migration_status, a.name, p.sealed
          FROM people p LEFT JOIN areas a ON a.id = p.area_id").fetch_all(c).await)?;
     let disability = crate::functioning::latest_statuses(tx).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let disability = disability.get(&r.0).map(|s| s.code());
-            (r.0, Person { sex: r.1, birth: r.2.as_deref().and_then(birth), nationality: r.3, migration_status: r.4, area: r.5, disability })
-        })
-        .collect())
+    let mut out = BTreeMap::new();
+    for r in rows {
+        // The birth date is sealed with the names: opened in memory for the age bands.
+        let born = match &r.6 {
+            Some(_) => crate::people::birth_date_of(tx, r.0, r.6.as_deref(), None)?.map(|d| d.to_string()),
+            None => r.2,
+        };
+        let disability = disability.get(&r.0).map(|s| s.code());
+        out.insert(r.0, Person { sex: r.1, birth: born.as_deref().and_then(birth), nationality: r.3, migration_status: r.4, area: r.5, disability });
+    }
+    Ok(out)
 }
 
 type CaseRow = (Uuid, Uuid, String, i64, String, String, bool, String, Uuid, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>);

@@ -50,6 +50,8 @@ pub async fn record(tx: &mut Tx, actor: Option<Uuid>, person: &PastPerson, case:
         .bind(person_id).bind(&person.given_names).bind(&person.family_names).bind(&person.sex).bind(&person.birth_date)
         .bind(&person.nationality).bind(&person.migration_status).bind(person.area_id).bind(case.caseworker)
         .bind(case.agency_id).bind(case.team_id).bind(case.opened_at))?;
+    // Sealed at once, like any registration (names and birth date never stay in the clear).
+    crate::people::reseal(tx, person_id).await?;
     let case_id = Uuid::now_v7();
     let simple = case_id.simple().to_string();
     let reference = format!("HIST-{}", simple[simple.len() - 10..].to_uppercase());

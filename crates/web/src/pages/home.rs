@@ -31,9 +31,10 @@ pub async fn dashboard(State(state): State<AppState>, identity: Identity, page: 
         Some(id) => agencies::get_agency(&mut tx, id).await?.map(|a| a.name),
         None => None,
     };
-    let overdue_sent = match identity.can(Permission::ViewCases) {
-        true => referrals::overdue_sent(&mut tx, &crate::pages::cases::sight(&identity)).await?,
-        false => 0,
+    let sight = identity.can(Permission::ViewCases).then(|| crate::pages::cases::sight(&identity));
+    let overdue_sent = match &sight {
+        Some(s) => referrals::overdue_sent(&mut tx, s).await?,
+        None => 0,
     };
     let overdue_received = match crate::pages::referrals::receiver_agency(&identity) {
         Some(agency) => referrals::overdue_received(&mut tx, agency).await?,
