@@ -382,3 +382,86 @@ both_backends!(the_offline_app_is_served_and_sign_out_wipes_the_device, |app| {
     let r = post(&s, "/logout", &csrf, &[]).await;
     assert_eq!(r.headers()["clear-site-data"], "\"storage\", \"cache\"");
 });
+
+/// The indicator API's figure for one group (`None` for the overall row), checked as published.
+async fn indicator(s: &Session, path: &str, dim: Option<(&str, &str)>) -> f64 {
+    let json: serde_json::Value = s.get(path).await.json().await.unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| match dim {
+            Some((d, v)) => r["group"][d] == v,
+            None => r["group"].as_object().is_some_and(|g| g.is_empty()),
+        })
+        .unwrap_or_else(|| panic!("{dim:?} in {json}"));
+    assert_eq!(row["status"], "ok", "{row}");
+    row["value"].as_f64().unwrap()
+}
+
+both_backends!(outreach_indicators_count_what_was_recorded, |app| {
+    let s = app.signed_in(AGENT).await;
+    let agent = app.user_id(AGENT).await.to_string();
+    let csrf = s.csrf("/outreach/activities/new").await;
+    // Five activities of 2018-Q2 typed in late (the demo's are recent): A reaches 20 (12 women
+    // 25–59, 8 men 18–24; 15 Haitian, 5 local), B 10 young women, C–E 2 older men each.
+    let a_fields = {
+        let mut f = activity(&agent, &Uuid::new_v4().to_string());
+        f.retain(|(k, _)| !k.starts_with("n.") && k != "held_on" && k != "people_reached");
+        f.extend([
+            ("held_on".to_string(), "2018-04-10".to_string()),
+            ("people_reached".into(), "20".into()),
+            ("n.sex_age.female.25_59".into(), "12".into()),
+            ("n.sex_age.male.18_24".into(), "8".into()),
+            ("nationality_groups".into(), "Haitian: 15\nLocal: 5".into()),
+        ]);
+        f
+    };
+    let r = post_activity(&s, &csrf, &a_fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let a = id_after(&location(&r));
+    for (held, n, cell) in [("2018-05-02", "10", "n.sex_age.female.18_24"), ("2018-06-01", "2", "n.sex_age.male.60_plus"),
+                            ("2018-06-05", "2", "n.sex_age.male.60_plus"), ("2018-06-20", "2", "n.sex_age.male.60_plus")] {
+        let mut f = activity(&agent, &Uuid::new_v4().to_string());
+        f.retain(|(k, _)| !k.starts_with("n.") && k != "held_on" && k != "people_reached");
+        f.extend([("held_on".to_string(), held.to_string()), ("people_reached".into(), n.into()), (cell.into(), n.into())]);
+        assert_eq!(post_activity(&s, &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+    }
+    // Five women met at A are registered (aged 40 now: 25–59 in 2018) and each then gets a case.
+    let path = format!("/outreach/activities/{a}/follow-ups");
+    for i in 0..5 {
+        let name = format!("Reached {i}");
+        let f = [("given_names", name.as_str()), ("family_names", "Fixture"), ("sex", "female"), ("age_estimate", "40"),
+                 ("consent", "yes"), ("consent_given_by", "person"), ("consent_scope", "registration")];
+        assert_eq!(post(&s, &path, &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+    }
+    let mut tx = app.store.write().await.unwrap();
+    let user = passerelle_store::users::get_user(&mut tx, app.user_id(AGENT).await).await.unwrap().unwrap();
+    let sight = passerelle_store::people::Sight {
+        viewer: Viewer { id: user.id, agency_id: user.agency_id, team_id: user.team_id, scope: Scope::All },
+        supervises: None,
+    };
+    let sop = passerelle_store::sops::latest(&mut tx, "child_protection").await.unwrap().unwrap().sop;
+    let risk = passerelle_core::sop::RiskLevel::from_code("medium").unwrap();
+    for f in follow_ups::of_activity(&mut tx, a).await.unwrap() {
+        passerelle_store::cases::open(&mut tx, &sight, f.person_id, &sop, risk, false).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let m = app.signed_in(MNE).await;
+    let rate = "/api/v1/indicators/outreach_registration_rate?period=2018-04-01..2018-05-31";
+    // 30 reached in April–May, of whom the 5 registered women.
+    assert!((indicator(&m, rate, None).await - 100.0 * 5.0 / 30.0).abs() < 1e-9);
+    // By sex: 22 women (12 + 10), 8 men; by age band; by nationality group (B gave none).
+    assert!((indicator(&m, &format!("{rate}&by=sex"), Some(("sex", "female"))).await - 100.0 * 5.0 / 22.0).abs() < 1e-9);
+    assert_eq!(indicator(&m, &format!("{rate}&by=sex"), Some(("sex", "male"))).await, 0.0);
+    assert!((indicator(&m, &format!("{rate}&by=age_band"), Some(("age_band", "25_59"))).await - 100.0 * 5.0 / 12.0).abs() < 1e-9);
+    assert_eq!(indicator(&m, &format!("{rate}&by=age_band"), Some(("age_band", "18_24"))).await, 0.0);
+    let by_group = format!("{rate}&by=nationality_group");
+    assert!((indicator(&m, &by_group, Some(("nationality_group", "Haitian"))).await - 100.0 * 5.0 / 15.0).abs() < 1e-9);
+    assert_eq!(indicator(&m, &by_group, Some(("nationality_group", "Local"))).await, 0.0);
+    assert_eq!(indicator(&m, &by_group, Some(("nationality_group", "unknown"))).await, 0.0);
+    // The reporting delay of the quarter: the median of five activities, all typed in today.
+    let today = chrono::Utc::now().date_naive();
+    let median = (today - chrono::NaiveDate::from_ymd_opt(2018, 6, 1).unwrap()).num_days() as f64;
+    assert_eq!(indicator(&m, "/api/v1/indicators/reporting_delay?period=2018-Q2", None).await, median);
+});
