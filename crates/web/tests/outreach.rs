@@ -465,3 +465,108 @@ both_backends!(outreach_indicators_count_what_was_recorded, |app| {
     let median = (today - chrono::NaiveDate::from_ymd_opt(2018, 6, 1).unwrap()).num_days() as f64;
     assert_eq!(indicator(&m, "/api/v1/indicators/reporting_delay?period=2018-Q2", None).await, median);
 });
+
+/// A demo service of the focal point's agency and its top-level need.
+async fn a_service(app: &TestApp) -> (Uuid, String) {
+    use passerelle_core::directory::{profile, taxonomy::Taxonomy};
+    let mut tx = app.store.read().await.unwrap();
+    let agency = passerelle_store::users::find_by_email(&mut tx, "focalpoint@demo.passerelle.test").await.unwrap().unwrap().agency_id;
+    let filter = passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() };
+    let all = passerelle_store::directory::list_services(&mut tx, &filter).await.unwrap();
+    let entry = all.into_iter().find(|e| e.agency_id == agency).expect("a demo service");
+    let code = profile::codes(&entry.service, Taxonomy::needs()).into_iter().next().expect("a need");
+    let root = Taxonomy::needs().lineage(&code).into_iter().find(|c| Taxonomy::needs().get(c).is_some_and(|t| t.parent.is_none())).unwrap().to_string();
+    (entry.id().parse().unwrap(), root)
+}
+
+async fn set_status(s: &Session, csrf: &str, referral: Uuid, to: &str, outcome: &str) -> StatusCode {
+    let (_, json) = s.text(&format!("/api/v1/referrals/{referral}")).await;
+    let v = serde_json::from_str::<serde_json::Value>(&json).unwrap()["version"].to_string();
+    post(s, &format!("/referrals/{referral}/status"), csrf, &[("version", &v), ("to", to), ("outcome", outcome)]).await.status()
+}
+
+both_backends!(a_follow_up_is_referred_and_its_outcome_flows_back, |app| {
+    let (service, need) = a_service(&app).await;
+    // A community agent who is also a caseworker (as on a small team): records and refers.
+    let agent_id = app.user_id(AGENT).await;
+    {
+        let mut tx = app.store.write().await.unwrap();
+        let sql = format!("INSERT INTO user_roles (user_id, role) VALUES ({}, 'caseworker')", match tx.backend() {
+            passerelle_store::db::Backend::Sqlite => format!("X'{}'", agent_id.simple()),
+            _ => format!("'{agent_id}'"),
+        });
+        passerelle_store::db::test_support::execute(&mut tx, &sql).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let s = app.signed_in(AGENT).await;
+    let csrf = s.csrf("/outreach/activities/new").await;
+    let r = post_activity(&s, &csrf, &activity(&agent_id.to_string(), &Uuid::new_v4().to_string())).await;
+    let activity_id = id_after(&location(&r));
+    let f = [("given_names", "Marlène"), ("family_names", "Fixture"), ("sex", "female"), ("age_estimate", "29"),
+             ("consent", "yes"), ("consent_given_by", "person"), ("consent_scope", "registration"), ("consent_scope", "referral"),
+             ("need_code", need.as_str())];
+    assert_eq!(post(&s, &format!("/outreach/activities/{activity_id}/follow-ups"), &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+    let fu = {
+        let mut tx = app.store.read().await.unwrap();
+        follow_ups::of_activity(&mut tx, activity_id).await.unwrap().remove(0)
+    };
+    // The follow-up offers "refer"; a community agent without case work does not see it.
+    let (_, page) = s.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(page.contains(&format!("action=\"/outreach/follow-ups/{}/refer\"", fu.id)), "{page}");
+    let m = app.signed_in(MNE).await;
+    let (_, page) = m.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(!page.contains("/refer\""));
+    // Refer: a bad SOP is refused and opens nothing; then a case is opened with the follow-up's
+    // consent, and the referral form carries the follow-up and the need.
+    let cases_before = count(&app, "SELECT COUNT(*) FROM cases").await;
+    let r = post(&s, &format!("/outreach/follow-ups/{}/refer", fu.id), &csrf, &[("sop", "no_such_sop"), ("risk", "medium")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, cases_before);
+    let r = post(&s, &format!("/outreach/follow-ups/{}/refer", fu.id), &csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let form_at = location(&r);
+    assert!(form_at.contains(&format!("follow_up={}", fu.id)) && form_at.contains(&format!("need={need}")), "{form_at}");
+    let case: Uuid = form_at.trim_start_matches("/cases/").split('/').next().unwrap().parse().unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, cases_before + 1);
+    let (status, form_page) = s.text(&form_at).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form_page.contains(&format!("name=\"follow_up\" value=\"{}\"", fu.id)) && form_page.contains("id=\"from-follow-up\""));
+    let consent = {
+        let mut tx = app.store.read().await.unwrap();
+        passerelle_store::consents::of_case(&mut tx, case).await.unwrap()[0].clone()
+    };
+    assert!(consent.scope.iter().any(|x| x == "referral"), "the follow-up's consent is on the case");
+    // Referring again from the same place still opens the same case.
+    let r = post(&s, &format!("/outreach/follow-ups/{}/refer", fu.id), &csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
+    assert!(location(&r).starts_with(&format!("/cases/{case}/")));
+
+    let (svc, fid, cid) = (service.to_string(), fu.id.to_string(), consent.id.to_string());
+    let fields = [("need", need.as_str()), ("service", svc.as_str()), ("urgency", "normal"), ("reason", "Wants to meet the counsellor"),
+                  ("share", "age"), ("consent", cid.as_str()), ("follow_up", fid.as_str()), ("action", "send")];
+    let r = post(&s, &format!("/cases/{case}/referrals"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let referral: Uuid = location(&r).trim_start_matches("/referrals/").parse().unwrap();
+    // A second referral for the same follow-up (a resent form): refused, nothing written.
+    let referrals_before = count(&app, "SELECT COUNT(*) FROM referrals").await;
+    let r = post(&s, &format!("/cases/{case}/referrals"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("this follow-up already has its referral"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM referrals").await, referrals_before);
+
+    // The follow-up shows the referral and its status; the funnel counts it.
+    let (_, page) = s.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(page.contains(&format!("href=\"/referrals/{referral}\"")) && page.contains("Requested"), "{page}");
+    assert!(!page.contains(&format!("/outreach/follow-ups/{}/refer", fu.id)));
+    // The service completes it: the follow-up and the funnel show the outcome.
+    let fp = app.signed_in("focalpoint@demo.passerelle.test").await;
+    let fp_csrf = fp.csrf("/referrals").await;
+    for to in ["accepted", "in-progress"] {
+        assert_eq!(set_status(&fp, &fp_csrf, referral, to, "").await, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(set_status(&fp, &fp_csrf, referral, "completed", "Registered with the employment counsellor").await, StatusCode::SEE_OTHER);
+    let (_, page) = s.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(page.contains("Completed"), "{page}");
+    let (_, figures_page) = s.text("/outreach/figures").await;
+    assert!(figures_page.contains("id=\"funnel-referred\">1<"), "{figures_page}");
+    assert!(figures_page.contains("id=\"funnel-referral-completed\">1<"), "{figures_page}");
+});
