@@ -174,3 +174,12 @@ outreach-funnel-referral-completed = Referrals completed
 referral-from-outreach = This referral is made for a person met in outreach: once made, it is shown on their follow-up and counted in the outreach figures.
 field-follow-up = Outreach follow-up
 error-field-referral-follow-up-gone = { $field }: this follow-up already has its referral, or is not this person's.
+
+# Small-cell suppression of the figures
+outreach-reached-by-age = People reached by age band
+outreach-age-band = Age band
+outreach-total = Total
+outreach-suppressed-mark = hidden
+outreach-suppressed-label = Hidden: a small count (or one that would let a small count be worked out)
+outreach-suppressed-note = Counts of people from 1 to { $threshold } less one are hidden, and so are as many others as needed so that none of them can be worked out from the totals; these are marked “hidden”. Counts of activities are shown as they are.
+outreach-suppressed-count = { $count } counts are hidden here.

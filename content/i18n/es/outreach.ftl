@@ -174,3 +174,12 @@ outreach-funnel-referral-completed = Derivaciones completadas
 referral-from-outreach = Esta derivación es para una persona encontrada en la difusión: una vez hecha, aparece en su seguimiento y cuenta en las cifras de difusión.
 field-follow-up = Seguimiento de difusión
 error-field-referral-follow-up-gone = { $field }: este seguimiento ya tiene su derivación, o no es de esta persona.
+
+# Small-cell suppression of the figures
+outreach-reached-by-age = Personas alcanzadas por grupo de edad
+outreach-age-band = Grupo de edad
+outreach-total = Total
+outreach-suppressed-mark = oculto
+outreach-suppressed-label = Oculto: un recuento pequeño (o uno que permitiría deducir uno pequeño)
+outreach-suppressed-note = Los recuentos de personas de 1 a { $threshold } menos uno se ocultan, y también tantos otros como haga falta para que ninguno pueda deducirse de los totales; se marcan «oculto». Los números de actividades se muestran tal cual.
+outreach-suppressed-count = Aquí hay { $count } recuentos ocultos.

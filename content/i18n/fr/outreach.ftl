@@ -174,3 +174,12 @@ outreach-funnel-referral-completed = Orientations menées à terme
 referral-from-outreach = Cette orientation concerne une personne rencontrée en sensibilisation : une fois faite, elle apparaît sur son suivi et compte dans les chiffres de la sensibilisation.
 field-follow-up = Suivi de sensibilisation
 error-field-referral-follow-up-gone = { $field } : ce suivi a déjà son orientation, ou ne concerne pas cette personne.
+
+# Small-cell suppression of the figures
+outreach-reached-by-age = Personnes touchées par tranche d’âge
+outreach-age-band = Tranche d’âge
+outreach-total = Total
+outreach-suppressed-mark = masqué
+outreach-suppressed-label = Masqué : un petit effectif (ou un effectif qui permettrait d’en retrouver un petit)
+outreach-suppressed-note = Les effectifs de personnes de 1 à { $threshold } moins un sont masqués, ainsi qu’autant d’autres qu’il faut pour qu’aucun ne puisse être retrouvé à partir des totaux ; ils sont marqués « masqué ». Les nombres d’activités sont montrés tels quels.
+outreach-suppressed-count = { $count } effectifs sont masqués ici.
