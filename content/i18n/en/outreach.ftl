@@ -120,7 +120,7 @@ outreach-funnel-reached = People reached
 outreach-funnel-registered = People registered (with consent)
 outreach-funnel-referral-wanted = Referrals wanted
 outreach-funnel-referred = Referred
-outreach-funnel-note = Referral outcomes are added when the referral is made through the referral module.
+outreach-funnel-note = A referral made from a follow-up (its "Refer" action) is counted as referred, then as completed when the service completes it.
 outreach-women = Women
 outreach-women-only-activities = Activities for women only
 outreach-women-only-reached = People reached by activities for women only
@@ -164,3 +164,22 @@ error-field-outreach-consent-referral = { $field }: a referral needs consent to 
 error-field-outreach-group-line = { $field }: write one group per line, then a colon and a number.
 error-field-outreach-before-start = { $field }: the end comes before the start.
 error-field-outreach-changed-meanwhile = { $field }: the activity was changed by someone else meanwhile.
+
+# Referral from a follow-up
+outreach-refer = Refer
+outreach-refer-hint = Referrals are made from a case: the person's open case is used, or one is opened under the SOP and risk chosen here, with the consent given at this follow-up.
+outreach-refer-sop = SOP of the case, if one must be opened
+outreach-no-referral-wanted = No referral was asked for at this follow-up.
+outreach-funnel-referral-completed = Referrals completed
+referral-from-outreach = This referral is made for a person met in outreach: once made, it is shown on their follow-up and counted in the outreach figures.
+field-follow-up = Outreach follow-up
+error-field-referral-follow-up-gone = { $field }: this follow-up already has its referral, or is not this person's.
+
+# Small-cell suppression of the figures
+outreach-reached-by-age = People reached by age band
+outreach-age-band = Age band
+outreach-total = Total
+outreach-suppressed-mark = hidden
+outreach-suppressed-label = Hidden: a small count (or one that would let a small count be worked out)
+outreach-suppressed-note = Counts of people from 1 to { $threshold } less one are hidden, and so are as many others as needed so that none of them can be worked out from the totals; these are marked “hidden”. Counts of activities are shown as they are.
+outreach-suppressed-count = { $count } counts are hidden here.

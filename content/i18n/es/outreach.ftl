@@ -120,7 +120,7 @@ outreach-funnel-reached = Personas alcanzadas
 outreach-funnel-registered = Personas registradas (con consentimiento)
 outreach-funnel-referral-wanted = Derivaciones deseadas
 outreach-funnel-referred = Derivadas
-outreach-funnel-note = Los resultados de las derivaciones se añaden cuando la derivación se hace en el módulo de derivaciones.
+outreach-funnel-note = Una derivación hecha desde un seguimiento (su acción «Derivar») cuenta como derivada, y como completada cuando el servicio la completa.
 outreach-women = Mujeres
 outreach-women-only-activities = Actividades solo para mujeres
 outreach-women-only-reached = Personas alcanzadas por actividades solo para mujeres
@@ -164,3 +164,22 @@ error-field-outreach-consent-referral = { $field }: una derivación necesita con
 error-field-outreach-group-line = { $field }: escriba un grupo por línea, luego dos puntos y un número.
 error-field-outreach-before-start = { $field }: el fin es anterior al inicio.
 error-field-outreach-changed-meanwhile = { $field }: otra persona modificó la actividad entretanto.
+
+# Referral from a follow-up
+outreach-refer = Derivar
+outreach-refer-hint = Las derivaciones se hacen desde un caso: se usa el caso abierto de la persona, o se abre uno según el POE y el riesgo elegidos aquí, con el consentimiento dado en este seguimiento.
+outreach-refer-sop = POE del caso, si hay que abrir uno
+outreach-no-referral-wanted = No se pidió ninguna derivación en este seguimiento.
+outreach-funnel-referral-completed = Derivaciones completadas
+referral-from-outreach = Esta derivación es para una persona encontrada en la difusión: una vez hecha, aparece en su seguimiento y cuenta en las cifras de difusión.
+field-follow-up = Seguimiento de difusión
+error-field-referral-follow-up-gone = { $field }: este seguimiento ya tiene su derivación, o no es de esta persona.
+
+# Small-cell suppression of the figures
+outreach-reached-by-age = Personas alcanzadas por grupo de edad
+outreach-age-band = Grupo de edad
+outreach-total = Total
+outreach-suppressed-mark = oculto
+outreach-suppressed-label = Oculto: un recuento pequeño (o uno que permitiría deducir uno pequeño)
+outreach-suppressed-note = Los recuentos de personas de 1 a { $threshold } menos uno se ocultan, y también tantos otros como haga falta para que ninguno pueda deducirse de los totales; se marcan «oculto». Los números de actividades se muestran tal cual.
+outreach-suppressed-count = Aquí hay { $count } recuentos ocultos.

@@ -120,7 +120,7 @@ outreach-funnel-reached = Personnes touchées
 outreach-funnel-registered = Personnes enregistrées (avec consentement)
 outreach-funnel-referral-wanted = Orientations souhaitées
 outreach-funnel-referred = Orientées
-outreach-funnel-note = Les suites des orientations s’ajoutent quand l’orientation est faite dans le module d’orientation.
+outreach-funnel-note = Une orientation faite depuis un suivi (son action « Orienter ») compte comme orientée, puis comme menée à terme quand le service la clôt.
 outreach-women = Femmes
 outreach-women-only-activities = Activités réservées aux femmes
 outreach-women-only-reached = Personnes touchées par les activités réservées aux femmes
@@ -164,3 +164,22 @@ error-field-outreach-consent-referral = { $field } : une orientation demande le 
 error-field-outreach-group-line = { $field } : écrivez un groupe par ligne, puis deux-points et un nombre.
 error-field-outreach-before-start = { $field } : la fin vient avant le début.
 error-field-outreach-changed-meanwhile = { $field } : l’activité a été modifiée entre-temps par quelqu’un d’autre.
+
+# Referral from a follow-up
+outreach-refer = Orienter
+outreach-refer-hint = Les orientations se font depuis un dossier : le dossier ouvert de la personne est utilisé, ou un dossier est ouvert selon la PON et le risque choisis ici, avec le consentement donné lors de ce suivi.
+outreach-refer-sop = PON du dossier, s’il faut en ouvrir un
+outreach-no-referral-wanted = Aucune orientation n’a été demandée lors de ce suivi.
+outreach-funnel-referral-completed = Orientations menées à terme
+referral-from-outreach = Cette orientation concerne une personne rencontrée en sensibilisation : une fois faite, elle apparaît sur son suivi et compte dans les chiffres de la sensibilisation.
+field-follow-up = Suivi de sensibilisation
+error-field-referral-follow-up-gone = { $field } : ce suivi a déjà son orientation, ou ne concerne pas cette personne.
+
+# Small-cell suppression of the figures
+outreach-reached-by-age = Personnes touchées par tranche d’âge
+outreach-age-band = Tranche d’âge
+outreach-total = Total
+outreach-suppressed-mark = masqué
+outreach-suppressed-label = Masqué : un petit effectif (ou un effectif qui permettrait d’en retrouver un petit)
+outreach-suppressed-note = Les effectifs de personnes de 1 à { $threshold } moins un sont masqués, ainsi qu’autant d’autres qu’il faut pour qu’aucun ne puisse être retrouvé à partir des totaux ; ils sont marqués « masqué ». Les nombres d’activités sont montrés tels quels.
+outreach-suppressed-count = { $count } effectifs sont masqués ici.

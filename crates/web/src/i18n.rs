@@ -504,11 +504,12 @@ mod tests {
                     used.insert(format!("{prefix}-{}", c.replace('_', "-")));
                 }
             }
-            for step in ["reached", "registered", "referral-wanted", "referred"] {
+            for step in ["reached", "registered", "referral-wanted", "referred", "referral-completed"] {
                 used.insert(format!("outreach-funnel-{step}"));
             }
             for code in ["outreach-consent-missing", "outreach-consent-registration", "outreach-consent-referral",
-                         "outreach-group-line", "outreach-before-start", "outreach-changed-meanwhile"] {
+                         "outreach-group-line", "outreach-before-start", "outreach-changed-meanwhile",
+                         "referral-follow-up-gone"] {
                 used.insert(format!("error-field-{code}"));
             }
             for code in ["empty", "unknown-column", "missing-column", "unknown-agent", "mismatch", "submission-taken"] {

@@ -220,6 +220,8 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/outreach/activities/{id}", Perm(P::RecordOutreach), post(pages::outreach::activities::update)),
         r(M::GET, "/outreach/activities/{id}/edit", Perm(P::RecordOutreach), get(pages::outreach::activities::edit_form)),
         r(M::POST, "/outreach/activities/{id}/follow-ups", Perm(P::RecordOutreach), post(pages::outreach::follow_ups::create)),
+        // A follow-up's referral is made from a case: opening or finding it needs ManageCases.
+        r(M::POST, "/outreach/follow-ups/{id}/refer", Perm(P::ManageCases), post(pages::outreach::follow_ups::refer)),
         r(M::GET, "/outreach/import", Perm(P::RecordOutreach), get(pages::outreach::import::form)),
         r(M::POST, "/outreach/import", Perm(P::RecordOutreach), post(pages::outreach::import::upload)),
         r(M::GET, "/outreach/campaigns", Perm(P::ViewOutreach), get(pages::outreach::campaigns::list)),

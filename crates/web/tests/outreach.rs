@@ -272,9 +272,10 @@ both_backends!(funnel_figures_on_a_fixture, |app| {
     assert_eq!(all.total.referred, 1);
     assert_eq!(all.women_only.activities, 2);
     assert!(page.contains("id=\"funnel-reached\">422<"), "{page}");
-    assert!(page.contains("id=\"funnel-registered\">3<"));
-    assert!(page.contains("id=\"funnel-referral-wanted\">2<"));
-    assert!(page.contains("id=\"funnel-referred\">1<"));
+    // 3 registered, 2 wanting a referral, 1 referred: small counts, hidden on the page.
+    for step in ["registered", "referral-wanted", "referred"] {
+        assert!(page.contains(&format!("id=\"funnel-{step}\"><abbr class=\"suppressed\"")), "{step}: {page}");
+    }
     assert!(page.contains("id=\"women-only-activities\">2<"));
     // The agent's sex is shown: the demo agent is a woman.
     assert_eq!(all.agents_by_sex.get("female").map(|l| l.registered), Some(1));
@@ -381,4 +382,254 @@ both_backends!(the_offline_app_is_served_and_sign_out_wipes_the_device, |app| {
     let csrf = s.csrf("/dashboard").await;
     let r = post(&s, "/logout", &csrf, &[]).await;
     assert_eq!(r.headers()["clear-site-data"], "\"storage\", \"cache\"");
+});
+
+/// The indicator API's figure for one group (`None` for the overall row), checked as published.
+async fn indicator(s: &Session, path: &str, dim: Option<(&str, &str)>) -> f64 {
+    let json: serde_json::Value = s.get(path).await.json().await.unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let row = rows
+        .iter()
+        .find(|r| match dim {
+            Some((d, v)) => r["group"][d] == v,
+            None => r["group"].as_object().is_some_and(|g| g.is_empty()),
+        })
+        .unwrap_or_else(|| panic!("{dim:?} in {json}"));
+    assert_eq!(row["status"], "ok", "{row}");
+    row["value"].as_f64().unwrap()
+}
+
+both_backends!(outreach_indicators_count_what_was_recorded, |app| {
+    let s = app.signed_in(AGENT).await;
+    let agent = app.user_id(AGENT).await.to_string();
+    let csrf = s.csrf("/outreach/activities/new").await;
+    // Five activities of 2018-Q2 typed in late (the demo's are recent): A reaches 20 (12 women
+    // 25–59, 8 men 18–24; 15 Haitian, 5 local), B 10 young women, C–E 2 older men each.
+    let a_fields = {
+        let mut f = activity(&agent, &Uuid::new_v4().to_string());
+        f.retain(|(k, _)| !k.starts_with("n.") && k != "held_on" && k != "people_reached");
+        f.extend([
+            ("held_on".to_string(), "2018-04-10".to_string()),
+            ("people_reached".into(), "20".into()),
+            ("n.sex_age.female.25_59".into(), "12".into()),
+            ("n.sex_age.male.18_24".into(), "8".into()),
+            ("nationality_groups".into(), "Haitian: 15\nLocal: 5".into()),
+        ]);
+        f
+    };
+    let r = post_activity(&s, &csrf, &a_fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let a = id_after(&location(&r));
+    for (held, n, cell) in [("2018-05-02", "10", "n.sex_age.female.18_24"), ("2018-06-01", "2", "n.sex_age.male.60_plus"),
+                            ("2018-06-05", "2", "n.sex_age.male.60_plus"), ("2018-06-20", "2", "n.sex_age.male.60_plus")] {
+        let mut f = activity(&agent, &Uuid::new_v4().to_string());
+        f.retain(|(k, _)| !k.starts_with("n.") && k != "held_on" && k != "people_reached");
+        f.extend([("held_on".to_string(), held.to_string()), ("people_reached".into(), n.into()), (cell.into(), n.into())]);
+        assert_eq!(post_activity(&s, &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+    }
+    // Five women met at A are registered (aged 40 now: 25–59 in 2018) and each then gets a case.
+    let path = format!("/outreach/activities/{a}/follow-ups");
+    for i in 0..5 {
+        let name = format!("Reached {i}");
+        let f = [("given_names", name.as_str()), ("family_names", "Fixture"), ("sex", "female"), ("age_estimate", "40"),
+                 ("consent", "yes"), ("consent_given_by", "person"), ("consent_scope", "registration")];
+        assert_eq!(post(&s, &path, &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+    }
+    let mut tx = app.store.write().await.unwrap();
+    let user = passerelle_store::users::get_user(&mut tx, app.user_id(AGENT).await).await.unwrap().unwrap();
+    let sight = passerelle_store::people::Sight {
+        viewer: Viewer { id: user.id, agency_id: user.agency_id, team_id: user.team_id, scope: Scope::All },
+        supervises: None,
+    };
+    let sop = passerelle_store::sops::latest(&mut tx, "child_protection").await.unwrap().unwrap().sop;
+    let risk = passerelle_core::sop::RiskLevel::from_code("medium").unwrap();
+    for f in follow_ups::of_activity(&mut tx, a).await.unwrap() {
+        passerelle_store::cases::open(&mut tx, &sight, f.person_id, &sop, risk, false).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let m = app.signed_in(MNE).await;
+    let rate = "/api/v1/indicators/outreach_registration_rate?period=2018-04-01..2018-05-31";
+    // 30 reached in April–May, of whom the 5 registered women.
+    assert!((indicator(&m, rate, None).await - 100.0 * 5.0 / 30.0).abs() < 1e-9);
+    // By sex: 22 women (12 + 10), 8 men; by age band; by nationality group (B gave none).
+    assert!((indicator(&m, &format!("{rate}&by=sex"), Some(("sex", "female"))).await - 100.0 * 5.0 / 22.0).abs() < 1e-9);
+    assert_eq!(indicator(&m, &format!("{rate}&by=sex"), Some(("sex", "male"))).await, 0.0);
+    assert!((indicator(&m, &format!("{rate}&by=age_band"), Some(("age_band", "25_59"))).await - 100.0 * 5.0 / 12.0).abs() < 1e-9);
+    assert_eq!(indicator(&m, &format!("{rate}&by=age_band"), Some(("age_band", "18_24"))).await, 0.0);
+    let by_group = format!("{rate}&by=nationality_group");
+    assert!((indicator(&m, &by_group, Some(("nationality_group", "Haitian"))).await - 100.0 * 5.0 / 15.0).abs() < 1e-9);
+    assert_eq!(indicator(&m, &by_group, Some(("nationality_group", "Local"))).await, 0.0);
+    assert_eq!(indicator(&m, &by_group, Some(("nationality_group", "unknown"))).await, 0.0);
+    // The reporting delay of the quarter: the median of five activities, all typed in today.
+    let today = chrono::Utc::now().date_naive();
+    let median = (today - chrono::NaiveDate::from_ymd_opt(2018, 6, 1).unwrap()).num_days() as f64;
+    assert_eq!(indicator(&m, "/api/v1/indicators/reporting_delay?period=2018-Q2", None).await, median);
+});
+
+/// A demo service of the focal point's agency and its top-level need.
+async fn a_service(app: &TestApp) -> (Uuid, String) {
+    use passerelle_core::directory::{profile, taxonomy::Taxonomy};
+    let mut tx = app.store.read().await.unwrap();
+    let agency = passerelle_store::users::find_by_email(&mut tx, "focalpoint@demo.passerelle.test").await.unwrap().unwrap().agency_id;
+    let filter = passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() };
+    let all = passerelle_store::directory::list_services(&mut tx, &filter).await.unwrap();
+    let entry = all.into_iter().find(|e| e.agency_id == agency).expect("a demo service");
+    let code = profile::codes(&entry.service, Taxonomy::needs()).into_iter().next().expect("a need");
+    let root = Taxonomy::needs().lineage(&code).into_iter().find(|c| Taxonomy::needs().get(c).is_some_and(|t| t.parent.is_none())).unwrap().to_string();
+    (entry.id().parse().unwrap(), root)
+}
+
+async fn set_status(s: &Session, csrf: &str, referral: Uuid, to: &str, outcome: &str) -> StatusCode {
+    let (_, json) = s.text(&format!("/api/v1/referrals/{referral}")).await;
+    let v = serde_json::from_str::<serde_json::Value>(&json).unwrap()["version"].to_string();
+    post(s, &format!("/referrals/{referral}/status"), csrf, &[("version", &v), ("to", to), ("outcome", outcome)]).await.status()
+}
+
+both_backends!(a_follow_up_is_referred_and_its_outcome_flows_back, |app| {
+    let (service, need) = a_service(&app).await;
+    // A community agent who is also a caseworker (as on a small team): records and refers.
+    let agent_id = app.user_id(AGENT).await;
+    {
+        let mut tx = app.store.write().await.unwrap();
+        let sql = format!("INSERT INTO user_roles (user_id, role) VALUES ({}, 'caseworker')", match tx.backend() {
+            passerelle_store::db::Backend::Sqlite => format!("X'{}'", agent_id.simple()),
+            _ => format!("'{agent_id}'"),
+        });
+        passerelle_store::db::test_support::execute(&mut tx, &sql).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let s = app.signed_in(AGENT).await;
+    let csrf = s.csrf("/outreach/activities/new").await;
+    let r = post_activity(&s, &csrf, &activity(&agent_id.to_string(), &Uuid::new_v4().to_string())).await;
+    let activity_id = id_after(&location(&r));
+    let f = [("given_names", "Marlène"), ("family_names", "Fixture"), ("sex", "female"), ("age_estimate", "29"),
+             ("consent", "yes"), ("consent_given_by", "person"), ("consent_scope", "registration"), ("consent_scope", "referral"),
+             ("need_code", need.as_str())];
+    assert_eq!(post(&s, &format!("/outreach/activities/{activity_id}/follow-ups"), &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+    let fu = {
+        let mut tx = app.store.read().await.unwrap();
+        follow_ups::of_activity(&mut tx, activity_id).await.unwrap().remove(0)
+    };
+    // The follow-up offers "refer"; a community agent without case work does not see it.
+    let (_, page) = s.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(page.contains(&format!("action=\"/outreach/follow-ups/{}/refer\"", fu.id)), "{page}");
+    let m = app.signed_in(MNE).await;
+    let (_, page) = m.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(!page.contains("/refer\""));
+    // Refer: a bad SOP is refused and opens nothing; then a case is opened with the follow-up's
+    // consent, and the referral form carries the follow-up and the need.
+    let cases_before = count(&app, "SELECT COUNT(*) FROM cases").await;
+    let r = post(&s, &format!("/outreach/follow-ups/{}/refer", fu.id), &csrf, &[("sop", "no_such_sop"), ("risk", "medium")]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, cases_before);
+    let r = post(&s, &format!("/outreach/follow-ups/{}/refer", fu.id), &csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let form_at = location(&r);
+    assert!(form_at.contains(&format!("follow_up={}", fu.id)) && form_at.contains(&format!("need={need}")), "{form_at}");
+    let case: Uuid = form_at.trim_start_matches("/cases/").split('/').next().unwrap().parse().unwrap();
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM cases").await, cases_before + 1);
+    let (status, form_page) = s.text(&form_at).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form_page.contains(&format!("name=\"follow_up\" value=\"{}\"", fu.id)) && form_page.contains("id=\"from-follow-up\""));
+    let consent = {
+        let mut tx = app.store.read().await.unwrap();
+        passerelle_store::consents::of_case(&mut tx, case).await.unwrap()[0].clone()
+    };
+    assert!(consent.scope.iter().any(|x| x == "referral"), "the follow-up's consent is on the case");
+    // Referring again from the same place still opens the same case.
+    let r = post(&s, &format!("/outreach/follow-ups/{}/refer", fu.id), &csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
+    assert!(location(&r).starts_with(&format!("/cases/{case}/")));
+
+    let (svc, fid, cid) = (service.to_string(), fu.id.to_string(), consent.id.to_string());
+    let fields = [("need", need.as_str()), ("service", svc.as_str()), ("urgency", "normal"), ("reason", "Wants to meet the counsellor"),
+                  ("share", "age"), ("consent", cid.as_str()), ("follow_up", fid.as_str()), ("action", "send")];
+    let r = post(&s, &format!("/cases/{case}/referrals"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let referral: Uuid = location(&r).trim_start_matches("/referrals/").parse().unwrap();
+    // A second referral for the same follow-up (a resent form): refused, nothing written.
+    let referrals_before = count(&app, "SELECT COUNT(*) FROM referrals").await;
+    let r = post(&s, &format!("/cases/{case}/referrals"), &csrf, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("this follow-up already has its referral"));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM referrals").await, referrals_before);
+
+    // The follow-up shows the referral and its status; the funnel counts it.
+    let (_, page) = s.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(page.contains(&format!("href=\"/referrals/{referral}\"")) && page.contains("Requested"), "{page}");
+    assert!(!page.contains(&format!("/outreach/follow-ups/{}/refer", fu.id)));
+    // The service completes it: the follow-up and the funnel show the outcome.
+    let fp = app.signed_in("focalpoint@demo.passerelle.test").await;
+    let fp_csrf = fp.csrf("/referrals").await;
+    for to in ["accepted", "in-progress"] {
+        assert_eq!(set_status(&fp, &fp_csrf, referral, to, "").await, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(set_status(&fp, &fp_csrf, referral, "completed", "Registered with the employment counsellor").await, StatusCode::SEE_OTHER);
+    let (_, page) = s.text(&format!("/outreach/activities/{activity_id}")).await;
+    assert!(page.contains("Completed"), "{page}");
+    // The funnel counts it (on the page a count of 1 is hidden: see the suppression test).
+    let mut tx = app.store.read().await.unwrap();
+    let f = figures::figures(&mut tx, &Viewer { id: agent_id, agency_id: None, team_id: None, scope: Scope::Own }, None).await.unwrap();
+    assert_eq!((f.total.referred, f.referral_completed), (1, 1));
+    drop(tx);
+    let (_, figures_page) = s.text("/outreach/figures").await;
+    assert!(figures_page.contains("id=\"funnel-referral-completed\"><abbr class=\"suppressed\""), "{figures_page}");
+});
+
+/// The cells of one column (`col`, 0 = activities) of the figures table captioned `caption`,
+/// its totals line last: `None` where hidden.
+fn column(page: &str, caption: &str, col: usize) -> Vec<(String, Option<String>)> {
+    let start = page.find(&format!("<caption>{caption}</caption>")).unwrap_or_else(|| panic!("{caption} in {page}"));
+    let table = &page[start..start + page[start..].find("</table>").unwrap()];
+    table
+        .split("<tr")
+        .skip(2)
+        .map(|row| {
+            let label = row.split("<th scope=\"row\">").nth(1).and_then(|r| r.split('<').next()).unwrap_or_default().to_string();
+            let cell = row.split("<td>").nth(col + 1).unwrap_or_default();
+            (label, (!cell.contains("class=\"suppressed\"")).then(|| cell.split('<').next().unwrap_or_default().to_string()))
+        })
+        .collect()
+}
+
+both_backends!(a_small_count_is_hidden_and_cannot_be_worked_out, |app| {
+    let s = app.signed_in(AGENT).await;
+    let agent = app.user_id(AGENT).await.to_string();
+    let csrf = s.csrf("/outreach/activities/new").await;
+    // A distribution that reached 3 people, beside the demo's activities.
+    let mut f = activity(&agent, &Uuid::new_v4().to_string());
+    f.retain(|(k, _)| !k.starts_with("n.") && k != "people_reached" && k != "kind");
+    f.extend([("kind".to_string(), "distribution".to_string()), ("people_reached".into(), "3".into()), ("n.sex_age.female.25_59".into(), "3".into())]);
+    assert_eq!(post_activity(&s, &csrf, &f).await.status(), StatusCode::SEE_OTHER);
+
+    let m = app.signed_in(MNE).await;
+    let (status, page) = m.text("/outreach/figures").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("id=\"suppression-note\"") && page.contains("counts are hidden here"), "{page}");
+    let reached = column(&page, "By kind of activity", 1);
+    let distribution = reached.iter().find(|(l, _)| l == "Distribution").unwrap();
+    assert!(distribution.1.is_none(), "the 3 is hidden: {reached:?}");
+    // Not recoverable: the column (with its total) has another hidden entry, so the total
+    // minus what is shown is the sum of at least two hidden counts.
+    assert!(reached.iter().filter(|(_, c)| c.is_none()).count() >= 2, "{reached:?}");
+    // The total is shown or hidden alike in the table and in the funnel.
+    let total = &reached.last().unwrap().1;
+    assert_eq!(total.is_some(), !page.contains("id=\"funnel-reached\"><abbr"));
+    // The same in every table that splits the activities (by month here), and by sex × age.
+    let by_month = column(&page, "By month", 1);
+    assert!(by_month.iter().filter(|(_, c)| c.is_none()).count() != 1, "{by_month:?}");
+    // The activities themselves are counted as they are.
+    assert_eq!(column(&page, "By kind of activity", 0).iter().find(|(l, _)| l == "Distribution").unwrap().1.as_deref(), Some("1"));
+
+    // The workbook hides the same counts: the mark, never the number.
+    let bytes = m.get("/outreach/figures.xlsx").await.bytes().await.unwrap();
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let line = rows.iter().find(|r| r.first().map(String::as_str) == Some("Distribution")).unwrap();
+    assert_eq!(line[1], "1");
+    assert_eq!(line[2], "hidden", "{line:?}");
+    let hidden_in_kind = rows.iter().skip_while(|r| r[0] != "By kind of activity").take_while(|r| !r[0].is_empty()).filter(|r| r.get(2).is_some_and(|c| c == "hidden")).count();
+    assert!(hidden_in_kind >= 2, "{rows:?}");
 });

@@ -122,16 +122,171 @@ pub async fn referrals(tx: &mut Tx) -> StoreResult<Vec<Record>> {
         .collect())
 }
 
-/// Outreach activities (migration 0012) are not on this branch yet: no records until their
-/// loader is written against that table.
-pub async fn outreach_activities(_tx: &mut Tx) -> StoreResult<Vec<Record>> {
-    Ok(Vec::new())
+type ActivityRow = (Uuid, String, Option<String>, Option<String>, Option<String>, NaiveDate, DateTime<Utc>, i64);
+
+/// Outreach activities, dated by the day they were held; `recorded_on` is the day they were
+/// entered (UTC), for the reporting delay. An activity run by several agents names one of
+/// them (the first by id, so the same one every time) as `community_agent_id`.
+pub async fn outreach_activities(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let rows: Vec<ActivityRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT a.id, a.kind, g.name, ar.name, cp.name, a.held_on, a.created_at, a.people_reached
+         FROM outreach_activities a LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN areas ar ON ar.id = a.area_id
+         LEFT JOIN outreach_campaigns cp ON cp.id = a.campaign_id").fetch_all(c).await)?;
+    let agents: Vec<(Uuid, Uuid)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT activity_id, user_id FROM outreach_activity_agents").fetch_all(c).await)?;
+    let mut first_agent: BTreeMap<Uuid, Uuid> = BTreeMap::new();
+    for (activity, user) in agents {
+        let e = first_agent.entry(activity).or_insert(user);
+        *e = (*e).min(user);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(aid, kind, agency, area, campaign, held, created, reached)| {
+            Record::new()
+                .with("id", Value::Text(aid.to_string()))
+                .with("kind", Value::Text(kind))
+                .with("agency", text(agency))
+                .with("area", text(area))
+                .with("campaign", text(campaign))
+                .with("community_agent_id", id(first_agent.get(&aid).copied()))
+                .with("held_on", Value::Date(held))
+                .with("recorded_on", Value::Date(created.date_naive()))
+                .with("people_reached", Value::Int(reached))
+        })
+        .collect())
 }
 
-/// People reached by outreach (migration 0012) are not on this branch yet: no records until
-/// their loader is written against that table.
-pub async fn people_reached(_tx: &mut Tx) -> StoreResult<Vec<Record>> {
-    Ok(Vec::new())
+/// The person dimensions of one person reached, in the order of [`DIMS`].
+pub type ReachDims = [String; 5];
+/// `sex`, `age_band`, `nationality_group`, `migration_status`, `disability`.
+pub const DIMS: [&str; 5] = ["sex", "age_band", "nationality_group", "migration_status", "disability"];
+const UNKNOWN: &str = "unknown";
+
+/// Counts left to hand out, per value (a sex and an age band together for `sex_age`).
+struct Pool(Vec<(Vec<String>, u64)>);
+
+impl Pool {
+    /// Takes one person out of the first count that agrees with `want` (an `unknown` part
+    /// agrees with anything) and returns its values, unknown parts filled in; `None` when no
+    /// count agrees (the person keeps their own values, the counts stay as they are).
+    fn take(&mut self, want: &[&str]) -> Option<Vec<String>> {
+        let fits = |v: &[String]| v.iter().zip(want).all(|(have, w)| *w == UNKNOWN || have == w);
+        let (values, n) = self.0.iter_mut().find(|(v, n)| *n > 0 && fits(v))?;
+        *n -= 1;
+        Some(values.clone())
+    }
+}
+
+/// One record's dimensions per person an activity reached. Outreach counts people without
+/// registering them: each breakdown (sex × age band, nationality group, migration status,
+/// disability) is a separate count adding up to `total`. So every person reached becomes a
+/// record whose dimensions are drawn from those counts: first the people registered in a
+/// follow-up (`known`, their own recorded values kept, an unknown one taken from the counts),
+/// then anonymous people for the rest, `unknown` where a breakdown was not given. Any breakdown
+/// by ONE dimension therefore gives exactly the counts recorded; how two separately counted
+/// dimensions combine (sex × nationality) is not known, and a breakdown crossing them shows an
+/// arbitrary pairing — the page allows it, the figures say no more than the counts.
+pub fn reached_dims(total: u64, cells: &[(String, String, String, u64)], known: &[ReachDims]) -> Vec<ReachDims> {
+    let pool = |breakdown: &str| {
+        Pool(cells.iter().filter(|c| c.0 == breakdown).map(|c| {
+            let values = if breakdown == "sex_age" { vec![c.1.clone(), c.2.clone()] } else { vec![c.1.clone()] };
+            (values, c.3)
+        }).collect())
+    };
+    let mut sex_age = pool("sex_age");
+    let mut single = [pool("nationality_group"), pool("migration_status"), pool("disability")];
+    let anonymous = usize::try_from(total).unwrap_or(usize::MAX).saturating_sub(known.len());
+    let blank: ReachDims = std::array::from_fn(|_| UNKNOWN.to_string());
+    let mut out = Vec::with_capacity(known.len() + anonymous);
+    for person in known.iter().chain(std::iter::repeat_n(&blank, anonymous)) {
+        let mut d = person.clone();
+        if let Some(v) = sex_age.take(&[&d[0], &d[1]]) {
+            d[0].clone_from(&v[0]);
+            d[1].clone_from(&v[1]);
+        }
+        for (i, p) in single.iter_mut().enumerate() {
+            if let Some(v) = p.take(&[&d[i + 2]]) {
+                d[i + 2].clone_from(&v[0]);
+            }
+        }
+        out.push(d);
+    }
+    out
+}
+
+type ReachedRow = (Uuid, String, String, String, i64);
+type FollowUpRow = (Uuid, Uuid, Uuid, Option<String>);
+
+/// One record per person an activity reached (see [`reached_dims`]), dated by the activity.
+/// Registered people (follow-ups) carry their person id, whether they were referred (the
+/// referral linked to the follow-up was sent) and whether they registered with a service: a
+/// case opened for them, or a referral of theirs completed, on or after the day they were reached.
+pub async fn people_reached(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+    let persons = persons(tx).await?;
+    let rows: Vec<(Uuid, Option<String>, Option<String>, NaiveDate, i64)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT a.id, g.name, ar.name, a.held_on, a.people_reached
+         FROM outreach_activities a LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN areas ar ON ar.id = a.area_id")
+        .fetch_all(c).await)?;
+    let cells: Vec<ReachedRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT activity_id, breakdown, value, age_band, people FROM outreach_reached ORDER BY activity_id, breakdown, value, age_band")
+        .fetch_all(c).await)?;
+    let follow_ups: Vec<FollowUpRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT f.id, f.activity_id, f.person_id, r.status FROM outreach_follow_ups f LEFT JOIN referrals r ON r.id = f.referral_id
+         ORDER BY f.created_at, f.id").fetch_all(c).await)?;
+    let services: Vec<(Uuid, Option<DateTime<Utc>>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT c.person_id, c.opened_at FROM cases c WHERE c.person_id IN (SELECT person_id FROM outreach_follow_ups)
+         UNION ALL
+         SELECT r.person_id, r.completed_at FROM referrals r
+         WHERE r.status = 'completed' AND r.person_id IN (SELECT person_id FROM outreach_follow_ups)").fetch_all(c).await)?;
+    let mut service_dates: BTreeMap<Uuid, Vec<NaiveDate>> = BTreeMap::new();
+    for (person, at) in services {
+        if let Some(at) = at {
+            service_dates.entry(person).or_default().push(at.date_naive());
+        }
+    }
+    let mut cells_of: BTreeMap<Uuid, Vec<(String, String, String, u64)>> = BTreeMap::new();
+    for (activity, breakdown, value, band, n) in cells {
+        cells_of.entry(activity).or_default().push((breakdown, value, band, u64::try_from(n).unwrap_or(0)));
+    }
+    let mut follow_ups_of: BTreeMap<Uuid, Vec<FollowUpRow>> = BTreeMap::new();
+    for f in follow_ups {
+        follow_ups_of.entry(f.1).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (aid, agency, area, held, total) in rows {
+        let fus = follow_ups_of.get(&aid).map(Vec::as_slice).unwrap_or(&[]);
+        let known: Vec<ReachDims> = fus
+            .iter()
+            .map(|f| {
+                let r = persons.get(&f.2).cloned().unwrap_or_default().dims(Record::new(), held);
+                DIMS.map(|d| match r.fields.get(d) {
+                    Some(Value::Text(t)) => t.clone(),
+                    _ => UNKNOWN.to_string(),
+                })
+            })
+            .collect();
+        let dims = reached_dims(u64::try_from(total).unwrap_or(0), cells_of.get(&aid).map(Vec::as_slice).unwrap_or(&[]), &known);
+        for (i, d) in dims.into_iter().enumerate() {
+            let fu = fus.get(i);
+            let registered_on = fu.and_then(|f| service_dates.get(&f.2)).and_then(|ds| ds.iter().filter(|d| **d >= held).min().copied());
+            let referred = fu.is_some_and(|f| f.3.as_deref().is_some_and(|s| s != "draft"));
+            let mut r = Record::new()
+                .with("id", Value::Text(fu.map(|f| f.0.to_string()).unwrap_or_else(|| format!("{aid}:{i}"))))
+                .with("activity_id", Value::Text(aid.to_string()))
+                .with("person_id", id(fu.map(|f| f.2)))
+                .with("agency", text(agency.clone()))
+                .with("area", text(area.clone()))
+                .with("reached_on", Value::Date(held))
+                .with("registered_with_service", Value::Bool(registered_on.is_some()))
+                .with("registered_on", registered_on.map(Value::Date).unwrap_or(Value::Null))
+                .with("referred", Value::Bool(referred));
+            for (name, value) in DIMS.iter().zip(d) {
+                r = r.with(name, Value::Text(value));
+            }
+            out.push(r);
+        }
+    }
+    Ok(out)
 }
 
 fn text(s: Option<String>) -> Value {
@@ -504,5 +659,54 @@ mod tests {
         assert_eq!(age_band(birth("1965-06-01"), at), "60_plus");
         assert_eq!(age_band(birth("not a date"), at), "unknown");
         assert_eq!(age_band(None, at), "unknown");
+    }
+
+    fn cell(b: &str, v: &str, band: &str, n: u64) -> (String, String, String, u64) {
+        (b.into(), v.into(), band.into(), n)
+    }
+
+    fn count(dims: &[ReachDims], i: usize, value: &str) -> usize {
+        dims.iter().filter(|d| d[i] == value).count()
+    }
+
+    #[test]
+    fn every_one_dimension_breakdown_gives_the_counts_recorded() {
+        let cells = [
+            cell("sex_age", "female", "25_59", 12),
+            cell("sex_age", "male", "18_24", 8),
+            cell("nationality_group", "Haitian", "", 15),
+            cell("nationality_group", "Local", "", 5),
+            cell("disability", "yes", "", 2),
+            cell("disability", "no", "", 18),
+        ];
+        let mut known: ReachDims = std::array::from_fn(|_| UNKNOWN.to_string());
+        known[0] = "female".into();
+        known[1] = "25_59".into();
+        let dims = reached_dims(20, &cells, &[known.clone(), known]);
+        assert_eq!(dims.len(), 20);
+        assert_eq!((count(&dims, 0, "female"), count(&dims, 0, "male")), (12, 8));
+        assert_eq!((count(&dims, 1, "25_59"), count(&dims, 1, "18_24")), (12, 8));
+        assert_eq!((count(&dims, 2, "Haitian"), count(&dims, 2, "Local")), (15, 5));
+        assert_eq!((count(&dims, 4, "yes"), count(&dims, 4, "no")), (2, 18));
+        // Migration status was not given: unknown for everyone.
+        assert_eq!(count(&dims, 3, UNKNOWN), 20);
+        // Sex and age band come from the same count, never crossed.
+        assert!(dims.iter().all(|d| (d[0] == "female") == (d[1] == "25_59")));
+    }
+
+    #[test]
+    fn a_registered_person_keeps_what_is_recorded_about_them() {
+        // Counted as a woman 25-59, registered as a man 60+: the registry wins for that
+        // person, the counts hand out the rest, the total stays.
+        let cells = [cell("sex_age", "female", "25_59", 3)];
+        let mut known: ReachDims = std::array::from_fn(|_| UNKNOWN.to_string());
+        known[0] = "male".into();
+        known[1] = "60_plus".into();
+        let dims = reached_dims(3, &cells, &[known]);
+        assert_eq!(dims.len(), 3);
+        assert_eq!(dims[0][0], "male");
+        assert_eq!(count(&dims, 0, "female"), 2);
+        // More people registered than counted: each still becomes a record.
+        assert_eq!(reached_dims(0, &[], &[std::array::from_fn(|_| UNKNOWN.to_string())]).len(), 1);
     }
 }

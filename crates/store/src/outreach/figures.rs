@@ -30,6 +30,8 @@ pub struct Figures {
     pub women_only: Line,
     /// Follow-ups where a referral was asked for.
     pub referral_wanted: usize,
+    /// Follow-ups whose referral was completed by the service (the end of the funnel).
+    pub referral_completed: usize,
     pub by_agent: Table,
     pub by_agency: Table,
     pub by_area: Table,
@@ -44,14 +46,15 @@ pub struct Figures {
     pub reached_by_age: BTreeMap<String, u64>,
 }
 
-/// The funnel, in order: reached, registered, referral wanted, referred.
+/// The funnel, in order: reached, registered, referral wanted, referred, referral completed.
 impl Figures {
-    pub fn funnel(&self) -> [(&'static str, u64); 4] {
+    pub fn funnel(&self) -> [(&'static str, u64); 5] {
         [
             ("reached", self.total.reached),
             ("registered", self.total.registered as u64),
             ("referral-wanted", self.referral_wanted as u64),
             ("referred", self.total.referred as u64),
+            ("referral-completed", self.referral_completed as u64),
         ]
     }
 }
@@ -80,10 +83,10 @@ pub async fn figures(tx: &mut Tx, viewer: &Viewer, campaign: Option<Uuid>) -> St
     let agents: Vec<(Uuid, String, Option<String>)> =
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(agents_sql)).bind(ag).bind(team).bind(own).fetch_all(c).await)?;
     let follow_sql = format!(
-        "SELECT f.activity_id, f.need_code, f.service_id, f.referral_id FROM outreach_follow_ups f
-         JOIN outreach_activities a ON a.id = f.activity_id WHERE {VISIBLE}"
+        "SELECT f.activity_id, f.need_code, f.service_id, f.referral_id, r.status FROM outreach_follow_ups f
+         JOIN outreach_activities a ON a.id = f.activity_id LEFT JOIN referrals r ON r.id = f.referral_id WHERE {VISIBLE}"
     );
-    let follow_ups: Vec<(Uuid, Option<String>, Option<Uuid>, Option<Uuid>)> =
+    let follow_ups: Vec<(Uuid, Option<String>, Option<Uuid>, Option<Uuid>, Option<String>)> =
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(follow_sql)).bind(ag).bind(team).bind(own).fetch_all(c).await)?;
     let cells_sql = format!(
         "SELECT r.activity_id, r.value, r.age_band, r.people FROM outreach_reached r
@@ -108,6 +111,7 @@ pub async fn figures(tx: &mut Tx, viewer: &Viewer, campaign: Option<Uuid>) -> St
             referred: mine.iter().filter(|x| x.3.is_some()).count(),
         };
         f.referral_wanted += mine.iter().filter(|x| x.1.is_some() || x.2.is_some()).count();
+        f.referral_completed += mine.iter().filter(|x| x.4.as_deref() == Some("completed")).count();
         add_activity(&mut f, a, &line, &agencies, &areas, &communities);
         for (_, name, sex) in agents.iter().filter(|g| g.0 == a.id) {
             add(&mut f.by_agent, name, &line);

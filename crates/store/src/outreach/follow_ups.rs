@@ -11,6 +11,7 @@ use crate::audit::{self, Event};
 use crate::consents::{GIVERS, SCOPES};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::outreach::activities::VISIBLE;
 use crate::people::{self, PersonInput};
 use crate::users::Viewer;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -42,12 +43,19 @@ pub struct FollowUp {
     pub service_id: Option<Uuid>,
     pub referral_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
+    /// The status of the referral made for it (`sent`, `accepted`, `completed`…), if any.
+    pub referral_status: Option<String>,
 }
 
 impl FollowUp {
     /// A referral was asked for (a need or a service named) — the referral module makes it.
     pub fn referral_wanted(&self) -> bool {
         self.need_code.is_some() || self.service_id.is_some()
+    }
+
+    /// A referral is wanted and none was made yet: the follow-up offers the "refer" action.
+    pub fn awaits_referral(&self) -> bool {
+        self.referral_wanted() && self.referral_id.is_none()
     }
 }
 
@@ -108,20 +116,46 @@ pub async fn create(tx: &mut Tx, viewer: &Viewer, activity_id: Uuid, input: &Fol
     Ok((id, person.id))
 }
 
-/// Connects a follow-up to the referral made for it (called by the referral module).
+/// Connects a follow-up to the referral made for it (called by the referral module). Only a
+/// follow-up still waiting for its referral is linked: a second referral made from the same
+/// follow-up page (a resubmitted form) must not replace the first in the funnel.
 pub async fn link_referral(tx: &mut Tx, actor: Uuid, follow_up_id: Uuid, referral_id: Uuid) -> StoreResult<()> {
-    let n = exec!(tx, c => sqlx::query("UPDATE outreach_follow_ups SET referral_id = $2 WHERE id = $1").bind(follow_up_id).bind(referral_id))?;
+    let n = exec!(tx, c => sqlx::query("UPDATE outreach_follow_ups SET referral_id = $2 WHERE id = $1 AND referral_id IS NULL")
+        .bind(follow_up_id).bind(referral_id))?;
     if n == 0 {
-        return Err(StoreError::NotFound);
+        let exists: (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM outreach_follow_ups WHERE id = $1")
+            .bind(follow_up_id).fetch_one(c).await)?;
+        return Err(if exists.0 == 0 { StoreError::NotFound } else { StoreError::Conflict("follow_up") });
     }
     audit::append(tx, Event::new(Some(actor), "outreach.follow_up.referral", "outreach_follow_up").entity(follow_up_id)
         .detail(json!({"referral": referral_id}))).await?;
     Ok(())
 }
 
+const COLUMNS: &str = "f.id, f.activity_id, f.person_id, f.consent_given_by, f.consent_scope, f.need_code, f.service_id,
+     f.referral_id, f.created_at, r.status AS referral_status";
+
 pub async fn of_activity(tx: &mut Tx, activity_id: Uuid) -> StoreResult<Vec<FollowUp>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, activity_id, person_id, consent_given_by, consent_scope, need_code, service_id, referral_id, created_at
-         FROM outreach_follow_ups WHERE activity_id = $1 ORDER BY created_at")
-        .bind(activity_id).fetch_all(c).await)?)
+    let sql = format!("SELECT {COLUMNS} FROM outreach_follow_ups f LEFT JOIN referrals r ON r.id = f.referral_id
+         WHERE f.activity_id = $1 ORDER BY f.created_at");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(activity_id).fetch_all(c).await)?)
+}
+
+/// A follow-up whose activity `viewer` may see (the outreach scope).
+pub async fn visible(tx: &mut Tx, viewer: &Viewer, id: Uuid) -> StoreResult<Option<FollowUp>> {
+    let (ag, team, own) = viewer.scope_binds();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM outreach_follow_ups f LEFT JOIN referrals r ON r.id = f.referral_id
+         JOIN outreach_activities a ON a.id = f.activity_id WHERE {VISIBLE} AND f.id = $4"
+    );
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ag).bind(team).bind(own).bind(id).fetch_optional(c).await)?)
+}
+
+/// The follow-up a referral form was opened from, checked before the referral is made: it is
+/// the case's person's, and still waits for its referral. `None` when it is not (the form then
+/// says so and nothing is written).
+pub async fn for_case_person(tx: &mut Tx, id: Uuid, person_id: Uuid) -> StoreResult<Option<FollowUp>> {
+    let sql = format!("SELECT {COLUMNS} FROM outreach_follow_ups f LEFT JOIN referrals r ON r.id = f.referral_id
+         WHERE f.id = $1 AND f.person_id = $2 AND f.referral_id IS NULL");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(person_id).fetch_optional(c).await)?)
 }

@@ -341,9 +341,16 @@ struct ShowPage {
     form: Fields,
     errors: FormErrors,
     topics: Vec<(String, String)>,
+    /// Whether the reader may make referrals (from a case), hence the follow-ups' "refer" action.
+    can_refer: bool,
+    /// The SOPs a case opened for a referral may follow: (id, title).
+    sops: Vec<(String, String)>,
 }
 
 impl ShowPage {
+    fn risks(&self) -> [&'static str; 4] {
+        passerelle_core::sop::RiskLevel::ALL.map(|r| r.code())
+    }
     fn name(&self, id: &Option<Uuid>) -> String {
         id.and_then(|i| self.names.iter().find(|(n, _)| *n == i)).map(|(_, s)| s.clone()).unwrap_or_else(|| "—".into())
     }
@@ -396,7 +403,13 @@ pub async fn show_page(state: &AppState, identity: &Identity, page: Page, id: Uu
     names.extend(communities::list(&mut tx).await?.into_iter().map(|x| (x.id, x.name)));
     names.extend(campaigns::list(&mut tx).await?.into_iter().map(|x| (x.id, x.name)));
     let topics = Taxonomy::needs().top_level().map(|t| (t.code.clone(), t.label.get(page.tr.lang).to_string())).collect();
-    Ok(render_status(status, &ShowPage { page, a, agents, cells, follow_ups, names, form, errors, topics }))
+    let can_refer = identity.can(P::ManageCases);
+    let sops = if can_refer && follow_ups.iter().any(|f| f.awaits_referral()) {
+        passerelle_store::sops::list_latest(&mut tx).await?.into_iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(render_status(status, &ShowPage { page, a, agents, cells, follow_ups, names, form, errors, topics, can_refer, sops }))
 }
 
 pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>) -> Result<Response, AppError> {

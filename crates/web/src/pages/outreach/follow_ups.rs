@@ -64,3 +64,61 @@ pub async fn create(State(state): State<AppState>, identity: Identity, page: Pag
     let errors = field_errors(&page.tr, &p);
     show_page(&state, &identity, page, id, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReferForm {
+    sop: String,
+    risk: String,
+}
+
+/// The "refer" action of a follow-up that wants a referral: referrals are made from a case, so
+/// this finds the person's open case the user may act on — or opens one under the SOP and
+/// risk chosen, carrying the consent to referral given at the follow-up onto it — and opens
+/// the referral form with the need or service wanted and `follow_up=<id>`, which links the
+/// referral back to the follow-up when it is made.
+pub async fn refer(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>, Form(f): Form<ReferForm>) -> Result<Response, AppError> {
+    let viewer = identity.viewer(P::RecordOutreach);
+    let sight = crate::pages::cases::sight(&identity);
+    let mut tx = state.store.write().await?;
+    let fu = follow_ups::visible(&mut tx, &viewer, id).await?.ok_or(AppError::NotFound)?;
+    if let Some(referral) = fu.referral_id {
+        return Ok(Redirect::to(&format!("/referrals/{referral}")).into_response());
+    }
+    if !fu.referral_wanted() {
+        return Err(AppError::BadRequest { key: "outreach-no-referral-wanted", detail: id.to_string() });
+    }
+    passerelle_store::people::get(&mut tx, &sight, fu.person_id).await?.ok_or(AppError::NotFound)?;
+    let filter = passerelle_store::cases::Filter { status: Some("open".into()), person_id: Some(fu.person_id), limit: 50, ..Default::default() };
+    let open = passerelle_store::cases::list(&mut tx, &sight, &filter).await?;
+    let mine = open.into_iter().find(|c| c.assigned_to == identity.id() || identity.can(P::ApproveCases));
+    let case = match mine {
+        Some(c) => c.id,
+        None => {
+            let mut p = Problems::default();
+            let risk = passerelle_core::sop::RiskLevel::from_code(&f.risk);
+            if risk.is_none() {
+                p.add("risk", "unknown-choice");
+            }
+            let sop = passerelle_store::sops::latest(&mut tx, &f.sop).await?;
+            if sop.is_none() {
+                p.add("sop", "unknown-choice");
+            }
+            let (Some(risk), Some(sop)) = (risk, sop) else { return Err(AppError::Invalid(p)) };
+            let case = passerelle_store::cases::open(&mut tx, &sight, fu.person_id, &sop.sop, risk, false).await?;
+            let scope: Vec<String> = fu.consent_scope.split_whitespace().map(str::to_string).collect();
+            passerelle_store::consents::record(&mut tx, identity.id(), case.id, &fu.consent_given_by, &scope, "").await?;
+            case.id
+        }
+    };
+    tx.commit().await?;
+    let mut query = vec![("follow_up", id.to_string())];
+    if let Some(need) = &fu.need_code {
+        query.push(("need", need.clone()));
+    }
+    if let Some(service) = fu.service_id {
+        query.push(("service", service.to_string()));
+    }
+    let q = serde_urlencoded::to_string(&query).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Redirect::to(&format!("/cases/{case}/referrals/new?{q}")).into_response())
+}

@@ -38,6 +38,9 @@ pub struct ReferralForm {
     pub legal_ground: String,
     /// `send` or `draft`.
     pub action: String,
+    /// The outreach follow-up this referral is made for (see `pages::outreach::follow_ups::refer`):
+    /// the referral is linked back to it, in the same transaction.
+    pub follow_up: String,
 }
 
 /// A service offered on the form, with why it ranks where it does.
@@ -174,8 +177,32 @@ pub async fn create(State(state): State<AppState>, identity: Identity, page: Pag
         legal_ground: (!f.legal_ground.is_empty()).then(|| f.legal_ground.clone()),
         send: f.action != "draft",
     };
+    // A follow-up named must be this person's and still wait for its referral: checked before
+    // anything is written, so a stale or forged id leaves no referral behind.
+    let follow_up = match f.follow_up.trim() {
+        "" => None,
+        raw => {
+            let found = match raw.parse::<Uuid>() {
+                Ok(fid) => passerelle_store::outreach::follow_ups::for_case_person(&mut tx, fid, case.person_id).await?,
+                Err(_) => None,
+            };
+            let Some(fu) = found else {
+                drop(tx);
+                let mut p = passerelle_core::validate::Problems::default();
+                p.add("follow_up", "referral-follow-up-gone");
+                let errors = FormErrors::from_problems(&page.tr, &p);
+                let mut res = page_for(&state, &identity, page, id, f, errors).await?;
+                *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+                return Ok(res);
+            };
+            Some(fu.id)
+        }
+    };
     match referrals::create(&mut tx, &crate::pages::cases::sight(&identity), &case, &new).await {
         Ok(r) => {
+            if let Some(fid) = follow_up {
+                passerelle_store::outreach::follow_ups::link_referral(&mut tx, identity.id(), fid, r.id).await?;
+            }
             tx.commit().await?;
             super::notify_sent(&state, &r).await?;
             Ok(Redirect::to(&format!("/referrals/{}", r.id)).into_response())
