@@ -23,6 +23,8 @@ pub async fn import(store: &Store, format: Option<&str>, file: &Path, dry_run: b
         }
     };
     let mut tx = store.write().await?;
+    // The needs administrators added on the web are part of the vocabulary a file may use.
+    passerelle_store::need_terms::load(&mut tx).await?;
     let (areas, country) = directory::import_areas(&mut tx).await?;
     let today = passerelle_store::db::now().date_naive();
     let read = match directory::read_import(format, &bytes, &areas, &country, today) {

@@ -22,7 +22,7 @@ async fn fresh_postgres_url() -> String {
 
 type Figures = (i64, i64, Vec<String>, i64, i64, Vec<String>);
 
-/// (people, cases, distinct referral statuses, completed steps, notes, names in order); the
+/// (people, cases, distinct referral statuses, completed steps, notes, people's clear attributes in order); the
 /// same SQL on either pool type.
 macro_rules! figures {
     ($pool:expr) => {{
@@ -33,7 +33,13 @@ macro_rules! figures {
         let steps = one("SELECT COUNT(*) FROM case_steps").await.unwrap();
         let notes = one("SELECT COUNT(*) FROM case_notes").await.unwrap();
         let statuses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status FROM referrals ORDER BY status").fetch_all(&pool).await.unwrap();
-        let names: Vec<String> = sqlx::query_scalar("SELECT given_names || ' ' || family_names FROM people ORDER BY 1").fetch_all(&pool).await.unwrap();
+        // Names are sealed under each instance's own key (random nonces): the generated people
+        // are compared by what stays in the clear, and every one of them must be sealed.
+        let unsealed = one("SELECT COUNT(*) FROM people WHERE sealed IS NULL").await.unwrap();
+        assert_eq!(unsealed, 0, "every person's names are sealed");
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT COALESCE(sex, '') || '|' || COALESCE(nationality, '') || '|' || COALESCE(migration_status, '') FROM people ORDER BY 1")
+            .fetch_all(&pool).await.unwrap();
         pool.close().await;
         (people, cases, statuses, steps, notes, names)
     }};

@@ -40,7 +40,7 @@ pub struct Choices {
 pub async fn choices(tx: &mut passerelle_store::Tx, page: &Page, recorder: Uuid) -> Result<Choices, AppError> {
     Ok(Choices {
         areas: agencies::list_areas(tx).await?.into_iter().map(|a| (a.id, a.name)).collect(),
-        communities: communities::list(tx).await?.into_iter().map(|c| (c.id, c.name)).collect(),
+        communities: communities::list(tx).await?.into_iter().filter(|c| c.archived_at.is_none()).map(|c| (c.id, c.name)).collect(),
         agencies: agencies::list_agencies(tx).await?.into_iter().map(|a| (a.id, a.name)).collect(),
         campaigns: campaigns::list(tx).await?.into_iter().map(|c| (c.id, c.name)).collect(),
         agents: activities::agent_choices(tx, recorder).await?,
