@@ -1,6 +1,9 @@
 //! The binary as operators use it: init, token, audit verify, backup and restore, serve,
 //! and several servers sharing one PostgreSQL database.
 
+mod common;
+use common::fresh_postgres_url;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -22,18 +25,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
-}
-
-async fn fresh_postgres_url() -> String {
-    let admin = std::env::var("PASSERELLE_TEST_DATABASE_URL")
-        .expect("PASSERELLE_TEST_DATABASE_URL is not set: run the suite with scripts/test");
-    let name = format!("passerelle_test_{}", uuid::Uuid::new_v4().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    pool.close().await;
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&name);
-    url.to_string()
 }
 
 /// `--data-dir DIR` or `--database URL`.

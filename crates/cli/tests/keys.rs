@@ -2,6 +2,9 @@
 //! re-sealed, every blind index recomputed) on both backends, with the duplicate check giving
 //! the same answer before and after.
 
+mod common;
+use common::fresh_postgres_url;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -22,17 +25,6 @@ fn ok(args: &[&str]) -> String {
     let o = run(args);
     assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-async fn fresh_postgres_url() -> String {
-    let admin = std::env::var("PASSERELLE_TEST_DATABASE_URL").expect("PASSERELLE_TEST_DATABASE_URL is not set: run the suite with scripts/test");
-    let name = format!("passerelle_test_{}", uuid::Uuid::new_v4().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    pool.close().await;
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&name);
-    url.to_string()
 }
 
 fn rotate_on(dir: &Path, pg: Option<&str>) {

@@ -1,5 +1,8 @@
 //! `passerelle demo --scale N`: the benchmark's data, written through the store, on both backends.
 
+mod common;
+use common::fresh_postgres_url;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
@@ -7,17 +10,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
 
 fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).stdin(Stdio::null()).env_remove("PASSERELLE_DATABASE").output().expect("run passerelle")
-}
-
-async fn fresh_postgres_url() -> String {
-    let admin = std::env::var("PASSERELLE_TEST_DATABASE_URL").expect("PASSERELLE_TEST_DATABASE_URL is not set: run the suite with scripts/test");
-    let name = format!("passerelle_test_{}", uuid::Uuid::new_v4().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    pool.close().await;
-    let mut url = url::Url::parse(&admin).unwrap();
-    url.set_path(&name);
-    url.to_string()
 }
 
 type Figures = (i64, i64, Vec<String>, i64, i64, Vec<String>);

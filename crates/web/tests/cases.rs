@@ -3,6 +3,8 @@
 //! lost-update conflict, and who sees what.
 
 mod common;
+use common::post;
+use common::id_after;
 
 use common::{location, Session, TestApp};
 use passerelle_core::access::Scope;
@@ -13,16 +15,6 @@ use uuid::Uuid;
 
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
-}
 
 /// The version the case page shows in its forms.
 async fn case_version(s: &Session, case: Uuid) -> String {

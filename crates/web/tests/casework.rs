@@ -4,6 +4,8 @@
 //! overdue actions, and the cases list filtered by area.
 
 mod common;
+use common::post;
+use common::id_after;
 
 use chrono::{Duration, Utc};
 use common::{location, Session, TestApp};
@@ -18,16 +20,6 @@ use uuid::Uuid;
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const MNE: &str = "mne@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
-}
 
 async fn register(s: &Session, csrf: &str, given: &str, extra: &[(&str, &str)]) -> Uuid {
     let mut fields = vec![("given_names", given), ("family_names", "Casework"), ("sex", "female"), ("confirm_new", "1")];

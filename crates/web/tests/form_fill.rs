@@ -4,6 +4,7 @@
 //! version from an uploaded workbook after seeing what changes.
 
 mod common;
+use common::post;
 
 use common::{location, Session};
 use reqwest::StatusCode;
@@ -23,12 +24,6 @@ fn hidden_in(html: &str) -> String {
 fn version_in(html: &str) -> String {
     let start = html.find("name=\"_version\" value=\"").expect("_version") + "name=\"_version\" value=\"".len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
 }
 
 both_backends!(a_form_is_filled_checked_and_stored_with_its_version, |app| {

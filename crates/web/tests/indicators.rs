@@ -15,9 +15,10 @@
 //!   follow-up, closure after 40 days, plan approved), late for 3 (open).
 
 mod common;
+use common::post;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{location, Session, TestApp};
+use common::{location, TestApp};
 use passerelle_core::indicators::{self as ind, DateRange, Measure, NotComputable, Outcome, Period};
 use passerelle_store::indicators::history::{self, PastCase, PastPerson};
 use passerelle_store::{sops, users};
@@ -228,12 +229,6 @@ both_backends!(dashboards_break_down_and_hide_small_cells_on_pages_and_exports, 
     assert_eq!(cw.get("/indicators/case_closure_rate/csv").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(cw.get("/api/v1/indicators/case_closure_rate").await.status(), StatusCode::FORBIDDEN);
 });
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
 
 fn version_in(html: &str) -> String {
     let start = html.find("name=\"version\" value=\"").expect("a version field") + "name=\"version\" value=\"".len();

@@ -5,6 +5,7 @@
 //! conflict; records are scoped; campaigns keep their materials; the import is all or nothing.
 
 mod common;
+use common::post;
 
 use common::{location, Session, TestApp};
 use passerelle_core::access::Scope;
@@ -17,12 +18,6 @@ use uuid::Uuid;
 const AGENT: &str = "agent@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const MNE: &str = "mne@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
     let mut tx = app.store.read().await.unwrap();

@@ -4,6 +4,8 @@
 //! feedback, pathways, and the suppressed figures.
 
 mod common;
+use common::post;
+use common::id_after;
 
 use common::{location, Session, TestApp};
 use passerelle_core::directory::profile;
@@ -20,17 +22,6 @@ const ADMIN: &str = "admin@demo.passerelle.test";
 const NAME: &str = "Zéphirine";
 const FAMILY: &str = "Moraliste";
 const PHONE: &str = "+509 3777 0142";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
-}
-
 
 /// A service and its top-level need: kept by the focal point's agency (`internal`) or by an
 /// organisation outside Passerelle.

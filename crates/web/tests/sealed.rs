@@ -4,23 +4,14 @@
 //! person; a wrong data key is refused before anything is read or written.
 
 mod common;
+use common::post;
+use common::id_after;
 
-use common::{location, Session};
+use common::location;
 use passerelle_store::sealing::DataKey;
 use reqwest::StatusCode;
-use uuid::Uuid;
 
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
-}
 
 fn files_under(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {

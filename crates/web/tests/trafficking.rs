@@ -4,6 +4,8 @@
 //! task-force figures with small cells hidden, and the CTDC export.
 
 mod common;
+use common::post;
+use common::id_after;
 
 use common::{location, Session, TestApp};
 use passerelle_core::access::Scope;
@@ -17,20 +19,10 @@ const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const MNE: &str = "mne@demo.passerelle.test";
 const ADMIN: &str = "admin@demo.passerelle.test";
 
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
 fn value_of(html: &str, name: &str) -> String {
     let key = format!("name=\"{name}\" value=\"");
     let start = html.find(&key).unwrap_or_else(|| panic!("no {name}")) + key.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
 }
 
 /// Fills the screening form with `answers` (multi-selects as repeated pairs) and returns the

@@ -5,6 +5,7 @@
 //! scores give a gain; figures and who-is-trained-on-what are computed and exported.
 
 mod common;
+use common::post;
 
 use common::{location, Session, TestApp};
 use passerelle_store::training::{certificates, curricula, sessions};
@@ -17,12 +18,6 @@ const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const FOCALPOINT: &str = "focalpoint@demo.passerelle.test";
 const QUALITY: &str = "quality@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
 
 fn id_after(location: &str, prefix: &str) -> Uuid {
     let rest = location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location} does not start with {prefix}"));

@@ -176,3 +176,17 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Posts a form as the page would, with its CSRF token, in English.
+#[allow(dead_code)]
+pub async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> Response {
+    let mut all = vec![("csrf_token", csrf)];
+    all.extend_from_slice(fields);
+    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
+}
+
+/// The id that follows `prefix` in a redirect location (`/cases/<id>?…`).
+#[allow(dead_code)]
+pub fn id_after(prefix: &str, location: &str) -> uuid::Uuid {
+    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
+}
