@@ -162,10 +162,13 @@ pub enum Permission {
     ViewOutreach,
     /// Create awareness campaigns and attach their materials.
     ManageCampaigns,
+    /// Answer a person's rights: produce everything held about them (subject access), put or
+    /// lift a legal hold on a case, erase or anonymise them. Across every scope, audited.
+    ManagePersonalData,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 32] = [
+    pub const ALL: [Permission; 33] = [
         Permission::ViewAgencies,
         Permission::ManageAgencies,
         Permission::ViewUsers,
@@ -198,6 +201,7 @@ impl Permission {
         Permission::RecordOutreach,
         Permission::ViewOutreach,
         Permission::ManageCampaigns,
+        Permission::ManagePersonalData,
     ];
 }
 
@@ -320,6 +324,8 @@ pub const GRANTS: &[(Role, Permission, Scope)] = &[
     (R::MeOfficer, P::ViewOutreach, S::All),
     (R::Supervisor, P::ManageCampaigns, S::Agency),
     (R::MeOfficer, P::ManageCampaigns, S::All),
+    // A person's rights are answered by the administrator, whoever registered the person.
+    (R::Administrator, P::ManagePersonalData, S::All),
 ];
 
 /// The widest scope any of `roles` grants for `permission`, or `None` when it is refused.

@@ -190,6 +190,17 @@ pub async fn read_file(dir: Option<&Path>, id: Uuid) -> StoreResult<Vec<u8>> {
     })
 }
 
+/// Removes a stored file for good (after the transaction that deleted its row committed: a
+/// rolled-back erasure must not lose the file). A file already gone is not an error.
+pub async fn remove_file(dir: Option<&Path>, id: Uuid) -> StoreResult<()> {
+    let Some(dir) = dir else { return Ok(()) };
+    match tokio::fs::remove_file(path_of(dir, id)).await {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(StoreError::Io(e)),
+    }
+}
+
 /// Checks and stores a file for a case. The file is written first, then the row; if the row
 /// cannot be written the file is removed, so neither exists without the other.
 pub async fn add(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, case_id: Uuid, name: &str, bytes: &[u8]) -> StoreResult<Result<Uuid, Refusal>> {

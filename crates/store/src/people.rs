@@ -297,6 +297,39 @@ async fn write_sealed(tx: &mut Tx, person: &Person) -> StoreResult<()> {
     Ok(())
 }
 
+/// A person by id whatever the scope: only for the administrator's subject access and erasure
+/// (`crate::rights`), whose routes are guarded by `ManagePersonalData`.
+pub(crate) async fn get_any(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Person>> {
+    let sql = format!("SELECT {COLUMNS} FROM people p WHERE p.id = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?;
+    row.map(|r| person_of(tx, r)).transpose()
+}
+
+/// Anonymises a person's row: names, other names, birth date, phone and address are replaced
+/// by an empty sealed value (the clear columns were already empty), and the external id,
+/// community and languages are removed; sex, birth year, nationality, migration status and
+/// area stay, so the figures still count the person. Blind indexes go too, so no search or
+/// duplicate check can find the row again.
+pub(crate) async fn anonymise(tx: &mut Tx, person: &Person) -> StoreResult<()> {
+    let blank = Person {
+        given_names: String::new(),
+        family_names: String::new(),
+        other_names: String::new(),
+        birth_date: None,
+        phone: None,
+        address: None,
+        ..person.clone()
+    };
+    let birth_year = person.birth_date.map(|d| i64::from(d.year())).or(person.birth_year_estimated);
+    write_sealed(tx, &blank).await?;
+    exec!(tx, c => sqlx::query(
+        "UPDATE people SET birth_year_estimated = $1, external_id = NULL, community = NULL, languages = '',
+             anonymised_at = $2, updated_at = $2, version = version + 1 WHERE id = $3")
+        .bind(birth_year).bind(now()).bind(person.id))?;
+    exec!(tx, c => sqlx::query("DELETE FROM person_match_keys WHERE person_id = $1").bind(person.id))?;
+    Ok(())
+}
+
 /// Registers a checked person for `viewer` (their agency and team are kept with the record).
 pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> StoreResult<Person> {
     person.id = Uuid::now_v7();

@@ -99,6 +99,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-outreach-figures", "/outreach/figures"),
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
+    ("nav-personal-data", "/admin/people"),
     ("nav-account", "/account"),
 ];
 

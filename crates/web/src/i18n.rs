@@ -544,6 +544,17 @@ mod tests {
                 used.insert(format!("field-{f}"));
             }
         }
+        // A person's rights: dossier sections, erasure modes, refusals, the nav entry.
+        for name in passerelle_store::rights::SECTIONS {
+            used.insert(format!("rights-section-{}", name.replace('_', "-")));
+        }
+        for m in passerelle_store::rights::Mode::ALL {
+            used.insert(format!("rights-mode-{}", m.code()));
+        }
+        for code in ["mode", "confirm", "legal-hold"] {
+            used.insert(format!("rights-error-{code}"));
+        }
+        used.insert("nav-personal-data".into());
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {
             let missing: Vec<_> = used.iter().filter(|id| !i18n.has(lang, id)).collect();

@@ -252,6 +252,13 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/admin/audit/verify", Perm(P::ViewAudit), post(pages::admin::audit::verify)),
         r(M::GET, "/admin/security", Perm(P::ManageSecurityPolicy), get(pages::admin::policy::show)),
         r(M::POST, "/admin/security", Perm(P::ManageSecurityPolicy), post(pages::admin::policy::update)),
+        // A person's rights: subject access, legal holds, erasure (issue 10).
+        r(M::GET, "/admin/people", Perm(P::ManagePersonalData), get(pages::admin::rights::search)),
+        r(M::GET, "/admin/people/{id}/dossier", Perm(P::ManagePersonalData), get(pages::admin::rights::dossier)),
+        r(M::GET, "/admin/people/{id}/dossier.json", Perm(P::ManagePersonalData), get(pages::admin::rights::dossier_json)),
+        r(M::GET, "/admin/people/{id}/erase", Perm(P::ManagePersonalData), get(pages::admin::rights::erase_form)),
+        r(M::POST, "/admin/people/{id}/erase", Perm(P::ManagePersonalData), post(pages::admin::rights::erase)),
+        r(M::POST, "/admin/people/{id}/hold", Perm(P::ManagePersonalData), post(pages::admin::rights::hold)),
         // The HSDS read API of the public directory: public, like the finder.
         r(M::GET, "/api/v1/hsds/services", Public, get(api_hsds::services)),
         r(M::GET, "/api/v1/hsds/services/{id}", Public, get(api_hsds::service)),
