@@ -5,6 +5,7 @@
 //! deleting removes the rows; a legal hold refuses both.
 
 mod common;
+use common::{id_after, post};
 
 use common::{location, Session};
 use reqwest::StatusCode;
@@ -12,16 +13,6 @@ use uuid::Uuid;
 
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const ADMIN: &str = "admin@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
-}
 
 fn contains(hay: &[u8], needle: &str) -> bool {
     hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
