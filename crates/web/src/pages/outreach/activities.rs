@@ -320,7 +320,13 @@ async fn stale_edit(state: &AppState, identity: &Identity, page: Page, headers: 
     tx.commit().await?;
     let location = format!("/outreach/conflicts/{conflict}");
     if wants_json(headers) {
-        return Ok((StatusCode::CONFLICT, Json(SyncAnswer { id: conflict, status: "conflict-kept", location })).into_response());
+        // A problem document (an error answer in JSON is one everywhere), naming the conflict
+        // that keeps the edit so the device can drop its draft and point to it.
+        let body = serde_json::json!({
+            "type": "about:blank", "title": page.tr.t("outreach-conflict"), "status": 409,
+            "conflict": conflict, "location": location,
+        });
+        return Ok((StatusCode::CONFLICT, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response());
     }
     let errors = {
         let mut p = Problems::default();
