@@ -82,8 +82,9 @@ outreach-mismatch-over = { $people ->
     [one] one person too many for the total of { $total }.
    *[other] { $people } people too many for the total of { $total }.
 }
-outreach-conflict = Someone changed this activity since you opened it. Your changes below were not saved. Check the activity as it is now, then send your changes again if they are still right.
+outreach-conflict = Someone changed this activity since you opened it. Your changes were not applied over theirs: they are kept as a conflict, where both versions can be compared and one of them kept.
 outreach-conflict-see-current = See the activity as it is now (opens a new tab)
+outreach-conflict-resolve = Compare both versions and resolve the conflict
 outreach-draft-saved = No connection: the activity is kept on this device, encrypted, and will be sent when you are back online.
 outreach-drafts-pending = Activities waiting on this device to be sent: %n.
 outreach-drafts-synced = Activities sent from this device: %n.
@@ -183,3 +184,36 @@ outreach-suppressed-mark = hidden
 outreach-suppressed-label = Hidden: a small count (or one that would let a small count be worked out)
 outreach-suppressed-note = Counts of people from 1 to { $threshold } less one are hidden, and so are as many others as needed so that none of them can be worked out from the totals; these are marked “hidden”. Counts of activities are shown as they are.
 outreach-suppressed-count = { $count } counts are hidden here.
+
+# Conflicts: edits made from a version someone changed meanwhile.
+outreach-conflicts-title = Conflicts to resolve
+outreach-conflicts-intro = An edit made from a version of an activity that someone changed meanwhile (often offline) is kept here rather than written over the other edit. Compare both versions, then keep the current record or apply the submitted version.
+outreach-conflicts-open = Open conflicts
+outreach-no-conflicts = No conflict to resolve.
+outreach-conflict-activity = Activity
+outreach-conflict-submitted-by = Submitted by
+outreach-conflict-submitted-at = Submitted on
+outreach-conflict-title = Resolve a conflict
+outreach-conflict-intro = Version submitted by { $name } on
+outreach-conflict-status = Status
+outreach-resolution-open = to resolve
+outreach-resolution-kept-mine = submitted version applied
+outreach-resolution-kept-theirs = current record kept
+outreach-conflict-differing = { $count ->
+    [0] The two versions are the same.
+    [one] One field differs.
+   *[other] { $count } fields differ.
+}
+outreach-conflict-comparison = The record as it is now and the submitted version
+outreach-conflict-field = Field
+outreach-conflict-current = Current record
+outreach-conflict-submitted = Submitted version
+outreach-conflict-difference = Difference
+outreach-conflict-differs = Differs
+outreach-conflict-same = Same
+outreach-conflict-field-counts = People reached by breakdown
+outreach-conflict-keep-current = Keep the current record
+outreach-conflict-apply-submitted = Apply the submitted version
+outreach-conflict-changed-again = The activity changed again while you were comparing. Nothing was written: here are both versions as they are now.
+outreach-conflict-already-resolved = This conflict has already been resolved. Nothing was changed.
+outreach-conflict-cannot-apply = The submitted version no longer passes the checks (for example a place deleted since) and cannot be applied. Keep the current record, then edit the activity if needed.

@@ -82,8 +82,9 @@ outreach-mismatch-over = { $people ->
     [one] una persona de más para el total de { $total }.
    *[other] { $people } personas de más para el total de { $total }.
 }
-outreach-conflict = Alguien modificó esta actividad desde que usted la abrió. Sus cambios de abajo no se guardaron. Revise la actividad tal como está ahora y vuelva a enviar sus cambios si siguen siendo correctos.
+outreach-conflict = Alguien modificó esta actividad desde que usted la abrió. Sus cambios no se aplicaron sobre los suyos: se conservan como conflicto, donde se pueden comparar ambas versiones y quedarse con una.
 outreach-conflict-see-current = Ver la actividad tal como está ahora (pestaña nueva)
+outreach-conflict-resolve = Comparar ambas versiones y resolver el conflicto
 outreach-draft-saved = Sin conexión: la actividad se guarda en este dispositivo, cifrada, y se enviará cuando vuelva la red.
 outreach-drafts-pending = Actividades en espera de envío en este dispositivo: %n.
 outreach-drafts-synced = Actividades enviadas desde este dispositivo: %n.
@@ -183,3 +184,36 @@ outreach-suppressed-mark = oculto
 outreach-suppressed-label = Oculto: un recuento pequeño (o uno que permitiría deducir uno pequeño)
 outreach-suppressed-note = Los recuentos de personas de 1 a { $threshold } menos uno se ocultan, y también tantos otros como haga falta para que ninguno pueda deducirse de los totales; se marcan «oculto». Los números de actividades se muestran tal cual.
 outreach-suppressed-count = Aquí hay { $count } recuentos ocultos.
+
+# Conflictos: modificaciones hechas a partir de una versión que alguien cambió entretanto.
+outreach-conflicts-title = Conflictos por resolver
+outreach-conflicts-intro = Una modificación hecha a partir de una versión de una actividad que alguien cambió entretanto (a menudo sin conexión) se conserva aquí en lugar de escribirse sobre la otra modificación. Compare ambas versiones y luego conserve el registro actual o aplique la versión enviada.
+outreach-conflicts-open = Conflictos abiertos
+outreach-no-conflicts = No hay conflictos por resolver.
+outreach-conflict-activity = Actividad
+outreach-conflict-submitted-by = Enviada por
+outreach-conflict-submitted-at = Enviada el
+outreach-conflict-title = Resolver un conflicto
+outreach-conflict-intro = Versión enviada por { $name } el
+outreach-conflict-status = Estado
+outreach-resolution-open = por resolver
+outreach-resolution-kept-mine = versión enviada aplicada
+outreach-resolution-kept-theirs = registro actual conservado
+outreach-conflict-differing = { $count ->
+    [0] Las dos versiones son iguales.
+    [one] Un campo difiere.
+   *[other] { $count } campos difieren.
+}
+outreach-conflict-comparison = El registro tal como está ahora y la versión enviada
+outreach-conflict-field = Campo
+outreach-conflict-current = Registro actual
+outreach-conflict-submitted = Versión enviada
+outreach-conflict-difference = Diferencia
+outreach-conflict-differs = Difiere
+outreach-conflict-same = Igual
+outreach-conflict-field-counts = Personas alcanzadas por desglose
+outreach-conflict-keep-current = Conservar el registro actual
+outreach-conflict-apply-submitted = Aplicar la versión enviada
+outreach-conflict-changed-again = La actividad volvió a cambiar mientras usted comparaba. No se escribió nada: aquí están ambas versiones tal como están ahora.
+outreach-conflict-already-resolved = Este conflicto ya fue resuelto. No se cambió nada.
+outreach-conflict-cannot-apply = La versión enviada ya no pasa los controles (por ejemplo, un lugar eliminado desde entonces) y no se puede aplicar. Conserve el registro actual y luego modifique la actividad si hace falta.

@@ -82,8 +82,9 @@ outreach-mismatch-over = { $people ->
     [one] une personne de trop pour le total de { $total }.
    *[other] { $people } personnes de trop pour le total de { $total }.
 }
-outreach-conflict = Quelqu’un a modifié cette activité depuis que vous l’avez ouverte. Vos modifications ci-dessous n’ont pas été enregistrées. Vérifiez l’activité telle qu’elle est maintenant, puis renvoyez vos modifications si elles sont toujours justes.
+outreach-conflict = Quelqu’un a modifié cette activité depuis que vous l’avez ouverte. Vos modifications n’ont pas été appliquées par-dessus les siennes : elles sont conservées comme conflit, où l’on peut comparer les deux versions et garder l’une d’elles.
 outreach-conflict-see-current = Voir l’activité telle qu’elle est maintenant (nouvel onglet)
+outreach-conflict-resolve = Comparer les deux versions et résoudre le conflit
 outreach-draft-saved = Pas de connexion : l’activité est gardée sur cet appareil, chiffrée, et sera envoyée au retour du réseau.
 outreach-drafts-pending = Activités en attente d’envoi sur cet appareil : %n.
 outreach-drafts-synced = Activités envoyées depuis cet appareil : %n.
@@ -183,3 +184,36 @@ outreach-suppressed-mark = masqué
 outreach-suppressed-label = Masqué : un petit effectif (ou un effectif qui permettrait d’en retrouver un petit)
 outreach-suppressed-note = Les effectifs de personnes de 1 à { $threshold } moins un sont masqués, ainsi qu’autant d’autres qu’il faut pour qu’aucun ne puisse être retrouvé à partir des totaux ; ils sont marqués « masqué ». Les nombres d’activités sont montrés tels quels.
 outreach-suppressed-count = { $count } effectifs sont masqués ici.
+
+# Conflits : modifications faites depuis une version que quelqu’un a changée entre-temps.
+outreach-conflicts-title = Conflits à résoudre
+outreach-conflicts-intro = Une modification faite à partir d’une version d’une activité que quelqu’un a changée entre-temps (souvent hors ligne) est conservée ici plutôt qu’écrite par-dessus l’autre modification. Comparez les deux versions, puis gardez la fiche actuelle ou appliquez la version envoyée.
+outreach-conflicts-open = Conflits ouverts
+outreach-no-conflicts = Aucun conflit à résoudre.
+outreach-conflict-activity = Activité
+outreach-conflict-submitted-by = Envoyée par
+outreach-conflict-submitted-at = Envoyée le
+outreach-conflict-title = Résoudre un conflit
+outreach-conflict-intro = Version envoyée par { $name } le
+outreach-conflict-status = État
+outreach-resolution-open = à résoudre
+outreach-resolution-kept-mine = version envoyée appliquée
+outreach-resolution-kept-theirs = fiche actuelle gardée
+outreach-conflict-differing = { $count ->
+    [0] Les deux versions sont identiques.
+    [one] Un champ diffère.
+   *[other] { $count } champs diffèrent.
+}
+outreach-conflict-comparison = La fiche telle qu’elle est maintenant et la version envoyée
+outreach-conflict-field = Champ
+outreach-conflict-current = Fiche actuelle
+outreach-conflict-submitted = Version envoyée
+outreach-conflict-difference = Différence
+outreach-conflict-differs = Diffère
+outreach-conflict-same = Identique
+outreach-conflict-field-counts = Personnes touchées par ventilation
+outreach-conflict-keep-current = Garder la fiche actuelle
+outreach-conflict-apply-submitted = Appliquer la version envoyée
+outreach-conflict-changed-again = L’activité a encore changé pendant votre comparaison. Rien n’a été écrit : voici les deux versions telles qu’elles sont maintenant.
+outreach-conflict-already-resolved = Ce conflit a déjà été résolu. Rien n’a été modifié.
+outreach-conflict-cannot-apply = La version envoyée ne passe plus les contrôles (par exemple un lieu supprimé depuis) et ne peut pas être appliquée. Gardez la fiche actuelle, puis modifiez l’activité si nécessaire.

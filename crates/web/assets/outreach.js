@@ -7,7 +7,7 @@
 // and sign-out wipes the drafts (here and with the server's Clear-Site-Data). Each form carries
 // a submission id: sending a draft twice finds the first record instead of making another.
 // Drafts of an edit carry the version they were made from: if the record changed meanwhile the
-// server refuses (409) and the draft is marked as a conflict, never sent over the other edit.
+// server keeps the edit as a conflict to resolve (409), never sent over the other edit.
 (function () {
   var status = document.getElementById("drafts-status");
   if (!status || !window.indexedDB || !window.crypto || !window.crypto.subtle || !window.fetch) { return; }
@@ -112,8 +112,20 @@
                 sent++;
                 return store("readwrite", function (os) { return os["delete"](d.id); });
               }
-              if (r.status === 409 || r.status === 422) {
-                d.state = r.status === 409 ? "conflict" : "invalid";
+              if (r.status === 409) {
+                // An edit that came too late is kept by the server as a conflict to resolve
+                // (/outreach/conflicts): the draft is no longer needed on the device.
+                return r.json().then(function (p) {
+                  if (p && p.conflict) { sent++; return store("readwrite", function (os) { return os["delete"](d.id); }); }
+                  d.state = "conflict";
+                  return store("readwrite", function (os) { return os.put(d); });
+                }, function () {
+                  d.state = "conflict";
+                  return store("readwrite", function (os) { return os.put(d); });
+                });
+              }
+              if (r.status === 422) {
+                d.state = "invalid";
                 return store("readwrite", function (os) { return os.put(d); });
               }
             });

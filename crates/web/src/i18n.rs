@@ -515,6 +515,9 @@ mod tests {
             for code in ["empty", "unknown-column", "missing-column", "unknown-agent", "mismatch", "submission-taken"] {
                 used.insert(format!("outreach-import-{code}"));
             }
+            for code in ["open", "kept-mine", "kept-theirs"] {
+                used.insert(format!("outreach-resolution-{code}"));
+            }
         }
         // Functioning (Washington Group), household relations, case-plan statuses.
         {

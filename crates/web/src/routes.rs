@@ -231,6 +231,10 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/outreach/materials/{id}", Perm(P::ViewOutreach), get(pages::outreach::campaigns::download)),
         r(M::GET, "/outreach/figures", Perm(P::ViewOutreach), get(pages::outreach::figures::show)),
         r(M::GET, "/outreach/figures.xlsx", Perm(P::ViewOutreach), get(pages::outreach::figures::xlsx)),
+        // Late edits kept as conflicts, resolved by the people in the outreach scope.
+        r(M::GET, "/outreach/conflicts", Perm(P::RecordOutreach), get(pages::outreach::conflicts::list)),
+        r(M::GET, "/outreach/conflicts/{id}", Perm(P::RecordOutreach), get(pages::outreach::conflicts::show)),
+        r(M::POST, "/outreach/conflicts/{id}", Perm(P::RecordOutreach), post(pages::outreach::conflicts::resolve)),
         // Administration.
         r(M::GET, "/admin/agencies", Perm(P::ViewAgencies), get(pages::admin::agencies::list)),
         r(M::POST, "/admin/agencies", Perm(P::ManageAgencies), post(pages::admin::agencies::create)),

@@ -17,7 +17,8 @@ use uuid::Uuid;
 /// An activity as typed in a form, an offline draft or a spreadsheet row. Counts are given as
 /// `(name, value)` pairs named `n.<breakdown>.<value>[.<age band>]`, e.g.
 /// `n.sex_age.female.18_24` or `n.disability.yes`; nationality groups as `group: count` lines.
-#[derive(Debug, Clone, Default)]
+/// Serialisable because an edit that came too late is kept as a conflict (see `conflicts`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ActivityInput {
     pub submission_id: String,
     pub kind: String,
@@ -55,6 +56,42 @@ pub struct Checked {
     total: u32,
     cells: Vec<ReachCell>,
     notes: String,
+}
+
+impl Checked {
+    pub fn submission_id(&self) -> Option<&str> {
+        self.submission_id.as_deref()
+    }
+
+    /// The checked activity back into input, in the same shape as [`as_input`] gives for a
+    /// stored one, so the two can be compared field by field.
+    pub fn as_input(&self) -> ActivityInput {
+        let groups: Vec<(String, u32)> =
+            self.cells.iter().filter(|c| c.breakdown == "nationality_group").map(|c| (c.value.clone(), c.people)).collect();
+        ActivityInput {
+            submission_id: self.submission_id.clone().unwrap_or_default(),
+            kind: self.kind.clone(),
+            setting: self.setting.clone(),
+            held_on: self.held_on.to_string(),
+            area_id: self.area_id,
+            community_id: self.community_id,
+            host_agency_id: self.host_agency_id,
+            campaign_id: self.campaign_id,
+            agents: self.agents.clone(),
+            topics: self.topics.clone(),
+            language: self.language.clone(),
+            women_only: self.women_only,
+            people_reached: self.total.to_string(),
+            counts: self
+                .cells
+                .iter()
+                .filter(|c| c.breakdown != "nationality_group")
+                .map(|c| (count_name(&c.breakdown, &c.value, &c.age_band), c.people.to_string()))
+                .collect(),
+            nationality_groups: rules::format_groups(&groups),
+            notes: self.notes.clone(),
+        }
+    }
 }
 
 /// Why an activity was refused: field problems, and breakdowns that do not add up (with the

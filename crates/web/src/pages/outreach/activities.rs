@@ -4,7 +4,7 @@
 //! The form carries a submission id chosen when it is shown: sending it twice (a double click,
 //! a resend after a lost answer, an offline draft sent again) finds the first record. An edit
 //! carries the version it was made from: if the record changed meanwhile, nothing is written
-//! and the conflict is shown with both versions' content at hand.
+//! over it; the edit is kept as a conflict to resolve (see `conflicts`) and the answer links to it.
 
 use super::{optional_id, rejected_errors, today};
 use crate::ctx::{Identity, Page};
@@ -23,7 +23,7 @@ use passerelle_core::directory::taxonomy::Taxonomy;
 use passerelle_core::outreach::{self as rules, ReachCell};
 use passerelle_core::validate::Problems;
 use passerelle_store::outreach::activities::{self, Activity, ActivityInput, Rejected, Saved};
-use passerelle_store::outreach::{campaigns, follow_ups};
+use passerelle_store::outreach::{campaigns, conflicts, follow_ups};
 use passerelle_store::{agencies, communities, StoreError};
 use uuid::Uuid;
 
@@ -57,8 +57,8 @@ struct FormPage {
     form: Fields,
     errors: FormErrors,
     choices: Choices,
-    /// The record as it is now, when an edit came too late.
-    conflict: bool,
+    /// When an edit came too late: the conflict that keeps it, to resolve.
+    conflict: Option<Uuid>,
     draft_key: String,
 }
 
@@ -110,7 +110,7 @@ fn new_fields(identity: &Identity) -> Fields {
     ])
 }
 
-async fn form_page(state: &AppState, identity: &Identity, page: Page, editing: Option<(Uuid, i64)>, form: Fields, errors: FormErrors, conflict: bool, status: StatusCode) -> Result<Response, AppError> {
+async fn form_page(state: &AppState, identity: &Identity, page: Page, editing: Option<(Uuid, i64)>, form: Fields, errors: FormErrors, conflict: Option<Uuid>, status: StatusCode) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let choices = choices(&mut tx, &page, identity.id()).await?;
     let draft_key = super::draft_key(&page.csrf);
@@ -119,7 +119,7 @@ async fn form_page(state: &AppState, identity: &Identity, page: Page, editing: O
 
 pub async fn new_form(State(state): State<AppState>, identity: Identity, page: Page) -> Result<Response, AppError> {
     let form = new_fields(&identity);
-    form_page(&state, &identity, page, None, form, FormErrors::default(), false, StatusCode::OK).await
+    form_page(&state, &identity, page, None, form, FormErrors::default(), None, StatusCode::OK).await
 }
 
 /// Reads the posted form into an activity; ids that are not ids are problems of their field.
@@ -230,16 +230,20 @@ pub async fn create(State(state): State<AppState>, identity: Identity, page: Pag
         Err(r) => r,
     };
     let errors = rejected_errors(&page.tr, &problems);
-    form_page(&state, &identity, page, None, form, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(&state, &identity, page, None, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 pub async fn edit_form(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let viewer = identity.viewer(P::RecordOutreach);
     let mut tx = state.store.read().await?;
     let a = activities::get(&mut tx, &viewer, id).await?.ok_or(AppError::NotFound)?;
-    let form = fields_of(&activities::as_input(&mut tx, &a).await?);
+    let mut form = fields_of(&activities::as_input(&mut tx, &a).await?);
+    // Each edit gets its own submission id: it names this edit (an offline draft of it, a
+    // conflict it makes), not the record's first submission.
+    form.0.retain(|(k, _)| k != "submission_id");
+    form.0.push(("submission_id".into(), Uuid::new_v4().to_string()));
     drop(tx);
-    form_page(&state, &identity, page, Some((id, a.version)), form, FormErrors::default(), false, StatusCode::OK).await
+    form_page(&state, &identity, page, Some((id, a.version)), form, FormErrors::default(), None, StatusCode::OK).await
 }
 
 /// An activity as the form's fields.
@@ -283,17 +287,7 @@ pub async fn update(State(state): State<AppState>, identity: Identity, page: Pag
                 }
                 Err(StoreError::Stale(_)) => {
                     drop(tx);
-                    // Never overwritten: the person sees that it changed, keeps what they typed
-                    // and can compare with the record as it is now before sending again.
-                    let mut tx = state.store.read().await?;
-                    let now = activities::get(&mut tx, &viewer, id).await?.ok_or(AppError::NotFound)?;
-                    drop(tx);
-                    let errors = {
-                        let mut p = Problems::default();
-                        p.add("version", "outreach-changed-meanwhile");
-                        super::field_errors(&page.tr, &p)
-                    };
-                    return form_page(&state, &identity, page, Some((id, now.version)), form, errors, true, StatusCode::CONFLICT).await;
+                    return stale_edit(&state, &identity, page, &headers, id, version, &c, form).await;
                 }
                 Err(StoreError::Invalid(p)) => Rejected { problems: p, mismatches: vec![] },
                 Err(e) => return Err(e.into()),
@@ -302,7 +296,44 @@ pub async fn update(State(state): State<AppState>, identity: Identity, page: Pag
         Err(r) => r,
     };
     let errors = rejected_errors(&page.tr, &rejected);
-    form_page(&state, &identity, page, Some((id, version)), form, errors, false, StatusCode::UNPROCESSABLE_ENTITY).await
+    form_page(&state, &identity, page, Some((id, version)), form, errors, None, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+/// An edit made from a version someone changed meanwhile. Never written over the other edit,
+/// and not lost either: kept as a conflict (the same submission sent again finds it) that the
+/// answer links to. If the record already reads as submitted (an answer lost on the way and the
+/// edit sent again), there is nothing to resolve and it is answered as done.
+#[allow(clippy::too_many_arguments)]
+async fn stale_edit(state: &AppState, identity: &Identity, page: Page, headers: &HeaderMap, id: Uuid, version: i64, c: &activities::Checked, form: Fields) -> Result<Response, AppError> {
+    let viewer = identity.viewer(P::RecordOutreach);
+    let mut tx = state.store.write().await?;
+    let now = activities::get(&mut tx, &viewer, id).await?.ok_or(AppError::NotFound)?;
+    let submitted = c.as_input();
+    if conflicts::differences(&activities::as_input(&mut tx, &now).await?, &submitted).is_empty() {
+        drop(tx);
+        if wants_json(headers) {
+            return Ok((StatusCode::OK, Json(SyncAnswer { id, status: "updated", location: format!("/outreach/activities/{id}") })).into_response());
+        }
+        return Ok(Redirect::to(&format!("/outreach/activities/{id}")).into_response());
+    }
+    let conflict = conflicts::record(&mut tx, &viewer, id, version, c).await?;
+    tx.commit().await?;
+    let location = format!("/outreach/conflicts/{conflict}");
+    if wants_json(headers) {
+        // A problem document (an error answer in JSON is one everywhere), naming the conflict
+        // that keeps the edit so the device can drop its draft and point to it.
+        let body = serde_json::json!({
+            "type": "about:blank", "title": page.tr.t("outreach-conflict"), "status": 409,
+            "conflict": conflict, "location": location,
+        });
+        return Ok((StatusCode::CONFLICT, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response());
+    }
+    let errors = {
+        let mut p = Problems::default();
+        p.add("version", "outreach-changed-meanwhile");
+        super::field_errors(&page.tr, &p)
+    };
+    form_page(state, identity, page, Some((id, now.version)), form, errors, Some(conflict), StatusCode::CONFLICT).await
 }
 
 #[derive(Template)]

@@ -1,9 +1,10 @@
 //! Community outreach: activities and the people they reached ([`activities`]), individual
-//! follow-ups ([`follow_ups`]), campaigns ([`campaigns`]), figures ([`figures`]), the spreadsheet
+//! follow-ups ([`follow_ups`]), campaigns ([`campaigns`]), late edits kept as conflicts ([`conflicts`]), figures ([`figures`]), the spreadsheet
 //! import ([`import`]) and what makes the activity form work offline ([`offline`]).
 
 pub mod activities;
 pub mod campaigns;
+pub mod conflicts;
 pub mod figures;
 pub mod follow_ups;
 pub mod import;
@@ -52,7 +53,7 @@ pub fn field_errors(tr: &Tr, p: &Problems) -> FormErrors {
 }
 
 /// "Migration status, refugee" for the count field `n.migration_status.refugee`.
-fn count_label(tr: &Tr, field: &str) -> Option<String> {
+pub(crate) fn count_label(tr: &Tr, field: &str) -> Option<String> {
     let parts: Vec<&str> = field.strip_prefix("n.")?.split('.').collect();
     let breakdown = tr.code("outreach-breakdown", parts.first()?);
     let value = match parts.as_slice() {
