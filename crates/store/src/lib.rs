@@ -39,6 +39,7 @@ pub mod users;
 pub mod case_plan;
 pub mod functioning;
 pub mod households;
+pub mod visits;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};
