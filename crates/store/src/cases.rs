@@ -155,11 +155,16 @@ pub struct Filter {
     pub limit: i64,
     /// Only cases of people living in this administrative area or any area under it.
     pub area_id: Option<Uuid>,
+    /// A case reference (any case, whole or its start) or a person's external id (whole).
+    pub reference: Option<String>,
 }
 
 /// The cases the viewer may see, newest first.
 pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Case>> {
     let (a, t, o, sup, me) = sight.binds();
+    // References are written upper-case; people read them out in any case, often only the start.
+    let reference = f.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+    let prefix = reference.as_deref().map(|r| format!("{}%", crate::db::like_escape(&r.to_uppercase())));
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE {VISIBLE}
            AND ($6 IS NULL OR c.status = $6) AND ($7 IS NULL OR c.risk = $7) AND ($8 IS NULL OR c.sop_id = $8)
@@ -168,12 +173,13 @@ pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Cas
                  WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $12
                    UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id)
                  SELECT id FROM under))
+           AND ($13 IS NULL OR UPPER(c.reference) LIKE $14 ESCAPE '\\' OR p.external_id = $13)
          ORDER BY c.opened_at DESC LIMIT $11"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me)
         .bind(f.status.as_deref()).bind(f.risk.as_deref()).bind(f.sop_id.as_deref()).bind(f.mine).bind(f.person_id)
-        .bind(f.limit.clamp(1, 1000)).bind(f.area_id).fetch_all(c).await)?;
+        .bind(f.limit.clamp(1, 1000)).bind(f.area_id).bind(reference.as_deref()).bind(prefix.as_deref()).fetch_all(c).await)?;
     rows.into_iter().map(|r| from_row(tx, r)).collect()
 }
 

@@ -40,6 +40,7 @@ pub mod case_plan;
 pub mod functioning;
 pub mod households;
 pub mod rights;
+pub mod visits;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};

@@ -644,6 +644,32 @@ pub async fn search(tx: &mut Tx, sight: &Sight, query: &str, limit: usize) -> St
     Ok(found.into_iter().map(|c| c.person).collect())
 }
 
+/// [`search`] among the people living in `area` or any area under it (all areas when None).
+pub async fn search_in_area(tx: &mut Tx, sight: &Sight, query: &str, area: Option<Uuid>, limit: usize) -> StoreResult<Vec<Person>> {
+    let Some(area) = area else { return search(tx, sight, query, limit).await };
+    let under: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(
+        "WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $1 UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id)
+         SELECT id FROM under").bind(area).fetch_all(c).await)?;
+    let under: std::collections::HashSet<Uuid> = under.into_iter().map(|(id,)| id).collect();
+    if query.trim().is_empty() {
+        let (a, t, o, sup, me) = sight.binds();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.merged_into IS NULL
+               AND p.area_id IN (WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $7
+                   UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id) SELECT id FROM under)
+             ORDER BY p.created_at DESC LIMIT $6");
+        let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(limit as i64).bind(area).fetch_all(c).await)?;
+        return people_of(tx, rows);
+    }
+    // Name matching is done on opened names, so the area is applied to the ranked candidates;
+    // a wider first pass keeps the area's matches from being crowded out by others.
+    let mut found = search(tx, sight, query, limit.saturating_mul(5)).await?;
+    found.retain(|p| p.area_id.is_some_and(|a| under.contains(&a)));
+    found.truncate(limit);
+    Ok(found)
+}
+
 /// Fails with [`StoreError::Stale`] when `version` is not the person's current one.
 pub async fn touch(tx: &mut Tx, id: Uuid, version: i64) -> StoreResult<()> {
     let n = exec!(tx, c => sqlx::query("UPDATE people SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3")

@@ -132,7 +132,8 @@ pub async fn check_keys(store: &Store) -> StoreResult<()> {
         "SELECT DISTINCT seal_key FROM people WHERE seal_key IS NOT NULL
          UNION SELECT DISTINCT seal_key FROM case_notes WHERE seal_key IS NOT NULL
          UNION SELECT DISTINCT seal_key FROM case_attachments WHERE seal_key IS NOT NULL
-         UNION SELECT DISTINCT seal_key FROM case_consents WHERE seal_key IS NOT NULL").fetch_all(c).await)?;
+         UNION SELECT DISTINCT seal_key FROM case_consents WHERE seal_key IS NOT NULL
+         UNION SELECT DISTINCT seal_key FROM case_visits WHERE seal_key IS NOT NULL").fetch_all(c).await)?;
     for (k,) in used {
         if u32::try_from(k).map_or(true, |k| !ring.ids().contains(&k)) {
             return Err(StoreError::Config(format!("some data are sealed with data key {k}, which the keyring does not hold")));
@@ -148,6 +149,7 @@ pub struct Resealed {
     pub notes: u64,
     pub files: u64,
     pub consents: u64,
+    pub visits: u64,
 }
 
 /// Seals the rows still in the clear (`seal_key` NULL), in batches.
@@ -167,7 +169,7 @@ async fn reseal_where(store: &Store, current: Option<u32>) -> StoreResult<Reseal
     let mut done = Resealed::default();
     // `$1` is the current key; with None only clear rows (NULL) qualify.
     let cur = current.map(i64::from).unwrap_or(-1);
-    let tables = [("people", &mut done.people), ("case_notes", &mut done.notes), ("case_attachments", &mut done.files), ("case_consents", &mut done.consents)];
+    let tables = [("people", &mut done.people), ("case_notes", &mut done.notes), ("case_attachments", &mut done.files), ("case_consents", &mut done.consents), ("case_visits", &mut done.visits)];
     for (table, count) in tables {
         loop {
             let mut tx = store.write().await?;
@@ -181,6 +183,7 @@ async fn reseal_where(store: &Store, current: Option<u32>) -> StoreResult<Reseal
                     "people" => crate::people::reseal(&mut tx, *id).await?,
                     "case_notes" => crate::cases::reseal_note(&mut tx, *id).await?,
                     "case_consents" => crate::consents::reseal(&mut tx, *id).await?,
+                    "case_visits" => crate::visits::reseal(&mut tx, *id).await?,
                     _ => crate::attachments::reseal(&mut tx, store.files_dir(), *id).await?,
                 }
             }
@@ -189,7 +192,7 @@ async fn reseal_where(store: &Store, current: Option<u32>) -> StoreResult<Reseal
         }
     }
     if done != Resealed::default() {
-        tracing::info!(people = done.people, notes = done.notes, files = done.files, consents = done.consents, "sealed personal data under data key {}", store.keyring().current().unwrap_or(0));
+        tracing::info!(people = done.people, notes = done.notes, files = done.files, consents = done.consents, visits = done.visits, "sealed personal data under data key {}", store.keyring().current().unwrap_or(0));
     }
     Ok(done)
 }

@@ -66,13 +66,15 @@ impl From<Person> for PersonOut {
 pub struct PeopleQuery {
     /// A name (typos, accents and order do not matter), a phone or an identity number.
     q: String,
+    /// Only people living in this administrative area (id) or an area under it.
+    area: Option<Uuid>,
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "cases", params(PeopleQuery),
     responses((status = 200, body = Vec<PersonOut>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list_people(State(state): State<AppState>, identity: Identity, Query(q): Query<PeopleQuery>) -> Result<axum::Json<Vec<PersonOut>>, AppError> {
     let mut tx = state.store.read().await?;
-    let found = people::search(&mut tx, &sight(&identity), &q.q, 100).await?;
+    let found = people::search_in_area(&mut tx, &sight(&identity), &q.q, q.area, 100).await?;
     Ok(axum::Json(found.into_iter().map(Into::into).collect()))
 }
 
@@ -225,13 +227,15 @@ pub struct CasesQuery {
     mine: bool,
     /// Only cases of people in this administrative area (id) or an area under it.
     area: Option<Uuid>,
+    /// A case reference (whole or its start, any letter case) or a person's external id (whole).
+    reference: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(CasesQuery),
     responses((status = 200, body = Vec<CaseOut>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list_cases(State(state): State<AppState>, identity: Identity, Query(q): Query<CasesQuery>) -> Result<axum::Json<Vec<CaseOut>>, AppError> {
     let mut tx = state.store.read().await?;
-    let filter = cases::Filter { status: q.status, risk: q.risk, sop_id: q.sop, mine: q.mine, person_id: q.person, limit: 1000, area_id: q.area };
+    let filter = cases::Filter { status: q.status, risk: q.risk, sop_id: q.sop, mine: q.mine, person_id: q.person, limit: 1000, area_id: q.area, reference: q.reference };
     let list = cases::list(&mut tx, &sight(&identity), &filter).await?;
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
 }

@@ -558,6 +558,16 @@ mod tests {
             used.insert(format!("rights-error-{code}"));
         }
         used.insert("nav-personal-data".into());
+        // Follow-up visits: kinds and problem codes set at runtime.
+        for k in passerelle_store::visits::KINDS {
+            used.insert(format!("visit-kind-{}", k.replace('_', "-")));
+        }
+        for code in ["visit-in-future", "visit-next-too-early"] {
+            used.insert(format!("error-field-{code}"));
+        }
+        for f in ["visited-on", "who-went", "seen", "next-on"] {
+            used.insert(format!("field-{f}"));
+        }
         assert!(used.len() > 150, "the scan found {} ids", used.len());
         for lang in Lang::ALL {
             let missing: Vec<_> = used.iter().filter(|id| !i18n.has(lang, id)).collect();

@@ -85,6 +85,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/cases/{id}/approvals", Perm(P::ManageCases), post(pages::cases::request_approval)),
         r(M::POST, "/cases/{id}/decisions", Perm(P::ApproveCases), post(pages::cases::decide)),
         r(M::POST, "/cases/{id}/notes", Perm(P::ManageCases), post(pages::cases::add_note)),
+        r(M::POST, "/cases/{id}/visits", Perm(P::ManageCases), post(pages::cases::visits::record)),
         r(M::POST, "/cases/{id}/close", Perm(P::ManageCases), post(pages::cases::close)),
         r(M::POST, "/cases/{id}/reopen", Perm(P::ManageCases), post(pages::cases::reopen)),
         r(M::POST, "/cases/{id}/members", Perm(P::ManageCases), post(pages::cases::add_member)),

@@ -27,6 +27,8 @@ use uuid::Uuid;
 #[serde(default)]
 pub struct SearchQuery {
     q: String,
+    /// An administrative area id: people living in it or under it.
+    area: String,
 }
 
 #[derive(Template)]
@@ -36,13 +38,16 @@ struct SearchPage {
     q: String,
     people: Vec<Person>,
     can_register: bool,
+    area: String,
+    areas: Vec<Area>,
 }
 
 pub async fn search(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<SearchQuery>) -> Result<Response, AppError> {
     let sight = sight(&identity);
     let mut tx = state.store.read().await?;
-    let found = people::search(&mut tx, &sight, &q.q, 50).await?;
-    Ok(render(&SearchPage { page, q: q.q, people: found, can_register: identity.can(Permission::ManageCases) }))
+    let found = people::search_in_area(&mut tx, &sight, &q.q, q.area.parse().ok(), 50).await?;
+    let areas = agencies::list_areas(&mut tx).await?;
+    Ok(render(&SearchPage { page, q: q.q, people: found, can_register: identity.can(Permission::ManageCases), area: q.area, areas }))
 }
 
 #[derive(Deserialize, Default, Clone)]

@@ -4,6 +4,7 @@
 //! meanwhile by someone else is reported, never overwritten.
 
 pub mod plan;
+pub mod visits;
 
 use super::render;
 use crate::ctx::{Identity, Page};
@@ -182,6 +183,11 @@ struct CasePage {
     candidates: Vec<(Uuid, String)>,
     /// Actions of the case plan past their date and not done.
     plan_overdue: i64,
+    /// Follow-up visits in date order, the next one planned, and whether its day has passed.
+    visits: Vec<passerelle_store::visits::Visit>,
+    visit_next: Option<chrono::NaiveDate>,
+    visit_overdue: bool,
+    today: chrono::NaiveDate,
 }
 
 impl CasePage {
@@ -197,6 +203,9 @@ impl CasePage {
         } else {
             format!("{} KB", (*bytes + 1023) / 1024)
         }
+    }
+    fn visit_kinds(&self) -> &'static [&'static str] {
+        passerelle_store::visits::KINDS
     }
     fn pending_transfer(&self) -> bool {
         self.transfers.iter().any(|t| t.status == "pending")
@@ -233,7 +242,11 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let candidates = cases::member_candidates(&mut tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
     let made = passerelle_store::referrals::sent(&mut tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
     let plan_overdue = passerelle_store::case_plan::overdue_count(&mut tx, case.id, Utc::now().date_naive()).await?;
+    let visits = passerelle_store::visits::of_case(&mut tx, case.id).await?;
     tx.commit().await?;
+    let today = Utc::now().date_naive();
+    let visit_next = passerelle_store::visits::next_planned(&visits);
+    let visit_overdue = case.is_open() && passerelle_store::visits::overdue(&visits, today);
     let lang = page.tr.lang.code();
     let titles = |f: &str| {
         forms.iter().find(|p| p.form.id == f).and_then(|p| p.form.title.get(lang, p.form.default_language.as_deref())).unwrap_or(f).to_string()
@@ -275,6 +288,10 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         provided,
         services,
         plan_overdue,
+        visits,
+        visit_next,
+        visit_overdue,
+        today,
         page,
     }))
 }
@@ -285,6 +302,8 @@ pub struct CaseRow {
     pub sop_title: String,
     pub overdue: usize,
     pub next: String,
+    /// The next follow-up visit planned has passed without a newer visit.
+    pub visit_overdue: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -299,6 +318,8 @@ pub struct ListQuery {
     unassessed: Option<String>,
     /// An administrative area id: cases of people living in it or under it.
     area: String,
+    /// A case reference or a person's external id.
+    reference: String,
 }
 
 #[derive(Template)]
@@ -333,6 +354,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         person_id: None,
         limit: 500,
         area_id: q.area.parse().ok(),
+        reference: some(q.reference.trim()),
     };
     let mut tx = state.store.read().await?;
     let found = cases::list(&mut tx, &sight, &filter).await?;
@@ -340,6 +362,8 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     let mut rows = Vec::new();
     let now = Utc::now();
     let mut loaded: Vec<Sop> = Vec::new();
+    let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
+    let visit_plans = passerelle_store::visits::next_planned_of(&mut tx, &ids).await?;
     for case in found {
         if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
             loaded.push(load_sop(&mut tx, &case).await?);
@@ -348,7 +372,8 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         let progress = cases::progress(&mut tx, case.id).await?;
         let dues = sop::deadlines(sop, case.opened_at, case.risk, &progress.completed, tz_of(&case));
         let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
-        if q.overdue.is_some() && overdue == 0 {
+        let visit_overdue = case.is_open() && visit_plans.get(&case.id).is_some_and(|d| *d < now.date_naive());
+        if q.overdue.is_some() && overdue == 0 && !visit_overdue {
             continue;
         }
         if q.unassessed.is_some() {
@@ -366,7 +391,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
                 None => s.title.get(page.tr.lang).to_string(),
             })
             .unwrap_or_default();
-        rows.push(CaseRow { sop_title: sop.title.get(page.tr.lang).to_string(), overdue, next, case });
+        rows.push(CaseRow { sop_title: sop.title.get(page.tr.lang).to_string(), overdue, next, visit_overdue, case });
     }
     let mut counts = Vec::new();
     if identity.can(Permission::ApproveCases) {
@@ -450,7 +475,7 @@ pub(crate) async fn for_action(tx: &mut passerelle_store::Tx, identity: &Identit
     Ok((case, sop))
 }
 
-fn back(id: Uuid) -> Response {
+pub(crate) fn back(id: Uuid) -> Response {
     Redirect::to(&format!("/cases/{id}")).into_response()
 }
 

@@ -1,0 +1,24 @@
+# Follow-up visits on a case, and the search filters of people and cases.
+visits-title = Follow-up visits
+visits-none = No visit recorded yet.
+visit-next = Next visit planned: { $date }.
+visit-next-overdue = The next visit was planned for { $date } and is overdue.
+visit-next-planned = Next visit planned for { $date }
+visit-who-went = by { $who }
+visit-kind-home-visit = Home visit
+visit-kind-office-visit = Office visit
+visit-kind-phone-call = Phone call
+visit-kind-other = Other contact
+visit-add = Record the visit
+visit-next-hint = Optional. After the day of this visit; the case is flagged overdue once it has passed.
+visit-overdue-short = visit overdue
+field-visited-on = Day of the visit
+field-visit-kind = Kind of contact
+field-visit-place = Place (optional)
+field-who-went = Who went
+field-seen = What was seen and said
+field-next-on = Next visit planned
+error-field-visit-in-future = { $field }: a visit is recorded once it has taken place, not before.
+error-field-visit-next-too-early = { $field }: the next visit must come after this one.
+people-area-any = All areas
+cases-search-label = Case reference or person's identity number

@@ -1,0 +1,24 @@
+# Visitas de seguimiento de un caso, y los filtros de búsqueda de personas y casos.
+visits-title = Visitas de seguimiento
+visits-none = Ninguna visita registrada todavía.
+visit-next = Próxima visita prevista: { $date }.
+visit-next-overdue = La próxima visita estaba prevista para el { $date } y está atrasada.
+visit-next-planned = Próxima visita prevista para el { $date }
+visit-who-went = por { $who }
+visit-kind-home-visit = Visita domiciliaria
+visit-kind-office-visit = Visita en la oficina
+visit-kind-phone-call = Llamada telefónica
+visit-kind-other = Otro contacto
+visit-add = Registrar la visita
+visit-next-hint = Opcional. Después del día de esta visita; el caso se marca atrasado cuando la fecha ha pasado.
+visit-overdue-short = visita atrasada
+field-visited-on = Día de la visita
+field-visit-kind = Tipo de contacto
+field-visit-place = Lugar (opcional)
+field-who-went = Quién fue
+field-seen = Lo que se vio y se dijo
+field-next-on = Próxima visita prevista
+error-field-visit-in-future = { $field }: una visita se registra una vez hecha, no antes.
+error-field-visit-next-too-early = { $field }: la próxima visita debe ser posterior a esta.
+people-area-any = Todas las zonas
+cases-search-label = Referencia del caso o número de identidad de la persona

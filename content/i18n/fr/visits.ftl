@@ -1,0 +1,24 @@
+# Visites de suivi d'un dossier, et les filtres de recherche des personnes et des dossiers.
+visits-title = Visites de suivi
+visits-none = Aucune visite enregistrée.
+visit-next = Prochaine visite prévue : { $date }.
+visit-next-overdue = La prochaine visite était prévue le { $date } et est en retard.
+visit-next-planned = Prochaine visite prévue le { $date }
+visit-who-went = par { $who }
+visit-kind-home-visit = Visite à domicile
+visit-kind-office-visit = Visite au bureau
+visit-kind-phone-call = Appel téléphonique
+visit-kind-other = Autre contact
+visit-add = Enregistrer la visite
+visit-next-hint = Facultatif. Après le jour de cette visite ; le dossier est signalé en retard une fois la date passée.
+visit-overdue-short = visite en retard
+field-visited-on = Jour de la visite
+field-visit-kind = Type de contact
+field-visit-place = Lieu (facultatif)
+field-who-went = Qui s'est déplacé
+field-seen = Ce qui a été vu et dit
+field-next-on = Prochaine visite prévue
+error-field-visit-in-future = { $field } : une visite s'enregistre une fois faite, pas avant.
+error-field-visit-next-too-early = { $field } : la prochaine visite doit venir après celle-ci.
+people-area-any = Toutes les zones
+cases-search-label = Référence du dossier ou numéro d'identité de la personne
