@@ -5,6 +5,7 @@
 //! never listing a record outside the viewer's scope.
 
 mod common;
+use common::{id_after, post};
 
 use chrono::{Duration, Utc};
 use common::{location, Session};
@@ -13,16 +14,6 @@ use uuid::Uuid;
 
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
-
-async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut all = vec![("csrf_token", csrf)];
-    all.extend_from_slice(fields);
-    s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
-}
-
-fn id_after(prefix: &str, location: &str) -> Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
-}
 
 async fn register(s: &Session, csrf: &str, given: &str, extra: &[(&str, &str)]) -> Uuid {
     let mut fields = vec![("given_names", given), ("family_names", "Visitee"), ("sex", "female"), ("confirm_new", "1")];
