@@ -72,3 +72,61 @@ test('the activity form works as a plain form, and sums are checked', async ({ p
   await expect(page.locator('main h1')).toHaveText('Outreach figures');
   await audit();
 });
+
+// Two agents edit the same activity: the second edit, made from the version before the first,
+// is kept as a conflict rather than written over it; the conflict pages compare both versions and
+// the agent applies the submitted one. The second agent's tab is a second page of the same
+// session (its pages are the same templates, audited on the first page).
+test('a late edit is kept as a conflict, compared field by field and resolved', async ({ page, context, audit }) => {
+  await signIn(page, audit, demoEmail('agent'));
+  await page.goto('/outreach/activities/new');
+  await audit();
+  await fillActivity(page, 'Wolof', 3, 3);
+  await clickAndWaitForPage(page, page.getByRole('button', { name: 'Save' }));
+  await expect(page).toHaveURL(/\/outreach\/activities\/[0-9a-f-]+$/);
+  await audit();
+  const activity = new URL(page.url()).pathname;
+
+  await page.goto(`${activity}/edit`);
+  await expect(page.locator('#language')).toHaveValue('Wolof');
+  await audit();
+
+  const other = await context.newPage();
+  await other.goto(`${activity}/edit`);
+  await other.locator('#language').fill('Français');
+  await clickAndWaitForPage(other, other.getByRole('button', { name: 'Save' }));
+  await expect(other).toHaveURL(new RegExp(`${activity}$`));
+  await other.close();
+
+  await page.locator('#language').fill('Español');
+  await clickAndWaitForPage(page, page.getByRole('button', { name: 'Save' }));
+  await expect(page.locator('#conflict')).toContainText('Someone changed this activity since you opened it.');
+  await audit();
+
+  await clickAndWaitForPage(page, page.locator('#conflict-link'));
+  await expect(page.locator('main h1')).toHaveText('Resolve a conflict');
+  await expect(page.locator('#status')).toContainText('to resolve');
+  // The language differs (said in words, not only by colour); the count of people is the same.
+  await expect(page.locator('#row-language')).toContainText('Français');
+  await expect(page.locator('#row-language')).toContainText('Español');
+  await expect(page.locator('#row-language')).toContainText('Differs');
+  await expect(page.locator('#row-people_reached')).toContainText('Same');
+  await audit();
+  const conflict = new URL(page.url()).pathname;
+
+  await page.goto('/outreach/conflicts');
+  await expect(page.locator('main h1')).toHaveText('Conflicts to resolve');
+  await expect(page.locator(`main a[href="${conflict}"]`)).toHaveCount(1);
+  await audit();
+
+  await page.goto(conflict);
+  await audit();
+  await clickAndWaitForPage(page, page.locator('#apply-submitted'));
+  await expect(page.locator('#status')).toContainText('submitted version applied');
+  await expect(page.locator('#apply-submitted')).toHaveCount(0);
+  await audit();
+
+  await page.goto(activity);
+  await expect(page.locator('main')).toContainText('Español');
+  await audit();
+});
