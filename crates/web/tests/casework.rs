@@ -4,11 +4,10 @@
 //! overdue actions, and the cases list filtered by area.
 
 mod common;
-use common::post;
-use common::id_after;
+use common::{open_case, post, register_person};
 
 use chrono::{Duration, Utc};
-use common::{location, Session, TestApp};
+use common::TestApp;
 use passerelle_core::access::Scope;
 use passerelle_core::indicators::{Entity, Value};
 use passerelle_store::people::Sight;
@@ -20,20 +19,6 @@ use uuid::Uuid;
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const MNE: &str = "mne@demo.passerelle.test";
-
-async fn register(s: &Session, csrf: &str, given: &str, extra: &[(&str, &str)]) -> Uuid {
-    let mut fields = vec![("given_names", given), ("family_names", "Casework"), ("sex", "female"), ("confirm_new", "1")];
-    fields.extend_from_slice(extra);
-    let r = post(s, "/people", csrf, &fields).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    id_after("/people/", &location(&r))
-}
-
-async fn open_case(s: &Session, csrf: &str, person: Uuid) -> Uuid {
-    let r = post(s, &format!("/people/{person}/cases"), csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    id_after("/cases/", &location(&r))
-}
 
 fn wg<'a>(on: &'a str, answers: [&'a str; 6]) -> Vec<(&'a str, &'a str)> {
     let names = ["wg_seeing", "wg_hearing", "wg_walking", "wg_cognition", "wg_self_care", "wg_communication"];
@@ -56,8 +41,8 @@ async fn disability_of_case(app: &TestApp, case: Uuid) -> String {
 both_backends!(functioning_is_recorded_with_history_and_feeds_indicators, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let csrf = cw.csrf("/people/new").await;
-    let person = register(&cw, &csrf, "Washington", &[]).await;
-    let case = open_case(&cw, &csrf, person).await;
+    let person = register_person(&cw, &csrf, "Washington", "Casework", &[]).await;
+    let case = open_case(&cw, &csrf, person, "social_welfare").await;
     let (_, html) = cw.text(&format!("/people/{person}")).await;
     assert!(html.contains("The Washington Group questions have not been asked yet."), "{html}");
     assert_eq!(disability_of_case(&app, case).await, "unknown");
@@ -113,9 +98,9 @@ both_backends!(functioning_is_recorded_with_history_and_feeds_indicators, |app| 
 both_backends!(household_links_show_both_sides_and_never_reveal_a_restricted_person, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let csrf = cw.csrf("/people/new").await;
-    let mother = register(&cw, &csrf, "Mireille", &[]).await;
-    let child = register(&cw, &csrf, "Petitjean", &[]).await;
-    let hidden = register(&cw, &csrf, "Secretsister", &[("restricted", "1")]).await;
+    let mother = register_person(&cw, &csrf, "Mireille", "Casework", &[]).await;
+    let child = register_person(&cw, &csrf, "Petitjean", "Casework", &[]).await;
+    let hidden = register_person(&cw, &csrf, "Secretsister", "Casework", &[("restricted", "1")]).await;
 
     // The search on the links page finds the child; linked as the mother's child.
     let (_, html) = cw.text(&format!("/people/{mother}/links?q=Petitjean")).await;
@@ -182,8 +167,8 @@ fn action_version(html: &str, action: &str) -> String {
 both_backends!(the_case_plan_is_structured_versioned_and_flags_overdue_actions, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let csrf = cw.csrf("/people/new").await;
-    let person = register(&cw, &csrf, "Planned", &[]).await;
-    let case = open_case(&cw, &csrf, person).await;
+    let person = register_person(&cw, &csrf, "Planned", "Casework", &[]).await;
+    let case = open_case(&cw, &csrf, person, "social_welfare").await;
     let (status, html) = cw.text(&format!("/cases/{case}/plan")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("No goal set yet."));
@@ -276,10 +261,10 @@ both_backends!(cases_filter_by_area_keeps_the_viewer_scope, |app| {
     let country = areas.iter().find(|a| a.level == 0).unwrap().id;
     let parishes: Vec<Uuid> = areas.iter().filter(|a| a.parent_id == Some(country)).map(|a| a.id).collect();
     let (north, south) = (parishes[0], parishes[1]);
-    let here = register(&cw, &csrf, "Northerner", &[("area_id", &north.to_string())]).await;
-    let there = register(&cw, &csrf, "Southerner", &[("area_id", &south.to_string())]).await;
-    let here_case = open_case(&cw, &csrf, here).await;
-    let there_case = open_case(&cw, &csrf, there).await;
+    let here = register_person(&cw, &csrf, "Northerner", "Casework", &[("area_id", &north.to_string())]).await;
+    let there = register_person(&cw, &csrf, "Southerner", "Casework", &[("area_id", &south.to_string())]).await;
+    let here_case = open_case(&cw, &csrf, here, "social_welfare").await;
+    let there_case = open_case(&cw, &csrf, there, "social_welfare").await;
 
     let (_, html) = cw.text(&format!("/cases?area={north}")).await;
     assert!(html.contains(&here_case.to_string()) && !html.contains(&there_case.to_string()), "{html}");

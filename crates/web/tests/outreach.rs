@@ -5,7 +5,7 @@
 //! conflict; records are scoped; campaigns keep their materials; the import is all or nothing.
 
 mod common;
-use common::post;
+use common::{id_after, post};
 
 use common::{location, Session, TestApp};
 use passerelle_core::access::Scope;
@@ -49,10 +49,6 @@ async fn post_activity(s: &Session, csrf: &str, fields: &[(String, String)]) -> 
     post(s, "/outreach/activities", csrf, &f).await
 }
 
-fn id_after(location: &str) -> Uuid {
-    Uuid::parse_str(location.trim_start_matches("/outreach/activities/").split(['#', '?', '/']).next().unwrap()).unwrap()
-}
-
 both_backends!(breakdowns_must_add_up_and_nothing_is_half_written, |app| {
     let s = app.signed_in(AGENT).await;
     let agent = app.user_id(AGENT).await.to_string();
@@ -94,7 +90,7 @@ both_backends!(breakdowns_must_add_up_and_nothing_is_half_written, |app| {
     fields.push(("n.disability.no".into(), "14".into()));
     let r = post_activity(&s, &csrf, &fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let id = id_after(&location(&r));
+    let id = id_after("/outreach/activities/", &location(&r));
     assert_eq!(count(&app, "SELECT COUNT(*) FROM outreach_activities").await, before + 1);
     let (status, page) = s.text(&format!("/outreach/activities/{id}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -148,7 +144,7 @@ both_backends!(an_edit_from_an_old_version_is_a_conflict, |app| {
     let agent = app.user_id(AGENT).await.to_string();
     let csrf = s.csrf("/outreach/activities/new").await;
     let r = post_activity(&s, &csrf, &activity(&agent, &Uuid::new_v4().to_string())).await;
-    let id = id_after(&location(&r));
+    let id = id_after("/outreach/activities/", &location(&r));
     // Two devices opened the same record at version 1.
     let (_, form) = s.text(&format!("/outreach/activities/{id}/edit")).await;
     assert!(form.contains("name=\"version\" id=\"version\" value=\"1\""));
@@ -182,7 +178,7 @@ both_backends!(nobody_is_registered_without_consent, |app| {
     let agent = app.user_id(AGENT).await.to_string();
     let csrf = s.csrf("/outreach/activities/new").await;
     let r = post_activity(&s, &csrf, &activity(&agent, &Uuid::new_v4().to_string())).await;
-    let id = id_after(&location(&r));
+    let id = id_after("/outreach/activities/", &location(&r));
     let people_before = count(&app, "SELECT COUNT(*) FROM people").await;
     let path = format!("/outreach/activities/{id}/follow-ups");
     let person = [("given_names", "Roseline"), ("family_names", "Démo"), ("sex", "female"), ("age_estimate", "31"),
@@ -414,7 +410,7 @@ both_backends!(outreach_indicators_count_what_was_recorded, |app| {
     };
     let r = post_activity(&s, &csrf, &a_fields).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let a = id_after(&location(&r));
+    let a = id_after("/outreach/activities/", &location(&r));
     for (held, n, cell) in [("2018-05-02", "10", "n.sex_age.female.18_24"), ("2018-06-01", "2", "n.sex_age.male.60_plus"),
                             ("2018-06-05", "2", "n.sex_age.male.60_plus"), ("2018-06-20", "2", "n.sex_age.male.60_plus")] {
         let mut f = activity(&agent, &Uuid::new_v4().to_string());
@@ -497,7 +493,7 @@ both_backends!(a_follow_up_is_referred_and_its_outcome_flows_back, |app| {
     let s = app.signed_in(AGENT).await;
     let csrf = s.csrf("/outreach/activities/new").await;
     let r = post_activity(&s, &csrf, &activity(&agent_id.to_string(), &Uuid::new_v4().to_string())).await;
-    let activity_id = id_after(&location(&r));
+    let activity_id = id_after("/outreach/activities/", &location(&r));
     let f = [("given_names", "Marlène"), ("family_names", "Fixture"), ("sex", "female"), ("age_estimate", "29"),
              ("consent", "yes"), ("consent_given_by", "person"), ("consent_scope", "registration"), ("consent_scope", "referral"),
              ("need_code", need.as_str())];

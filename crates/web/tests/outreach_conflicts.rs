@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{location, Session, TestApp};
+use common::{id_after, location, Session, TestApp};
 use passerelle_core::access::Scope;
 use passerelle_store::outreach::activities;
 use passerelle_store::users::Viewer;
@@ -70,16 +70,12 @@ async fn resolution(app: &TestApp, id: Uuid) -> String {
     passerelle_store::outreach::conflicts::get(&mut tx, &all, id).await.unwrap().unwrap().resolution
 }
 
-fn id_after(r: &reqwest::Response) -> Uuid {
-    Uuid::parse_str(location(r).trim_start_matches("/outreach/activities/").split(['#', '?', '/']).next().unwrap()).unwrap()
-}
-
 /// An activity at version 2 (edited to French) and an edit to Spanish made from version 1,
 /// kept as a conflict: (activity, conflict).
 async fn conflict(app: &TestApp, s: &Session, csrf: &str) -> (Uuid, Uuid) {
     let agent = app.user_id(AGENT).await.to_string();
     let r = post(s, "/outreach/activities", csrf, &activity(&agent, &Uuid::new_v4().to_string(), "Kreyòl"), false).await;
-    let id = id_after(&r);
+    let id = id_after("/outreach/activities/", &location(&r));
     let path = format!("/outreach/activities/{id}");
     let r = post(s, &path, csrf, &edit(&agent, &Uuid::new_v4().to_string(), "French", 1), false).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -96,7 +92,7 @@ both_backends!(a_stale_edit_is_kept_once_and_the_activity_is_untouched, |app| {
     let csrf = s.csrf("/outreach/activities/new").await;
     let sid = Uuid::new_v4().to_string();
     let r = post(&s, "/outreach/activities", &csrf, &activity(&agent, &sid, "Kreyòl"), false).await;
-    let id = id_after(&r);
+    let id = id_after("/outreach/activities/", &location(&r));
     let path = format!("/outreach/activities/{id}");
     // Each edit form names its own submission, not the record's first one.
     let (_, form) = s.text(&format!("{path}/edit")).await;

@@ -5,7 +5,7 @@
 //! scores give a gain; figures and who-is-trained-on-what are computed and exported.
 
 mod common;
-use common::post;
+use common::{id_after, post};
 
 use common::{location, Session, TestApp};
 use passerelle_store::training::{certificates, curricula, sessions};
@@ -18,11 +18,6 @@ const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const FOCALPOINT: &str = "focalpoint@demo.passerelle.test";
 const QUALITY: &str = "quality@demo.passerelle.test";
-
-fn id_after(location: &str, prefix: &str) -> Uuid {
-    let rest = location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location} does not start with {prefix}"));
-    Uuid::parse_str(rest.split(['#', '?', '/']).next().unwrap()).unwrap()
-}
 
 async fn user_id(app: &TestApp, email: &str) -> Uuid {
     let mut tx = app.store.read().await.unwrap();
@@ -41,7 +36,7 @@ async fn curriculum_with_module(s: &Session, csrf: &str) -> (Uuid, Uuid) {
         ("optional_required", "0"),
     ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let curriculum = id_after(&location(&r), "/training/curricula/");
+    let curriculum = id_after("/training/curricula/", &location(&r));
     let r = post(s, &format!("/training/curricula/{curriculum}/modules"), csrf, &[
         ("code", "m1"), ("title_fr", "Accueil des survivant·e·s"), ("title_en", "Receiving survivors"),
         ("title_es", "Acogida de sobrevivientes"), ("objectives_fr", "Savoir accueillir"),
@@ -51,7 +46,7 @@ async fn curriculum_with_module(s: &Session, csrf: &str) -> (Uuid, Uuid) {
         ("trainers", "Théo Martin"), ("mandatory", "yes"),
     ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let module = id_after(&location(&r), "/training/modules/");
+    let module = id_after("/training/modules/", &location(&r));
     for (label, kind, amount, payer) in [("Trainer", "fixed", "400", "donor"), ("Catering", "per_participant", "18.50", "employer")] {
         let r = post(s, &format!("/training/modules/{module}/costs"), csrf, &[("label", label), ("kind", kind), ("amount", amount), ("payer", payer)]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{label}");
@@ -91,7 +86,7 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
         ("go_no_go", &go), ("days", &days),
     ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let session = id_after(&location(&r), "/training/sessions/");
+    let session = id_after("/training/sessions/", &location(&r));
 
     // Three staff put forward for two seats: the third waits.
     for email in [CASEWORKER, SUPERVISOR, FOCALPOINT] {
@@ -142,7 +137,7 @@ both_backends!(a_trainer_runs_a_session_to_verified_certificates, |app| {
     assert!(r.text().await.unwrap().contains("has not completed the curriculum yet"));
     let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &cw.participant.id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cert_id = id_after(&location(&r), "/training/certificates/");
+    let cert_id = id_after("/training/certificates/", &location(&r));
     // Only one valid certificate per person and curriculum.
     let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &cw.participant.id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -266,7 +261,7 @@ both_backends!(bad_input_is_refused_field_by_field_and_nothing_is_written, |app|
     let r = post(&trainer, &format!("/training/modules/{module}/sessions"), &csrf, &[
         ("place", "X"), ("trainer", "Y"), ("min_participants", "2"), ("max_participants", "5"), ("go_no_go", "2099-01-01"), ("days", "2099-01-05"),
     ]).await;
-    let session = id_after(&location(&r), "/training/sessions/");
+    let session = id_after("/training/sessions/", &location(&r));
     let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
     assert!(r.text().await.unwrap().contains("a session is held only once its first day has come"));
     let r = post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "cancelled")]).await;
@@ -575,7 +570,7 @@ both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_o
         ("place", "Saint-Aubin"), ("trainer", "Théo"), ("min_participants", "1"), ("max_participants", "5"),
         ("go_no_go", &go), ("days", &d1.to_string()),
     ]).await;
-    let session = id_after(&location(&r), "/training/sessions/");
+    let session = id_after("/training/sessions/", &location(&r));
     let cw = user_id(&app, CASEWORKER).await;
     let r = post(&trainer, &format!("/training/sessions/{session}/enrolments"), &csrf, &[("user_id", &cw.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -594,7 +589,7 @@ both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_o
     post(&trainer, &format!("/training/sessions/{session}/status"), &csrf, &[("status", "held")]).await;
     let r = post(&trainer, &format!("/training/curricula/{curriculum}/certificates"), &csrf, &[("participant_id", &enrolment.participant.id.to_string())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cert_id = id_after(&location(&r), "/training/certificates/");
+    let cert_id = id_after("/training/certificates/", &location(&r));
     let cert = { let mut tx = app.store.read().await.unwrap(); certificates::get(&mut tx, cert_id).await.unwrap().unwrap() };
     // A second version of the curriculum is a new curriculum under the same code.
     let r = post(&trainer, "/training/curricula", &csrf, &[
@@ -603,7 +598,7 @@ both_backends!(the_certificate_pdf_is_in_the_holders_language_and_for_trainers_o
         ("optional_required", "0"),
     ]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "version 2 of the same code");
-    assert_ne!(id_after(&location(&r), "/training/curricula/"), curriculum);
+    assert_ne!(id_after("/training/curricula/", &location(&r)), curriculum);
     // The holder reads Spanish: the PDF is in Spanish whatever the trainer reads.
     {
         let mut tx = app.store.write().await.unwrap();

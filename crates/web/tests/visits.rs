@@ -5,29 +5,15 @@
 //! never listing a record outside the viewer's scope.
 
 mod common;
-use common::{id_after, post};
+use common::{open_case, post, register_person};
 
 use chrono::{Duration, Utc};
-use common::{location, Session};
+use common::Session;
 use reqwest::StatusCode;
 use uuid::Uuid;
 
 const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
-
-async fn register(s: &Session, csrf: &str, given: &str, extra: &[(&str, &str)]) -> Uuid {
-    let mut fields = vec![("given_names", given), ("family_names", "Visitee"), ("sex", "female"), ("confirm_new", "1")];
-    fields.extend_from_slice(extra);
-    let r = post(s, "/people", csrf, &fields).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    id_after("/people/", &location(&r))
-}
-
-async fn open_case(s: &Session, csrf: &str, person: Uuid) -> Uuid {
-    let r = post(s, &format!("/people/{person}/cases"), csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    id_after("/cases/", &location(&r))
-}
 
 fn day(offset: i64) -> String {
     (Utc::now().date_naive() + Duration::days(offset)).format("%Y-%m-%d").to_string()
@@ -43,9 +29,9 @@ async fn ids_of(s: &Session, path: &str) -> Vec<String> {
 both_backends!(visits_are_sealed_in_date_order_flag_overdue_and_are_audited, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let csrf = cw.csrf("/people/new").await;
-    let person = register(&cw, &csrf, "Visited", &[]).await;
-    let case = open_case(&cw, &csrf, person).await;
-    let calm = open_case(&cw, &csrf, register(&cw, &csrf, "Calm", &[]).await).await;
+    let person = register_person(&cw, &csrf, "Visited", "Visitee", &[]).await;
+    let case = open_case(&cw, &csrf, person, "social_welfare").await;
+    let calm = open_case(&cw, &csrf, register_person(&cw, &csrf, "Calm", "Visitee", &[]).await, "social_welfare").await;
     let page = format!("/cases/{case}");
     let action = format!("/cases/{case}/visits");
     let (_, html) = cw.text(&page).await;
@@ -114,7 +100,7 @@ both_backends!(visits_are_sealed_in_date_order_flag_overdue_and_are_audited, |ap
     // A case outside the caseworker's scope (the supervisor's own) takes no visit from them.
     let sup = app.signed_in(SUPERVISOR).await;
     let sup_csrf = sup.csrf("/people/new").await;
-    let theirs = open_case(&sup, &sup_csrf, register(&sup, &sup_csrf, "Elsewhere", &[]).await).await;
+    let theirs = open_case(&sup, &sup_csrf, register_person(&sup, &sup_csrf, "Elsewhere", "Visitee", &[]).await, "social_welfare").await;
     let r = post(&cw, &format!("/cases/{theirs}/visits"), &csrf, &[("visited_on", &day(0)), ("kind", "other"), ("who_went", "x"), ("seen", "y")]).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
@@ -141,12 +127,12 @@ both_backends!(people_by_area_and_cases_by_reference_keep_the_viewer_scope, |app
     let country = areas.iter().find(|a| a.level == 0).unwrap().id;
     let parishes: Vec<Uuid> = areas.iter().filter(|a| a.parent_id == Some(country)).map(|a| a.id).collect();
     let (north, south) = (parishes[0].to_string(), parishes[1].to_string());
-    let mine = register(&cw, &csrf, "Nordique", &[("area_id", &north), ("external_id", "EXT-VIS-MINE")]).await;
-    let other = register(&cw, &csrf, "Sudiste", &[("area_id", &south)]).await;
+    let mine = register_person(&cw, &csrf, "Nordique", "Visitee", &[("area_id", &north), ("external_id", "EXT-VIS-MINE")]).await;
+    let other = register_person(&cw, &csrf, "Sudiste", "Visitee", &[("area_id", &south)]).await;
     // The supervisor's own person and case: outside the caseworker's (own) scope.
-    let hidden = register(&sup, &sup_csrf, "Nordique", &[("area_id", &north), ("external_id", "EXT-VIS-HIDDEN")]).await;
-    let my_case = open_case(&cw, &csrf, mine).await;
-    let hidden_case = open_case(&sup, &sup_csrf, hidden).await;
+    let hidden = register_person(&sup, &sup_csrf, "Nordique", "Visitee", &[("area_id", &north), ("external_id", "EXT-VIS-HIDDEN")]).await;
+    let my_case = open_case(&cw, &csrf, mine, "social_welfare").await;
+    let hidden_case = open_case(&sup, &sup_csrf, hidden, "social_welfare").await;
 
     // People by area, with and without a name; the country includes its parishes.
     let (_, html) = cw.text(&format!("/people?area={north}")).await;

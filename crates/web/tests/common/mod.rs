@@ -185,8 +185,28 @@ pub async fn post(s: &Session, path: &str, csrf: &str, fields: &[(&str, &str)]) 
     s.client.post(format!("{}{}", s.base, path)).header("accept-language", "en").form(&all).send().await.unwrap()
 }
 
-/// The id that follows `prefix` in a redirect location (`/cases/<id>?…`).
+/// The id that follows `prefix` in a redirect location (`/cases/<id>?…`, `/x/<id>#part`, `/x/<id>/edit`).
 #[allow(dead_code)]
 pub fn id_after(prefix: &str, location: &str) -> uuid::Uuid {
-    location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location}")).split('?').next().unwrap().parse().unwrap()
+    let rest = location.strip_prefix(prefix).unwrap_or_else(|| panic!("{location} does not start with {prefix}"));
+    rest.split(['#', '?', '/']).next().unwrap().parse().unwrap()
+}
+
+/// Registers a person through the page form (a new person, sex female, any `extra` fields) and
+/// returns their id.
+#[allow(dead_code)]
+pub async fn register_person(s: &Session, csrf: &str, given: &str, family: &str, extra: &[(&str, &str)]) -> uuid::Uuid {
+    let mut fields = vec![("given_names", given), ("family_names", family), ("sex", "female"), ("confirm_new", "1")];
+    fields.extend_from_slice(extra);
+    let r = post(s, "/people", csrf, &fields).await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "registering {given} {family}");
+    id_after("/people/", &location(&r))
+}
+
+/// Opens a medium-risk case under `sop` for `person` and returns its id.
+#[allow(dead_code)]
+pub async fn open_case(s: &Session, csrf: &str, person: uuid::Uuid, sop: &str) -> uuid::Uuid {
+    let r = post(s, &format!("/people/{person}/cases"), csrf, &[("sop", sop), ("risk", "medium")]).await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "opening a {sop} case");
+    id_after("/cases/", &location(&r))
 }
