@@ -12,7 +12,7 @@ use crate::people::Sight;
 use chrono::{DateTime, Utc};
 use passerelle_core::sop::{RiskLevel, Sop};
 use serde_json::json;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
 /// Deadlines are counted in this zone until instances configure their own.
@@ -236,6 +236,26 @@ pub async fn progress(tx: &mut Tx, case_id: Uuid) -> StoreResult<Progress> {
         .map(|r| Approval { id: r.0, step_id: r.1, requested_by: r.2, requested_at: r.3, decision: r.4, decided_by: r.5, decided_at: r.6, comment: r.7 })
         .collect();
     Ok(p)
+}
+
+/// The steps completed in each of `case_ids` (a case with none is absent): what a list of cases
+/// needs for its deadlines, in one query per batch rather than one per case.
+pub async fn completed_steps_of(tx: &mut Tx, case_ids: &[Uuid]) -> StoreResult<HashMap<Uuid, BTreeMap<String, DateTime<Utc>>>> {
+    let mut out: HashMap<Uuid, BTreeMap<String, DateTime<Utc>>> = HashMap::new();
+    for batch in case_ids.chunks(crate::db::BATCH) {
+        let sql = format!("SELECT case_id, step_id, completed_at FROM case_steps WHERE case_id IN ({})", crate::db::placeholders(1, batch.len()));
+        let rows: Vec<(Uuid, String, DateTime<Utc>)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in batch {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        for (case, step, at) in rows {
+            out.entry(case).or_default().insert(step, at);
+        }
+    }
+    Ok(out)
 }
 
 /// Bumps the case's version, failing with [`StoreError::Stale`] if someone changed it since

@@ -35,6 +35,15 @@ macro_rules! exec {
     };
 }
 
+/// `$first, $first+1, …` for `n` values: the placeholders of an `IN (…)` list bound one by one,
+/// the same text on both backends. Callers keep `n` well under SQLite's 32,766 variables.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// How many ids a batched read binds at once.
+pub const BATCH: usize = 500;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -140,19 +140,28 @@ pub fn overdue(visits: &[Visit], today: NaiveDate) -> bool {
 /// The next planned visit of each of these cases, for the caseload (one query, not one per case).
 pub async fn next_planned_of(tx: &mut Tx, case_ids: &[Uuid]) -> StoreResult<std::collections::HashMap<Uuid, NaiveDate>> {
     let mut out = std::collections::HashMap::new();
-    if case_ids.is_empty() {
-        return Ok(out);
-    }
-    // Latest visit first per case; the first row seen for a case is its plan.
-    let rows: Vec<(Uuid, Option<NaiveDate>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT v.case_id, v.next_on FROM case_visits v JOIN cases k ON k.id = v.case_id WHERE k.status = 'open'
-         ORDER BY v.case_id, v.visited_on DESC, v.recorded_at DESC").fetch_all(c).await)?;
-    let wanted: std::collections::HashSet<Uuid> = case_ids.iter().copied().collect();
-    let mut seen = std::collections::HashSet::new();
-    for (case, next) in rows {
-        if wanted.contains(&case) && seen.insert(case) {
-            if let Some(n) = next {
-                out.insert(case, n);
+    for batch in case_ids.chunks(crate::db::BATCH) {
+        // Latest visit first per case; the first row seen for a case is its plan. Only the cases
+        // asked about are read: a caseload must not cost a scan of every visit in the register.
+        let sql = format!(
+            "SELECT v.case_id, v.next_on FROM case_visits v JOIN cases k ON k.id = v.case_id
+              WHERE k.status = 'open' AND v.case_id IN ({})
+              ORDER BY v.case_id, v.visited_on DESC, v.recorded_at DESC",
+            crate::db::placeholders(1, batch.len())
+        );
+        let rows: Vec<(Uuid, Option<NaiveDate>)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in batch {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        let mut seen = std::collections::HashSet::new();
+        for (case, next) in rows {
+            if seen.insert(case) {
+                if let Some(n) = next {
+                    out.insert(case, n);
+                }
             }
         }
     }

@@ -209,10 +209,17 @@ both_backends!(two_people_editing_one_case_get_a_conflict, |app| {
     let mut tx = app.store.read().await.unwrap();
     let sop = passerelle_store::sops::latest(&mut tx, "gbv").await.unwrap().unwrap().sop;
     drop(tx);
+    // The caseload's "next step" column comes from the completed steps of all its cases, read at
+    // once: it names the first step now, and moves on when that step is done.
+    let first = sop.steps[0].title.get(passerelle_core::lang::Lang::En).to_string();
+    let next_of = |list: &str| list.split("<tr>").find(|r| r.contains(&case.to_string())).map(str::to_string).unwrap_or_default();
+    assert!(next_of(&cw.text("/cases").await.1).contains(&first), "the first step is next");
     store_forms(&app, cw_user, case, &sop.steps[0]).await;
     let sup_csrf = sup.csrf("/cases").await;
     let r = post(&sup, &format!("/cases/{case}/steps"), &sup_csrf, &[("step", &sop.steps[0].id), ("version", &seen)]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let row = next_of(&cw.text("/cases").await.1);
+    assert!(row.contains(&case.to_string()) && !row.contains(&first), "the row moved on: {row}");
     // The caseworker acts on what they saw: refused, with the reason, nothing written.
     let r = post(&cw, &format!("/cases/{case}/close"), &csrf, &[("reason", "x"), ("version", &seen)]).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);

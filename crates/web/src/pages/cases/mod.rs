@@ -364,20 +364,21 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     let mut loaded: Vec<Sop> = Vec::new();
     let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
     let visit_plans = passerelle_store::visits::next_planned_of(&mut tx, &ids).await?;
+    let mut completed = cases::completed_steps_of(&mut tx, &ids).await?;
     for case in found {
         if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
             loaded.push(load_sop(&mut tx, &case).await?);
         }
         let Some(sop) = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version) else { continue };
-        let progress = cases::progress(&mut tx, case.id).await?;
-        let dues = sop::deadlines(sop, case.opened_at, case.risk, &progress.completed, tz_of(&case));
+        let done = completed.remove(&case.id).unwrap_or_default();
+        let dues = sop::deadlines(sop, case.opened_at, case.risk, &done, tz_of(&case));
         let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
         let visit_overdue = case.is_open() && visit_plans.get(&case.id).is_some_and(|d| *d < now.date_naive());
         if q.overdue.is_some() && overdue == 0 && !visit_overdue {
             continue;
         }
         if q.unassessed.is_some() {
-            let assessed = sop.steps.iter().filter(|s| s.phase == sop::Phase::Assessment).all(|s| progress.completed.contains_key(&s.id));
+            let assessed = sop.steps.iter().filter(|s| s.phase == sop::Phase::Assessment).all(|s| done.contains_key(&s.id));
             if case.risk < RiskLevel::High || assessed {
                 continue;
             }
