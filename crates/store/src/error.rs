@@ -34,10 +34,16 @@ impl StoreError {
     /// The database cannot be reached right now (down, restarting, pool exhausted): the
     /// request may succeed later, and `/readyz` says so.
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed)
-        )
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed) => true,
+            // PostgreSQL stopping or starting: connections it ends (57P01 admin_shutdown, 57P02
+            // crash_shutdown), connections refused meanwhile (57P03 cannot_connect_now) and
+            // broken links (class 08): the outage seen from inside a query or a connect.
+            StoreError::Database(sqlx::Error::Database(d)) => {
+                d.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08"))
+            }
+            _ => false,
+        }
     }
 
     /// Turns a unique-constraint violation into a [`StoreError::Conflict`] on `what`.
