@@ -2,13 +2,10 @@
 //! and several servers sharing one PostgreSQL database.
 
 mod common;
-use common::fresh_postgres_url;
+use common::{client, csrf_in, fresh_postgres_url, sign_in, Server, BIN};
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
+use std::process::{Command, Output, Stdio};
 
 fn passerelle(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(BIN);
@@ -116,54 +113,6 @@ fn tokens_only_for_administrators() {
     let o = run_on(d, None, &["token", "create", "--user", "caseworker@demo.passerelle.test", "--name", "x"], &[]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("not an administrator"));
-}
-
-/// A running server, stopped (SIGTERM) when dropped.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Server {
-    fn start(args: &[String]) -> Server {
-        let mut child = Command::new(BIN)
-            .arg("serve").arg("--addr").arg("127.0.0.1:0").args(args)
-            .stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null())
-            .spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("Passerelle listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
-        Server { child, url }
-    }
-
-    fn stop(&mut self) -> std::process::ExitStatus {
-        Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn csrf_in(html: &str) -> String {
-    let start = html.find("name=\"csrf_token\" value=\"").unwrap() + 25;
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
-}
-
-async fn sign_in(c: &reqwest::Client, url: &str, email: &str) {
-    let page = c.get(format!("{url}/login")).send().await.unwrap().text().await.unwrap();
-    let res = c.post(format!("{url}/login"))
-        .form(&[("csrf_token", csrf_in(&page).as_str()), ("email", email), ("password", "passerelle-demo")])
-        .send().await.unwrap();
-    assert_eq!(res.status(), 303);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
