@@ -163,7 +163,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
         /// With --dry-run: the plan as it will be on this date (YYYY-MM-DD), to see what goes next.
-        #[arg(long, value_name = "DATE", requires = "dry_run")]
+        #[arg(long, value_name = "DATE", conflicts_with = "apply")]
         as_of: Option<chrono::NaiveDate>,
     },
     /// Restore a backup made by `backup` into the data directory (stop the server first).
@@ -467,6 +467,10 @@ async fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Command::Retention { dry_run: _, apply, report, as_of } => {
+            if apply && as_of.is_some() {
+                // Applying as of a later date would erase before the period is over.
+                bail!("--as-of only goes with --dry-run");
+            }
             let store = open(&settings).await?;
             let at = match as_of {
                 Some(d) => d.and_hms_opt(23, 59, 59).map(|t| t.and_utc()).unwrap_or_else(passerelle_store::db::now),

@@ -11,10 +11,14 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
+/// The binary under test; `PASSERELLE_TEST_BIN` may name a copy (where several worktrees share
+/// one target directory, another build can replace the binary while the tests run).
+fn bin() -> String {
+    std::env::var("PASSERELLE_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_passerelle").to_string())
+}
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).stdin(Stdio::null())
+    Command::new(bin()).args(args).stdin(Stdio::null())
         .env_remove("PASSERELLE_DATABASE").env_remove("PASSERELLE_DATA_KEY").env_remove("PASSERELLE_DATA_KEY_FILE")
         .env_remove("PASSERELLE_RETENTION_SCHEDULE").env_remove("PASSERELLE_BACKUP_DIR")
         .output().expect("run passerelle")
@@ -30,7 +34,7 @@ struct Server(Child);
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(BIN).arg("serve").arg("--addr").arg("127.0.0.1:0").args(args)
+        let mut child = Command::new(bin()).arg("serve").arg("--addr").arg("127.0.0.1:0").args(args)
             .env_remove("PASSERELLE_DATABASE").env_remove("PASSERELLE_DATA_KEY").env_remove("PASSERELLE_DATA_KEY_FILE")
             .stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null()).spawn().unwrap();
         let mut line = String::new();

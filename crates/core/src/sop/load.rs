@@ -1248,10 +1248,11 @@ es = "Objetivos alcanzados"
         assert_eq!(json["file"], "mini.toml");
     }
 
-    /// `MINI` with a `[retention]` table appended; its first key is on line `base + 1`.
+    /// `MINI` with a `[retention]` table appended, and the line of its first key.
     fn with_retention(body: &str) -> (String, u32) {
-        let base = MINI.lines().count() as u32 + 1;
-        (format!("{MINI}\n[retention]\n{body}"), base + 1)
+        // MINI ends with a newline; then a blank line and the table header.
+        let header = MINI.lines().count() as u32 + 2;
+        (format!("{MINI}\n[retention]\n{body}"), header + 1)
     }
 
     #[test]
