@@ -186,3 +186,28 @@ both_backends!(a_hold_put_on_between_plan_and_apply_wins, |app| {
     let (_, page) = admin.text(&format!("/admin/people/{p}/dossier")).await;
     assert!(page.contains("Cendrecourt"));
 });
+
+both_backends!(the_sop_page_shows_the_rule_and_a_wrong_rule_is_named, |app| {
+    let admin = app.signed_in(ADMIN).await;
+    let (status, page) = admin.text("/sops/social_welfare").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Retention after closure") && page.contains("Anonymised 1825 days after closure"), "{page}");
+    let (_, page) = admin.text("/sops/employment_integration").await;
+    assert!(page.contains("Deleted 1095 days after closure"));
+    // A new version with a wrong rule: each problem named in the reader's language, nothing published.
+    let source = passerelle_core::sop::default_pack().into_iter().map(|(_, text)| text)
+        .find(|text| text.contains("id = \"social_welfare\"")).unwrap()
+        .replacen("version = 1", "version = 2", 1)
+        .replace("after_closure_days = 1825", "after_closure_days = 0")
+        .replace("action = \"anonymise\"", "action = \"shred\"");
+    let res = admin.post_form("/admin/sops/publish", "/admin/sops/preview", &[("source", &source)]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("The retention period must be a whole number of days from 1 to 36500."), "{body}");
+    assert!(body.contains("Unknown retention action"), "{body}");
+    // A version changing only the rule is a change, shown before publishing.
+    let source = source.replace("after_closure_days = 0", "after_closure_days = 730").replace("action = \"shred\"", "action = \"delete\"");
+    let res = admin.post_form("/admin/sops/publish", "/admin/sops/preview", &[("source", &source)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("Retention rule changed"));
+});
