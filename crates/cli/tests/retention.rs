@@ -112,6 +112,20 @@ async fn retention_dry_run_changes_nothing_and_apply_spares_the_held() {
     // Nothing left to do but the held.
     let out = ok(&["retention", "--dry-run", "--data-dir", &d]);
     assert!(out.contains("due: 0 people"), "{out}");
+
+    // The server runs the job at start when enabled (and every day after): one more run entry.
+    let _server = Server::start(&["--data-dir", &d, "--retention-schedule", "daily"]);
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", dir.path().join("passerelle.sqlite3").display())).await.unwrap();
+    let start = Instant::now();
+    loop {
+        let (runs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run'").fetch_one(&pool).await.unwrap();
+        if runs == 2 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "no scheduled run");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    pool.close().await;
 }
 
 fn backups_in(dir: &Path) -> BTreeSet<String> {
