@@ -9,6 +9,7 @@ mod people;
 mod trafficking;
 mod outreach;
 mod scale;
+mod schedule;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -74,6 +75,8 @@ enum Command {
         /// CSV, XLSX and JSON exports each user may download per minute.
         #[arg(long, env = "PASSERELLE_EXPORTS_PER_MINUTE", value_name = "N", default_value_t = 10)]
         exports_per_minute: u32,
+        #[command(flatten)]
+        scheduled: Scheduled,
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
     Demo {
@@ -147,6 +150,22 @@ enum Command {
         #[command(subcommand)]
         command: keys::KeysCommand,
     },
+    /// Retention of closed cases under their SOP's `[retention]` policy: see the report first
+    /// (--dry-run), then --apply. Erases through the same code as an administrator's erasure.
+    Retention {
+        /// Print the plan (counts per SOP and action, case references, holds); change nothing.
+        #[arg(long, required_unless_present = "apply", conflicts_with = "apply")]
+        dry_run: bool,
+        /// Anonymise or delete every person due, one transaction each, audited.
+        #[arg(long)]
+        apply: bool,
+        /// Also write the plan as JSON to this file.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// With --dry-run: the plan as it will be on this date (YYYY-MM-DD), to see what goes next.
+        #[arg(long, value_name = "DATE", conflicts_with = "apply")]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Restore a backup made by `backup` into the data directory (stop the server first).
     /// The restored data open only with the data key they were sealed with (--data-key-file).
     Restore {
@@ -156,6 +175,23 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// What the server runs on its own schedule (issue 10).
+#[derive(clap::Args, Debug)]
+struct Scheduled {
+    /// Run the retention job in the server (at start, then daily). Off unless set.
+    #[arg(long, env = "PASSERELLE_RETENTION_SCHEDULE", value_enum, default_value = "off")]
+    retention_schedule: schedule::RetentionSchedule,
+    /// Back the SQLite database up into this folder on a schedule (ignored, with a warning, on PostgreSQL).
+    #[arg(long, env = "PASSERELLE_BACKUP_DIR", value_name = "DIR")]
+    backup_dir: Option<PathBuf>,
+    /// How often: 30m, 24h, 7d…
+    #[arg(long, env = "PASSERELLE_BACKUP_EVERY", value_name = "PERIOD", default_value = "24h", value_parser = schedule::parse_every)]
+    backup_every: std::time::Duration,
+    /// How many backups to keep (the oldest beyond are deleted).
+    #[arg(long, env = "PASSERELLE_BACKUP_KEEP", value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    backup_keep: u32,
 }
 
 #[derive(Subcommand, Debug)]
@@ -323,7 +359,7 @@ async fn run(cli: Cli) -> Result<i32> {
     let mut settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
     settings.data_key = keys::source(cli.data_key_file.clone());
     match cli.command {
-        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute } => {
+        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute, scheduled } => {
             let mailer = match (smtp_url, public_url) {
                 (Some(url), Some(public)) => Some(std::sync::Arc::new(passerelle_web::notify::Mailer::new(&url, &smtp_from, &public)?)),
                 _ => None,
@@ -342,7 +378,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 exports_per_minute,
                 ..Default::default()
             };
-            serve(store, web, &addr).await?;
+            serve(store, web, &addr, &scheduled).await?;
             Ok(0)
         }
         Command::Demo { scale, seed, truth } => {
@@ -430,6 +466,34 @@ async fn run(cli: Cli) -> Result<i32> {
             println!("backup written to {}", to.display());
             Ok(0)
         }
+        Command::Retention { dry_run: _, apply, report, as_of } => {
+            if apply && as_of.is_some() {
+                // Applying as of a later date would erase before the period is over.
+                bail!("--as-of only goes with --dry-run");
+            }
+            let store = open(&settings).await?;
+            let at = match as_of {
+                Some(d) => d.and_hms_opt(23, 59, 59).map(|t| t.and_utc()).unwrap_or_else(passerelle_store::db::now),
+                None => passerelle_store::db::now(),
+            };
+            let plan = {
+                let mut tx = store.read().await?;
+                passerelle_store::retention::plan(&mut tx, at).await?
+            };
+            print!("{}", plan.report());
+            if let Some(file) = report {
+                std::fs::write(&file, serde_json::to_string_pretty(&plan)?)
+                    .with_context(|| format!("cannot write {}", file.display()))?;
+            }
+            if apply {
+                let done = passerelle_store::retention::apply(&store, None, &plan).await?;
+                println!("applied: {} anonymised, {} deleted, {} cases, {} skipped (no longer due)",
+                    done.anonymised, done.deleted, done.cases, done.skipped);
+            } else {
+                println!("dry run: nothing was changed");
+            }
+            Ok(0)
+        }
         Command::Restore { from, force } => {
             if settings.database.is_some() {
                 bail!("restore works on the SQLite default; restore PostgreSQL with pg_restore");
@@ -501,13 +565,19 @@ fn prompt_password() -> Result<String> {
     Ok(first)
 }
 
-async fn serve(store: Store, web: passerelle_web::WebConfig, addr: &str) -> Result<()> {
+async fn serve(store: Store, web: passerelle_web::WebConfig, addr: &str, scheduled: &Scheduled) -> Result<()> {
     let app = passerelle_web::build_app(store.clone(), web).context("cannot load the translations")?;
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     println!("Passerelle listening on http://{local}");
     std::io::stdout().flush().ok();
     tokio::spawn(housekeeping(store.clone()));
+    if scheduled.retention_schedule == schedule::RetentionSchedule::Daily {
+        tokio::spawn(schedule::retention_daily(store.clone()));
+    }
+    if let Some(dir) = &scheduled.backup_dir {
+        schedule::start_backups(&store, dir.clone(), scheduled.backup_every, scheduled.backup_keep as usize);
+    }
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;

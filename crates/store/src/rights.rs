@@ -366,6 +366,15 @@ pub struct Erased {
 /// `StoreError::Conflict("legal_hold")` while any of their cases is under a legal hold, and
 /// `StoreError::NotFound` when there is no such person.
 pub async fn erase(tx: &mut Tx, actor: Uuid, person_id: Uuid, mode: Mode) -> StoreResult<Erased> {
+    let erased = erase_unaudited(tx, person_id, mode).await?;
+    audit::append(tx, Event::new(Some(actor), "person.erase", "person").entity(person_id)
+        .detail(json!({"mode": mode.code(), "people": erased.people, "cases": erased.cases, "files": erased.files.len()}))).await?;
+    Ok(erased)
+}
+
+/// The one erasure code path, shared by the administrator's erasure ([`erase`]) and the
+/// retention job (`crate::retention`), each of which writes its own audit entries.
+pub(crate) async fn erase_unaudited(tx: &mut Tx, person_id: Uuid, mode: Mode) -> StoreResult<Erased> {
     if people::get_any(tx, person_id).await?.is_none() {
         return Err(StoreError::NotFound);
     }
@@ -383,8 +392,6 @@ pub async fn erase(tx: &mut Tx, actor: Uuid, person_id: Uuid, mode: Mode) -> Sto
         Mode::Anonymise => anonymise(tx, &everyone, &all_cases, &referrals).await?,
         Mode::Delete => delete(tx, &everyone, &all_cases, &referrals).await?,
     }
-    audit::append(tx, Event::new(Some(actor), "person.erase", "person").entity(person_id)
-        .detail(json!({"mode": mode.code(), "people": everyone.len(), "cases": all_cases.len(), "files": files.len()}))).await?;
     Ok(Erased { people: everyone.len(), cases: all_cases.len(), files })
 }
 

@@ -100,6 +100,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-audit", "/admin/audit"),
     ("nav-security-policy", "/admin/security"),
     ("nav-personal-data", "/admin/people"),
+    ("nav-retention", "/admin/retention"),
     ("nav-account", "/account"),
 ];
 

@@ -288,6 +288,16 @@ mod tests {
                      "unknown-setting", "extra-settings-row", "unknown-language"] {
             used.insert(format!("form-error-{code}"));
         }
+        // Retention (issue 10): SOP problem and change codes, actions and hold reasons.
+        for code in ["sop-error-invalid-retention-period", "sop-error-unknown-retention-action", "sop-change-retention-changed"] {
+            used.insert(code.to_string());
+        }
+        for a in passerelle_core::sop::RetentionAction::ALL {
+            used.insert(format!("retention-action-{}", a.code()));
+        }
+        for r in passerelle_store::retention::HoldReason::ALL {
+            used.insert(format!("retention-reason-{}", r.code().replace('_', "-")));
+        }
         for code in passerelle_store::people::MIGRATION_STATUSES {
             used.insert(format!("migration-status-{}", code.replace('_', "-")));
         }

@@ -301,5 +301,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/trafficking/taskforce.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::csv)),
         r(M::GET, "/trafficking/taskforce.xlsx", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::xlsx)),
         r(M::GET, "/trafficking/ctdc.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::ctdc_csv)),
+        // Retention of closed cases: the plan the job would apply now (issue 10).
+        r(M::GET, "/admin/retention", Perm(P::ManagePersonalData), get(pages::admin::retention::show)),
     ]
 }

@@ -2,7 +2,7 @@
 //! Each [`Change`] is one fact, serialisable for the API and readable through `Display`; its
 //! [`Change::code`] is the translation key the web layer uses for its own wording.
 
-use super::model::{Anchor, Localized, Period, Phase, RiskLevel, Sop, Step};
+use super::model::{Anchor, Localized, Period, Phase, Retention, RiskLevel, Sop, Step};
 use crate::access::Role;
 use crate::lang::Lang;
 use serde::Serialize;
@@ -110,6 +110,11 @@ pub enum Change {
         old: bool,
         new: bool,
     },
+    /// The retention policy (period or action) was set, changed or removed.
+    RetentionChanged {
+        old: Option<Retention>,
+        new: Option<Retention>,
+    },
 }
 
 impl Change {
@@ -136,6 +141,7 @@ impl Change {
             Change::ReferralRemoved { .. } => "referral-removed",
             Change::ReferralChanged { .. } => "referral-changed",
             Change::ConsentChanged { .. } => "consent-changed",
+            Change::RetentionChanged { .. } => "retention-changed",
         }
     }
 }
@@ -202,6 +208,13 @@ impl fmt::Display for Change {
                 "step {step}: consent before sharing {}",
                 if *new { "now required" } else { "no longer required" }
             ),
+            Change::RetentionChanged { old, new } => {
+                let show = |r: &Option<Retention>| match r {
+                    Some(r) => format!("{} after {} days", r.action.code(), r.after_closure_days),
+                    None => "none".to_string(),
+                };
+                write!(f, "retention: {} -> {}", show(old), show(new))
+            }
         }
     }
 }
@@ -225,6 +238,9 @@ pub fn diff(old: &Sop, new: &Sop) -> Vec<Change> {
             old: old.service_area.clone(),
             new: new.service_area.clone(),
         });
+    }
+    if old.retention != new.retention {
+        out.push(Change::RetentionChanged { old: old.retention, new: new.retention });
     }
     let (added, removed) = added_removed(&old.roles, &new.roles);
     out.extend(added.into_iter().map(|role| Change::RoleAdded { role }));

@@ -90,7 +90,34 @@ fn overview(sop: &Sop, lang: Lang) -> Section {
                 t(lang, "Étapes", "Steps", "Etapas"),
                 sop.steps.iter().enumerate().map(|(i, s)| step_heading(s, i, lang)).collect(),
             ),
+            row(
+                t(lang, "Conservation après clôture", "Retention after closure", "Conservación tras el cierre"),
+                vec![retention_text(sop, lang)],
+            ),
         ],
+    }
+}
+
+/// What happens to a closed case's personal data, in words (the retention job applies it).
+fn retention_text(sop: &Sop, lang: Lang) -> String {
+    use super::model::RetentionAction;
+    let Some(r) = sop.retention else {
+        return t(
+            lang,
+            "Aucune règle : conservé jusqu'à effacement par un administrateur",
+            "No rule: kept until an administrator erases it",
+            "Sin regla: se conserva hasta que un administrador lo borre",
+        )
+        .into();
+    };
+    let days = r.after_closure_days;
+    match (r.action, lang) {
+        (RetentionAction::Anonymise, Lang::Fr) => format!("Anonymisé {days} jours après la clôture"),
+        (RetentionAction::Anonymise, Lang::En) => format!("Anonymised {days} days after closure"),
+        (RetentionAction::Anonymise, Lang::Es) => format!("Anonimizado {days} días después del cierre"),
+        (RetentionAction::Delete, Lang::Fr) => format!("Supprimé {days} jours après la clôture"),
+        (RetentionAction::Delete, Lang::En) => format!("Deleted {days} days after closure"),
+        (RetentionAction::Delete, Lang::Es) => format!("Eliminado {days} días después del cierre"),
     }
 }
 
@@ -296,6 +323,7 @@ mod tests {
             ["Caseworker", "Supervisor", "Service focal point"]
         );
         assert_eq!(values(ov, "Steps").len(), cp.steps.len());
+        assert_eq!(values(ov, "Retention after closure"), ["Anonymised 3650 days after closure"]);
 
         let step = section(&h, "step-initial_assessment");
         assert_eq!(step.heading, "2. Initial assessment and immediate safety");

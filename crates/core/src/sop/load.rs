@@ -3,8 +3,8 @@
 
 use super::Known;
 use super::model::{
-    Anchor, Condition, Deadline, Localized, Period, PeriodError, Phase, Referral, RiskLevel, Sop,
-    Step,
+    Anchor, Condition, Deadline, Localized, MAX_RETENTION_DAYS, Period, PeriodError, Phase, Referral,
+    Retention, RetentionAction, RiskLevel, Sop, Step,
 };
 use crate::access::Role;
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,6 +68,10 @@ pub enum SopError {
     NoClosureStep,
     #[error("a closure step must list its closure criteria")]
     MissingClosureCriteria,
+    #[error("the retention period must be a whole number of days from 1 to 36500")]
+    InvalidRetentionPeriod,
+    #[error("unknown retention action {0:?}: write \"anonymise\" or \"delete\"")]
+    UnknownRetentionAction(String),
     #[error("SOP {id:?} version {version} is already defined in {first_file}")]
     DuplicateSop { id: String, version: u32, first_file: String },
 }
@@ -102,6 +106,8 @@ impl SopError {
             SopError::NoClosureStep => "no-closure-step",
             SopError::MissingClosureCriteria => "missing-closure-criteria",
             SopError::DuplicateSop { .. } => "duplicate-sop",
+            SopError::InvalidRetentionPeriod => "invalid-retention-period",
+            SopError::UnknownRetentionAction(_) => "unknown-retention-action",
         }
     }
 }
@@ -356,7 +362,9 @@ fn is_id(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-const ROOT_KEYS: &[&str] = &["id", "version", "title", "summary", "service_area", "roles", "steps"];
+const ROOT_KEYS: &[&str] =
+    &["id", "version", "title", "summary", "service_area", "roles", "steps", "retention"];
+const RETENTION_KEYS: &[&str] = &["after_closure_days", "action"];
 const STEP_KEYS: &[&str] = &[
     "id",
     "phase",
@@ -421,8 +429,13 @@ fn parse_file(file: &str, text: &str, known: &Known) -> Parsed {
     };
     let declared: Option<BTreeSet<Role>> = roles.as_ref().map(|v| v.iter().copied().collect());
     let steps = steps(&mut r, t, &root_span, declared.as_ref());
+    // Optional: `Some(None)` when the file sets no retention, `None` when it sets a wrong one.
+    let retention = match t.get("retention") {
+        None => Some(None),
+        Some(v) => retention(&mut r, v).map(Some),
+    };
 
-    let sop = match (id, version, title, summary, service_area, roles, steps) {
+    let sop = match (id, version, title, summary, service_area, roles, steps, retention) {
         (
             Some(id),
             Some(version),
@@ -431,12 +444,43 @@ fn parse_file(file: &str, text: &str, known: &Known) -> Parsed {
             Some(service_area),
             Some(roles),
             Some(steps),
+            Some(retention),
         ) if r.diags.is_empty() => {
-            Some(Sop { id, version, title, summary, service_area, roles, steps })
+            Some(Sop { id, version, title, summary, service_area, roles, steps, retention })
         }
         _ => None,
     };
     Parsed { sop, diags: r.diags, id_pos }
+}
+
+/// The `[retention]` table: both keys required, so that a policy is never half-stated.
+fn retention(r: &mut Reader<'_>, v: &Val<'_>) -> Option<Retention> {
+    let t = r.table(v, "retention")?;
+    let span = v.span();
+    r.only_keys(t, "retention", RETENTION_KEYS);
+    let days = r.required(t, &span, "retention", "after_closure_days").and_then(|d| {
+        let field = "retention.after_closure_days";
+        let Some(i) = d.get_ref().as_integer() else {
+            r.wrong_type(d, field, "integer");
+            return None;
+        };
+        match i64::from_str_radix(i.as_str(), i.radix()).ok().and_then(|n| u32::try_from(n).ok()) {
+            Some(n) if (1..=MAX_RETENTION_DAYS).contains(&n) => Some(n),
+            _ => {
+                r.report(&d.span(), field, SopError::InvalidRetentionPeriod);
+                None
+            }
+        }
+    });
+    let action = r.required(t, &span, "retention", "action").and_then(|a| {
+        let s = r.string(a, "retention.action")?;
+        let found = RetentionAction::from_code(&s);
+        if found.is_none() {
+            r.report(&a.span(), "retention.action", SopError::UnknownRetentionAction(s));
+        }
+        found
+    });
+    Some(Retention { after_closure_days: days?, action: action? })
 }
 
 fn r_role(code: &str) -> Result<Role, SopError> {
@@ -1202,5 +1246,61 @@ es = "Objetivos alcanzados"
         assert_eq!(json["line"], 2);
         assert_eq!(json["field"], "version");
         assert_eq!(json["file"], "mini.toml");
+    }
+
+    /// `MINI` with a `[retention]` table appended, and the line of its first key.
+    fn with_retention(body: &str) -> (String, u32) {
+        // MINI ends with a newline; then a blank line and the table header.
+        let header = MINI.lines().count() as u32 + 2;
+        (format!("{MINI}\n[retention]\n{body}"), header + 1)
+    }
+
+    #[test]
+    fn retention_is_optional_and_read_when_set() {
+        assert_eq!(load("mini.toml", MINI, &Known::default()).unwrap().retention, None);
+        let (text, _) = with_retention("after_closure_days = 1825\naction = \"anonymise\"\n");
+        let sop = load("mini.toml", &text, &Known::default()).unwrap();
+        assert_eq!(
+            sop.retention,
+            Some(Retention { after_closure_days: 1825, action: RetentionAction::Anonymise })
+        );
+        let (text, _) = with_retention("after_closure_days = 30\naction = \"delete\"\n");
+        let sop = load("mini.toml", &text, &Known::default()).unwrap();
+        assert_eq!(sop.retention.map(|r| r.action), Some(RetentionAction::Delete));
+    }
+
+    #[test]
+    fn a_wrong_retention_is_named_with_its_line() {
+        for bad in ["0", "-5", "36501", "99999999999"] {
+            let (text, line) = with_retention(&format!("after_closure_days = {bad}\naction = \"delete\"\n"));
+            one(&text, "invalid-retention-period", line, "retention.after_closure_days");
+        }
+        let (text, line) = with_retention("after_closure_days = \"5y\"\naction = \"delete\"\n");
+        one(&text, "wrong-type", line, "retention.after_closure_days");
+        let (text, line) = with_retention("after_closure_days = 10\naction = \"shred\"\n");
+        one(&text, "unknown-retention-action", line + 1, "retention.action");
+        let (text, line) = with_retention("after_closure_days = 10\n");
+        one(&text, "missing-field", line - 1, "retention.action");
+        let (text, line) = with_retention("after_closure_days = 10\naction = \"delete\"\nafter_days = 3\n");
+        one(&text, "unknown-field", line + 2, "retention.after_days");
+    }
+
+    #[test]
+    fn a_retention_change_is_a_change() {
+        let old = load("mini.toml", MINI, &Known::default()).unwrap();
+        let (text, _) = with_retention("after_closure_days = 365\naction = \"anonymise\"\n");
+        let new = load("mini.toml", &text, &Known::default()).unwrap();
+        let changes = crate::sop::diff(&old, &new);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].code(), "retention-changed");
+        assert_eq!(changes[0].to_string(), "retention: none -> anonymise after 365 days");
+    }
+
+    #[test]
+    fn every_shipped_sop_sets_a_retention() {
+        for (file, text) in crate::sop::default_pack() {
+            let sop = load(file, text, &Known::default()).unwrap();
+            assert!(sop.retention.is_some(), "{file} has no [retention]");
+        }
     }
 }

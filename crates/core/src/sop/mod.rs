@@ -29,8 +29,8 @@ pub use handbook::{Handbook, Row, Section, handbook};
 pub use library::{PublishError, SopLibrary};
 pub use load::{Diagnostic, SopError, check, load, load_pack};
 pub use model::{
-    Anchor, Condition, Deadline, Localized, Period, PeriodError, Phase, Referral, RiskLevel, Sop,
-    SopRef, Step,
+    Anchor, Condition, Deadline, Localized, MAX_RETENTION_DAYS, Period, PeriodError, Phase, Referral,
+    Retention, RetentionAction, RiskLevel, Sop, SopRef, Step,
 };
 pub use pack::default_pack;
 pub use referral::{CaseFacts, DueReferral, mandatory_referrals};

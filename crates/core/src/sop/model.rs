@@ -264,7 +264,48 @@ pub struct Sop {
     pub service_area: String,
     pub roles: Vec<Role>,
     pub steps: Vec<Step>,
+    /// What happens to a closed case once the procedure no longer needs it; `None` keeps the
+    /// case until someone erases it by hand (no retention job runs on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Retention>,
 }
+
+/// How the personal data of a case closed under this procedure are retired, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Retention {
+    /// Whole days after the case's closure (at least 1: a closed case may be reopened or
+    /// audited in the days after closure).
+    pub after_closure_days: u32,
+    pub action: RetentionAction,
+}
+
+/// What the retention job does to a person whose cases are all due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetentionAction {
+    /// Identifying data removed, the statistical skeleton kept (the figures still count).
+    Anonymise,
+    /// The person and everything under them removed.
+    Delete,
+}
+
+impl RetentionAction {
+    pub const ALL: [RetentionAction; 2] = [RetentionAction::Anonymise, RetentionAction::Delete];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RetentionAction::Anonymise => "anonymise",
+            RetentionAction::Delete => "delete",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<RetentionAction> {
+        RetentionAction::ALL.into_iter().find(|a| a.code() == s)
+    }
+}
+
+/// The longest retention period an SOP may set (100 years): a larger number is a typo.
+pub const MAX_RETENTION_DAYS: u32 = 36_500;
 
 /// What a case stores to say which procedure it runs under. A case keeps its reference for
 /// life, so publishing a later version never changes it.

@@ -3,6 +3,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod policy;
+pub mod retention;
 pub mod rights;
 pub mod users;
 
