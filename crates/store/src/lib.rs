@@ -41,6 +41,7 @@ pub mod functioning;
 pub mod households;
 pub mod rights;
 pub mod visits;
+pub mod exports;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};
