@@ -260,7 +260,6 @@ pub fn route_defs() -> Vec<RouteDef> {
         // A person's rights: subject access, legal holds, erasure (issue 10).
         r(M::GET, "/admin/people", Perm(P::ManagePersonalData), get(pages::admin::rights::search)),
         r(M::GET, "/admin/people/{id}/dossier", Perm(P::ManagePersonalData), get(pages::admin::rights::dossier)),
-        r(M::GET, "/admin/people/{id}/dossier.json", Perm(P::ManagePersonalData), get(pages::admin::rights::dossier_json)),
         r(M::GET, "/admin/people/{id}/erase", Perm(P::ManagePersonalData), get(pages::admin::rights::erase_form)),
         r(M::POST, "/admin/people/{id}/erase", Perm(P::ManagePersonalData), post(pages::admin::rights::erase)),
         r(M::POST, "/admin/people/{id}/hold", Perm(P::ManagePersonalData), post(pages::admin::rights::hold)),
@@ -301,5 +300,12 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/trafficking/taskforce.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::csv)),
         r(M::GET, "/trafficking/taskforce.xlsx", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::xlsx)),
         r(M::GET, "/trafficking/ctdc.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::ctdc_csv)),
+        // Exports of personal data as encrypted, expiring archives (issue 10): made from the
+        // caseload (whoever may list cases) or a dossier; only their requester sees them.
+        r(M::POST, "/cases/export", Perm(P::ViewCases), post(pages::exports::caseload)),
+        r(M::POST, "/admin/people/{id}/export", Perm(P::ManagePersonalData), post(pages::exports::dossier)),
+        r(M::GET, "/exports", SignedIn, get(pages::exports::list)),
+        r(M::GET, "/exports/{id}", SignedIn, get(pages::exports::show)),
+        r(M::GET, "/exports/{id}/download", SignedIn, get(pages::exports::download)),
     ]
 }

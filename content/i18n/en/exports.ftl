@@ -1,0 +1,27 @@
+## Exports of personal data as encrypted, expiring archives (issue 10).
+nav-exports = My exports
+exports-title = My exports
+exports-intro = Exports holding personal data are encrypted archives (ZIP, AES-256). Each opens with the passphrase shown when it was made, and is deleted when it expires. Only you can download yours.
+exports-none = You have no export waiting.
+exports-caption = Your exports waiting for download
+export-title = Encrypted export
+export-kind = Export
+export-rows = Records
+export-created = Made
+export-expires = Deleted on
+export-file = Archive
+export-kind-caseload-xlsx = Caseload (XLSX)
+export-kind-caseload-csv = Caseload (CSV)
+export-kind-dossier-json = Subject-access dossier (JSON)
+export-passphrase = Passphrase
+export-passphrase-once = Copy this passphrase now and keep it apart from the file: it is shown only once and Passerelle does not keep it. Without it the archive cannot be opened.
+export-passphrase-gone = The passphrase was shown when the export was made; Passerelle does not keep it. If it is lost, make a new export.
+export-download = Download the encrypted archive
+export-how-to-open = Open the archive with 7-Zip (Windows), Keka or The Unarchiver (macOS), or 7z (Linux), and type the passphrase. Delete the opened file when you no longer need it.
+export-format = Format
+export-caseload = Export this list (encrypted)
+export-caseload-hint = The file is encrypted; you will get its passphrase on the next page.
+export-col-opened = Opened
+export-col-deadline = Next deadline
+export-error-format = Unknown export format
+error-gone = This export has expired and its file was deleted. Make a new export if you still need it.

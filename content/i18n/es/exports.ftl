@@ -1,0 +1,27 @@
+## Exportaciones de datos personales en archivos cifrados que caducan (issue 10).
+nav-exports = Mis exportaciones
+exports-title = Mis exportaciones
+exports-intro = Las exportaciones con datos personales son archivos cifrados (ZIP, AES-256). Cada uno se abre con la frase de contraseña mostrada al crearlo y se elimina al caducar. Solo usted puede descargar los suyos.
+exports-none = No tiene ninguna exportación pendiente.
+exports-caption = Sus exportaciones pendientes de descarga
+export-title = Exportación cifrada
+export-kind = Exportación
+export-rows = Registros
+export-created = Creada el
+export-expires = Se elimina el
+export-file = Archivo
+export-kind-caseload-xlsx = Lista de casos (XLSX)
+export-kind-caseload-csv = Lista de casos (CSV)
+export-kind-dossier-json = Expediente de acceso de la persona (JSON)
+export-passphrase = Frase de contraseña
+export-passphrase-once = Copie esta frase de contraseña ahora y guárdela aparte del archivo: solo se muestra una vez y Passerelle no la conserva. Sin ella, el archivo no se puede abrir.
+export-passphrase-gone = La frase de contraseña se mostró al crear la exportación; Passerelle no la conserva. Si la perdió, haga una nueva exportación.
+export-download = Descargar el archivo cifrado
+export-how-to-open = Abra el archivo con 7-Zip (Windows), Keka o The Unarchiver (macOS) o 7z (Linux) e introduzca la frase de contraseña. Elimine el archivo abierto cuando ya no lo necesite.
+export-format = Formato
+export-caseload = Exportar esta lista (cifrada)
+export-caseload-hint = El archivo está cifrado; su frase de contraseña aparecerá en la página siguiente.
+export-col-opened = Abierto el
+export-col-deadline = Próximo plazo
+export-error-format = Formato de exportación desconocido
+error-gone = Esta exportación caducó y su archivo fue eliminado. Haga una nueva exportación si aún la necesita.

@@ -1,0 +1,27 @@
+## Exports de données personnelles en archives chiffrées qui expirent (issue 10).
+nav-exports = Mes exports
+exports-title = Mes exports
+exports-intro = Les exports contenant des données personnelles sont des archives chiffrées (ZIP, AES-256). Chacune s’ouvre avec la phrase de passe affichée à sa création et est supprimée à son expiration. Vous seul pouvez télécharger les vôtres.
+exports-none = Vous n’avez aucun export en attente.
+exports-caption = Vos exports en attente de téléchargement
+export-title = Export chiffré
+export-kind = Export
+export-rows = Enregistrements
+export-created = Créé le
+export-expires = Supprimé le
+export-file = Archive
+export-kind-caseload-xlsx = Liste des dossiers (XLSX)
+export-kind-caseload-csv = Liste des dossiers (CSV)
+export-kind-dossier-json = Dossier d’accès de la personne (JSON)
+export-passphrase = Phrase de passe
+export-passphrase-once = Copiez cette phrase de passe maintenant et gardez-la à part du fichier : elle n’est affichée qu’une fois et Passerelle ne la conserve pas. Sans elle, l’archive ne peut pas être ouverte.
+export-passphrase-gone = La phrase de passe a été affichée à la création de l’export ; Passerelle ne la conserve pas. Si elle est perdue, faites un nouvel export.
+export-download = Télécharger l’archive chiffrée
+export-how-to-open = Ouvrez l’archive avec 7-Zip (Windows), Keka ou The Unarchiver (macOS) ou 7z (Linux), et saisissez la phrase de passe. Supprimez le fichier ouvert quand vous n’en avez plus besoin.
+export-format = Format
+export-caseload = Exporter cette liste (chiffrée)
+export-caseload-hint = Le fichier est chiffré ; sa phrase de passe s’affichera à la page suivante.
+export-col-opened = Ouvert le
+export-col-deadline = Prochaine échéance
+export-error-format = Format d’export inconnu
+error-gone = Cet export a expiré et son fichier a été supprimé. Faites un nouvel export si vous en avez encore besoin.
