@@ -21,6 +21,7 @@ export-how-to-open = Open the archive with 7-Zip (Windows), Keka or The Unarchiv
 export-format = Format
 export-caseload = Export this list (encrypted)
 export-caseload-hint = The file is encrypted; you will get its passphrase on the next page.
+export-col-step = Next step
 export-col-opened = Opened
 export-col-deadline = Next deadline
 export-error-format = Unknown export format

@@ -21,6 +21,7 @@ export-how-to-open = Abra el archivo con 7-Zip (Windows), Keka o The Unarchiver 
 export-format = Formato
 export-caseload = Exportar esta lista (cifrada)
 export-caseload-hint = El archivo está cifrado; su frase de contraseña aparecerá en la página siguiente.
+export-col-step = Próximo paso
 export-col-opened = Abierto el
 export-col-deadline = Próximo plazo
 export-error-format = Formato de exportación desconocido

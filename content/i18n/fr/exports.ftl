@@ -21,6 +21,7 @@ export-how-to-open = Ouvrez l’archive avec 7-Zip (Windows), Keka ou The Unarch
 export-format = Format
 export-caseload = Exporter cette liste (chiffrée)
 export-caseload-hint = Le fichier est chiffré ; sa phrase de passe s’affichera à la page suivante.
+export-col-step = Prochaine étape
 export-col-opened = Ouvert le
 export-col-deadline = Prochaine échéance
 export-error-format = Format d’export inconnu

@@ -69,7 +69,7 @@ pub struct CaseloadForm {
 
 /// The caseload's columns: reference, person, SOP, next step, risk, status, caseworker,
 /// opened, next deadline.
-const COLUMNS: [&str; 9] = ["case-reference", "person-name", "case-sop", "case-next-step", "case-risk", "case-status", "case-assigned", "export-col-opened", "export-col-deadline"];
+const COLUMNS: [&str; 9] = ["case-reference", "person-name", "case-sop", "export-col-step", "case-risk", "case-status", "case-assigned", "export-col-opened", "export-col-deadline"];
 
 fn caseload_rows(tr: &crate::i18n::Tr, rows: &[cases::CaseRow]) -> Vec<Vec<String>> {
     let mut out = vec![COLUMNS.iter().map(|c| tr.t(c)).collect::<Vec<_>>()];
