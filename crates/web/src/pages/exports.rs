@@ -112,10 +112,13 @@ pub async fn caseload(State(state): State<AppState>, identity: Identity, page: P
         "xlsx" | "" => ("caseload-xlsx", "caseload.xlsx", xlsx),
         other => return Err(AppError::BadRequest { key: "export-error-format", detail: other.to_string() }),
     };
-    let mut tx = state.store.write().await?;
+    // Read (a snapshot, no write lock while the rows and the file are built), then keep.
+    let mut tx = state.store.read().await?;
     let found = cases::caseload(&mut tx, &identity, &page.tr, &form.q).await?;
+    drop(tx);
     let table = caseload_rows(&page.tr, &found);
     let bytes = bytes_of(&table)?;
+    let mut tx = state.store.write().await?;
     let file_name = format!("caseload-{}.zip", chrono::Utc::now().format("%Y%m%d-%H%M"));
     let content = Content { kind, inner_name: inner, file_name, bytes: &bytes, rows: i64::try_from(found.len()).unwrap_or(i64::MAX) };
     let res = keep(&state, &mut tx, identity.id(), content).await?;
