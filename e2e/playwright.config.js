@@ -20,7 +20,7 @@ const chromiumArgs = [
 ];
 
 // The pages that must work without JavaScript are exercised by these files.
-const NO_JS_FILES = /(signin|login-failure|language|admin-pages|form-fill|finder|training|referral|quality|outreach)\.spec\.js$/;
+const NO_JS_FILES = /(signin|login-failure|language|admin-pages|form-fill|finder|training|referral|quality|outreach|exports)\.spec\.js$/;
 
 const projects = [
   { name: 'sqlite', outputDir: 'test-results/sqlite', use: { backend: 'sqlite', measureWeight: true } },

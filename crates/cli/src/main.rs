@@ -77,6 +77,10 @@ enum Command {
         exports_per_minute: u32,
         #[command(flatten)]
         scheduled: Scheduled,
+        /// Hours an encrypted export of personal data waits for download before it is deleted.
+        #[arg(long, env = "PASSERELLE_EXPORT_TTL_HOURS", value_name = "HOURS", default_value_t = passerelle_store::exports::DEFAULT_TTL_HOURS,
+              value_parser = clap::value_parser!(u32).range(1..=720))]
+        export_ttl_hours: u32,
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
     Demo {
@@ -359,7 +363,7 @@ async fn run(cli: Cli) -> Result<i32> {
     let mut settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
     settings.data_key = keys::source(cli.data_key_file.clone());
     match cli.command {
-        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute, scheduled } => {
+        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute, scheduled, export_ttl_hours } => {
             let mailer = match (smtp_url, public_url) {
                 (Some(url), Some(public)) => Some(std::sync::Arc::new(passerelle_web::notify::Mailer::new(&url, &smtp_from, &public)?)),
                 _ => None,
@@ -376,6 +380,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 mailer,
                 searches_per_minute,
                 exports_per_minute,
+                export_ttl_hours,
                 ..Default::default()
             };
             serve(store, web, &addr, &scheduled).await?;
@@ -586,11 +591,17 @@ async fn serve(store: Store, web: passerelle_web::WebConfig, addr: &str, schedul
     Ok(())
 }
 
-/// Periodic clean-up: expired sessions.
+/// Periodic clean-up: expired sessions, expired export archives. The first tick is immediate,
+/// so archives that expired while the server was down are deleted at start-up.
 async fn housekeeping(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         tick.tick().await;
+        match passerelle_store::exports::sweep(&store, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "expired exports deleted"),
+            Err(e) => tracing::warn!(error = %e, "export clean-up failed"),
+        }
         let purged = async {
             let mut tx = store.write().await?;
             let n = passerelle_store::sessions::purge_expired(&mut tx).await?;

@@ -42,6 +42,7 @@ pub mod households;
 pub mod rights;
 pub mod visits;
 pub mod retention;
+pub mod exports;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};

@@ -102,6 +102,7 @@ const NAV: &[(&str, &str)] = &[
     ("nav-personal-data", "/admin/people"),
     ("nav-retention", "/admin/retention"),
     ("nav-account", "/account"),
+    ("nav-exports", "/exports"),
 ];
 
 pub fn nav_for(roles: &[Role]) -> Vec<NavItem> {
@@ -222,7 +223,9 @@ async fn guard_inner(state: &AppState, mut req: Request, next: Next) -> Result<R
         }
     }
 
-    if method == Method::GET {
+    // Making a personal-data export is a POST: it spends the same allowance as a download.
+    let makes_export = method == Method::POST && crate::limits::is_export(matched.as_deref().unwrap_or_default());
+    if method == Method::GET || makes_export {
         if let Some(kind) = crate::limits::kind_of(matched.as_deref().unwrap_or_default(), req.uri().query()) {
             let who = match &identity {
                 Some(i) => crate::limits::Who::User(i.id()),

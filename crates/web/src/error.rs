@@ -40,6 +40,9 @@ pub enum AppError {
     BadRequest { key: &'static str, detail: String },
     #[error("too many requests")]
     TooManyRequests,
+    /// It existed but no longer does (an export past its expiry).
+    #[error("gone")]
+    Gone,
     /// The request body is over the route's limit.
     #[error("too large")]
     TooLarge,
@@ -83,6 +86,7 @@ impl AppError {
             AppError::Conflict(_) | AppError::Stale(_) => StatusCode::CONFLICT,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Gone => StatusCode::GONE,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -125,6 +129,7 @@ fn status_key(status: StatusCode) -> &'static str {
         405 => "error-method",
         408 => "error-timeout",
         409 => "error-conflict",
+        410 => "error-gone",
         413 => "error-too-large",
         415 => "error-media-type",
         422 => "error-invalid",

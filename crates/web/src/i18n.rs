@@ -408,6 +408,10 @@ mod tests {
             }
         }
         used.insert("training-sex-not-recorded".into());
+        // Exports: their kinds.
+        for k in passerelle_store::exports::KINDS {
+            used.insert(format!("export-kind-{k}"));
+        }
         for code in ["unknown-currency", "currency-mismatch", "zero-participants", "negative-amount", "overflow",
                      "no-modules", "no-cost-lines", "no-shares", "duplicate-payer", "no-payer"] {
             used.insert(format!("training-cost-{code}"));

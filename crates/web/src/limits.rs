@@ -23,10 +23,15 @@ pub enum Kind {
 
 /// Whether a matched route path is an export: a whole list as a file.
 pub fn is_export(path: &str) -> bool {
+    // "My exports" and an export's page are pages; making and downloading an archive are exports.
+    if matches!(path, "/exports" | "/exports/{id}") {
+        return false;
+    }
     path.contains("export") || [".csv", ".xlsx", "/csv", "/xlsx"].iter().any(|e| path.ends_with(e))
 }
 
-/// The kind of a GET request, from its matched route and its query string.
+/// The kind of a GET request (or of a POST that makes an export), from its matched route and
+/// its query string.
 pub fn kind_of(matched_path: &str, query: Option<&str>) -> Option<Kind> {
     if is_export(matched_path) {
         return Some(Kind::Export);
@@ -83,6 +88,9 @@ mod tests {
         assert_eq!(kind_of("/trafficking/ctdc.csv", None), Some(Kind::Export));
         assert_eq!(kind_of("/indicators/{id}/xlsx", Some("period=2026")), Some(Kind::Export));
         assert_eq!(kind_of("/directory/manage/export", Some("format=csv")), Some(Kind::Export));
+        assert_eq!(kind_of("/exports", None), None, "my exports is a page");
+        assert_eq!(kind_of("/exports/{id}", None), None);
+        assert_eq!(kind_of("/exports/{id}/download", None), Some(Kind::Export));
     }
 
     #[test]
@@ -93,7 +101,8 @@ mod tests {
         exports.dedup();
         for p in ["/coverage/report.xlsx", "/directory/export.json", "/directory/manage/export", "/indicators/report/xlsx",
                   "/indicators/{id}/csv", "/indicators/{id}/xlsx", "/outreach/figures.xlsx", "/trafficking/ctdc.csv",
-                  "/trafficking/taskforce.csv", "/trafficking/taskforce.xlsx", "/training/figures.xlsx"] {
+                  "/trafficking/taskforce.csv", "/trafficking/taskforce.xlsx", "/training/figures.xlsx",
+                  "/cases/export", "/admin/people/{id}/export", "/exports/{id}/download"] {
             assert!(exports.contains(&p), "{p} is no longer classed as an export");
         }
     }

@@ -260,7 +260,6 @@ pub fn route_defs() -> Vec<RouteDef> {
         // A person's rights: subject access, legal holds, erasure (issue 10).
         r(M::GET, "/admin/people", Perm(P::ManagePersonalData), get(pages::admin::rights::search)),
         r(M::GET, "/admin/people/{id}/dossier", Perm(P::ManagePersonalData), get(pages::admin::rights::dossier)),
-        r(M::GET, "/admin/people/{id}/dossier.json", Perm(P::ManagePersonalData), get(pages::admin::rights::dossier_json)),
         r(M::GET, "/admin/people/{id}/erase", Perm(P::ManagePersonalData), get(pages::admin::rights::erase_form)),
         r(M::POST, "/admin/people/{id}/erase", Perm(P::ManagePersonalData), post(pages::admin::rights::erase)),
         r(M::POST, "/admin/people/{id}/hold", Perm(P::ManagePersonalData), post(pages::admin::rights::hold)),
@@ -303,5 +302,12 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::GET, "/trafficking/ctdc.csv", Perm(P::ViewTraffickingFigures), get(pages::trafficking::taskforce::ctdc_csv)),
         // Retention of closed cases: the plan the job would apply now (issue 10).
         r(M::GET, "/admin/retention", Perm(P::ManagePersonalData), get(pages::admin::retention::show)),
+        // Exports of personal data as encrypted, expiring archives (issue 10): made from the
+        // caseload (whoever may list cases) or a dossier; only their requester sees them.
+        r(M::POST, "/cases/export", Perm(P::ViewCases), post(pages::exports::caseload)),
+        r(M::POST, "/admin/people/{id}/export", Perm(P::ManagePersonalData), post(pages::exports::dossier)),
+        r(M::GET, "/exports", SignedIn, get(pages::exports::list)),
+        r(M::GET, "/exports/{id}", SignedIn, get(pages::exports::show)),
+        r(M::GET, "/exports/{id}/download", SignedIn, get(pages::exports::download)),
     ]
 }

@@ -30,6 +30,8 @@ pub struct WebConfig {
     /// Searches and exports each person (or address) may make per minute, in a burst.
     pub searches_per_minute: u32,
     pub exports_per_minute: u32,
+    /// How long an export of personal data waits for download before it is deleted.
+    pub export_ttl_hours: u32,
     /// Email notifications (a referral is waiting), when an SMTP relay is configured.
     pub mailer: Option<Arc<crate::notify::Mailer>>,
 }
@@ -45,6 +47,7 @@ impl Default for WebConfig {
             // A caseworker typing a search makes a few a minute; the finder's public users fewer.
             searches_per_minute: 60,
             exports_per_minute: 10,
+            export_ttl_hours: passerelle_store::exports::DEFAULT_TTL_HOURS,
             mailer: None,
         }
     }

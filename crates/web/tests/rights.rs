@@ -62,7 +62,7 @@ both_backends!(the_dossier_holds_everything_and_anonymising_leaves_only_figures,
     let cw = app.signed_in(CASEWORKER).await;
     let (person, case) = person_with_case(&cw, "Théodorine", "Valcourbe").await;
     // A caseworker may not use these pages.
-    for path in [format!("/admin/people?q=x"), format!("/admin/people/{person}/dossier"), format!("/admin/people/{person}/dossier.json"), format!("/admin/people/{person}/erase")] {
+    for path in [format!("/admin/people?q=x"), format!("/admin/people/{person}/dossier"), format!("/admin/people/{person}/erase")] {
         assert_eq!(cw.get(&path).await.status(), StatusCode::FORBIDDEN, "{path}");
     }
     let admin = app.signed_in(ADMIN).await;
@@ -74,10 +74,18 @@ both_backends!(the_dossier_holds_everything_and_anonymising_leaves_only_figures,
     for expected in ["Théodorine", "Valcourbe", "Note-Marqueur-8812", "Consent-Marqueur-3391", "c.pdf", "person.register", "case.note"] {
         assert!(page.contains(expected), "{expected} in the dossier: {page}");
     }
-    let r = admin.get(&format!("/admin/people/{person}/dossier.json")).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
-    let json: serde_json::Value = r.json().await.unwrap();
+    // The JSON leaves only as an encrypted archive (see exports.rs): made here, opened there.
+    let r = admin.post_form(&format!("/admin/people/{person}/dossier"), &format!("/admin/people/{person}/export"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let export = id_after("/exports/", &location(&r));
+    let (_, shown) = admin.text(&format!("/exports/{export}")).await;
+    let start = shown.find("readonly value=\"").unwrap() + "readonly value=\"".len();
+    let pass = shown[start..start + shown[start..].find('"').unwrap()].to_string();
+    let zipped = admin.get(&format!("/exports/{export}/download")).await.bytes().await.unwrap().to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zipped)).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name_decrypt("dossier.json", pass.as_bytes()).unwrap(), &mut text).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let text = json.to_string();
     assert!(text.contains("Valcourbe") && text.contains("Note-Marqueur-8812") && text.contains("\"referrals\""), "{text}");
     assert!(count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'person.export'").await >= 1);

@@ -16,6 +16,7 @@ pub mod trafficking;
 pub mod training;
 pub mod functioning;
 pub mod households;
+pub mod exports;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};

@@ -1,5 +1,5 @@
 //! A person's rights, answered by the administrator: find the person, produce everything held
-//! about them (printable page and JSON download), put or lift legal holds on their cases, and
+//! about them (printable page, and JSON in an encrypted archive through `pages::exports`), put or lift legal holds on their cases, and
 //! erase them (anonymise or delete) after typing their reference. The store does the work and
 //! the auditing (`passerelle_store::rights`).
 
@@ -9,7 +9,7 @@ use crate::pages::{render, render_status};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use axum_extra::extract::Query;
@@ -85,23 +85,6 @@ pub async fn dossier(State(state): State<AppState>, identity: Identity, page: Pa
     let (dossier, tx) = dossier_of(&state, &identity, id).await?;
     tx.commit().await?;
     Ok(render(&DossierPage { page, dossier }))
-}
-
-/// The same dossier as a JSON file; audited as an export as well as a read.
-pub async fn dossier_json(State(state): State<AppState>, identity: Identity, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    let (dossier, mut tx) = dossier_of(&state, &identity, id).await?;
-    rights::record_export(&mut tx, identity.id(), id).await?;
-    tx.commit().await?;
-    let name = format!("attachment; filename=\"dossier-{}.json\"", reference(id));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/json".to_string()),
-            (header::CONTENT_DISPOSITION, name),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        dossier.to_json(),
-    )
-        .into_response())
 }
 
 #[derive(Template)]

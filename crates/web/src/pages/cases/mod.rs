@@ -302,6 +302,9 @@ pub struct CaseRow {
     pub sop_title: String,
     pub overdue: usize,
     pub next: String,
+    /// The next step not done yet, and its deadline if it has one.
+    pub next_step: String,
+    pub next_due: Option<DateTime<Utc>>,
     /// The next follow-up visit planned has passed without a newer visit.
     pub visit_overdue: bool,
 }
@@ -309,17 +312,17 @@ pub struct CaseRow {
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct ListQuery {
-    status: String,
-    risk: String,
-    sop: String,
-    mine: Option<String>,
-    overdue: Option<String>,
+    pub status: String,
+    pub risk: String,
+    pub sop: String,
+    pub mine: Option<String>,
+    pub overdue: Option<String>,
     /// High or critical risk with an assessment step of the SOP not yet done.
-    unassessed: Option<String>,
+    pub unassessed: Option<String>,
     /// An administrative area id: cases of people living in it or under it.
-    area: String,
+    pub area: String,
     /// A case reference or a person's external id.
-    reference: String,
+    pub reference: String,
 }
 
 #[derive(Template)]
@@ -343,8 +346,11 @@ impl ListPage {
     }
 }
 
-pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let sight = sight(&identity);
+/// The caseload as the list page shows it: the person's scope, the page's filters. The case
+/// list page and the caseload export both read it here, so an export never holds a case the
+/// list would not show, nor misses one it shows.
+pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &crate::i18n::Tr, q: &ListQuery) -> Result<Vec<CaseRow>, AppError> {
+    let sight = sight(identity);
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let filter = cases::Filter {
         status: some(if q.status.is_empty() { "open" } else if q.status == "all" { "" } else { &q.status }),
@@ -356,18 +362,16 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         area_id: q.area.parse().ok(),
         reference: some(q.reference.trim()),
     };
-    let mut tx = state.store.read().await?;
-    let found = cases::list(&mut tx, &sight, &filter).await?;
-    let latest = sops::list_latest(&mut tx).await?;
+    let found = cases::list(tx, &sight, &filter).await?;
     let mut rows = Vec::new();
     let now = Utc::now();
     let mut loaded: Vec<Sop> = Vec::new();
     let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
-    let visit_plans = passerelle_store::visits::next_planned_of(&mut tx, &ids).await?;
-    let mut completed = cases::completed_steps_of(&mut tx, &ids).await?;
+    let visit_plans = passerelle_store::visits::next_planned_of(tx, &ids).await?;
+    let mut completed = cases::completed_steps_of(tx, &ids).await?;
     for case in found {
         if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
-            loaded.push(load_sop(&mut tx, &case).await?);
+            loaded.push(load_sop(tx, &case).await?);
         }
         let Some(sop) = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version) else { continue };
         let done = completed.remove(&case.id).unwrap_or_default();
@@ -383,17 +387,22 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
                 continue;
             }
         }
-        let next = dues
-            .iter()
-            .find(|d| d.completed_at.is_none())
-            .and_then(|d| sop.step(&d.step).map(|s| (s, d)))
-            .map(|(s, d)| match d.due {
-                Some(due) => format!("{} — {}", s.title.get(page.tr.lang), page.tr.datetime(&due)),
-                None => s.title.get(page.tr.lang).to_string(),
-            })
-            .unwrap_or_default();
-        rows.push(CaseRow { sop_title: sop.title.get(page.tr.lang).to_string(), overdue, next, visit_overdue, case });
+        let pending = dues.iter().find(|d| d.completed_at.is_none()).and_then(|d| sop.step(&d.step).map(|s| (s, d)));
+        let next_step = pending.map(|(s, _)| s.title.get(tr.lang).to_string()).unwrap_or_default();
+        let next_due = pending.and_then(|(_, d)| d.due);
+        let next = match next_due {
+            Some(due) => format!("{next_step} — {}", tr.datetime(&due)),
+            None => next_step.clone(),
+        };
+        rows.push(CaseRow { sop_title: sop.title.get(tr.lang).to_string(), overdue, next, next_step, next_due, visit_overdue, case });
     }
+    Ok(rows)
+}
+
+pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let mut tx = state.store.read().await?;
+    let rows = caseload(&mut tx, &identity, &page.tr, &q).await?;
+    let latest = sops::list_latest(&mut tx).await?;
     let mut counts = Vec::new();
     if identity.can(Permission::ApproveCases) {
         let tally = |key: &dyn Fn(&CaseRow) -> String| {
