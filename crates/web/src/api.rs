@@ -463,7 +463,7 @@ Authenticate with a personal API token: `Authorization: Bearer psl_…`. Errors 
           crate::api_cases::list_cases, crate::api_cases::get_case,
           crate::api_referrals::list, crate::api_referrals::get_one, crate::api_referrals::change_status,
           crate::api_indicators::figures),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     security(("bearer" = [])),
     tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"), (name = "training"),
           (name = "cases", description = "People and their cases: the same permissions and visibility as the pages."),
@@ -483,6 +483,70 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Documents the errors every operation can answer, whatever its handler does, because the
+/// guard, the extractors and the limits answer them before it runs: 400 (a parameter, path or
+/// body that cannot be read), 401 (no valid token), 403 (permission, or CSRF for a session),
+/// 404 (an id not found or out of scope), 413 (body over the limit), 429 (searches or exports
+/// over the limit), 503 (database unavailable). Every error is `application/problem+json`
+/// (RFC 9457), which is what schemathesis checks against (scripts/test, stage "API fuzzing").
+struct ErrorResponses;
+
+impl ErrorResponses {
+    fn common(path: &str, public: bool, has_body: bool) -> Vec<(&'static str, &'static str)> {
+        let mut out = vec![("400", "The request cannot be read: a malformed parameter, path or body.")];
+        if !public {
+            out.push(("401", "No valid API token."));
+            out.push(("403", "The token's owner lacks the permission (or a session request lacks its CSRF token)."));
+        }
+        if path.contains('{') {
+            out.push(("404", "No such record, or one out of the caller's scope."));
+        }
+        if has_body {
+            out.push(("413", "The body is over the size limit."));
+        }
+        out.push(("429", "Too many searches or exports in a minute: retry after `Retry-After` seconds."));
+        out.push(("503", "The database cannot be reached."));
+        out
+    }
+}
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use serde_json::{Value, json};
+        // Edited as JSON: the same document either way, and it spares walking every typed field.
+        let Ok(mut doc) = serde_json::to_value(&*openapi) else { return };
+        let problem = json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
+        if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+            for (path, item) in paths.iter_mut() {
+                let Some(item) = item.as_object_mut() else { continue };
+                for op in item.values_mut() {
+                    let Some(op) = op.as_object_mut() else { continue };
+                    let public = op.get("security").and_then(Value::as_array)
+                        .is_some_and(|reqs| reqs.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty())));
+                    let has_body = op.contains_key("requestBody");
+                    let responses = op.entry("responses").or_insert_with(|| json!({}));
+                    let Some(responses) = responses.as_object_mut() else { continue };
+                    for (status, response) in responses.iter_mut() {
+                        if status.starts_with('4') || status.starts_with('5') {
+                            if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+                                if let Some(c) = content.remove("application/json") {
+                                    content.insert("application/problem+json".into(), c);
+                                }
+                            }
+                        }
+                    }
+                    for (status, description) in Self::common(path, public, has_body) {
+                        responses.entry(status).or_insert_with(|| json!({"description": description, "content": problem.clone()}));
+                    }
+                }
+            }
+        }
+        if let Ok(edited) = serde_json::from_value(doc) {
+            *openapi = edited;
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub const MAX_PER_PAGE: usize = 500;
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Words to search for (typo- and accent-tolerant, fr/en/es).
     pub search: Option<String>,
@@ -112,6 +113,7 @@ pub async fn organizations(State(state): State<AppState>, Query(q): Query<PageQu
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct TermsQuery {
     /// Words to search for in the terms' labels and synonyms.
     pub search: Option<String>,

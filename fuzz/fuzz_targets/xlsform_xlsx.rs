@@ -1,0 +1,9 @@
+//! Any bytes uploaded as an XLSForm workbook must give a form or a list of errors, never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use passerelle_core::forms::xlsform;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = xlsform::read_xlsx(data);
+});
