@@ -515,37 +515,29 @@ impl ErrorResponses {
 
 impl utoipa::Modify for ErrorResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use serde_json::{Value, json};
-        // Edited as JSON: the same document either way, and it spares walking every typed field.
-        let Ok(mut doc) = serde_json::to_value(&*openapi) else { return };
-        let problem = json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
-        if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-            for (path, item) in paths.iter_mut() {
-                let Some(item) = item.as_object_mut() else { continue };
-                for op in item.values_mut() {
-                    let Some(op) = op.as_object_mut() else { continue };
-                    let public = op.get("security").and_then(Value::as_array)
-                        .is_some_and(|reqs| reqs.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty())));
-                    let has_body = op.contains_key("requestBody");
-                    let responses = op.entry("responses").or_insert_with(|| json!({}));
-                    let Some(responses) = responses.as_object_mut() else { continue };
-                    for (status, response) in responses.iter_mut() {
-                        if status.starts_with('4') || status.starts_with('5') {
-                            if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
-                                if let Some(c) = content.remove("application/json") {
-                                    content.insert("application/problem+json".into(), c);
-                                }
-                            }
-                        }
-                    }
-                    for (status, description) in Self::common(path, public, has_body) {
-                        responses.entry(status).or_insert_with(|| json!({"description": description, "content": problem.clone()}));
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        const PROBLEM: &str = "application/problem+json";
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                // `security(())` in an annotation: the operation needs no token.
+                let public = op.security.as_ref().is_some_and(|reqs| reqs.iter().all(|r| *r == SecurityRequirement::default()));
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(r) = response
+                        && (status.starts_with('4') || status.starts_with('5'))
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content.insert(PROBLEM.to_string(), c);
                     }
                 }
+                for (status, description) in Self::common(path, public, op.request_body.is_some()) {
+                    op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                        RefOr::T(ResponseBuilder::new().description(description).content(PROBLEM, content).build())
+                    });
+                }
             }
-        }
-        if let Ok(edited) = serde_json::from_value(doc) {
-            *openapi = edited;
         }
     }
 }

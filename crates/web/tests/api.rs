@@ -180,6 +180,14 @@ both_backends!(openapi_document_and_docs_page, |app| {
         }
     }
     assert_eq!(doc["paths"]["/api/v1/people"]["get"]["parameters"][0]["in"], "query");
+    // Also found by schemathesis: a page number near usize::MAX overflowed the offset (a
+    // panic, the connection dropped). It is a page past the end.
+    for path in ["/api/v1/hsds/taxonomy_terms", "/api/v1/hsds/services", "/api/v1/hsds/organizations"] {
+        let res = reqwest::get(app.at(&format!("{path}?page=368934881474191034"))).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        let page: Value = res.json().await.unwrap();
+        assert_eq!(page["contents"].as_array().map(Vec::len), Some(0), "{path}");
+    }
     let s = Session::anonymous(&app);
     let (status, html) = s.text("/api/docs").await;
     assert_eq!(status, StatusCode::OK);
