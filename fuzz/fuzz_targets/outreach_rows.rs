@@ -4,10 +4,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+
+#[path = "panics.rs"]
+mod panics;
 use passerelle_core::directory::sheet::{csv_rows, xlsx_sheets};
 use passerelle_core::outreach::parse_groups;
 
 fuzz_target!(|data: &[u8]| {
+    panics::only_uncaught_panics_crash();
     if let Ok((rows, _, _)) = csv_rows(data) {
         for cell in rows.iter().flatten() {
             let _ = parse_groups(cell);
