@@ -190,7 +190,7 @@ pub struct UserQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
-    responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_users(State(state): State<AppState>, identity: Identity, Query(q): Query<UserQuery>) -> Result<axum::Json<Vec<UserOut>>, AppError> {
     let role = match q.role.as_deref().filter(|r| !r.is_empty()) {
         Some(r) => Some(r.parse().map_err(|_| {
