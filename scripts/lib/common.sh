@@ -86,3 +86,64 @@ SQL
 pg_psql() {
     psql -X -q -v ON_ERROR_STOP=1 "$PASSERELLE_PG_ADMIN_URL" "$@"
 }
+
+# py_venv NAME REQUIREMENTS: makes (once) a Python venv ${TMPDIR:-/tmp}/NAME, pip-installs
+# REQUIREMENTS from PyPI whenever that file changed since the last install, and prints the venv
+# path. Needs python3 with venv, and PyPI the first time only.
+py_venv() {
+    local venv="${TMPDIR:-/tmp}/$1" req=$2
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv" >&2 || {
+            rm -rf "$venv"
+            echo "cannot create a Python venv (on Debian: apt-get install python3-venv)" >&2
+            return 2
+        }
+    fi
+    if ! cmp -s "$req" "$venv/.requirements.txt"; then
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$req" >&2
+        cp "$req" "$venv/.requirements.txt"
+    fi
+    printf '%s\n' "$venv"
+}
+
+# demo_server_start WORKDIR [SERVE FLAGS...]: serves a fresh SQLite instance with the demo data
+# in WORKDIR with $PASSERELLE_BIN; sets demo_pid and demo_base (http://127.0.0.1:PORT). Limits
+# on searches and exports are lifted: attack tools are one user asking thousands of times.
+# The caller stops it (demo_server_stop, e.g. from its EXIT trap).
+demo_pid="" demo_base=""
+demo_server_start() {
+    local work=$1; shift
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    demo_base="http://127.0.0.1:$port"
+    "$PASSERELLE_BIN" serve --addr "127.0.0.1:$port" --data-dir "$work/data" --demo \
+        --searches-per-minute 100000000 --exports-per-minute 100000000 "$@" > "$work/server.log" 2>&1 &
+    demo_pid=$!
+    for _ in $(seq 1 300); do curl -fs "$demo_base/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+    tail -n 30 "$work/server.log" >&2
+    echo "the demo server did not start within 60 s (log $work/server.log)" >&2
+    return 1
+}
+demo_server_stop() {
+    if [ -n "$demo_pid" ]; then kill "$demo_pid" 2>/dev/null && wait "$demo_pid" 2>/dev/null || true; fi
+    demo_pid=""
+}
+
+# demo_sign_in WORKDIR LOCAL: signs LOCAL@demo.passerelle.test in (password passerelle-demo)
+# on $demo_base and prints the Cookie header value of the session.
+demo_sign_in() {
+    local jar="$1/$2.jar" csrf
+    csrf=$(curl -fs -c "$jar" "$demo_base/login" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+    curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$csrf" \
+        --data-urlencode "email=$2@demo.passerelle.test" --data-urlencode "password=passerelle-demo" "$demo_base/login"
+    awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7 }' "$jar"
+}
+
+# demo_token WORKDIR LOCAL: prints a new personal API token of LOCAL@demo.passerelle.test.
+demo_token() {
+    local cookie csrf
+    cookie=$(demo_sign_in "$1" "$2")
+    csrf=$(curl -fs -H "Cookie: $cookie" "$demo_base/dashboard" | grep -o 'name="csrf_token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+    curl -fs -H "Cookie: $cookie" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' \
+        --data '{"name": "attack run"}' "$demo_base/api/v1/tokens" | python3 -c 'import json, sys; print(json.load(sys.stdin)["secret"])'
+}

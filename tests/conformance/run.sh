@@ -8,18 +8,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 export PASSERELLE_BIN="${PASSERELLE_BIN:-/var/tmp/passerelle-target/debug/passerelle}"
-venv="${TMPDIR:-/tmp}/passerelle-conformance-venv"
-stamp="$venv/.requirements.txt"
-
-if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" || {
-        rm -rf "$venv"
-        echo "run.sh: cannot create a Python venv (on Debian: apt-get install python3-venv)" >&2
-        exit 2
-    }
-fi
-if ! cmp -s "$here/requirements.txt" "$stamp"; then
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-    cp "$here/requirements.txt" "$stamp"
-fi
+# shellcheck source=../../scripts/lib/common.sh
+. "$here/../../scripts/lib/common.sh"
+venv=$(py_venv passerelle-conformance-venv "$here/requirements.txt")
 exec "$venv/bin/python" "$here/check_forms.py" --bin "$PASSERELLE_BIN" "$@"

@@ -190,7 +190,7 @@ pub struct UserQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
-    responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_users(State(state): State<AppState>, identity: Identity, Query(q): Query<UserQuery>) -> Result<axum::Json<Vec<UserOut>>, AppError> {
     let role = match q.role.as_deref().filter(|r| !r.is_empty()) {
         Some(r) => Some(r.parse().map_err(|_| {
@@ -463,7 +463,7 @@ Authenticate with a personal API token: `Authorization: Bearer psl_…`. Errors 
           crate::api_cases::list_cases, crate::api_cases::get_case,
           crate::api_referrals::list, crate::api_referrals::get_one, crate::api_referrals::change_status,
           crate::api_indicators::figures),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     security(("bearer" = [])),
     tags((name = "account"), (name = "agencies"), (name = "users"), (name = "audit"), (name = "training"),
           (name = "cases", description = "People and their cases: the same permissions and visibility as the pages."),
@@ -483,6 +483,62 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Documents the errors every operation can answer, whatever its handler does, because the
+/// guard, the extractors and the limits answer them before it runs: 400 (a parameter, path or
+/// body that cannot be read), 401 (no valid token), 403 (permission, or CSRF for a session),
+/// 404 (an id not found or out of scope), 413 (body over the limit), 429 (searches or exports
+/// over the limit), 503 (database unavailable). Every error is `application/problem+json`
+/// (RFC 9457), which is what schemathesis checks against (scripts/test, stage "API fuzzing").
+struct ErrorResponses;
+
+impl ErrorResponses {
+    fn common(path: &str, public: bool, has_body: bool) -> Vec<(&'static str, &'static str)> {
+        let mut out = vec![("400", "The request cannot be read: a malformed parameter, path or body.")];
+        if !public {
+            out.push(("401", "No valid API token."));
+            out.push(("403", "The token's owner lacks the permission (or a session request lacks its CSRF token)."));
+        }
+        if path.contains('{') {
+            out.push(("404", "No such record, or one out of the caller's scope."));
+        }
+        if has_body {
+            out.push(("413", "The body is over the size limit."));
+        }
+        out.push(("429", "Too many searches or exports in a minute: retry after `Retry-After` seconds."));
+        out.push(("503", "The database cannot be reached."));
+        out
+    }
+}
+
+impl utoipa::Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        const PROBLEM: &str = "application/problem+json";
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+            for op in ops.into_iter().flatten() {
+                // `security(())` in an annotation: the operation needs no token.
+                let public = op.security.as_ref().is_some_and(|reqs| reqs.iter().all(|r| *r == SecurityRequirement::default()));
+                for (status, response) in op.responses.responses.iter_mut() {
+                    if let RefOr::T(r) = response
+                        && (status.starts_with('4') || status.starts_with('5'))
+                        && let Some(c) = r.content.shift_remove("application/json")
+                    {
+                        r.content.insert(PROBLEM.to_string(), c);
+                    }
+                }
+                for (status, description) in Self::common(path, public, op.request_body.is_some()) {
+                    op.responses.responses.entry(status.to_string()).or_insert_with(|| {
+                        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
+                        RefOr::T(ResponseBuilder::new().description(description).content(PROBLEM, content).build())
+                    });
+                }
+            }
+        }
     }
 }
 

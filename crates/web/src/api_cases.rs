@@ -63,6 +63,7 @@ impl From<Person> for PersonOut {
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PeopleQuery {
     /// A name (typos, accents and order do not matter), a phone or an identity number.
     q: String,
@@ -217,6 +218,7 @@ impl From<Case> for CaseOut {
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct CasesQuery {
     /// `open` or `closed`; all when left out.
     status: Option<String>,

@@ -26,6 +26,7 @@ pub const MAX_PER_PAGE: usize = 500;
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Words to search for (typo- and accent-tolerant, fr/en/es).
     pub search: Option<String>,
@@ -59,7 +60,8 @@ fn paged(all: Vec<Value>, q: &PageQuery) -> Result<HsdsPage, AppError> {
     let page = q.page.unwrap_or(1).max(1);
     let total = all.len();
     let total_pages = total.div_ceil(per_page);
-    let contents: Vec<Value> = all.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    // Saturating: a page number near usize::MAX (schemathesis sent one) is simply past the end.
+    let contents: Vec<Value> = all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
     Ok(HsdsPage {
         total_items: total,
         total_pages,
@@ -112,6 +114,7 @@ pub async fn organizations(State(state): State<AppState>, Query(q): Query<PageQu
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct TermsQuery {
     /// Words to search for in the terms' labels and synonyms.
     pub search: Option<String>,

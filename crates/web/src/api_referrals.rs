@@ -78,6 +78,7 @@ fn out(r: Referral, standing: Standing) -> ReferralOut {
 
 #[derive(Deserialize, Default, IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ReferralsQuery {
     /// `sent` (the referrals of one's cases) or `received` (one's agency's inbox).
     #[serde(rename = "box")]

@@ -5,6 +5,7 @@
 mod common;
 use common::post;
 use common::id_after;
+use common::staff;
 
 use common::{location, Session, TestApp};
 use passerelle_core::access::Scope;
@@ -268,25 +269,6 @@ both_backends!(restricted_cases_are_out_of_every_list_and_count, |app| {
     let admin = app.signed_in("admin@demo.passerelle.test").await;
     assert_eq!(admin.get(&format!("/cases/{open_case}")).await.status(), StatusCode::FORBIDDEN);
 });
-
-/// Creates an account with the demo password in the team named `team` (its agency too).
-async fn staff(app: &TestApp, email: &str, role: &str, team: &str) -> (Uuid, Uuid) {
-    let hash = passerelle_web::passwords::hash(passerelle_store::demo::DEMO_PASSWORD.to_string()).await.unwrap();
-    let mut tx = app.store.write().await.unwrap();
-    let teams = passerelle_store::agencies::list_teams(&mut tx, None).await.unwrap();
-    let t = teams.iter().find(|t| t.name == team).unwrap_or_else(|| panic!("team {team}"));
-    let input = passerelle_store::users::UserInput {
-        email: email.into(),
-        display_name: format!("{role} of {team}"),
-        agency_id: Some(t.agency_id),
-        team_id: Some(t.id),
-        roles: vec![role.into()],
-        language: None,
-    };
-    let u = passerelle_store::users::create_user(&mut tx, None, &input, Some(&hash), false).await.unwrap();
-    tx.commit().await.unwrap();
-    (u.id, t.agency_id)
-}
 
 async fn new_case(cw: &Session, csrf: &str, name: &str, sop: &str) -> (Uuid, Uuid) {
     let r = register(cw, csrf, name, "Testperson", "1992-02-02").await;

@@ -210,3 +210,35 @@ pub async fn open_case(s: &Session, csrf: &str, person: uuid::Uuid, sop: &str) -
     assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "opening a {sop} case");
     id_after("/cases/", &location(&r))
 }
+
+/// Creates an account with the demo password in the team named `team` (its agency too).
+pub async fn staff(app: &TestApp, email: &str, role: &str, team: &str) -> (uuid::Uuid, uuid::Uuid) {
+    let hash = passerelle_web::passwords::hash(passerelle_store::demo::DEMO_PASSWORD.to_string()).await.unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    let teams = passerelle_store::agencies::list_teams(&mut tx, None).await.unwrap();
+    let t = teams.iter().find(|t| t.name == team).unwrap_or_else(|| panic!("team {team}"));
+    let input = passerelle_store::users::UserInput {
+        email: email.into(),
+        display_name: format!("{role} of {team}"),
+        agency_id: Some(t.agency_id),
+        team_id: Some(t.id),
+        roles: vec![role.into()],
+        language: None,
+    };
+    let u = passerelle_store::users::create_user(&mut tx, None, &input, Some(&hash), false).await.unwrap();
+    tx.commit().await.unwrap();
+    (u.id, t.agency_id)
+}
+
+/// A new personal API token of `email`, minted over HTTP as its owner would.
+pub async fn token_for(app: &TestApp, email: &str) -> String {
+    let s = app.signed_in(email).await;
+    let csrf = s.csrf("/dashboard").await;
+    let res = s.client.post(app.at("/api/v1/tokens")).header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"name": "integration test"})).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let secret = body["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("psl_"));
+    secret
+}

@@ -256,8 +256,23 @@ pub struct WorkbookSheet {
     pub cell_errors: Vec<(usize, usize)>,
 }
 
+/// Runs `read` (a calamine workbook read) and turns a panic inside it into `None`. calamine
+/// 0.38 overflows (a panic under overflow checks, a wrong cell position otherwise) on a cell
+/// reference with too many column letters, which cargo fuzz found in a damaged upload
+/// (`fuzz/`, targets `outreach_rows` and `xlsform_xlsx`). Every workbook read goes through
+/// here so that an upload is refused with an error instead of failing the request.
+pub fn calamine_guard<T>(read: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).ok()
+}
+
 /// Every sheet of an `.xlsx` workbook as text.
 pub fn xlsx_sheets(bytes: &[u8]) -> Result<Vec<WorkbookSheet>, SheetError> {
+    calamine_guard(|| read_xlsx_sheets(bytes)).unwrap_or_else(|| {
+        Err(SheetError::Unreadable { message: "the workbook is damaged (a cell reference cannot be read)".into() })
+    })
+}
+
+fn read_xlsx_sheets(bytes: &[u8]) -> Result<Vec<WorkbookSheet>, SheetError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Unreadable { message: e.to_string() })?;
     let mut out = Vec::new();
     for name in book.sheet_names() {

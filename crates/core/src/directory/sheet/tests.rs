@@ -274,3 +274,14 @@ mod properties {
         }
     }
 }
+
+/// Found by cargo fuzz (target `outreach_rows`): a cell reference with too many column letters
+/// made calamine overflow; the workbook is now refused as damaged, whichever reader opens it.
+#[test]
+fn fuzz_regression_a_damaged_cell_reference_is_an_error_not_a_panic() {
+    let bytes = include_bytes!("../../../tests/fuzz-regressions/outreach_rows-cell-reference-overflow.xlsx");
+    assert!(matches!(xlsx_sheets(bytes), Err(SheetError::Unreadable { .. })));
+    assert!(crate::people_sheet::read(bytes).is_err());
+    let bytes = include_bytes!("../../../tests/fuzz-regressions/xlsform_xlsx-cell-reference-overflow.xlsx");
+    assert!(matches!(xlsx_sheets(bytes), Err(SheetError::Unreadable { .. })));
+}

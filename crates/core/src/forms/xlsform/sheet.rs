@@ -140,8 +140,20 @@ pub(super) fn from_xlsx(
     Ok(sheets)
 }
 
-/// Every sheet of a workbook as rows of text, in workbook order.
+/// Every sheet of a workbook as rows of text, in workbook order (a panic inside calamine is
+/// a damaged workbook: see [`crate::directory::sheet::calamine_guard`]).
 pub(super) fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, Vec<FormError>> {
+    crate::directory::sheet::calamine_guard(|| read_xlsx_rows(bytes)).unwrap_or_else(|| {
+        Err(vec![FormError::new(
+            "",
+            None,
+            None,
+            FormErrorKind::Unreadable("not a readable .xlsx workbook: a cell reference cannot be read".into()),
+        )])
+    })
+}
+
+fn read_xlsx_rows(bytes: &[u8]) -> Result<Vec<(String, Vec<Row>)>, Vec<FormError>> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         vec![FormError::new(
             "",

@@ -814,3 +814,11 @@ mod never_panics {
         }
     }
 }
+
+/// Found by cargo fuzz (target `xlsform_xlsx`): see `directory::sheet::calamine_guard`.
+#[test]
+fn fuzz_regression_a_damaged_cell_reference_is_an_unreadable_form() {
+    let bytes = include_bytes!("../../../tests/fuzz-regressions/xlsform_xlsx-cell-reference-overflow.xlsx");
+    let errs = read_xlsx(bytes).expect_err("a damaged workbook is refused");
+    assert_eq!(codes(&errs), vec!["unreadable"]);
+}
