@@ -2,18 +2,13 @@
 //! and several servers sharing one PostgreSQL database.
 
 mod common;
-use common::{client, csrf_in, fresh_postgres_url, sign_in, Server, BIN};
+use common::{client, csrf_in, fresh_postgres_url, sign_in, Server};
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn passerelle(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(BIN);
-    c.args(args).stdin(Stdio::null()).env_remove("PASSERELLE_ADMIN_PASSWORD").env_remove("PASSERELLE_DATABASE");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run passerelle")
+    common::command().args(args).envs(env.iter().copied()).output().expect("run passerelle")
 }
 
 fn stdout(o: &Output) -> String {

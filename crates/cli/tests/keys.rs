@@ -3,29 +3,9 @@
 //! the same answer before and after.
 
 mod common;
-use common::fresh_postgres_url;
+use common::{fresh_postgres_url, ok, run};
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::null())
-        .env_remove("PASSERELLE_DATABASE")
-        .env_remove("PASSERELLE_DATA_KEY")
-        .env_remove("PASSERELLE_DATA_KEY_FILE")
-        .output()
-        .expect("run passerelle")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
 
 fn rotate_on(dir: &Path, pg: Option<&str>) {
     let key = dir.join("secret").join("data.key");

@@ -3,53 +3,11 @@
 //! scheduled backups (rotation keeps the newest N, one of them restores; PostgreSQL ignored).
 
 mod common;
-use common::fresh_postgres_url;
+use common::{fresh_postgres_url, ok, run, Server};
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-/// The binary under test; `PASSERELLE_TEST_BIN` may name a copy (where several worktrees share
-/// one target directory, another build can replace the binary while the tests run).
-fn bin() -> String {
-    std::env::var("PASSERELLE_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_passerelle").to_string())
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(bin()).args(args).stdin(Stdio::null())
-        .env_remove("PASSERELLE_DATABASE").env_remove("PASSERELLE_DATA_KEY").env_remove("PASSERELLE_DATA_KEY_FILE")
-        .env_remove("PASSERELLE_RETENTION_SCHEDULE").env_remove("PASSERELLE_BACKUP_DIR")
-        .output().expect("run passerelle")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = run(args);
-    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-struct Server(Child);
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(bin()).arg("serve").arg("--addr").arg("127.0.0.1:0").args(args)
-            .env_remove("PASSERELLE_DATABASE").env_remove("PASSERELLE_DATA_KEY").env_remove("PASSERELLE_DATA_KEY_FILE")
-            .stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null()).spawn().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.starts_with("Passerelle listening on"), "{line}");
-        Server(child)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.0.id().to_string()).status();
-        let _ = self.0.wait();
-    }
-}
 
 async fn counts(pool: &sqlx::SqlitePool) -> Vec<i64> {
     let mut out = Vec::new();

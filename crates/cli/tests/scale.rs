@@ -1,16 +1,9 @@
 //! `passerelle demo --scale N`: the benchmark's data, written through the store, on both backends.
 
 mod common;
-use common::fresh_postgres_url;
+use common::{fresh_postgres_url, run};
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).env_remove("PASSERELLE_DATABASE").output().expect("run passerelle")
-}
 
 type Figures = (i64, i64, Vec<String>, i64, i64, Vec<String>);
 

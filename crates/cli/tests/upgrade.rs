@@ -5,7 +5,7 @@
 //! still open with the same key, the audit chain still verifies, pages still read.
 
 mod common;
-use common::{client, fresh_postgres_url, sign_in, Server, BIN};
+use common::{client, fresh_postgres_url, run, sign_in, Server};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,15 +75,11 @@ fn assert_nothing_lost(before: &BTreeMap<String, i64>, after: &BTreeMap<String, 
     assert!(lost.is_empty(), "the upgrade changed the previous release's data: {lost:?}");
 }
 
-fn passerelle(args: &[String]) -> std::process::Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).env_remove("PASSERELLE_DATABASE").output().unwrap()
-}
-
 /// Migrates (by opening: `audit verify`), compares the counts, then serves the upgraded data.
 async fn upgrade(target: Vec<String>, before: BTreeMap<String, i64>, counts: impl std::future::Future<Output = BTreeMap<String, i64>>) {
     let mut args = vec!["audit".to_string(), "verify".into(), "--data-key-file".into(), key_file()];
     args.extend(target.iter().cloned());
-    let o = tokio::task::spawn_blocking(move || passerelle(&args)).await.unwrap();
+    let o = tokio::task::spawn_blocking(move || run(&args)).await.unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success() && out.contains("audit chain intact"), "{out}{}", String::from_utf8_lossy(&o.stderr));
     assert_nothing_lost(&before, &counts.await);

@@ -3,10 +3,37 @@
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_passerelle");
+
+/// The binary with none of the operator's `PASSERELLE_*` settings (database, data key, schedules…)
+/// leaking into the test from the environment: the arguments are the whole configuration.
+pub fn command() -> Command {
+    let mut c = Command::new(BIN);
+    c.stdin(Stdio::null());
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("PASSERELLE_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+/// Runs `passerelle ARGS` to its end.
+pub fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
+    command().args(args).output().expect("run passerelle")
+}
+
+/// Runs `passerelle ARGS`, which must succeed, and returns what it printed.
+pub fn ok<S: AsRef<OsStr>>(args: &[S]) -> String {
+    let o = run(args);
+    let shown: Vec<String> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
+    assert!(o.status.success(), "{shown:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
 
 /// A new, empty PostgreSQL database for one test, from `PASSERELLE_TEST_DATABASE_URL` (a role
 /// with CREATEDB; `scripts/test` sets it). Dropped by `scripts/test` after the run.
@@ -28,10 +55,10 @@ pub struct Server {
 }
 
 impl Server {
-    pub fn start(args: &[String]) -> Server {
-        let mut child = Command::new(BIN)
+    pub fn start<S: AsRef<OsStr>>(args: &[S]) -> Server {
+        let mut child = command()
             .arg("serve").arg("--addr").arg("127.0.0.1:0").args(args)
-            .stdout(Stdio::piped()).stderr(Stdio::null()).stdin(Stdio::null())
+            .stdout(Stdio::piped()).stderr(Stdio::null())
             .spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
