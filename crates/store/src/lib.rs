@@ -41,6 +41,7 @@ pub mod functioning;
 pub mod households;
 pub mod rights;
 pub mod visits;
+pub(crate) mod narratives;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};
