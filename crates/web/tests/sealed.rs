@@ -145,7 +145,9 @@ both_backends!(an_altered_or_moved_sealed_value_does_not_open, |app| {
 /// The other free text about a person, one marker per sealed column.
 const NARRATIVES: &[&str] = &[
     "Reponse-Marqueur-2231", "Motif-Orientation-6604", "Note-Statut-7713", "Resultat-Service-8825", "Cloture-Marqueur-9931",
-    "Gel-Juridique-1147", "Commentaire-Approbation-5518", "Motif-Transfert-3362", "Refus-Transfert-4471", "Partage-Note-2290",
+    "Gel-Juridique-1147", "Commentaire-Approbation-5518", "Motif-Transfert-3362", "Refus-Transfert-4471",
+    // The shared copy of the referral holds the name (sealed with the person too).
+    "Brancaleux",
 ];
 
 /// The SQLite file and its WAL, or every PostgreSQL row as text.
@@ -176,8 +178,6 @@ both_backends!(every_free_text_about_a_person_is_sealed_and_reads_back, |app| {
     let person = id_after("/people/", &location(&r));
     let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
     let case = id_after("/cases/", &location(&r));
-    // A note is shared with the service: the shared copy holds it.
-    post(&cw, &format!("/cases/{case}/notes"), &csrf, &[("body", "Partage-Note-2290")]).await;
     post(&cw, &format!("/cases/{case}/consents"), &csrf, &[("given_by", "person"), ("scope", "referral")]).await;
 
     // A referral to a service of the focal point's agency: reason and shared copy; the receiver
@@ -196,7 +196,7 @@ both_backends!(every_free_text_about_a_person_is_sealed_and_reads_back, |app| {
         (entry.id().to_string(), root, consent.to_string(), caseworker, sop)
     };
     let r = post(&cw, &format!("/cases/{case}/referrals"), &csrf, &[("need", &need), ("service", &svc), ("urgency", "urgent"),
-        ("reason", "Motif-Orientation-6604"), ("share", "case_notes"), ("share", "sex"), ("consent", &consent), ("action", "send")]).await;
+        ("reason", "Motif-Orientation-6604"), ("share", "name"), ("share", "sex"), ("consent", &consent), ("action", "send")]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
     let referral = id_after("/referrals/", &location(&r));
     let fp_csrf = fp.csrf("/referrals").await;
@@ -217,9 +217,10 @@ both_backends!(every_free_text_about_a_person_is_sealed_and_reads_back, |app| {
     let author = responses::Author { id: caseworker.id, agency_id: caseworker.agency_id, team_id: caseworker.team_id };
     let form = passerelle_store::forms::list_latest(&mut tx).await.unwrap().into_iter().next().unwrap();
     let version = form.form.version.clone().unwrap_or_default();
-    let response = responses::submit(&mut tx, &author, &form.form.id, &version, &serde_json::json!({"story": "Reponse-Marqueur-2231"}), None).await.unwrap();
-    let c = cases::get(&mut tx, &sight, case).await.unwrap().unwrap();
     let step = sop.steps.iter().find(|s| !s.approvals.is_empty()).expect("a step needing approval").id.clone();
+    let link = responses::CaseStep { case_id: case, step_id: step.clone() };
+    let response = responses::submit(&mut tx, &author, &form.form.id, &version, &serde_json::json!({"story": "Reponse-Marqueur-2231"}), Some(&link)).await.unwrap();
+    let c = cases::get(&mut tx, &sight, case).await.unwrap().unwrap();
     assert!(cases::request_approval(&mut tx, caseworker.id, &c, &sop, &step, c.version).await.unwrap());
     let approval = cases::progress(&mut tx, case).await.unwrap().approval(&step).unwrap().id;
     assert!(cases::decide_approval(&mut tx, caseworker.id, &c, approval, true, "Commentaire-Approbation-5518", c.version + 1).await.unwrap());
@@ -232,20 +233,22 @@ both_backends!(every_free_text_about_a_person_is_sealed_and_reads_back, |app| {
     assert!(rights::set_legal_hold(&mut tx, caseworker.id, case, true, "Gel-Juridique-1147").await.unwrap());
     tx.commit().await.unwrap();
 
-    // Everything reads back through the application: pages, store and the subject access dossier.
+    // Everything reads back through the application: pages, store and the subject access dossier
+    // (the case page of a closed case no longer lists its transfers: read from the store).
     let (_, page) = cw.text(&format!("/cases/{case}")).await;
-    for m in ["Cloture-Marqueur-9931", "Commentaire-Approbation-5518", "Refus-Transfert-4471", "Resultat-Service-8825"] {
+    for m in ["Cloture-Marqueur-9931", "Commentaire-Approbation-5518", "Resultat-Service-8825"] {
         assert!(page.contains(m), "{m} on the case page: {page}");
     }
     let (_, page) = fp.text(&format!("/referrals/{referral}")).await;
-    for m in ["Motif-Orientation-6604", "Note-Statut-7713", "Resultat-Service-8825", "Partage-Note-2290"] {
+    for m in ["Motif-Orientation-6604", "Note-Statut-7713", "Resultat-Service-8825", "Sidonie Brancaleux"] {
         assert!(page.contains(m), "{m} on the referral page: {page}");
     }
     let mut tx = app.store.read().await.unwrap();
     let viewer = passerelle_store::users::Viewer { id: caseworker.id, agency_id: None, team_id: None, scope: passerelle_core::access::Scope::All };
     let answers = responses::get(&mut tx, &viewer, response).await.unwrap().unwrap().answers;
     assert_eq!(answers["story"], "Reponse-Marqueur-2231");
-    assert_eq!(transfers::of_case(&mut tx, case).await.unwrap()[0].reason, "Motif-Transfert-3362");
+    let t0 = transfers::of_case(&mut tx, case).await.unwrap().remove(0);
+    assert_eq!((t0.reason.as_str(), t0.comment.as_deref()), ("Motif-Transfert-3362", Some("Refus-Transfert-4471")));
     drop(tx);
     let (status, dossier) = admin.text(&format!("/admin/people/{person}/dossier.json")).await;
     assert_eq!(status, StatusCode::OK);
