@@ -106,19 +106,19 @@ struct Row {
 fn from_row(ring: &Keyring, r: Row) -> StoreResult<Transfer> {
     let text = TRANSFERS.open(ring, r.id, r.sealed.as_deref(), &[("reason", Some(&r.reason)), ("comment", r.comment.as_deref())])?;
     Ok(Transfer {
-            id: r.id,
-            case_id: r.case_id,
-            case_reference: r.reference,
-            sop_id: r.sop_id,
-            risk: r.risk,
-            from_name: r.display_name,
-            to_agency: r.to_agency,
-            to_agency_name: r.name,
-            to_team: r.to_team,
-            reason: text.text("reason"),
-            requested_at: r.requested_at,
-            status: r.status,
-            comment: text.get("comment"),
+        id: r.id,
+        case_id: r.case_id,
+        case_reference: r.reference,
+        sop_id: r.sop_id,
+        risk: r.risk,
+        from_name: r.display_name,
+        to_agency: r.to_agency,
+        to_agency_name: r.name,
+        to_team: r.to_team,
+        reason: text.text("reason"),
+        requested_at: r.requested_at,
+        status: r.status,
+        comment: text.get("comment"),
     })
 }
 
