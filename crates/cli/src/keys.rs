@@ -73,8 +73,8 @@ pub async fn run(settings: &Settings, command: KeysCommand) -> Result<i32> {
             let current = store.keyring().current().unwrap_or(0);
             let done = sealing::rotate(&store).await?;
             println!(
-                "re-sealed under data key {current}: {} people, {} notes, {} attachment files, {} consent records; blind indexes recomputed",
-                done.people, done.notes, done.files, done.consents
+                "re-sealed under data key {current}: {} people, {} notes, {} attachment files, {} consent records, {} visits, {} rows of other free text (answers, referrals, reasons, comments); blind indexes recomputed",
+                done.people, done.notes, done.files, done.consents, done.visits, done.narratives
             );
             let old: Vec<String> = store.keyring().ids().into_iter().filter(|k| *k != current).map(|k| k.to_string()).collect();
             if !old.is_empty() {

@@ -36,12 +36,16 @@ fn rotate_on(dir: &Path, pg: Option<&str>) {
     assert!(out.contains("re-sealed under data key 2"), "{out}");
     let people: u64 = out.split("data key 2: ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
     assert!(people >= 40, "{out}");
+    // The other free text (the demo's form answers, referrals, reasons) is re-sealed too.
+    let narratives: u64 = out.split(" visits, ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(narratives > 0, "{out}");
     assert_eq!(std::fs::read_to_string(&key).unwrap().lines().filter(|l| !l.starts_with('#')).count(), 2);
     // The blind indexes were recomputed: duplicates are found exactly as before.
     assert_eq!(call(&["people", "duplicates", "--json"]), before);
     // Resuming finds nothing left to do.
     let out = call(&["keys", "rotate", "--resume"]);
     assert!(out.contains(": 0 people, 0 notes, 0 attachment files"), "{out}");
+    assert!(out.contains(" 0 visits, 0 rows of other free text"), "{out}");
 
     // Key 1 seals nothing any more: the keyring of key 2 alone opens everything…
     let text = std::fs::read_to_string(&key).unwrap();

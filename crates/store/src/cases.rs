@@ -8,6 +8,7 @@
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::narratives::{Fields, APPROVALS, CASES};
 use crate::people::Sight;
 use chrono::{DateTime, Utc};
 use passerelle_core::sop::{RiskLevel, Sop};
@@ -48,7 +49,7 @@ impl Case {
 
 const COLUMNS: &str = "c.id, c.reference, c.person_id, p.given_names, p.family_names, c.sop_id, c.sop_version, c.risk,
      c.status, c.restricted, c.time_zone, c.assigned_to, u.display_name, c.team_id, c.opened_at, c.closed_at,
-     c.closure_reason, c.version, p.sealed AS person_sealed";
+     c.closure_reason, c.version, p.sealed AS person_sealed, c.sealed AS case_sealed";
 const FROM: &str = "cases c JOIN people p ON p.id = c.person_id JOIN users u ON u.id = c.assigned_to";
 
 /// The cases a viewer may see: scope by assignment, team or agency; restricted ones only by
@@ -80,6 +81,7 @@ struct Row {
     closure_reason: Option<String>,
     version: i64,
     person_sealed: Option<Vec<u8>>,
+    case_sealed: Option<Vec<u8>>,
 }
 
 fn from_row(tx: &Tx, r: Row) -> StoreResult<Case> {
@@ -100,7 +102,7 @@ fn from_row(tx: &Tx, r: Row) -> StoreResult<Case> {
         team_id: r.team_id,
         opened_at: r.opened_at,
         closed_at: r.closed_at,
-        closure_reason: r.closure_reason,
+        closure_reason: CASES.open(tx.keyring(), r.id, r.case_sealed.as_deref(), &[("closure_reason", r.closure_reason.as_deref())])?.get("closure_reason"),
         version: r.version,
     })
 }
@@ -226,15 +228,18 @@ pub async fn progress(tx: &mut Tx, case_id: Uuid) -> StoreResult<Progress> {
         p.forms_done.insert((step.clone(), form.clone()));
         p.responses.entry((step, form)).or_default().push(id);
     }
-    type ApprovalRow = (Uuid, String, String, DateTime<Utc>, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<String>);
+    type ApprovalRow = (Uuid, String, String, DateTime<Utc>, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<String>, Option<Vec<u8>>);
     let rows: Vec<ApprovalRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT a.id, a.step_id, r.display_name, a.requested_at, a.decision, d.display_name, a.decided_at, a.comment
+        "SELECT a.id, a.step_id, r.display_name, a.requested_at, a.decision, d.display_name, a.decided_at, a.comment, a.sealed
          FROM case_approvals a JOIN users r ON r.id = a.requested_by LEFT JOIN users d ON d.id = a.decided_by
          WHERE a.case_id = $1 ORDER BY a.requested_at").bind(case_id).fetch_all(c).await)?;
     p.approvals = rows
         .into_iter()
-        .map(|r| Approval { id: r.0, step_id: r.1, requested_by: r.2, requested_at: r.3, decision: r.4, decided_by: r.5, decided_at: r.6, comment: r.7 })
-        .collect();
+        .map(|r| {
+            let comment = APPROVALS.open(tx.keyring(), r.0, r.8.as_deref(), &[("comment", r.7.as_deref())])?.get("comment");
+            Ok(Approval { id: r.0, step_id: r.1, requested_by: r.2, requested_at: r.3, decision: r.4, decided_by: r.5, decided_at: r.6, comment })
+        })
+        .collect::<StoreResult<_>>()?;
     Ok(p)
 }
 
@@ -338,13 +343,14 @@ pub async fn request_approval(tx: &mut Tx, actor: Uuid, case: &Case, sop: &Sop, 
 pub async fn decide_approval(tx: &mut Tx, actor: Uuid, case: &Case, approval: Uuid, approve: bool, comment: &str, version: i64) -> StoreResult<bool> {
     bump(tx, case.id, version).await?;
     let n = exec!(tx, c => sqlx::query(
-        "UPDATE case_approvals SET decision = $1, decided_by = $2, decided_at = $3, comment = $4
-         WHERE id = $5 AND case_id = $6 AND decision IS NULL")
-        .bind(if approve { "approved" } else { "rejected" }).bind(actor).bind(now())
-        .bind((!comment.is_empty()).then_some(comment)).bind(approval).bind(case.id))?;
+        "UPDATE case_approvals SET decision = $1, decided_by = $2, decided_at = $3
+         WHERE id = $4 AND case_id = $5 AND decision IS NULL")
+        .bind(if approve { "approved" } else { "rejected" }).bind(actor).bind(now()).bind(approval).bind(case.id))?;
     if n == 0 {
         return Ok(false);
     }
+    // The comment is kept only sealed.
+    APPROVALS.write(tx, approval, &Fields::default().with("comment", Some(comment))).await?;
     audit::append(tx, Event::new(Some(actor), if approve { "case.approval.grant" } else { "case.approval.refuse" }, "case")
         .entity(case.id)).await?;
     Ok(true)
@@ -404,8 +410,9 @@ pub(crate) async fn reseal_note(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
 /// Closes an open case with a reason.
 pub async fn close(tx: &mut Tx, actor: Uuid, case: &Case, reason: &str, version: i64) -> StoreResult<()> {
     bump(tx, case.id, version).await?;
-    exec!(tx, c => sqlx::query("UPDATE cases SET status = 'closed', closed_at = $1, closure_reason = $2 WHERE id = $3")
-        .bind(now()).bind(reason).bind(case.id))?;
+    exec!(tx, c => sqlx::query("UPDATE cases SET status = 'closed', closed_at = $1 WHERE id = $2").bind(now()).bind(case.id))?;
+    // The reason is kept only sealed.
+    CASES.set(tx, case.id, &[("closure_reason", Some(reason))]).await?;
     audit::append(tx, Event::new(Some(actor), "case.close", "case").entity(case.id)).await?;
     Ok(())
 }
@@ -413,7 +420,8 @@ pub async fn close(tx: &mut Tx, actor: Uuid, case: &Case, reason: &str, version:
 /// Reopens a closed case: its history stays; the closure step must be done again.
 pub async fn reopen(tx: &mut Tx, actor: Uuid, case: &Case, sop: &Sop, version: i64) -> StoreResult<()> {
     bump(tx, case.id, version).await?;
-    exec!(tx, c => sqlx::query("UPDATE cases SET status = 'open', closed_at = NULL, closure_reason = NULL WHERE id = $1").bind(case.id))?;
+    exec!(tx, c => sqlx::query("UPDATE cases SET status = 'open', closed_at = NULL WHERE id = $1").bind(case.id))?;
+    CASES.set(tx, case.id, &[("closure_reason", None)]).await?;
     if let Some(last) = sop.steps.last() {
         exec!(tx, c => sqlx::query("DELETE FROM case_steps WHERE case_id = $1 AND step_id = $2").bind(case.id).bind(&last.id))?;
     }

@@ -43,6 +43,7 @@ pub mod rights;
 pub mod visits;
 pub mod retention;
 pub mod exports;
+pub(crate) mod narratives;
 
 pub use db::{Backend, Store, Tx};
 pub use error::{StoreError, StoreResult};

@@ -17,9 +17,11 @@ use crate::consents;
 use crate::db::{now, Tx};
 use crate::directory;
 use crate::error::{StoreError, StoreResult};
+use crate::narratives::{Fields, REFERRALS, REFERRAL_EVENTS};
 use crate::people::{self, Sight};
 use chrono::{DateTime, NaiveDate, Utc};
 use passerelle_core::directory::profile;
+use passerelle_core::privacy::seal::Keyring;
 use passerelle_core::referral::{check_transition, Shared, Side, Status, Urgency, LEGAL_GROUNDS};
 use passerelle_core::validate::Problems;
 use rand::Rng;
@@ -76,7 +78,7 @@ impl Referral {
 const COLUMNS: &str = "r.id, r.reference, r.case_id, r.from_agency_id, fa.name AS from_agency_name, fu.display_name AS from_name,
      r.service_id, r.service_name, r.to_agency_id, ta.name AS to_agency_name, r.need, r.sop_id, r.sop_step, r.urgency, r.respond_within_hours, r.status,
      r.reason, r.shared, r.consent_id, r.legal_ground, r.created_at, r.sent_at, r.due_at, r.responded_at, r.accepted_at,
-     r.completed_at, r.assigned_to, au.display_name AS assigned_name, r.outcome, r.status_reason, r.feedback_code, r.version";
+     r.completed_at, r.assigned_to, au.display_name AS assigned_name, r.outcome, r.status_reason, r.feedback_code, r.version, r.sealed";
 const FROM: &str = "referrals r JOIN users fu ON fu.id = r.from_user LEFT JOIN agencies fa ON fa.id = r.from_agency_id
      LEFT JOIN agencies ta ON ta.id = r.to_agency_id LEFT JOIN users au ON au.id = r.assigned_to";
 
@@ -114,14 +116,20 @@ struct Row {
     status_reason: Option<String>,
     feedback_code: Option<String>,
     version: i64,
+    sealed: Option<Vec<u8>>,
 }
 
-fn from_row(r: Row) -> StoreResult<Referral> {
+/// The referral with its free text opened (`narratives::REFERRALS`).
+fn from_row(ring: &Keyring, r: Row) -> StoreResult<Referral> {
     let bad = |what: &str, v: &str| StoreError::Config(format!("referral {} has unknown {what} {v}", r.id));
+    let text = REFERRALS.open(ring, r.id, r.sealed.as_deref(), &[
+        ("reason", Some(&r.reason)), ("shared", Some(&r.shared)), ("outcome", r.outcome.as_deref()), ("status_reason", r.status_reason.as_deref()),
+    ])?;
+    let shared = text.get("shared").unwrap_or_else(|| "{}".to_string());
     Ok(Referral {
         urgency: Urgency::from_code(&r.urgency).ok_or_else(|| bad("urgency", &r.urgency))?,
         status: Status::from_code(&r.status).ok_or_else(|| bad("status", &r.status))?,
-        shared: serde_json::from_str(&r.shared).map_err(|e| StoreError::Config(format!("referral {} shared copy: {e}", r.id)))?,
+        shared: serde_json::from_str(&shared).map_err(|e| StoreError::Config(format!("referral {} shared copy: {e}", r.id)))?,
         respond_within_hours: r.respond_within_hours,
         id: r.id,
         reference: r.reference,
@@ -136,7 +144,7 @@ fn from_row(r: Row) -> StoreResult<Referral> {
         need: r.need,
         sop_id: r.sop_id,
         sop_step: r.sop_step,
-        reason: r.reason,
+        reason: text.text("reason"),
         consent_id: r.consent_id,
         legal_ground: r.legal_ground,
         created_at: r.created_at,
@@ -147,8 +155,8 @@ fn from_row(r: Row) -> StoreResult<Referral> {
         completed_at: r.completed_at,
         assigned_to: r.assigned_to,
         assigned_name: r.assigned_name,
-        outcome: r.outcome,
-        status_reason: r.status_reason,
+        outcome: text.get("outcome"),
+        status_reason: text.get("status_reason"),
         feedback_code: r.feedback_code,
         version: r.version,
     })
@@ -249,16 +257,20 @@ pub async fn create(tx: &mut Tx, sight: &Sight, case: &Case, new: &NewReferral) 
     let sent_at = new.send.then_some(at);
     let due_at = sent_at.map(|s| urgency.response_due_within(s, new.respond_within_hours));
     let shared_text = serde_json::to_string(&shared).map_err(|e| StoreError::Config(e.to_string()))?;
+    // The reason and the shared copy are kept only sealed.
+    let text = Fields::default().with("reason", Some(&reason)).with("shared", Some(&shared_text));
+    let (sealed, key) = REFERRALS.seal(tx.keyring(), id, &text)?;
     let viewer = &sight.viewer;
     exec!(tx, c => sqlx::query(
         "INSERT INTO referrals (id, reference, case_id, person_id, from_agency_id, from_team_id, from_user, service_id, service_name,
              to_agency_id, need, sop_id, sop_step, urgency, status, reason, shared, consent_id, legal_ground, created_at, sent_at,
-             due_at, feedback_code, updated_at, version, respond_within_hours)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $20, 1, $24)")
+             due_at, feedback_code, updated_at, version, respond_within_hours, sealed, seal_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', '{}', $16, $17, $18, $19, $20, $21, $18, 1, $22, $23, $24)")
         .bind(id).bind(&reference).bind(case.id).bind(case.person_id).bind(viewer.agency_id).bind(viewer.team_id).bind(viewer.id)
         .bind(new.service_id).bind(&service.service.name).bind(service.agency_id).bind(new.need.trim()).bind(&case.sop_id)
-        .bind(new.sop_step.as_deref()).bind(urgency.code()).bind(status.code()).bind(&reason).bind(&shared_text)
-        .bind(new.consent_id).bind(legal_ground).bind(at).bind(sent_at).bind(due_at).bind(short_code(10)).bind(new.respond_within_hours))
+        .bind(new.sop_step.as_deref()).bind(urgency.code()).bind(status.code())
+        .bind(new.consent_id).bind(legal_ground).bind(at).bind(sent_at).bind(due_at).bind(short_code(10)).bind(new.respond_within_hours)
+        .bind(sealed).bind(key))
         .map_err(StoreError::unique_as("reference"))?;
     event(tx, id, status, Side::Requester, viewer.id, None).await?;
     audit::append(tx, Event::new(Some(viewer.id), "referral.create", "referral").entity(id).detail(json!({
@@ -274,15 +286,18 @@ async fn event(tx: &mut Tx, referral: Uuid, status: Status, side: Side, actor: U
         Side::Receiver => "receiver",
         Side::OnBehalf => "on-behalf",
     };
-    exec!(tx, c => sqlx::query("INSERT INTO referral_events (id, referral_id, status, side, actor, at, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .bind(Uuid::now_v7()).bind(referral).bind(status.code()).bind(side).bind(actor).bind(now()).bind(note.filter(|n| !n.is_empty())))?;
+    // The note is kept only sealed.
+    let id = Uuid::now_v7();
+    let (sealed, key) = REFERRAL_EVENTS.seal(tx.keyring(), id, &Fields::default().with("note", note))?;
+    exec!(tx, c => sqlx::query("INSERT INTO referral_events (id, referral_id, status, side, actor, at, note, sealed, seal_key) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)")
+        .bind(id).bind(referral).bind(status.code()).bind(side).bind(actor).bind(now()).bind(sealed).bind(key))?;
     Ok(())
 }
 
 async fn get_unaudited(tx: &mut Tx, id: Uuid) -> StoreResult<Option<Referral>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1");
     let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(c).await)?;
-    row.map(from_row).transpose()
+    row.map(|r| from_row(tx.keyring(), r)).transpose()
 }
 
 /// How a viewer stands to a referral.
@@ -351,7 +366,7 @@ pub async fn sent(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Ref
         .bind(a).bind(t).bind(o).bind(sup).bind(me)
         .bind(f.status.as_deref()).bind(f.overdue).bind(now()).bind(f.mine).bind(f.need.as_deref()).bind(f.case_id)
         .bind(f.limit.clamp(1, 1000)).fetch_all(c).await)?;
-    rows.into_iter().map(from_row).collect()
+    rows.into_iter().map(|r| from_row(tx.keyring(), r)).collect()
 }
 
 /// The receiving agency's inbox: sent referrals to its services, most urgent answer first.
@@ -365,7 +380,7 @@ pub async fn received(tx: &mut Tx, viewer: Uuid, agency: Uuid, f: &Filter) -> St
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(agency).bind(f.status.as_deref()).bind(f.overdue).bind(now()).bind(f.mine).bind(viewer).bind(f.need.as_deref())
         .bind(f.limit.clamp(1, 1000)).fetch_all(c).await)?;
-    rows.into_iter().map(from_row).collect()
+    rows.into_iter().map(|r| from_row(tx.keyring(), r)).collect()
 }
 
 /// Moves a referral to `to`, from the viewer's `side`. `note` is the rejection reason or a
@@ -391,14 +406,23 @@ pub async fn change_status(tx: &mut Tx, actor: Uuid, r: &Referral, side: Side, t
              accepted_at = CASE WHEN $4 THEN $2 ELSE accepted_at END,
              sent_at = CASE WHEN $5 THEN $2 ELSE sent_at END,
              due_at = CASE WHEN $5 THEN $6 ELSE due_at END,
-             completed_at = CASE WHEN $7 THEN $2 ELSE completed_at END,
-             outcome = CASE WHEN $7 THEN $8 ELSE outcome END,
-             status_reason = CASE WHEN $9 <> '' THEN $9 ELSE status_reason END
-         WHERE id = $10 AND version = $11")
+             completed_at = CASE WHEN $7 THEN $2 ELSE completed_at END
+         WHERE id = $8 AND version = $9")
         .bind(to.code()).bind(at).bind(answered).bind(to == Status::Accepted).bind(sent).bind(r.urgency.response_due_within(at, r.respond_within_hours))
-        .bind(ends).bind(outcome.trim()).bind(note.trim()).bind(r.id).bind(version))?;
+        .bind(ends).bind(r.id).bind(version))?;
     if n == 0 {
         return Err(StoreError::Stale("referral"));
+    }
+    // The outcome (when the service ends) and the note (when there is one) replace the sealed ones.
+    let mut changes = Vec::new();
+    if ends {
+        changes.push(("outcome", Some(outcome.trim())));
+    }
+    if !note.trim().is_empty() {
+        changes.push(("status_reason", Some(note.trim())));
+    }
+    if !changes.is_empty() {
+        REFERRALS.set(tx, r.id, &changes).await?;
     }
     event(tx, r.id, to, side, actor, Some(note.trim())).await?;
     if to == Status::Completed {
@@ -443,13 +467,18 @@ pub struct StatusEvent {
 
 /// The history of a referral, oldest first: what the referrer sees of every change.
 pub async fn events(tx: &mut Tx, id: Uuid) -> StoreResult<Vec<StatusEvent>> {
-    let rows: Vec<(String, String, String, DateTime<Utc>, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT e.status, e.side, u.display_name, e.at, e.note FROM referral_events e JOIN users u ON u.id = e.actor
+    type EventRow = (String, String, String, DateTime<Utc>, Option<String>, Uuid, Option<Vec<u8>>);
+    let rows: Vec<EventRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT e.status, e.side, u.display_name, e.at, e.note, e.id, e.sealed FROM referral_events e JOIN users u ON u.id = e.actor
          WHERE e.referral_id = $1 ORDER BY e.at, e.id").bind(id).fetch_all(c).await)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(s, side, actor, at, note)| Some(StatusEvent { status: Status::from_code(&s)?, side, actor, at, note }))
-        .collect())
+    let mut out = Vec::new();
+    for (s, side, actor, at, note, id, sealed) in rows {
+        let note = REFERRAL_EVENTS.open(tx.keyring(), id, sealed.as_deref(), &[("note", note.as_deref())])?.get("note");
+        if let Some(status) = Status::from_code(&s) {
+            out.push(StatusEvent { status, side, actor, at, note });
+        }
+    }
+    Ok(out)
 }
 
 /// Referrals from the cases the viewer sees still unanswered past their deadline (dashboard).

@@ -4,7 +4,8 @@
 
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
+use crate::narratives::{Fields, FORM_RESPONSES};
 use crate::users::Viewer;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -39,11 +40,15 @@ pub struct CaseStep {
 /// checked that the author may work on the case they are linked to.
 pub async fn submit(tx: &mut Tx, author: &Author, form_id: &str, form_version: &str, answers: &Value, link: Option<&CaseStep>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
+    // The answers are kept only sealed (what a person said); `answers` holds an empty document.
+    let text = serde_json::to_string(answers).map_err(|e| StoreError::Config(e.to_string()))?;
+    let (sealed, key) = FORM_RESPONSES.seal(tx.keyring(), id, &Fields::default().with("answers", Some(&text)))?;
     exec!(tx, c => sqlx::query(
-        "INSERT INTO form_responses (id, form_id, form_version, answers, submitted_by, agency_id, team_id, submitted_at, case_id, step_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-    ).bind(id).bind(form_id).bind(form_version).bind(Json(answers)).bind(author.id)
-    .bind(author.agency_id).bind(author.team_id).bind(now()).bind(link.map(|l| l.case_id)).bind(link.map(|l| l.step_id.as_str())))?;
+        "INSERT INTO form_responses (id, form_id, form_version, answers, submitted_by, agency_id, team_id, submitted_at, case_id, step_id, sealed, seal_key)
+         VALUES ($1, $2, $3, '{}', $4, $5, $6, $7, $8, $9, $10, $11)"
+    ).bind(id).bind(form_id).bind(form_version).bind(author.id)
+    .bind(author.agency_id).bind(author.team_id).bind(now()).bind(link.map(|l| l.case_id)).bind(link.map(|l| l.step_id.as_str()))
+    .bind(sealed).bind(key))?;
     // The audit log says that a response exists, never what it says.
     audit::append(tx, Event::new(Some(author.id), "form.response.submit", "form_response").entity(id)
         .detail(json!({"form": form_id, "version": form_version}))).await?;
@@ -59,23 +64,30 @@ struct Row {
     submitted_by: Uuid,
     display_name: String,
     submitted_at: DateTime<Utc>,
+    sealed: Option<Vec<u8>>,
 }
 
-impl From<Row> for FormResponse {
-    fn from(r: Row) -> Self {
-        FormResponse {
-            id: r.id,
-            form_id: r.form_id,
-            form_version: r.form_version,
-            answers: r.answers.0,
-            submitted_by: r.submitted_by,
-            submitted_by_name: r.display_name,
-            submitted_at: r.submitted_at,
+/// The response with its answers opened (a response not sealed yet gives its clear answers).
+fn from_row(tx: &Tx, r: Row) -> StoreResult<FormResponse> {
+    let answers = match &r.sealed {
+        Some(b) => {
+            let text = FORM_RESPONSES.open(tx.keyring(), r.id, Some(b), &[])?.text("answers");
+            serde_json::from_str(&text).map_err(|e| StoreError::Config(format!("form response {}: answers: {e}", r.id)))?
         }
-    }
+        None => r.answers.0,
+    };
+    Ok(FormResponse {
+        id: r.id,
+        form_id: r.form_id,
+        form_version: r.form_version,
+        answers,
+        submitted_by: r.submitted_by,
+        submitted_by_name: r.display_name,
+        submitted_at: r.submitted_at,
+    })
 }
 
-const SELECT: &str = "SELECT r.id, r.form_id, r.form_version, r.answers, r.submitted_by, u.display_name, r.submitted_at
+const SELECT: &str = "SELECT r.id, r.form_id, r.form_version, r.answers, r.submitted_by, u.display_name, r.submitted_at, r.sealed
      FROM form_responses r JOIN users u ON u.id = r.submitted_by
      WHERE ($1 IS NULL OR r.agency_id = $1) AND ($2 IS NULL OR r.team_id = $2) AND ($3 IS NULL OR r.submitted_by = $3)";
 
@@ -88,7 +100,7 @@ pub async fn get(tx: &mut Tx, viewer: &Viewer, id: Uuid) -> StoreResult<Option<F
     if let Some(r) = &row {
         audit::append(tx, Event::new(Some(viewer.id), "form.response.view", "form_response").entity(r.id)).await?;
     }
-    Ok(row.map(Into::into))
+    row.map(|r| from_row(tx, r)).transpose()
 }
 
 /// Responses to a form within the viewer's scope, newest first.
@@ -97,5 +109,5 @@ pub async fn list(tx: &mut Tx, viewer: &Viewer, form_id: &str, limit: i64) -> St
     let sql = format!("{SELECT} AND r.form_id = $4 ORDER BY r.submitted_at DESC, r.id DESC LIMIT $5");
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(form_id).bind(limit.clamp(1, 500)).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    rows.into_iter().map(|r| from_row(tx, r)).collect()
 }

@@ -11,7 +11,7 @@
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::{attachments, cases, consents, people};
+use crate::{attachments, cases, consents, narratives, people};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -119,6 +119,20 @@ async fn rows(tx: &mut Tx, sql: &'static str, cols: &[(&'static str, K)], bind: 
     }))
 }
 
+/// [`rows`] of a table whose free text is sealed: each row is read with its `id` (then dropped)
+/// and its free text opened in place of the emptied clear columns.
+async fn sealed_rows(tx: &mut Tx, n: &narratives::Narrative, sql: &'static str, cols: &[(&'static str, K)], bind: Bind) -> StoreResult<Vec<Map<String, Value>>> {
+    let mut rows = rows(tx, sql, cols, bind).await?;
+    for m in &mut rows {
+        let Some(id) = m.remove("id").and_then(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok())) else { continue };
+        let text = n.read(tx, id).await?;
+        for (column, _) in n.fields {
+            m.insert((*column).to_string(), json!(text.get(column)));
+        }
+    }
+    Ok(rows)
+}
+
 async fn ids(tx: &mut Tx, sql: &'static str, id: Uuid) -> StoreResult<Vec<Uuid>> {
     let found: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sql).bind(id).fetch_all(c).await)?;
     Ok(found.into_iter().map(|r| r.0).collect())
@@ -216,19 +230,19 @@ pub async fn subject_access(tx: &mut Tx, actor: Uuid, person_id: Uuid) -> StoreR
     for (case_id, reference) in &all_cases {
         let c = Some(reference.clone());
         let id = Bind::Id(*case_id);
-        push("case", c.clone(), rows(tx,
-            "SELECT reference, sop_id, CAST(sop_version AS BIGINT), risk, status, restricted, opened_at, closed_at, closure_reason,
+        push("case", c.clone(), sealed_rows(tx, &narratives::CASES,
+            "SELECT id, reference, sop_id, CAST(sop_version AS BIGINT), risk, status, restricted, opened_at, closed_at, closure_reason,
                  legal_hold, legal_hold_reason FROM cases WHERE id = $1",
-            &[("reference", K::Text), ("sop_id", K::Text), ("sop_version", K::Int), ("risk", K::Text), ("status", K::Text),
+            &[("id", K::Id), ("reference", K::Text), ("sop_id", K::Text), ("sop_version", K::Int), ("risk", K::Text), ("status", K::Text),
               ("restricted", K::Bool), ("opened_at", K::At), ("closed_at", K::At), ("closure_reason", K::Text),
               ("legal_hold", K::Bool), ("legal_hold_reason", K::Text)], id).await?);
         push("steps", c.clone(), rows(tx,
             "SELECT s.step_id, s.completed_at, u.display_name FROM case_steps s JOIN users u ON u.id = s.completed_by
              WHERE s.case_id = $1 ORDER BY s.completed_at",
             &[("step_id", K::Text), ("completed_at", K::At), ("completed_by", K::Text)], Bind::Id(*case_id)).await?);
-        push("approvals", c.clone(), rows(tx,
-            "SELECT step_id, requested_at, decision, decided_at, comment FROM case_approvals WHERE case_id = $1 ORDER BY requested_at",
-            &[("step_id", K::Text), ("requested_at", K::At), ("decision", K::Text), ("decided_at", K::At), ("comment", K::Text)],
+        push("approvals", c.clone(), sealed_rows(tx, &narratives::APPROVALS,
+            "SELECT id, step_id, requested_at, decision, decided_at, comment FROM case_approvals WHERE case_id = $1 ORDER BY requested_at",
+            &[("id", K::Id), ("step_id", K::Text), ("requested_at", K::At), ("decision", K::Text), ("decided_at", K::At), ("comment", K::Text)],
             Bind::Id(*case_id)).await?);
         let notes = cases::notes(tx, *case_id).await?.into_iter()
             .map(|n| obj(json!({"author": n.author, "body": n.body, "created_at": n.created_at}))).collect();
@@ -247,23 +261,23 @@ pub async fn subject_access(tx: &mut Tx, actor: Uuid, person_id: Uuid) -> StoreR
         push("plan_actions", c.clone(), rows(tx,
             "SELECT description, due_on, status, updated_at FROM case_plan_actions WHERE case_id = $1 ORDER BY created_at",
             &[("description", K::Text), ("due_on", K::Date), ("status", K::Text), ("updated_at", K::At)], Bind::Id(*case_id)).await?);
-        push("services", c.clone(), rows(tx,
-            "SELECT service_name, need, provided_on, notes FROM case_services WHERE case_id = $1 ORDER BY provided_on",
-            &[("service_name", K::Text), ("need", K::Text), ("provided_on", K::Date), ("notes", K::Text)], Bind::Id(*case_id)).await?);
-        push("referrals", c.clone(), rows(tx,
-            "SELECT reference, service_name, need, urgency, status, reason, shared, legal_ground, created_at, sent_at, responded_at,
+        push("services", c.clone(), sealed_rows(tx, &narratives::SERVICES,
+            "SELECT id, service_name, need, provided_on, notes FROM case_services WHERE case_id = $1 ORDER BY provided_on",
+            &[("id", K::Id), ("service_name", K::Text), ("need", K::Text), ("provided_on", K::Date), ("notes", K::Text)], Bind::Id(*case_id)).await?);
+        push("referrals", c.clone(), sealed_rows(tx, &narratives::REFERRALS,
+            "SELECT id, reference, service_name, need, urgency, status, reason, shared, legal_ground, created_at, sent_at, responded_at,
                  completed_at, outcome, status_reason FROM referrals WHERE case_id = $1 ORDER BY created_at",
-            &[("reference", K::Text), ("service_name", K::Text), ("need", K::Text), ("urgency", K::Text), ("status", K::Text),
+            &[("id", K::Id), ("reference", K::Text), ("service_name", K::Text), ("need", K::Text), ("urgency", K::Text), ("status", K::Text),
               ("reason", K::Text), ("shared", K::Text), ("legal_ground", K::Text), ("created_at", K::At), ("sent_at", K::At),
               ("responded_at", K::At), ("completed_at", K::At), ("outcome", K::Text), ("status_reason", K::Text)],
             Bind::Id(*case_id)).await?);
-        push("referral_events", c.clone(), rows(tx,
-            "SELECT r.reference, e.status, e.side, e.at, e.note FROM referral_events e JOIN referrals r ON r.id = e.referral_id
+        push("referral_events", c.clone(), sealed_rows(tx, &narratives::REFERRAL_EVENTS,
+            "SELECT e.id, r.reference, e.status, e.side, e.at, e.note FROM referral_events e JOIN referrals r ON r.id = e.referral_id
              WHERE r.case_id = $1 ORDER BY e.at",
-            &[("referral", K::Text), ("status", K::Text), ("side", K::Text), ("at", K::At), ("note", K::Text)], Bind::Id(*case_id)).await?);
-        push("form_responses", c.clone(), rows(tx,
-            "SELECT form_id, form_version, step_id, answers, submitted_at FROM form_responses WHERE case_id = $1 ORDER BY submitted_at",
-            &[("form_id", K::Text), ("form_version", K::Text), ("step_id", K::Text), ("answers", K::Text), ("submitted_at", K::At)],
+            &[("id", K::Id), ("referral", K::Text), ("status", K::Text), ("side", K::Text), ("at", K::At), ("note", K::Text)], Bind::Id(*case_id)).await?);
+        push("form_responses", c.clone(), sealed_rows(tx, &narratives::FORM_RESPONSES,
+            "SELECT id, form_id, form_version, step_id, CAST(answers AS TEXT), submitted_at FROM form_responses WHERE case_id = $1 ORDER BY submitted_at",
+            &[("id", K::Id), ("form_id", K::Text), ("form_version", K::Text), ("step_id", K::Text), ("answers", K::Text), ("submitted_at", K::At)],
             Bind::Id(*case_id)).await?);
         push("trafficking_screenings", c.clone(), rows(tx,
             "SELECT channel, age_group, outcome, recommendation, result, screened_at FROM trafficking_screenings
@@ -273,9 +287,9 @@ pub async fn subject_access(tx: &mut Tx, actor: Uuid, person_id: Uuid) -> StoreR
         push("trafficking_record", c.clone(), rows(tx,
             "SELECT record, status, updated_at FROM trafficking_records WHERE case_id = $1",
             &[("record", K::Text), ("status", K::Text), ("updated_at", K::At)], Bind::Id(*case_id)).await?);
-        push("transfers", c.clone(), rows(tx,
-            "SELECT reason, requested_at, status, decided_at, comment FROM case_transfers WHERE case_id = $1 ORDER BY requested_at",
-            &[("reason", K::Text), ("requested_at", K::At), ("status", K::Text), ("decided_at", K::At), ("comment", K::Text)],
+        push("transfers", c.clone(), sealed_rows(tx, &narratives::TRANSFERS,
+            "SELECT id, reason, requested_at, status, decided_at, comment FROM case_transfers WHERE case_id = $1 ORDER BY requested_at",
+            &[("id", K::Id), ("reason", K::Text), ("requested_at", K::At), ("status", K::Text), ("decided_at", K::At), ("comment", K::Text)],
             Bind::Id(*case_id)).await?);
     }
 
@@ -326,10 +340,13 @@ pub async fn holds(tx: &mut Tx, person_id: Uuid) -> StoreResult<Vec<CaseHold>> {
     let everyone = people_of(tx, person_id).await?;
     let mut out = Vec::new();
     for p in everyone {
-        let found: Vec<(Uuid, String, String, bool, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
-            "SELECT id, reference, status, legal_hold, legal_hold_reason FROM cases WHERE person_id = $1 ORDER BY opened_at")
+        let found: Vec<(Uuid, String, String, bool, Option<String>, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(
+            "SELECT id, reference, status, legal_hold, legal_hold_reason, sealed FROM cases WHERE person_id = $1 ORDER BY opened_at")
             .bind(p).fetch_all(c).await)?;
-        out.extend(found.into_iter().map(|(id, reference, status, legal_hold, reason)| CaseHold { id, reference, status, legal_hold, reason }));
+        for (id, reference, status, legal_hold, reason, sealed) in found {
+            let reason = narratives::CASES.open(tx.keyring(), id, sealed.as_deref(), &[("legal_hold_reason", reason.as_deref())])?.get("legal_hold_reason");
+            out.push(CaseHold { id, reference, status, legal_hold, reason });
+        }
     }
     Ok(out)
 }
@@ -343,11 +360,13 @@ pub async fn set_legal_hold(tx: &mut Tx, actor: Uuid, case_id: Uuid, on: bool, r
         p.add("reason", "required");
         return Err(StoreError::Invalid(p));
     }
-    let n = exec!(tx, c => sqlx::query("UPDATE cases SET legal_hold = $1, legal_hold_reason = $2, updated_at = $3 WHERE id = $4")
-        .bind(on).bind(on.then_some(reason)).bind(now()).bind(case_id))?;
+    let n = exec!(tx, c => sqlx::query("UPDATE cases SET legal_hold = $1, updated_at = $2 WHERE id = $3")
+        .bind(on).bind(now()).bind(case_id))?;
     if n == 0 {
         return Ok(false);
     }
+    // The reason is kept only sealed, with the closure reason.
+    narratives::CASES.set(tx, case_id, &[("legal_hold_reason", on.then_some(reason))]).await?;
     // The reason may name a court or an inquiry: kept on the case, not in the log.
     audit::append(tx, Event::new(Some(actor), if on { "case.legal_hold" } else { "case.legal_hold_lift" }, "case").entity(case_id)).await?;
     Ok(true)
@@ -427,15 +446,17 @@ async fn anonymise(tx: &mut Tx, everyone: &[Uuid], all_cases: &[(Uuid, String)],
     for id in c.clone() {
         exec!(tx, c => sqlx::query("UPDATE case_consents SET notes = NULL, sealed = NULL, seal_key = $1 WHERE case_id = $2").bind(key).bind(id))?;
     }
-    each(tx, "UPDATE form_responses SET answers = '{}' WHERE case_id = $1", &c).await?;
+    // The sealed free text goes with its clear columns (`sealed` NULL: nothing left to open).
+    each(tx, "UPDATE form_responses SET answers = '{}', sealed = NULL WHERE case_id = $1", &c).await?;
     each(tx, "UPDATE case_plan_goals SET title = '' WHERE case_id = $1", &c).await?;
     each(tx, "UPDATE case_plan_actions SET description = '' WHERE case_id = $1", &c).await?;
-    each(tx, "UPDATE case_services SET notes = '' WHERE case_id = $1", &c).await?;
-    each(tx, "UPDATE case_transfers SET reason = '', comment = NULL WHERE case_id = $1", &c).await?;
-    each(tx, "UPDATE case_approvals SET comment = NULL WHERE case_id = $1", &c).await?;
+    each(tx, "UPDATE case_services SET notes = '', sealed = NULL WHERE case_id = $1", &c).await?;
+    each(tx, "UPDATE case_transfers SET reason = '', comment = NULL, sealed = NULL WHERE case_id = $1", &c).await?;
+    each(tx, "UPDATE case_approvals SET comment = NULL, sealed = NULL WHERE case_id = $1", &c).await?;
+    each(tx, "UPDATE cases SET closure_reason = NULL, legal_hold_reason = NULL, sealed = NULL WHERE id = $1", &c).await?;
     // The receiving service's shared copy goes too: it was a copy of the person's data.
-    each(tx, "UPDATE referrals SET reason = '', shared = '{}', status_reason = NULL WHERE id = $1", referrals).await?;
-    each(tx, "UPDATE referral_events SET note = NULL WHERE referral_id = $1", referrals).await?;
+    each(tx, "UPDATE referrals SET reason = '', shared = '{}', outcome = NULL, status_reason = NULL, sealed = NULL WHERE id = $1", referrals).await?;
+    each(tx, "UPDATE referral_events SET note = NULL, sealed = NULL WHERE referral_id = $1", referrals).await?;
     Ok(())
 }
 

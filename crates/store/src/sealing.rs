@@ -3,7 +3,8 @@
 //! older version), and re-sealing everything under a new key (`passerelle keys rotate`).
 //!
 //! What is sealed, and how, is in `passerelle_core::privacy::seal`; each table's fields are
-//! sealed by its own module (`people::reseal`, `cases::reseal_note`, `attachments::reseal`).
+//! sealed by its own module (`people::reseal`, `cases::reseal_note`, `attachments::reseal`); the
+//! other free text by `narratives`.
 //! Every batch is one transaction and records the key it used (`seal_key`), so an interrupted
 //! start-up or rotation simply resumes where it stopped.
 
@@ -134,6 +135,11 @@ pub async fn check_keys(store: &Store) -> StoreResult<()> {
          UNION SELECT DISTINCT seal_key FROM case_attachments WHERE seal_key IS NOT NULL
          UNION SELECT DISTINCT seal_key FROM case_consents WHERE seal_key IS NOT NULL
          UNION SELECT DISTINCT seal_key FROM case_visits WHERE seal_key IS NOT NULL").fetch_all(c).await)?;
+    let mut used = used;
+    for n in crate::narratives::ALL {
+        let sql = format!("SELECT DISTINCT seal_key FROM {} WHERE seal_key IS NOT NULL", n.table);
+        used.extend(on_tx!(tx, c => sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(c).await)?);
+    }
     for (k,) in used {
         if u32::try_from(k).map_or(true, |k| !ring.ids().contains(&k)) {
             return Err(StoreError::Config(format!("some data are sealed with data key {k}, which the keyring does not hold")));
@@ -150,6 +156,8 @@ pub struct Resealed {
     pub files: u64,
     pub consents: u64,
     pub visits: u64,
+    /// Rows of the other free text (`narratives::ALL`: answers, referrals, reasons, comments).
+    pub narratives: u64,
 }
 
 /// Seals the rows still in the clear (`seal_key` NULL), in batches.
@@ -191,8 +199,23 @@ async fn reseal_where(store: &Store, current: Option<u32>) -> StoreResult<Reseal
             *count += ids.len() as u64;
         }
     }
+    for n in crate::narratives::ALL {
+        loop {
+            let mut tx = store.write().await?;
+            let sql = format!("SELECT id FROM {} WHERE seal_key IS NULL OR (seal_key <> $1 AND $1 >= 0) ORDER BY id LIMIT $2", n.table);
+            let ids: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(cur).bind(BATCH).fetch_all(c).await)?;
+            if ids.is_empty() {
+                break;
+            }
+            for (id,) in &ids {
+                n.reseal(&mut tx, *id).await?;
+            }
+            tx.commit().await?;
+            done.narratives += ids.len() as u64;
+        }
+    }
     if done != Resealed::default() {
-        tracing::info!(people = done.people, notes = done.notes, files = done.files, consents = done.consents, visits = done.visits, "sealed personal data under data key {}", store.keyring().current().unwrap_or(0));
+        tracing::info!(people = done.people, notes = done.notes, files = done.files, consents = done.consents, visits = done.visits, narratives = done.narratives, "sealed personal data under data key {}", store.keyring().current().unwrap_or(0));
     }
     Ok(done)
 }

@@ -6,6 +6,7 @@ use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::directory;
 use crate::error::{StoreError, StoreResult};
+use crate::narratives::{Fields, SERVICES};
 use chrono::NaiveDate;
 use passerelle_core::validate::Problems;
 use serde_json::json;
@@ -37,19 +38,26 @@ pub async fn record(tx: &mut Tx, actor: Uuid, case_id: Uuid, service: Uuid, need
     let notes = p.text("notes", notes, false, 2000);
     let Some(entry) = entry.filter(|_| p.is_empty()) else { return Err(StoreError::Invalid(p)) };
     let id = Uuid::now_v7();
+    // The notes are kept only sealed.
+    let (sealed, key) = SERVICES.seal(tx.keyring(), id, &Fields::default().with("notes", Some(&notes)))?;
     exec!(tx, c => sqlx::query(
-        "INSERT INTO case_services (id, case_id, service_id, service_name, need, provided_on, notes, referral_id, recorded_by, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
-        .bind(id).bind(case_id).bind(service).bind(&entry.service.name).bind(need).bind(on).bind(&notes).bind(referral).bind(actor).bind(now()))?;
+        "INSERT INTO case_services (id, case_id, service_id, service_name, need, provided_on, notes, referral_id, recorded_by, recorded_at, sealed, seal_key)
+         VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10, $11)")
+        .bind(id).bind(case_id).bind(service).bind(&entry.service.name).bind(need).bind(on).bind(referral).bind(actor).bind(now()).bind(sealed).bind(key))?;
     audit::append(tx, Event::new(Some(actor), "case.service.record", "case").entity(case_id).detail(json!({"service": service, "need": need}))).await?;
     Ok(id)
 }
 
 pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Provided>> {
-    type R = (Uuid, Option<Uuid>, String, String, NaiveDate, String, Option<Uuid>, String);
+    type R = (Uuid, Option<Uuid>, String, String, NaiveDate, String, Option<Uuid>, String, Option<Vec<u8>>);
     let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT s.id, s.service_id, s.service_name, s.need, s.provided_on, s.notes, s.referral_id, u.display_name
+        "SELECT s.id, s.service_id, s.service_name, s.need, s.provided_on, s.notes, s.referral_id, u.display_name, s.sealed
          FROM case_services s JOIN users u ON u.id = s.recorded_by WHERE s.case_id = $1 ORDER BY s.provided_on DESC, s.id")
         .bind(case_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| Provided { id: r.0, service_id: r.1, service_name: r.2, need: r.3, provided_on: r.4, notes: r.5, referral_id: r.6, recorded_by: r.7 }).collect())
+    rows.into_iter()
+        .map(|r| {
+            let notes = SERVICES.open(tx.keyring(), r.0, r.8.as_deref(), &[("notes", Some(&r.5))])?.text("notes");
+            Ok(Provided { id: r.0, service_id: r.1, service_name: r.2, need: r.3, provided_on: r.4, notes, referral_id: r.6, recorded_by: r.7 })
+        })
+        .collect()
 }

@@ -7,6 +7,8 @@ use crate::audit::{self, Event};
 use crate::cases::{bump, Case};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::narratives::{Fields, TRANSFERS};
+use passerelle_core::privacy::seal::Keyring;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use uuid::Uuid;
@@ -66,17 +68,20 @@ pub async fn request(tx: &mut Tx, actor: Uuid, case: &Case, to_agency: Uuid, to_
         }
     }
     bump(tx, case.id, version).await?;
+    // The reason is kept only sealed.
+    let id = Uuid::now_v7();
+    let (sealed, key) = TRANSFERS.seal(tx.keyring(), id, &Fields::default().with("reason", Some(reason)))?;
     exec!(tx, c => sqlx::query(
-        "INSERT INTO case_transfers (id, case_id, from_user, to_agency, to_team, reason, requested_at, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')")
-        .bind(Uuid::now_v7()).bind(case.id).bind(actor).bind(to_agency).bind(to_team).bind(reason).bind(now()))?;
+        "INSERT INTO case_transfers (id, case_id, from_user, to_agency, to_team, reason, requested_at, status, sealed, seal_key)
+         VALUES ($1, $2, $3, $4, $5, '', $6, 'pending', $7, $8)")
+        .bind(id).bind(case.id).bind(actor).bind(to_agency).bind(to_team).bind(now()).bind(sealed).bind(key))?;
     audit::append(tx, Event::new(Some(actor), "case.transfer.request", "case").entity(case.id)
         .detail(json!({"to_agency": to_agency, "to_team": to_team}))).await?;
     Ok(true)
 }
 
 const COLUMNS: &str = "t.id, t.case_id, c.reference, c.sop_id, c.risk, u.display_name, t.to_agency, a.name, t.to_team, t.reason,
-     t.requested_at, t.status, t.comment";
+     t.requested_at, t.status, t.comment, t.sealed";
 const FROM: &str = "case_transfers t JOIN cases c ON c.id = t.case_id JOIN users u ON u.id = t.from_user JOIN agencies a ON a.id = t.to_agency";
 
 #[derive(sqlx::FromRow)]
@@ -94,26 +99,27 @@ struct Row {
     requested_at: DateTime<Utc>,
     status: String,
     comment: Option<String>,
+    sealed: Option<Vec<u8>>,
 }
 
-impl From<Row> for Transfer {
-    fn from(r: Row) -> Transfer {
-        Transfer {
-            id: r.id,
-            case_id: r.case_id,
-            case_reference: r.reference,
-            sop_id: r.sop_id,
-            risk: r.risk,
-            from_name: r.display_name,
-            to_agency: r.to_agency,
-            to_agency_name: r.name,
-            to_team: r.to_team,
-            reason: r.reason,
-            requested_at: r.requested_at,
-            status: r.status,
-            comment: r.comment,
-        }
-    }
+/// The transfer with its reason and comment opened.
+fn from_row(ring: &Keyring, r: Row) -> StoreResult<Transfer> {
+    let text = TRANSFERS.open(ring, r.id, r.sealed.as_deref(), &[("reason", Some(&r.reason)), ("comment", r.comment.as_deref())])?;
+    Ok(Transfer {
+        id: r.id,
+        case_id: r.case_id,
+        case_reference: r.reference,
+        sop_id: r.sop_id,
+        risk: r.risk,
+        from_name: r.display_name,
+        to_agency: r.to_agency,
+        to_agency_name: r.name,
+        to_team: r.to_team,
+        reason: text.text("reason"),
+        requested_at: r.requested_at,
+        status: r.status,
+        comment: text.get("comment"),
+    })
 }
 
 /// Transfers waiting for a supervisor of `agency` (and, when the transfer names a team, of
@@ -121,14 +127,14 @@ impl From<Row> for Transfer {
 pub async fn incoming(tx: &mut Tx, agency: Option<Uuid>, team: Option<Uuid>) -> StoreResult<Vec<Transfer>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.status = 'pending' AND t.to_agency = $1 AND (t.to_team IS NULL OR t.to_team = $2) ORDER BY t.requested_at");
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(agency).bind(team).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    rows.into_iter().map(|r| from_row(tx.keyring(), r)).collect()
 }
 
 /// Every transfer of a case, newest first.
 pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Transfer>> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.case_id = $1 ORDER BY t.requested_at DESC");
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(case_id).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(Into::into).collect())
+    rows.into_iter().map(|r| from_row(tx.keyring(), r)).collect()
 }
 
 /// A pending transfer the receiving supervisor may decide on.
@@ -162,11 +168,13 @@ pub async fn accept(tx: &mut Tx, actor: Uuid, transfer: &Transfer, team: Uuid, a
 
 pub async fn decline(tx: &mut Tx, actor: Uuid, transfer: &Transfer, comment: &str) -> StoreResult<()> {
     let n = exec!(tx, c => sqlx::query(
-        "UPDATE case_transfers SET status = 'declined', decided_by = $1, decided_at = $2, comment = $3 WHERE id = $4 AND status = 'pending'")
-        .bind(actor).bind(now()).bind(comment).bind(transfer.id))?;
+        "UPDATE case_transfers SET status = 'declined', decided_by = $1, decided_at = $2 WHERE id = $3 AND status = 'pending'")
+        .bind(actor).bind(now()).bind(transfer.id))?;
     if n == 0 {
         return Err(StoreError::Stale("transfer"));
     }
+    // The comment is kept only sealed, with the reason.
+    TRANSFERS.set(tx, transfer.id, &[("comment", Some(comment))]).await?;
     audit::append(tx, Event::new(Some(actor), "case.transfer.decline", "case").entity(transfer.case_id)).await?;
     Ok(())
 }

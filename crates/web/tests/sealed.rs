@@ -141,3 +141,136 @@ both_backends!(an_altered_or_moved_sealed_value_does_not_open, |app| {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Odeline"));
 });
+
+/// The other free text about a person, one marker per sealed column.
+const NARRATIVES: &[&str] = &[
+    "Reponse-Marqueur-2231", "Motif-Orientation-6604", "Note-Statut-7713", "Resultat-Service-8825", "Cloture-Marqueur-9931",
+    "Gel-Juridique-1147", "Commentaire-Approbation-5518", "Motif-Transfert-3362", "Refus-Transfert-4471",
+    // The shared copy of the referral holds the name (sealed with the person too).
+    "Brancaleux",
+];
+
+/// The SQLite file and its WAL, or every PostgreSQL row as text.
+async fn database_copy(app: &common::TestApp) -> Vec<u8> {
+    match app.store.sqlite_path() {
+        Some(db) => {
+            let mut bytes = std::fs::read(db).unwrap();
+            let wal = db.with_extension("sqlite3-wal");
+            if wal.exists() {
+                bytes.extend(std::fs::read(wal).unwrap());
+            }
+            bytes
+        }
+        None => {
+            let mut tx = app.store.read().await.unwrap();
+            passerelle_store::db::test_support::postgres_rows_as_text(&mut tx).await.unwrap().into_bytes()
+        }
+    }
+}
+
+both_backends!(every_free_text_about_a_person_is_sealed_and_reads_back, |app| {
+    use passerelle_store::{cases, responses, rights, transfers};
+    let cw = app.signed_in(CASEWORKER).await;
+    let fp = app.signed_in("focalpoint@demo.passerelle.test").await;
+    let admin = app.signed_in("admin@demo.passerelle.test").await;
+    let csrf = cw.csrf("/people/new").await;
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Sidonie"), ("family_names", "Brancaleux"), ("sex", "female"), ("confirm_new", "1")]).await;
+    let person = id_after("/people/", &location(&r));
+    let r = post(&cw, &format!("/people/{person}/cases"), &csrf, &[("sop", "social_welfare"), ("risk", "medium")]).await;
+    let case = id_after("/cases/", &location(&r));
+    post(&cw, &format!("/cases/{case}/consents"), &csrf, &[("given_by", "person"), ("scope", "referral")]).await;
+
+    // A referral to a service of the focal point's agency: reason and shared copy; the receiver
+    // accepts with a note and completes with an outcome (recorded as a service received too).
+    let (svc, need, consent, caseworker, sop) = {
+        let mut tx = app.store.read().await.unwrap();
+        let fp_agency = passerelle_store::users::find_by_email(&mut tx, "focalpoint@demo.passerelle.test").await.unwrap().unwrap().agency_id;
+        let all = passerelle_store::directory::list_services(&mut tx, &passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() }).await.unwrap();
+        let entry = all.into_iter().find(|e| e.agency_id.is_some() && e.agency_id == fp_agency).expect("a service of the focal point's agency");
+        let needs = passerelle_core::directory::taxonomy::Taxonomy::needs();
+        let code = passerelle_core::directory::profile::codes(&entry.service, needs).into_iter().next().unwrap();
+        let root = needs.lineage(&code).into_iter().find(|c| needs.get(c).is_some_and(|t| t.parent.is_none())).unwrap().to_string();
+        let consent = passerelle_store::consents::of_case(&mut tx, case).await.unwrap()[0].id;
+        let caseworker = passerelle_store::users::find_by_email(&mut tx, CASEWORKER).await.unwrap().unwrap();
+        let sop = passerelle_store::sops::latest(&mut tx, "social_welfare").await.unwrap().unwrap().sop;
+        (entry.id().to_string(), root, consent.to_string(), caseworker, sop)
+    };
+    let r = post(&cw, &format!("/cases/{case}/referrals"), &csrf, &[("need", &need), ("service", &svc), ("urgency", "urgent"),
+        ("reason", "Motif-Orientation-6604"), ("share", "name"), ("share", "sex"), ("consent", &consent), ("action", "send")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let referral = id_after("/referrals/", &location(&r));
+    let fp_csrf = fp.csrf("/referrals").await;
+    for (to, note, outcome) in [("accepted", "Note-Statut-7713", ""), ("completed", "", "Resultat-Service-8825")] {
+        let (_, json) = fp.text(&format!("/api/v1/referrals/{referral}")).await;
+        let v = serde_json::from_str::<serde_json::Value>(&json).unwrap()["version"].to_string();
+        let r = post(&fp, &format!("/referrals/{referral}/status"), &fp_csrf, &[("version", &v), ("to", to), ("note", note), ("outcome", outcome)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{to}");
+    }
+
+    // A form answered for the case, an approval with a comment, a transfer asked and declined,
+    // the case closed with a reason, and a legal hold with its reason.
+    let sight = passerelle_store::people::Sight {
+        viewer: passerelle_store::users::Viewer { id: caseworker.id, agency_id: None, team_id: None, scope: passerelle_core::access::Scope::All },
+        supervises: None,
+    };
+    let mut tx = app.store.write().await.unwrap();
+    let author = responses::Author { id: caseworker.id, agency_id: caseworker.agency_id, team_id: caseworker.team_id };
+    let form = passerelle_store::forms::list_latest(&mut tx).await.unwrap().into_iter().next().unwrap();
+    let version = form.form.version.clone().unwrap_or_default();
+    let step = sop.steps.iter().find(|s| !s.approvals.is_empty()).expect("a step needing approval").id.clone();
+    let link = responses::CaseStep { case_id: case, step_id: step.clone() };
+    let response = responses::submit(&mut tx, &author, &form.form.id, &version, &serde_json::json!({"story": "Reponse-Marqueur-2231"}), Some(&link)).await.unwrap();
+    let c = cases::get(&mut tx, &sight, case).await.unwrap().unwrap();
+    assert!(cases::request_approval(&mut tx, caseworker.id, &c, &sop, &step, c.version).await.unwrap());
+    let approval = cases::progress(&mut tx, case).await.unwrap().approval(&step).unwrap().id;
+    assert!(cases::decide_approval(&mut tx, caseworker.id, &c, approval, true, "Commentaire-Approbation-5518", c.version + 1).await.unwrap());
+    let other = passerelle_store::agencies::list_agencies(&mut tx).await.unwrap().into_iter().find(|a| Some(a.id) != caseworker.agency_id).unwrap();
+    assert!(transfers::request(&mut tx, caseworker.id, &c, other.id, None, "Motif-Transfert-3362", c.version + 2).await.unwrap());
+    let t = transfers::of_case(&mut tx, case).await.unwrap().remove(0);
+    transfers::decline(&mut tx, caseworker.id, &t, "Refus-Transfert-4471").await.unwrap();
+    let c = cases::get(&mut tx, &sight, case).await.unwrap().unwrap();
+    cases::close(&mut tx, caseworker.id, &c, "Cloture-Marqueur-9931", c.version).await.unwrap();
+    assert!(rights::set_legal_hold(&mut tx, caseworker.id, case, true, "Gel-Juridique-1147").await.unwrap());
+    tx.commit().await.unwrap();
+
+    // Everything reads back through the application: pages, store and the subject access dossier
+    // (the case page of a closed case no longer lists its transfers: read from the store).
+    let (_, page) = cw.text(&format!("/cases/{case}")).await;
+    for m in ["Cloture-Marqueur-9931", "Commentaire-Approbation-5518", "Resultat-Service-8825"] {
+        assert!(page.contains(m), "{m} on the case page: {page}");
+    }
+    let (_, page) = fp.text(&format!("/referrals/{referral}")).await;
+    for m in ["Motif-Orientation-6604", "Note-Statut-7713", "Resultat-Service-8825", "Sidonie Brancaleux"] {
+        assert!(page.contains(m), "{m} on the referral page: {page}");
+    }
+    let mut tx = app.store.read().await.unwrap();
+    let viewer = passerelle_store::users::Viewer { id: caseworker.id, agency_id: None, team_id: None, scope: passerelle_core::access::Scope::All };
+    let answers = responses::get(&mut tx, &viewer, response).await.unwrap().unwrap().answers;
+    assert_eq!(answers["story"], "Reponse-Marqueur-2231");
+    let t0 = transfers::of_case(&mut tx, case).await.unwrap().remove(0);
+    assert_eq!((t0.reason.as_str(), t0.comment.as_deref()), ("Motif-Transfert-3362", Some("Refus-Transfert-4471")));
+    drop(tx);
+    let (status, dossier) = admin.text(&format!("/admin/people/{person}/dossier.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    for m in NARRATIVES {
+        assert!(dossier.contains(m), "{m} in the subject access dossier");
+    }
+
+    // The copy holds none of them.
+    let copy = database_copy(&app).await;
+    for m in NARRATIVES {
+        assert!(!contains(&copy, m), "{m:?} found in the clear in the database");
+    }
+
+    // A row written in the clear before (an older version) is sealed at the next start-up.
+    if let Some(db) = app.store.sqlite_path() {
+        let mut tx = app.store.write().await.unwrap();
+        let sql = format!("UPDATE case_transfers SET comment = 'Ancien-Commentaire', sealed = NULL, seal_key = NULL WHERE id = x'{}'", t.id.simple());
+        assert_eq!(passerelle_store::db::test_support::execute(&mut tx, &sql).await.unwrap(), 1);
+        tx.commit().await.unwrap();
+        let again = passerelle_store::Store::open(None, db.parent().unwrap()).await.unwrap();
+        let mut tx = again.read().await.unwrap();
+        assert_eq!(passerelle_store::db::test_support::count(&mut tx, "SELECT COUNT(*) FROM case_transfers WHERE comment IS NOT NULL OR seal_key IS NULL").await.unwrap(), 0);
+        assert_eq!(transfers::of_case(&mut tx, case).await.unwrap()[0].comment.as_deref(), Some("Ancien-Commentaire"));
+    }
+});

@@ -315,7 +315,7 @@ pub const STEP_FIELDS: &[&str] = &[
     "approved",
 ];
 
-const REFERRALS: &[Field] = &concat::<14, 5, 19>(
+const REFERRALS: &[Field] = &concat::<13, 5, 18>(
     [
         f("id", Text),
         f("case_id", Text),
@@ -330,7 +330,7 @@ const REFERRALS: &[Field] = &concat::<14, 5, 19>(
         f("responded_at", Date),
         f("completed_at", Date),
         f("status", Code(REFERRAL_STATUS)),
-        f("outcome", Text),
+        // No `outcome`: it is free text, kept only sealed (issue 10); figures use the status.
         f("urgent", Bool),
     ],
     person_dims!(),

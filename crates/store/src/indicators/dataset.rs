@@ -86,7 +86,7 @@ pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: Da
     Ok(data)
 }
 
-type ReferralRow = (Uuid, Uuid, Uuid, String, String, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, Option<String>, String);
+type ReferralRow = (Uuid, Uuid, Uuid, String, String, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, String);
 
 /// Referrals sent (drafts are not referrals yet), dated by their sending; the person's
 /// characteristics at that date.
@@ -94,12 +94,12 @@ pub async fn referrals(tx: &mut Tx) -> StoreResult<Vec<Record>> {
     let persons = persons(tx).await?;
     let rows: Vec<ReferralRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT r.id, r.case_id, r.person_id, r.sop_id, r.need, fa.name, ta.name, r.sent_at, r.responded_at, r.completed_at,
-                r.status, r.outcome, r.urgency
+                r.status, r.urgency
          FROM referrals r LEFT JOIN agencies fa ON fa.id = r.from_agency_id LEFT JOIN agencies ta ON ta.id = r.to_agency_id
          WHERE r.status <> 'draft'").fetch_all(c).await)?;
     Ok(rows
         .into_iter()
-        .map(|(id, case_id, person_id, sop, need, from, to, sent, responded, completed, status, outcome, urgency)| {
+        .map(|(id, case_id, person_id, sop, need, from, to, sent, responded, completed, status, urgency)| {
             let person = persons.get(&person_id).cloned().unwrap_or_default();
             let on = sent.map(|s| s.date_naive()).unwrap_or_default();
             let r = Record::new()
@@ -115,7 +115,6 @@ pub async fn referrals(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("responded_at", date(responded, Tz::UTC))
                 .with("completed_at", date(completed, Tz::UTC))
                 .with("status", Value::Text(status))
-                .with("outcome", text(outcome))
                 .with("urgent", Value::Bool(urgency != "normal"));
             person.dims(r, on)
         })
