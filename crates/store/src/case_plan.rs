@@ -9,6 +9,7 @@ use crate::audit::{self, Event};
 use crate::cases::{Case, VISIBLE};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::narratives::{Fields, PLAN_ACTIONS, PLAN_GOALS};
 use crate::people::Sight;
 use chrono::{DateTime, NaiveDate, Utc};
 use passerelle_core::validate::Problems;
@@ -176,8 +177,10 @@ pub async fn add_goal(tx: &mut Tx, actor: Uuid, case: &Case, title: &str) -> Sto
     let title = goal_title(title)?;
     let id = Uuid::now_v7();
     let at = now();
-    exec!(tx, c => sqlx::query("INSERT INTO case_plan_goals (id, case_id, title, created_by, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $5, 1)")
-        .bind(id).bind(case.id).bind(&title).bind(actor).bind(at))?;
+    // The title is sealed (`narratives`): the clear column only ever holds ''.
+    exec!(tx, c => sqlx::query("INSERT INTO case_plan_goals (id, case_id, title, created_by, created_at, updated_at, version) VALUES ($1, $2, '', $3, $4, $4, 1)")
+        .bind(id).bind(case.id).bind(actor).bind(at))?;
+    PLAN_GOALS.write(tx, id, &Fields::default().with("title", Some(&title))).await?;
     audit::append(tx, Event::new(Some(actor), "case.plan.goal.add", "case").entity(case.id).detail(json!({"goal": id}))).await?;
     Ok(id)
 }
@@ -186,11 +189,12 @@ pub async fn add_goal(tx: &mut Tx, actor: Uuid, case: &Case, title: &str) -> Sto
 pub async fn update_goal(tx: &mut Tx, actor: Uuid, case: &Case, goal: Uuid, version: i64, title: &str) -> StoreResult<()> {
     open(case)?;
     let title = goal_title(title)?;
-    let n = exec!(tx, c => sqlx::query("UPDATE case_plan_goals SET title = $1, updated_at = $2, version = version + 1 WHERE id = $3 AND case_id = $4 AND version = $5")
-        .bind(&title).bind(now()).bind(goal).bind(case.id).bind(version))?;
+    let n = exec!(tx, c => sqlx::query("UPDATE case_plan_goals SET updated_at = $1, version = version + 1 WHERE id = $2 AND case_id = $3 AND version = $4")
+        .bind(now()).bind(goal).bind(case.id).bind(version))?;
     if n == 0 {
         return Err(goal_gone_or_stale(tx, case.id, goal).await?);
     }
+    PLAN_GOALS.write(tx, goal, &Fields::default().with("title", Some(&title))).await?;
     audit::append(tx, Event::new(Some(actor), "case.plan.goal.update", "case").entity(case.id).detail(json!({"goal": goal, "fields": ["title"]}))).await?;
     Ok(())
 }
@@ -214,8 +218,9 @@ pub async fn add_action(tx: &mut Tx, actor: Uuid, case: &Case, goal: Uuid, input
     exec!(tx, c => sqlx::query(
         "INSERT INTO case_plan_actions (id, goal_id, case_id, description, assignee_user, assignee_agency, assignee_service, due_on, status,
              created_by, created_at, updated_by, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $10, $11, 1)")
-        .bind(id).bind(goal).bind(case.id).bind(&a.description).bind(u).bind(g).bind(s).bind(a.due_on).bind(&a.status).bind(actor).bind(at))?;
+         VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8, $9, $10, $9, $10, 1)")
+        .bind(id).bind(goal).bind(case.id).bind(u).bind(g).bind(s).bind(a.due_on).bind(&a.status).bind(actor).bind(at))?;
+    PLAN_ACTIONS.write(tx, id, &Fields::default().with("description", Some(&a.description))).await?;
     audit::append(tx, Event::new(Some(actor), "case.plan.action.add", "case").entity(case.id).detail(json!({"action": id, "status": a.status}))).await?;
     Ok(id)
 }
@@ -228,14 +233,15 @@ pub async fn update_action(tx: &mut Tx, actor: Uuid, case: &Case, action: Uuid, 
     let a = check_action(tx, input).await?;
     let (u, g, s) = a.who.columns();
     let n = exec!(tx, c => sqlx::query(
-        "UPDATE case_plan_actions SET description = $1, assignee_user = $2, assignee_agency = $3, assignee_service = $4, due_on = $5,
-             status = $6, updated_by = $7, updated_at = $8, version = version + 1
-         WHERE id = $9 AND case_id = $10 AND version = $11")
-        .bind(&a.description).bind(u).bind(g).bind(s).bind(a.due_on).bind(&a.status).bind(actor).bind(now())
+        "UPDATE case_plan_actions SET assignee_user = $1, assignee_agency = $2, assignee_service = $3, due_on = $4,
+             status = $5, updated_by = $6, updated_at = $7, version = version + 1
+         WHERE id = $8 AND case_id = $9 AND version = $10")
+        .bind(u).bind(g).bind(s).bind(a.due_on).bind(&a.status).bind(actor).bind(now())
         .bind(action).bind(case.id).bind(version))?;
     if n == 0 {
         return Err(StoreError::Stale("case_plan_action"));
     }
+    PLAN_ACTIONS.write(tx, action, &Fields::default().with("description", Some(&a.description))).await?;
     let mut fields = Vec::new();
     if before.description != a.description {
         fields.push("description");
@@ -255,19 +261,24 @@ pub async fn update_action(tx: &mut Tx, actor: Uuid, case: &Case, action: Uuid, 
 }
 
 type ActionRow = (Uuid, Uuid, String, Option<Uuid>, Option<Uuid>, Option<Uuid>, Option<String>, Option<String>, Option<String>,
-    Option<NaiveDate>, String, i64, String, DateTime<Utc>);
+    Option<NaiveDate>, String, i64, String, DateTime<Utc>, Option<Vec<u8>>);
 
 /// The plan of a case: goals in the order they were set, their actions by date.
 pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Goal>> {
-    let goals: Vec<(Uuid, String, i64)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, title, version FROM case_plan_goals WHERE case_id = $1 ORDER BY created_at, id").bind(case_id).fetch_all(c).await)?;
+    let goals: Vec<(Uuid, String, i64, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, title, version, sealed FROM case_plan_goals WHERE case_id = $1 ORDER BY created_at, id").bind(case_id).fetch_all(c).await)?;
     let rows: Vec<ActionRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT a.id, a.goal_id, a.description, a.assignee_user, a.assignee_agency, a.assignee_service, u.display_name, g.name, s.name,
-                a.due_on, a.status, a.version, w.display_name, a.updated_at
+                a.due_on, a.status, a.version, w.display_name, a.updated_at, a.sealed
          FROM case_plan_actions a LEFT JOIN users u ON u.id = a.assignee_user LEFT JOIN agencies g ON g.id = a.assignee_agency
            LEFT JOIN directory_services s ON s.id = a.assignee_service JOIN users w ON w.id = a.updated_by
          WHERE a.case_id = $1 ORDER BY a.due_on IS NULL, a.due_on, a.created_at").bind(case_id).fetch_all(c).await)?;
-    let mut out: Vec<Goal> = goals.into_iter().map(|(id, title, version)| Goal { id, title, version, actions: vec![] }).collect();
+    let ring = tx.keyring();
+    let mut out = Vec::new();
+    for (id, title, version, sealed) in goals {
+        let title = PLAN_GOALS.open(ring, id, sealed.as_deref(), &[("title", Some(&title))])?.text("title");
+        out.push(Goal { id, title, version, actions: vec![] });
+    }
     for r in rows {
         let who = match (r.3, r.4, r.5) {
             (Some(u), _, _) => Who::User(u),
@@ -276,7 +287,8 @@ pub async fn of_case(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Goal>> {
             _ => Who::Nobody,
         };
         let who_name = r.6.or(r.7).or(r.8).unwrap_or_default();
-        let action = Action { id: r.0, goal_id: r.1, description: r.2, who, who_name, due_on: r.9, status: r.10, version: r.11, updated_by: r.12, updated_at: r.13 };
+        let description = PLAN_ACTIONS.open(ring, r.0, r.14.as_deref(), &[("description", Some(&r.2))])?.text("description");
+        let action = Action { id: r.0, goal_id: r.1, description, who, who_name, due_on: r.9, status: r.10, version: r.11, updated_by: r.12, updated_at: r.13 };
         if let Some(g) = out.iter_mut().find(|g| g.id == action.goal_id) {
             g.actions.push(action);
         }
@@ -311,13 +323,19 @@ pub struct Overdue {
 pub async fn overdue_for(tx: &mut Tx, sight: &Sight, today: NaiveDate, limit: i64) -> StoreResult<Vec<Overdue>> {
     let (a, t, o, sup, me) = sight.binds();
     let sql = format!(
-        "SELECT c.id, c.reference, x.description, x.due_on FROM case_plan_actions x JOIN cases c ON c.id = x.case_id
+        "SELECT c.id, c.reference, x.description, x.due_on, x.id, x.sealed FROM case_plan_actions x JOIN cases c ON c.id = x.case_id
          WHERE {VISIBLE} AND c.status = 'open' AND x.status IN {PENDING} AND x.due_on < $6
            AND (c.assigned_to = $5 OR x.assignee_user = $5)
          ORDER BY x.due_on, x.created_at LIMIT $7");
-    let rows: Vec<(Uuid, String, String, NaiveDate)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+    let rows: Vec<(Uuid, String, String, NaiveDate, Uuid, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(today).bind(limit).fetch_all(c).await)?;
-    Ok(rows.into_iter().map(|r| Overdue { case_id: r.0, reference: r.1, description: r.2, due_on: r.3 }).collect())
+    let ring = tx.keyring();
+    rows.into_iter()
+        .map(|r| {
+            let description = PLAN_ACTIONS.open(ring, r.4, r.5.as_deref(), &[("description", Some(&r.2))])?.text("description");
+            Ok(Overdue { case_id: r.0, reference: r.1, description, due_on: r.3 })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Free text written about a person outside case notes — form answers, a referral's reason,
 //! shared copy, outcome and status notes, closure and legal-hold reasons, approval and transfer
-//! comments, notes on services received — sealed the way case notes are (`cases::add_note`):
+//! comments, notes on services received, the case plan's goals and actions — sealed the way case notes are (`cases::add_note`):
 //! a row's free-text columns are sealed together, as a JSON object column → text, in its
 //! `sealed` column under the current data key (`seal_key`), the table, `sealed` and the row id
 //! being the associated data (a value moved to another row does not open). The clear columns
@@ -33,9 +33,14 @@ pub(crate) const CASES: Narrative = Narrative { table: "cases", fields: &[("clos
 pub(crate) const APPROVALS: Narrative = Narrative { table: "case_approvals", fields: &[("comment", "NULL")] };
 pub(crate) const TRANSFERS: Narrative = Narrative { table: "case_transfers", fields: &[("reason", "''"), ("comment", "NULL")] };
 pub(crate) const SERVICES: Narrative = Narrative { table: "case_services", fields: &[("notes", "''")] };
+/// The case plan's goals and actions: what the person is working towards, in their words
+/// ("leave the shelter before the winter", "see the lawyer about the asylum appeal").
+pub(crate) const PLAN_GOALS: Narrative = Narrative { table: "case_plan_goals", fields: &[("title", "''")] };
+pub(crate) const PLAN_ACTIONS: Narrative = Narrative { table: "case_plan_actions", fields: &[("description", "''")] };
 
 /// Every table sealed here, in the order start-up sealing and rotation go through them.
-pub(crate) const ALL: &[&Narrative] = &[&FORM_RESPONSES, &REFERRALS, &REFERRAL_EVENTS, &CASES, &APPROVALS, &TRANSFERS, &SERVICES];
+pub(crate) const ALL: &[&Narrative] =
+    &[&FORM_RESPONSES, &REFERRALS, &REFERRAL_EVENTS, &CASES, &APPROVALS, &TRANSFERS, &SERVICES, &PLAN_GOALS, &PLAN_ACTIONS];
 
 /// A row's free text, opened: column → text (an empty or missing value is absent).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -255,12 +255,12 @@ pub async fn subject_access(tx: &mut Tx, actor: Uuid, person_id: Uuid) -> StoreR
             .map(|a| obj(json!({"file_name": a.file_name, "content_type": a.content_type, "size_bytes": a.size_bytes,
                 "uploaded_by": a.uploaded_by, "uploaded_at": a.uploaded_at}))).collect();
         push("attachments", c.clone(), files);
-        push("plan_goals", c.clone(), rows(tx,
-            "SELECT title, created_at FROM case_plan_goals WHERE case_id = $1 ORDER BY created_at",
-            &[("title", K::Text), ("created_at", K::At)], Bind::Id(*case_id)).await?);
-        push("plan_actions", c.clone(), rows(tx,
-            "SELECT description, due_on, status, updated_at FROM case_plan_actions WHERE case_id = $1 ORDER BY created_at",
-            &[("description", K::Text), ("due_on", K::Date), ("status", K::Text), ("updated_at", K::At)], Bind::Id(*case_id)).await?);
+        push("plan_goals", c.clone(), sealed_rows(tx, &narratives::PLAN_GOALS,
+            "SELECT id, title, created_at FROM case_plan_goals WHERE case_id = $1 ORDER BY created_at",
+            &[("id", K::Id), ("title", K::Text), ("created_at", K::At)], Bind::Id(*case_id)).await?);
+        push("plan_actions", c.clone(), sealed_rows(tx, &narratives::PLAN_ACTIONS,
+            "SELECT id, description, due_on, status, updated_at FROM case_plan_actions WHERE case_id = $1 ORDER BY created_at",
+            &[("id", K::Id), ("description", K::Text), ("due_on", K::Date), ("status", K::Text), ("updated_at", K::At)], Bind::Id(*case_id)).await?);
         push("services", c.clone(), sealed_rows(tx, &narratives::SERVICES,
             "SELECT id, service_name, need, provided_on, notes FROM case_services WHERE case_id = $1 ORDER BY provided_on",
             &[("id", K::Id), ("service_name", K::Text), ("need", K::Text), ("provided_on", K::Date), ("notes", K::Text)], Bind::Id(*case_id)).await?);
@@ -448,8 +448,8 @@ async fn anonymise(tx: &mut Tx, everyone: &[Uuid], all_cases: &[(Uuid, String)],
     }
     // The sealed free text goes with its clear columns (`sealed` NULL: nothing left to open).
     each(tx, "UPDATE form_responses SET answers = '{}', sealed = NULL WHERE case_id = $1", &c).await?;
-    each(tx, "UPDATE case_plan_goals SET title = '' WHERE case_id = $1", &c).await?;
-    each(tx, "UPDATE case_plan_actions SET description = '' WHERE case_id = $1", &c).await?;
+    each(tx, "UPDATE case_plan_goals SET title = '', sealed = NULL WHERE case_id = $1", &c).await?;
+    each(tx, "UPDATE case_plan_actions SET description = '', sealed = NULL WHERE case_id = $1", &c).await?;
     each(tx, "UPDATE case_services SET notes = '', sealed = NULL WHERE case_id = $1", &c).await?;
     each(tx, "UPDATE case_transfers SET reason = '', comment = NULL, sealed = NULL WHERE case_id = $1", &c).await?;
     each(tx, "UPDATE case_approvals SET comment = NULL, sealed = NULL WHERE case_id = $1", &c).await?;
