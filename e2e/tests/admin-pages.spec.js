@@ -94,3 +94,19 @@ test('a bad SOP file is refused with its problems, in an accessible page', async
   await expect(page.locator('.error-summary[role="alert"]')).toContainText('The version must be a whole number');
   await audit();
 });
+
+// The data protection officer's pages: the retention plan and the search for a person whose data
+// is asked for or to be erased (with and without JavaScript, axe on each).
+test('the retention plan and the personal data search pass axe', async ({ page, audit }) => {
+  await signIn(page, audit, demoEmail('admin'));
+  await page.goto('/admin/retention');
+  await expect(page.locator('main h1')).toHaveText('Retention of closed cases');
+  await audit();
+  await page.goto('/admin/people');
+  await expect(page.locator('main h1')).toHaveText("A person's rights");
+  await audit();
+  await page.locator('#q').fill('Nobody-Called-This');
+  await clickAndWaitForPage(page, page.locator('main form button[type="submit"]').first());
+  await expect(page).toHaveURL(/\/admin\/people\?q=Nobody-Called-This/);
+  await audit();
+});

@@ -84,4 +84,13 @@ mod tests {
         assert!(svg.contains("Female") && svg.contains("0.50") && svg.contains("—"));
         assert_eq!(svg.matches("<rect").count(), 3, "background, one bar and its comparison: {svg}");
     }
+
+    #[test]
+    fn a_label_typed_by_someone_is_text_in_the_chart() {
+        // Bar labels are agency, area and nationality names: the chart is put into the page as
+        // markup (`|safe`), so plotters' escaping is what keeps a name from becoming a script.
+        let svg = bars("t", &[Bar { label: "<script>x()</script>".into(), value: Some(1.0), compare: None }], &|v| format!("{v}")).unwrap();
+        assert!(!svg.contains("<script"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;"), "{svg}");
+    }
 }
