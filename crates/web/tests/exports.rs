@@ -6,7 +6,7 @@
 //! exported what and how many rows, never the content or the passphrase.
 
 mod common;
-use common::{id_after, location, post, Session, TestApp};
+use common::{id_after, location, post, staff, Session, TestApp};
 
 use reqwest::StatusCode;
 use std::collections::BTreeSet;
@@ -17,24 +17,6 @@ const CASEWORKER: &str = "caseworker@demo.passerelle.test";
 const SUPERVISOR: &str = "supervisor@demo.passerelle.test";
 const ADMIN: &str = "admin@demo.passerelle.test";
 const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"Open\")";
-
-/// Creates an account with the demo password in the team named `team`.
-async fn staff(app: &TestApp, email: &str, role: &str, team: &str) {
-    let hash = passerelle_web::passwords::hash(passerelle_store::demo::DEMO_PASSWORD.to_string()).await.unwrap();
-    let mut tx = app.store.write().await.unwrap();
-    let teams = passerelle_store::agencies::list_teams(&mut tx, None).await.unwrap();
-    let t = teams.iter().find(|t| t.name == team).unwrap_or_else(|| panic!("team {team}"));
-    let input = passerelle_store::users::UserInput {
-        email: email.into(),
-        display_name: format!("{role} of {team}"),
-        agency_id: Some(t.agency_id),
-        team_id: Some(t.id),
-        roles: vec![role.into()],
-        language: None,
-    };
-    passerelle_store::users::create_user(&mut tx, None, &input, Some(&hash), false).await.unwrap();
-    tx.commit().await.unwrap();
-}
 
 /// Registers a person and opens a case for them; returns the case's reference.
 async fn person_with_case(s: &Session, given: &str, family: &str, risk: &str, restricted: bool) -> String {

@@ -75,20 +75,7 @@ both_backends!(a_copy_of_the_database_reveals_no_name_and_search_still_works, |a
     assert!(page.contains(&format!("/people/{person}")), "duplicate proposed: {page}");
 
     // The copy: every byte of the SQLite file and its WAL, or every PostgreSQL row as text.
-    let copy: Vec<u8> = match app.store.sqlite_path() {
-        Some(db) => {
-            let mut bytes = std::fs::read(db).unwrap();
-            let wal = db.with_extension("sqlite3-wal");
-            if wal.exists() {
-                bytes.extend(std::fs::read(wal).unwrap());
-            }
-            bytes
-        }
-        None => {
-            let mut tx = app.store.read().await.unwrap();
-            passerelle_store::db::test_support::postgres_rows_as_text(&mut tx).await.unwrap().into_bytes()
-        }
-    };
+    let copy = database_copy(&app).await;
     assert!(copy.len() > 10_000, "the copy holds the demo data");
     for secret in SECRETS {
         assert!(!contains(&copy, secret), "{secret:?} found in the clear in the database");
