@@ -364,8 +364,11 @@ const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex
 /// Who may see a person: the scope of whoever registered them, and for a restricted person only
 /// the registering caseworker and a supervisor of their team (`$4`, nil when the viewer is not a
 /// supervisor). `$1..$3` are the viewer's scope binds, `$5` the viewer.
+// A restricted person is seen by whoever registered them and their team's supervisor; `$4 = $5`
+// (the "supervised team" bound to the viewer's own id, see `Sight::data_protection`) lets the
+// person who answers data-protection requests find them too: ids of users and teams never meet.
 const VISIBLE: &str = "($1 IS NULL OR p.agency_id = $1) AND ($2 IS NULL OR p.team_id = $2) AND ($3 IS NULL OR p.registered_by = $3)
-     AND (p.restricted = FALSE OR p.registered_by = $5 OR p.team_id = $4)";
+     AND (p.restricted = FALSE OR p.registered_by = $5 OR p.team_id = $4 OR $4 = $5)";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -443,6 +446,13 @@ pub struct Sight {
 }
 
 impl Sight {
+    /// What the person answering subject access and erasure requests sees: everyone in
+    /// `viewer`'s scope, restricted people included (a request about a restricted person must be
+    /// answerable; every such read is audited by the rights pages).
+    pub fn data_protection(viewer: Viewer) -> Sight {
+        Sight { supervises: Some(viewer.id), viewer }
+    }
+
     pub(crate) fn binds(&self) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>, Uuid, Uuid) {
         let (a, t, o) = self.viewer.scope_binds();
         (a, t, o, self.supervises.unwrap_or(Uuid::nil()), self.viewer.id)

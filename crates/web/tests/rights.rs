@@ -69,6 +69,18 @@ both_backends!(the_dossier_holds_everything_and_anonymising_leaves_only_figures,
     let (status, found) = admin.text("/admin/people?q=Valcourbe").await;
     assert_eq!(status, StatusCode::OK);
     assert!(found.contains(&format!("/admin/people/{person}/dossier")), "{found}");
+    // A restricted person is found too: a request about them must be answerable (the caseworker
+    // of another team does not find them).
+    let csrf = cw.csrf("/people/new").await;
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Hortense"), ("family_names", "Valcourbe-Secret"), ("sex", "female"),
+        ("restricted", "1"), ("confirm_new", "1")]).await;
+    let hidden = id_after("/people/", &location(&r));
+    let (_, found) = admin.text("/admin/people?q=Valcourbe-Secret").await;
+    assert!(found.contains(&format!("/admin/people/{hidden}/dossier")), "restricted person found: {found}");
+    common::staff(&app, "other.cw@demo.passerelle.test", "caseworker", "Child protection team North").await;
+    let other = app.signed_in("other.cw@demo.passerelle.test").await;
+    let (_, found) = other.text("/people?q=Valcourbe-Secret").await;
+    assert!(!found.contains(&hidden.to_string()), "{found}");
     let (status, page) = admin.text(&format!("/admin/people/{person}/dossier")).await;
     assert_eq!(status, StatusCode::OK);
     for expected in ["Théodorine", "Valcourbe", "Note-Marqueur-8812", "Consent-Marqueur-3391", "c.pdf", "person.register", "case.note"] {

@@ -50,9 +50,10 @@ struct PeoplePage {
     found: Vec<Person>,
 }
 
-/// Finds a person by name, phone or external id (the people search), across every scope.
+/// Finds a person by name, phone or external id (the people search), across every scope,
+/// restricted people included.
 pub async fn search(State(state): State<AppState>, identity: Identity, page: Page, Query(query): Query<SearchQuery>) -> Result<Response, AppError> {
-    let sight = Sight { viewer: identity.viewer(Permission::ManagePersonalData), supervises: None };
+    let sight = Sight::data_protection(identity.viewer(Permission::ManagePersonalData));
     let mut tx = state.store.read().await?;
     let found = if query.q.trim().is_empty() { Vec::new() } else { people::search(&mut tx, &sight, &query.q, 50).await? };
     Ok(render(&PeoplePage { page, q: query.q, found }))
