@@ -124,9 +124,6 @@ async fn write_checked(dir: Option<&Path>, name: &str, bytes: &[u8], keyring: Op
     let Some(kind) = sniff(&name, bytes) else { return Ok(Err(Refusal::Kind)) };
     let id = Uuid::now_v7();
     let path = path_of(dir, id);
-    if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await?;
-    }
     let sealed;
     let on_disk = match keyring {
         Some(k) => {
@@ -135,16 +132,9 @@ async fn write_checked(dir: Option<&Path>, name: &str, bytes: &[u8], keyring: Op
         }
         None => bytes,
     };
-    write_atomically(&path, on_disk).await?;
+    crate::files::write_atomically(&path, on_disk).await?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     Ok(Ok(StoredFile { id, name, content_type: kind, size_bytes: bytes.len() as i64, sha256, path }))
-}
-
-async fn write_atomically(path: &Path, bytes: &[u8]) -> StoreResult<()> {
-    let tmp = path.with_extension("part");
-    tokio::fs::write(&tmp, bytes).await?;
-    tokio::fs::rename(&tmp, path).await?;
-    Ok(())
 }
 
 /// Seals an attachment's file under the current key (a file stored in the clear before
@@ -157,7 +147,7 @@ pub(crate) async fn reseal(tx: &mut Tx, dir: Option<&Path>, id: Uuid) -> StoreRe
                 let was: Option<(Option<i64>,)> = on_tx!(tx, c => sqlx::query_as("SELECT seal_key FROM case_attachments WHERE id = $1").bind(id).fetch_optional(c).await)?;
                 let clear = unseal(tx, id, was.and_then(|w| w.0).is_some(), on_disk)?;
                 let sealed = tx.keyring().seal(&clear, &file_place(id))?;
-                write_atomically(&path_of(dir, id), &sealed).await?;
+                crate::files::write_atomically(&path_of(dir, id), &sealed).await?;
             }
             // A missing file stays missing (it answers 404 as before); the row is still marked.
             Err(StoreError::NotFound) => {}
@@ -194,11 +184,7 @@ pub async fn read_file(dir: Option<&Path>, id: Uuid) -> StoreResult<Vec<u8>> {
 /// rolled-back erasure must not lose the file). A file already gone is not an error.
 pub async fn remove_file(dir: Option<&Path>, id: Uuid) -> StoreResult<()> {
     let Some(dir) = dir else { return Ok(()) };
-    match tokio::fs::remove_file(path_of(dir, id)).await {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(StoreError::Io(e)),
-    }
+    crate::files::remove_if_present(&path_of(dir, id)).await
 }
 
 /// Checks and stores a file for a case. The file is written first, then the row; if the row

@@ -94,24 +94,6 @@ pub fn archive(inner_name: &str, bytes: &[u8], passphrase: &str) -> StoreResult<
     Ok(out.finish().map_err(zip_err)?.into_inner())
 }
 
-async fn write_atomically(path: &Path, bytes: &[u8]) -> StoreResult<()> {
-    if let Some(parent) = path.parent() {
-        tokio::fs::create_dir_all(parent).await?;
-    }
-    let tmp = path.with_extension("part");
-    tokio::fs::write(&tmp, bytes).await?;
-    tokio::fs::rename(&tmp, path).await?;
-    Ok(())
-}
-
-async fn remove(path: &Path) -> StoreResult<()> {
-    match tokio::fs::remove_file(path).await {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(StoreError::Io(e)),
-    }
-}
-
 /// Builds, encrypts and keeps an export for `actor` until `ttl` from now. Returns the export
 /// and its passphrase, to be shown once. The file is written before the row; if the row cannot
 /// be written the file is removed (a rolled-back transaction leaves a file without a row,
@@ -122,7 +104,7 @@ pub async fn create(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, content: Conte
     let zipped = archive(content.inner_name, content.bytes, &secret)?;
     let id = Uuid::now_v7();
     let path = path_of(dir, id);
-    write_atomically(&path, &zipped).await?;
+    crate::files::write_atomically(&path, &zipped).await?;
     let at = now();
     let export = Export {
         id,
@@ -141,7 +123,7 @@ pub async fn create(tx: &mut Tx, dir: Option<&Path>, actor: Uuid, content: Conte
         .bind(id).bind(actor).bind(&export.kind).bind(&export.file_name).bind(export.row_count)
         .bind(export.size_bytes).bind(export.created_at).bind(export.expires_at));
     if let Err(e) = written {
-        let _ = remove(&path).await;
+        let _ = crate::files::remove_if_present(&path).await;
         return Err(StoreError::Database(e));
     }
     audit::append(tx, Event::new(Some(actor), "export.create", "export").entity(id)
@@ -216,7 +198,7 @@ pub async fn sweep(store: &Store, at: DateTime<Utc>) -> StoreResult<usize> {
     while let Some(entry) = entries.next_entry().await? {
         let name = entry.file_name().to_string_lossy().to_string();
         if !kept.contains(&name) {
-            remove(&entry.path()).await?;
+            crate::files::remove_if_present(&entry.path()).await?;
         }
     }
     Ok(due.len())

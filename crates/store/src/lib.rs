@@ -43,6 +43,7 @@ pub mod rights;
 pub mod visits;
 pub mod retention;
 pub mod exports;
+mod files;
 pub(crate) mod narratives;
 
 pub use db::{Backend, Store, Tx};
