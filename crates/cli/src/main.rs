@@ -576,7 +576,7 @@ async fn serve(store: Store, web: passerelle_web::WebConfig, addr: &str, schedul
     let local = listener.local_addr()?;
     println!("Passerelle listening on http://{local}");
     std::io::stdout().flush().ok();
-    tokio::spawn(housekeeping(store.clone()));
+    tokio::spawn(schedule::housekeeping(store.clone()));
     if scheduled.retention_schedule == schedule::RetentionSchedule::Daily {
         tokio::spawn(schedule::retention_daily(store.clone()));
     }
@@ -589,33 +589,6 @@ async fn serve(store: Store, web: passerelle_web::WebConfig, addr: &str, schedul
     store.close().await;
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Periodic clean-up: expired sessions, expired export archives. The first tick is immediate,
-/// so archives that expired while the server was down are deleted at start-up.
-async fn housekeeping(store: Store) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        match passerelle_store::exports::sweep(&store, chrono::Utc::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(expired = n, "expired exports deleted"),
-            Err(e) => tracing::warn!(error = %e, "export clean-up failed"),
-        }
-        let purged = async {
-            let mut tx = store.write().await?;
-            let n = passerelle_store::sessions::purge_expired(&mut tx).await?;
-            // Directory uploads nobody confirmed within a day are dropped.
-            let day_ago = passerelle_store::db::now() - chrono::Duration::days(1);
-            passerelle_store::directory::purge_staged(&mut tx, day_ago).await?;
-            tx.commit().await?;
-            Ok::<u64, passerelle_store::StoreError>(n)
-        }
-        .await;
-        if let Err(e) = purged {
-            tracing::warn!(error = %e, "session clean-up failed");
-        }
-    }
 }
 
 async fn shutdown_signal() {

@@ -1,12 +1,40 @@
-//! What the server does on its own, besides serving (issue 10): the retention job, when
-//! enabled, and SQLite backups with rotation, when a backup folder is given. Each runs in its
-//! own task so that a slow backup never delays the sessions clean-up.
+//! What the server does on its own, besides serving: the housekeeping (expired sessions,
+//! exports and staged uploads), the retention job, when enabled, and SQLite backups with
+//! rotation, when a backup folder is given. Each runs in its own task so that a slow backup
+//! never delays the sessions clean-up.
 
 use anyhow::{bail, Result};
 use chrono::Utc;
 use passerelle_store::{retention, Backend, Store};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Periodic clean-up: expired sessions, expired export archives. The first tick is immediate,
+/// so archives that expired while the server was down are deleted at start-up.
+pub async fn housekeeping(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match passerelle_store::exports::sweep(&store, Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(expired = n, "expired exports deleted"),
+            Err(e) => tracing::warn!(error = %e, "export clean-up failed"),
+        }
+        let purged = async {
+            let mut tx = store.write().await?;
+            let n = passerelle_store::sessions::purge_expired(&mut tx).await?;
+            // Directory uploads nobody confirmed within a day are dropped.
+            let day_ago = passerelle_store::db::now() - chrono::Duration::days(1);
+            passerelle_store::directory::purge_staged(&mut tx, day_ago).await?;
+            tx.commit().await?;
+            Ok::<u64, passerelle_store::StoreError>(n)
+        }
+        .await;
+        if let Err(e) = purged {
+            tracing::warn!(error = %e, "session clean-up failed");
+        }
+    }
+}
 
 /// How often the retention job runs in the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

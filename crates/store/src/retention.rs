@@ -158,16 +158,16 @@ struct Row {
 type RawRow = (Uuid, String, Uuid, Option<Uuid>, String, i64, String, Option<DateTime<Utc>>, bool, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// Every case with the person it belongs to after merges (`merged_into`, else the person).
-const ALL: &str = "SELECT c.id, c.reference, p.id, p.merged_into, c.sop_id, CAST(c.sop_version AS BIGINT), c.status, c.closed_at,
-        c.legal_hold, p.anonymised_at, k.anonymised_at
-    FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN people k ON k.id = p.merged_into
-    ORDER BY c.opened_at, c.id";
+macro_rules! cases_with_people {
+    () => {
+        "SELECT c.id, c.reference, p.id, p.merged_into, c.sop_id, CAST(c.sop_version AS BIGINT), c.status, c.closed_at,
+            c.legal_hold, p.anonymised_at, k.anonymised_at
+        FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN people k ON k.id = p.merged_into"
+    };
+}
+const ALL: &str = concat!(cases_with_people!(), " ORDER BY c.opened_at, c.id");
 /// The same for one person (the apply step checks again just before erasing).
-const ONE: &str = "SELECT c.id, c.reference, p.id, p.merged_into, c.sop_id, CAST(c.sop_version AS BIGINT), c.status, c.closed_at,
-        c.legal_hold, p.anonymised_at, k.anonymised_at
-    FROM cases c JOIN people p ON p.id = c.person_id LEFT JOIN people k ON k.id = p.merged_into
-    WHERE p.id = $1 OR p.merged_into = $1
-    ORDER BY c.opened_at, c.id";
+const ONE: &str = concat!(cases_with_people!(), " WHERE p.id = $1 OR p.merged_into = $1 ORDER BY c.opened_at, c.id");
 
 async fn rows(tx: &mut Tx, person: Option<Uuid>) -> StoreResult<Vec<Row>> {
     let raw: Vec<RawRow> = match person {
@@ -255,7 +255,7 @@ async fn plan_rows(tx: &mut Tx, now: DateTime<Utc>, all: Vec<Row>) -> StoreResul
             held.push(Held { person_id: person, case, reason });
         }
     }
-    held.sort_by(|a, b| (a.reason, a.case.due_at).cmp(&(b.reason, b.case.due_at)));
+    held.sort_by_key(|h| (h.reason, h.case.due_at));
     Ok(Plan { at: now, due, held })
 }
 

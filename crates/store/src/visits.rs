@@ -158,10 +158,8 @@ pub async fn next_planned_of(tx: &mut Tx, case_ids: &[Uuid]) -> StoreResult<std:
         })?;
         let mut seen = std::collections::HashSet::new();
         for (case, next) in rows {
-            if seen.insert(case) {
-                if let Some(n) = next {
-                    out.insert(case, n);
-                }
+            if let (true, Some(n)) = (seen.insert(case), next) {
+                out.insert(case, n);
             }
         }
     }
