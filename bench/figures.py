@@ -114,7 +114,7 @@ def merge(results, http, single, meta):
 
 
 SCENARIOS = ["caseload", "case_page", "person_search", "directory_search", "public_finder", "referral_inbox",
-             "supervisor_caseload", "supervisor_dashboard", "case_note_write"]
+             "supervisor_caseload", "supervisor_dashboard", "indicator_dashboard", "indicator_report", "case_note_write"]
 
 
 def check(path):

@@ -73,6 +73,9 @@ action-save = Save
 action-filter = Filter
 filter-all = All
 pager-next = Next page
+pager-previous = Previous page
+pager-first = First page
+pager-label = Pages
 pager-older = Older entries
 
 ## Fields
@@ -528,6 +531,10 @@ cases-none = No case matches.
 cases-count = { $count ->
     [one] One case
    *[other] { $count } cases
+}
+cases-count-page = { $count ->
+    [one] One case on this page
+   *[other] { $count } cases on this page
 }
 case-reference = Case
 case-assigned = Caseworker

@@ -73,6 +73,9 @@ action-save = Guardar
 action-filter = Filtrar
 filter-all = Todos
 pager-next = Página siguiente
+pager-previous = Página anterior
+pager-first = Primera página
+pager-label = Páginas
 pager-older = Entradas anteriores
 
 ## Campos
@@ -528,6 +531,10 @@ cases-none = Ningún caso coincide.
 cases-count = { $count ->
     [one] Un caso
    *[other] { $count } casos
+}
+cases-count-page = { $count ->
+    [one] Un caso en esta página
+   *[other] { $count } casos en esta página
 }
 case-reference = Caso
 case-assigned = Trabajador/a social

@@ -73,6 +73,9 @@ action-save = Enregistrer
 action-filter = Filtrer
 filter-all = Tous
 pager-next = Page suivante
+pager-previous = Page précédente
+pager-first = Première page
+pager-label = Pages
 pager-older = Entrées plus anciennes
 
 ## Champs
@@ -528,6 +531,10 @@ cases-none = Aucun dossier ne correspond.
 cases-count = { $count ->
     [one] { $count } dossier
    *[other] { $count } dossiers
+}
+cases-count-page = { $count ->
+    [one] { $count } dossier sur cette page
+   *[other] { $count } dossiers sur cette page
 }
 case-reference = Dossier
 case-assigned = Travailleur·se social·e

@@ -72,13 +72,19 @@ const COLUMNS: &str = "seq, at, actor_id, action, entity_type, entity_id, detail
 
 /// Appends `event` to the chain within `tx`.
 pub async fn append(tx: &mut Tx, event: Event<'_>) -> StoreResult<i64> {
-    if tx.backend() == Backend::Postgres {
-        exec!(tx, c => sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK_KEY))?;
-    }
-    let last: Option<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
-    ).fetch_optional(c).await)?;
-    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS.to_string()));
+    let (prev_seq, prev_hash) = match tx.audit_tail() {
+        // This transaction already holds the right to append (see `db::AuditTail`).
+        Some(tail) => tail.clone(),
+        None => {
+            if tx.backend() == Backend::Postgres {
+                exec!(tx, c => sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(AUDIT_LOCK_KEY))?;
+            }
+            let last: Option<(i64, String)> = on_tx!(tx, c => sqlx::query_as(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+            ).fetch_optional(c).await)?;
+            last.unwrap_or((0, GENESIS.to_string()))
+        }
+    };
     let seq = prev_seq + 1;
     let at = now();
     // serde_json's map is ordered by key, so the same detail always serialises the same way.
@@ -100,6 +106,7 @@ pub async fn append(tx: &mut Tx, event: Event<'_>) -> StoreResult<i64> {
     .bind(seq).bind(at).bind(event.actor_id).bind(event.action).bind(event.entity_type)
     .bind(event.entity_id.as_deref()).bind(&detail).bind(&prev_hash).bind(&hash)
     )?;
+    tx.set_audit_tail((seq, hash));
     Ok(seq)
 }
 

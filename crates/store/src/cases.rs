@@ -115,12 +115,14 @@ pub async fn open(tx: &mut Tx, sight: &Sight, person_id: Uuid, sop: &Sop, risk: 
     let simple = id.simple().to_string();
     let reference = format!("{}-{}", sop.id.to_uppercase().replace('_', "").chars().take(6).collect::<String>(), simple[simple.len() - 8..].to_uppercase());
     let at = now();
+    // No free text yet: sealed (as nothing) under the current key, so start-up has nothing to seal.
+    let seal_key = tx.keyring().current().map(i64::from);
     exec!(tx, c => sqlx::query(
         "INSERT INTO cases (id, reference, person_id, sop_id, sop_version, risk, status, restricted, time_zone,
-             assigned_to, agency_id, team_id, opened_by, opened_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $9, $12, $12, 1)"
+             assigned_to, agency_id, team_id, opened_by, opened_at, updated_at, version, seal_key)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9, $10, $11, $9, $12, $12, 1, $13)"
     ).bind(id).bind(&reference).bind(person_id).bind(&sop.id).bind(i64::from(sop.version)).bind(risk.code())
-    .bind(restricted).bind(DEFAULT_TIME_ZONE).bind(viewer.id).bind(viewer.agency_id).bind(viewer.team_id).bind(at))
+    .bind(restricted).bind(DEFAULT_TIME_ZONE).bind(viewer.id).bind(viewer.agency_id).bind(viewer.team_id).bind(at).bind(seal_key))
     .map_err(StoreError::unique_as("reference"))?;
     audit::append(tx, Event::new(Some(viewer.id), "case.open", "case").entity(id)
         .detail(json!({"sop": sop.id, "version": sop.version, "risk": risk.code(), "restricted": restricted}))).await?;
@@ -159,16 +161,16 @@ pub struct Filter {
     pub area_id: Option<Uuid>,
     /// A case reference (any case, whole or its start) or a person's external id (whole).
     pub reference: Option<String>,
+    /// Only cases after this one in the list's order (the next page starts after the last
+    /// case of the one before).
+    pub after: Option<Uuid>,
 }
 
-/// The cases the viewer may see, newest first.
-pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Case>> {
-    let (a, t, o, sup, me) = sight.binds();
-    // References are written upper-case; people read them out in any case, often only the start.
-    let reference = f.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
-    let prefix = reference.as_deref().map(|r| format!("{}%", crate::db::like_escape(&r.to_uppercase())));
-    let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE {VISIBLE}
+/// The cases a list shows: `SELECT {select} FROM … WHERE` the viewer's sight and the filter
+/// (binds `$1..$15`, `$11` the limit), newest first. The list and its tally read the same rows.
+fn listing(select: &str) -> String {
+    format!(
+        "SELECT {select} FROM {FROM} WHERE {VISIBLE}
            AND ($6 IS NULL OR c.status = $6) AND ($7 IS NULL OR c.risk = $7) AND ($8 IS NULL OR c.sop_id = $8)
            AND ($9 = FALSE OR c.assigned_to = $5) AND ($10 IS NULL OR c.person_id = $10)
            AND ($12 IS NULL OR p.area_id IN (
@@ -176,13 +178,42 @@ pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Cas
                    UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id)
                  SELECT id FROM under))
            AND ($13 IS NULL OR UPPER(c.reference) LIKE $14 ESCAPE '\\' OR p.external_id = $13)
-         ORDER BY c.opened_at DESC LIMIT $11"
-    );
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(a).bind(t).bind(o).bind(sup).bind(me)
-        .bind(f.status.as_deref()).bind(f.risk.as_deref()).bind(f.sop_id.as_deref()).bind(f.mine).bind(f.person_id)
-        .bind(f.limit.clamp(1, 1000)).bind(f.area_id).bind(reference.as_deref()).bind(prefix.as_deref()).fetch_all(c).await)?;
+           AND ($15 IS NULL OR c.opened_at < (SELECT opened_at FROM cases WHERE id = $15)
+                OR (c.opened_at = (SELECT opened_at FROM cases WHERE id = $15) AND c.id < $15))
+         ORDER BY c.opened_at DESC, c.id DESC LIMIT $11"
+    )
+}
+
+/// Runs a [`listing`] query with the viewer's and the filter's binds.
+macro_rules! listing_query {
+    ($tx:expr, $sight:expr, $f:expr, $limit:expr, $sql:expr, $c:ident => $fetch:ident) => {{
+        let (a, t, o, sup, me) = $sight.binds();
+        // References are written upper-case; people read them out in any case, often only the start.
+        let reference = $f.reference.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+        let prefix = reference.as_deref().map(|r| format!("{}%", crate::db::like_escape(&r.to_uppercase())));
+        on_tx!($tx, $c => sqlx::query_as(sqlx::AssertSqlSafe($sql.as_str()))
+            .bind(a).bind(t).bind(o).bind(sup).bind(me)
+            .bind($f.status.as_deref()).bind($f.risk.as_deref()).bind($f.sop_id.as_deref()).bind($f.mine).bind($f.person_id)
+            .bind($limit).bind($f.area_id).bind(reference.as_deref()).bind(prefix.as_deref()).bind($f.after).$fetch($c).await)
+    }};
+}
+
+/// The cases the viewer may see, newest first, at most `f.limit` (1 to 1,000).
+pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Case>> {
+    let sql = listing(COLUMNS);
+    let rows: Vec<Row> = listing_query!(tx, sight, f, f.limit.clamp(1, 1000), sql, c => fetch_all)?;
     rows.into_iter().map(|r| from_row(tx, r)).collect()
+}
+
+/// How many cases of the list (all its pages, `f.limit` and `f.after` aside) there are by
+/// SOP, risk and status: `(sop, risk, status, count)`.
+pub async fn tally(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<(String, String, String, i64)>> {
+    let f = Filter { after: None, ..f.clone() };
+    let sql = format!(
+        "SELECT sop_id, risk, status, COUNT(*) FROM ({}) listed GROUP BY sop_id, risk, status",
+        listing("c.sop_id, c.risk, c.status")
+    );
+    Ok(listing_query!(tx, sight, f, i64::MAX, sql, c => fetch_all)?)
 }
 
 /// What has been done in a case: completed steps, completed forms, approvals.

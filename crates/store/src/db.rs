@@ -72,7 +72,13 @@ pub struct Store {
 
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back. It carries
 /// the data keyring, so that every query that reads a sealed field can open it.
-pub struct Tx(RawTx, Arc<Keyring>);
+pub struct Tx(RawTx, Arc<Keyring>, Option<AuditTail>);
+
+/// The last audit entry this transaction appended (sequence number and hash). Appends are
+/// serialised for the whole transaction (SQLite's write lock, PostgreSQL's transaction-scoped
+/// advisory lock), so once a transaction has appended, no one else can append before it ends:
+/// its next entry follows this one without reading the log again.
+pub(crate) type AuditTail = (i64, String);
 
 pub enum RawTx {
     Sqlite(Transaction<'static, Sqlite>),
@@ -92,6 +98,12 @@ impl Tx {
     /// The data keys, to seal and open personal fields.
     pub fn keyring(&self) -> &Keyring {
         &self.1
+    }
+    pub(crate) fn audit_tail(&self) -> Option<&AuditTail> {
+        self.2.as_ref()
+    }
+    pub(crate) fn set_audit_tail(&mut self, tail: AuditTail) {
+        self.2 = Some(tail);
     }
     pub async fn commit(self) -> StoreResult<()> {
         match self.0 {
@@ -219,6 +231,7 @@ impl Store {
                 Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
             },
             self.keyring.clone(),
+            None,
         ))
     }
 
@@ -230,6 +243,7 @@ impl Store {
                 Pool::Postgres(p) => RawTx::Postgres(p.begin().await?),
             },
             self.keyring.clone(),
+            None,
         ))
     }
 

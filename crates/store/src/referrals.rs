@@ -351,6 +351,8 @@ pub struct Filter {
     pub need: Option<String>,
     pub case_id: Option<Uuid>,
     pub limit: i64,
+    /// Rows skipped before the first one returned (pages after the first).
+    pub offset: i64,
 }
 
 /// Referrals of the cases the viewer may see, newest first.
@@ -360,12 +362,12 @@ pub async fn sent(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Ref
         "SELECT {COLUMNS} FROM {FROM} JOIN cases c ON c.id = r.case_id WHERE {VISIBLE}
            AND ($6 IS NULL OR r.status = $6) AND ($7 = FALSE OR (r.status = 'requested' AND r.due_at < $8))
            AND ($9 = FALSE OR r.from_user = $5) AND ($10 IS NULL OR r.need = $10) AND ($11 IS NULL OR r.case_id = $11)
-         ORDER BY r.created_at DESC LIMIT $12"
+         ORDER BY r.created_at DESC LIMIT $12 OFFSET $13"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me)
         .bind(f.status.as_deref()).bind(f.overdue).bind(now()).bind(f.mine).bind(f.need.as_deref()).bind(f.case_id)
-        .bind(f.limit.clamp(1, 1000)).fetch_all(c).await)?;
+        .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0)).fetch_all(c).await)?;
     rows.into_iter().map(|r| from_row(tx.keyring(), r)).collect()
 }
 
@@ -375,11 +377,11 @@ pub async fn received(tx: &mut Tx, viewer: Uuid, agency: Uuid, f: &Filter) -> St
         "SELECT {COLUMNS} FROM {FROM} WHERE r.to_agency_id = $1 AND r.status <> 'draft'
            AND ($2 IS NULL OR r.status = $2) AND ($3 = FALSE OR (r.status = 'requested' AND r.due_at < $4))
            AND ($5 = FALSE OR r.assigned_to = $6) AND ($7 IS NULL OR r.need = $7)
-         ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.due_at, r.created_at DESC LIMIT $8"
+         ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.due_at, r.created_at DESC LIMIT $8 OFFSET $9"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(agency).bind(f.status.as_deref()).bind(f.overdue).bind(now()).bind(f.mine).bind(viewer).bind(f.need.as_deref())
-        .bind(f.limit.clamp(1, 1000)).fetch_all(c).await)?;
+        .bind(f.limit.clamp(1, 1000)).bind(f.offset.max(0)).fetch_all(c).await)?;
     rows.into_iter().map(|r| from_row(tx.keyring(), r)).collect()
 }
 

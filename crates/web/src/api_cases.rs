@@ -237,7 +237,7 @@ pub struct CasesQuery {
     responses((status = 200, body = Vec<CaseOut>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list_cases(State(state): State<AppState>, identity: Identity, Query(q): Query<CasesQuery>) -> Result<axum::Json<Vec<CaseOut>>, AppError> {
     let mut tx = state.store.read().await?;
-    let filter = cases::Filter { status: q.status, risk: q.risk, sop_id: q.sop, mine: q.mine, person_id: q.person, limit: 1000, area_id: q.area, reference: q.reference };
+    let filter = cases::Filter { status: q.status, risk: q.risk, sop_id: q.sop, mine: q.mine, person_id: q.person, limit: 1000, area_id: q.area, reference: q.reference, after: None };
     let list = cases::list(&mut tx, &sight(&identity), &filter).await?;
     Ok(axum::Json(list.into_iter().map(Into::into).collect()))
 }

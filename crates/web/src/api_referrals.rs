@@ -93,7 +93,7 @@ pub struct ReferralsQuery {
     responses((status = 200, body = Vec<ReferralOut>), (status = 401, body = crate::error::Problem), (status = 403, body = crate::error::Problem)))]
 pub async fn list(State(state): State<AppState>, identity: Identity, Query(q): Query<ReferralsQuery>) -> Result<axum::Json<Vec<ReferralOut>>, AppError> {
     let mut tx = state.store.read().await?;
-    let (standing, found) = ListQuery { box_: q.box_, status: q.status, overdue: q.overdue, mine: None }.fetch(&mut tx, &identity).await?;
+    let (standing, found) = ListQuery { box_: q.box_, status: q.status, overdue: q.overdue, mine: None, page: 0 }.fetch(&mut tx, &identity, 500).await?;
     let found = found.into_iter().map(|r| out(r, standing)).collect();
     Ok(axum::Json(found))
 }

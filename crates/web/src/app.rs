@@ -27,6 +27,7 @@ pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n:
         limits: Arc::new(crate::limits::Limits::new(config.searches_per_minute, config.exports_per_minute)),
         config: Arc::new(config),
         directory_index: Default::default(),
+        views: Default::default(),
     };
     let limit = state.config.max_body_bytes;
     let mut router: Router<AppState> = Router::new();

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod routes;
 pub mod state;
 pub mod totp;
+pub mod views;
 
 pub use app::build_app;
 pub use state::WebConfig;

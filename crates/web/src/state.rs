@@ -13,6 +13,9 @@ pub struct AppState {
     pub limits: Arc<crate::limits::Limits>,
     /// The finder's prepared search documents (see [`crate::directory_index`]).
     pub directory_index: Arc<crate::directory_index::DirectoryIndex>,
+    /// Recent reads of records, so a reader's repeated reads are recorded once (see
+    /// [`crate::views`]).
+    pub views: Arc<crate::views::RecentViews>,
 }
 
 #[derive(Debug, Clone)]

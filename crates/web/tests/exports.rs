@@ -41,6 +41,21 @@ async fn person_with_case(s: &Session, given: &str, family: &str, risk: &str, re
     list[at..at + list[at..].find('<').unwrap()].trim().to_string()
 }
 
+/// The case references of a list, every page of it (following its "next" links).
+async fn all_pages(s: &Session, first: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut at = Some(first.to_string());
+    while let Some(path) = at {
+        let (_, html) = s.text(&path).await;
+        out.extend(references_in(&html));
+        at = html.find("rel=\"next\"").and_then(|i| {
+            let start = html[..i].rfind("href=\"")? + "href=\"".len();
+            Some(html[start..].split('"').next()?.replace("&amp;", "&").replace("&#38;", "&"))
+        });
+    }
+    out
+}
+
 /// The case references linked from a page (`<a href="/cases/<id>">REF</a>`).
 fn references_in(html: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -114,8 +129,7 @@ both_backends!(a_caseload_export_is_the_scoped_filtered_list_in_an_encrypted_arc
     // The supervisor's export (CSV, every status) is their list: their team's cases, the
     // restricted one included (they supervise it), not the other team's.
     let sup = app.signed_in(SUPERVISOR).await;
-    let (_, list) = sup.text("/cases?status=all").await;
-    let listed = references_in(&list);
+    let listed = all_pages(&sup, "/cases?status=all").await;
     assert!(listed.contains(&formula_ref) && listed.contains(&hidden_ref) && !listed.contains(&other_team_ref), "{listed:?}");
     let (id, pass) = export(&sup, "/cases?status=all", "/cases/export", &[("format", "csv"), ("status", "all")]).await;
     let zipped = download(&sup, id).await;
@@ -138,8 +152,7 @@ both_backends!(a_caseload_export_is_the_scoped_filtered_list_in_an_encrypted_arc
     assert!(!matches!(wrong, Ok(Ok(_))), "a wrong passphrase must not open the archive");
 
     // The filters of the page apply: high risk only (XLSX).
-    let (_, high) = sup.text("/cases?status=all&risk=high").await;
-    let high_listed = references_in(&high);
+    let high_listed = all_pages(&sup, "/cases?status=all&risk=high").await;
     assert!(high_listed.contains(&formula_ref) && !high_listed.contains(&hidden_ref));
     let (id, pass) = export(&sup, "/cases?status=all&risk=high", "/cases/export", &[("format", "xlsx"), ("status", "all"), ("risk", "high")]).await;
     let xlsx = open(&download(&sup, id).await, "caseload.xlsx", &pass);

@@ -105,7 +105,12 @@ fn xlsx(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     book.save_to_buffer().map_err(fail)
 }
 
-/// The filtered caseload (the list page's own query and scope) as an encrypted archive.
+/// The most cases one caseload export holds: the whole list of a caseworker or a team, which a
+/// national list past this size is not.
+const EXPORT_MAX_CASES: usize = 100_000;
+
+/// The filtered caseload (the list page's own query and scope, every page of it) as an
+/// encrypted archive.
 pub async fn caseload(State(state): State<AppState>, identity: Identity, page: Page, Form(form): Form<CaseloadForm>) -> Result<Response, AppError> {
     let (kind, inner, bytes_of): (&'static str, &str, fn(&[Vec<String>]) -> Result<Vec<u8>, AppError>) = match form.format.as_str() {
         "csv" => ("caseload-csv", "caseload.csv", |rows| Ok(passerelle_core::spreadsheet::csv_for_people(rows))),
@@ -114,7 +119,16 @@ pub async fn caseload(State(state): State<AppState>, identity: Identity, page: P
     };
     // Read (a snapshot, no write lock while the rows and the file are built), then keep.
     let mut tx = state.store.read().await?;
-    let found = cases::caseload(&mut tx, &identity, &page.tr, &form.q).await?;
+    let mut found = Vec::new();
+    let mut q = form.q.clone();
+    loop {
+        let part = cases::caseload(&mut tx, &identity, &page.tr, &q, 1000).await?;
+        found.extend(part.rows);
+        match part.next {
+            Some(after) if found.len() < EXPORT_MAX_CASES => q.after = after.to_string(),
+            _ => break,
+        }
+    }
     drop(tx);
     let table = caseload_rows(&page.tr, &found);
     let bytes = bytes_of(&table)?;

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::forms::FormErrors;
 use crate::pages::cases::sight;
 use crate::state::AppState;
+use crate::views::{Reading, Record};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -209,19 +210,20 @@ impl PersonPage {
 
 pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>) -> Result<Response, AppError> {
     let sight = sight(&identity);
-    let mut tx = state.store.write().await?;
-    let person = people::get(&mut tx, &sight, id).await?.ok_or(AppError::NotFound)?;
-    passerelle_store::audit::append(&mut tx, passerelle_store::audit::Event::new(Some(identity.id()), "person.view", "person").entity(id)).await?;
-    let list = cases::list(&mut tx, &sight, &cases::Filter { person_id: Some(id), limit: 100, ..Default::default() }).await?;
-    let sops = sops::list_latest(&mut tx).await?;
-    let merges = people::merges_of(&mut tx, id).await?;
+    let mut reading = Reading::begin(&state, identity.id(), Record::Person, id).await?;
+    let person = people::get(&mut reading.tx, &sight, id).await?.ok_or(AppError::NotFound)?;
+    reading.record().await?;
+    let tx = &mut reading.tx;
+    let list = cases::list(tx, &sight, &cases::Filter { person_id: Some(id), limit: 100, ..Default::default() }).await?;
+    let sops = sops::list_latest(tx).await?;
+    let merges = people::merges_of(tx, id).await?;
     let area = match person.area_id {
-        Some(a) => agencies::get_area(&mut tx, a).await?.map(|a| a.name).unwrap_or_default(),
+        Some(a) => agencies::get_area(tx, a).await?.map(|a| a.name).unwrap_or_default(),
         None => String::new(),
     };
-    let functioning = passerelle_store::functioning::history(&mut tx, id).await?.into_iter().next();
-    let links = passerelle_store::households::of_person(&mut tx, &sight, id).await?;
-    tx.commit().await?;
+    let functioning = passerelle_store::functioning::history(tx, id).await?.into_iter().next();
+    let links = passerelle_store::households::of_person(tx, &sight, id).await?;
+    reading.commit(&state).await?;
     let birth = birth_text(&page, &person);
     Ok(render(&PersonPage { page, merges, person, birth, area, cases: list, sops, can_open: identity.can(Permission::ManageCases), functioning, links }))
 }

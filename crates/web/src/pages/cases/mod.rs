@@ -10,6 +10,7 @@ use super::render;
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::views::{Reading, Record};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -220,30 +221,32 @@ pub struct ShowQuery {
 
 pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Query(q): Query<ShowQuery>) -> Result<Response, AppError> {
     let sight = sight(&identity);
-    let mut tx = state.store.write().await?;
-    let case = cases::get(&mut tx, &sight, id).await?.ok_or(AppError::NotFound)?;
-    let sop = load_sop(&mut tx, &case).await?;
-    let progress = cases::progress(&mut tx, case.id).await?;
-    let notes = cases::notes(&mut tx, case.id).await?;
-    let person = people::get(&mut tx, &sight, case.person_id).await?;
-    let forms = passerelle_store::forms::list_latest(&mut tx).await?;
-    let consents = consents::of_case(&mut tx, case.id).await?;
-    let attachments = attachments::of_case(&mut tx, case.id).await?;
-    let transfers = transfers::of_case(&mut tx, case.id).await?;
-    let members = transfers::team_members(&mut tx, case.team_id).await?;
-    let agencies = passerelle_store::agencies::list_agencies(&mut tx).await?;
-    let named = cases::members(&mut tx, case.id).await?;
-    let provided = passerelle_store::services_provided::of_case(&mut tx, case.id).await?;
-    let services = passerelle_store::directory::list_services(&mut tx, &passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() })
+    let mut reading = Reading::begin(&state, identity.id(), Record::Case, id).await?;
+    let case = cases::visible(&mut reading.tx, &sight, id).await?.ok_or(AppError::NotFound)?;
+    reading.record().await?;
+    let tx = &mut reading.tx;
+    let sop = load_sop(tx, &case).await?;
+    let progress = cases::progress(tx, case.id).await?;
+    let notes = cases::notes(tx, case.id).await?;
+    let person = people::get(tx, &sight, case.person_id).await?;
+    let forms = passerelle_store::forms::list_latest(tx).await?;
+    let consents = consents::of_case(tx, case.id).await?;
+    let attachments = attachments::of_case(tx, case.id).await?;
+    let transfers = transfers::of_case(tx, case.id).await?;
+    let members = transfers::team_members(tx, case.team_id).await?;
+    let agencies = passerelle_store::agencies::list_agencies(tx).await?;
+    let named = cases::members(tx, case.id).await?;
+    let provided = passerelle_store::services_provided::of_case(tx, case.id).await?;
+    let services = passerelle_store::directory::list_services(tx, &passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() })
         .await?
         .into_iter()
         .map(|e| (e.id().to_string(), match &e.organization_name { Some(o) => format!("{} — {o}", e.service.name), None => e.service.name.clone() }))
         .collect();
-    let candidates = cases::member_candidates(&mut tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
-    let made = passerelle_store::referrals::sent(&mut tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
-    let plan_overdue = passerelle_store::case_plan::overdue_count(&mut tx, case.id, Utc::now().date_naive()).await?;
-    let visits = passerelle_store::visits::of_case(&mut tx, case.id).await?;
-    tx.commit().await?;
+    let candidates = cases::member_candidates(tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
+    let made = passerelle_store::referrals::sent(tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
+    let plan_overdue = passerelle_store::case_plan::overdue_count(tx, case.id, Utc::now().date_naive()).await?;
+    let visits = passerelle_store::visits::of_case(tx, case.id).await?;
+    reading.commit(&state).await?;
     let today = Utc::now().date_naive();
     let visit_next = passerelle_store::visits::next_planned(&visits);
     let visit_overdue = case.is_open() && passerelle_store::visits::overdue(&visits, today);
@@ -323,6 +326,43 @@ pub struct ListQuery {
     pub area: String,
     /// A case reference or a person's external id.
     pub reference: String,
+    /// The page starts after this case (the last of the page before).
+    pub after: String,
+}
+
+impl ListQuery {
+    /// The same list, from its start or after the case `after`.
+    fn href(&self, after: Option<&Uuid>) -> String {
+        let flag = |f: &Option<String>| if f.is_some() { "1" } else { "" };
+        let pairs = [
+            ("status", self.status.as_str()),
+            ("risk", self.risk.as_str()),
+            ("sop", self.sop.as_str()),
+            ("mine", flag(&self.mine)),
+            ("overdue", flag(&self.overdue)),
+            ("unassessed", flag(&self.unassessed)),
+            ("area", self.area.as_str()),
+            ("reference", self.reference.as_str()),
+            ("after", &after.map(Uuid::to_string).unwrap_or_default()),
+        ];
+        let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        match serde_urlencoded::to_string(kept).unwrap_or_default() {
+            q if q.is_empty() => "/cases".to_string(),
+            q => format!("/cases?{q}"),
+        }
+    }
+}
+
+/// Cases on one page of the caseload.
+pub const PAGE: usize = 50;
+/// For the filters computed here rather than in the database (overdue, not assessed), at most
+/// this many cases are read for one page; the page then ends early with a link to go on.
+const SCAN: usize = 2_000;
+
+/// One page of the caseload, and the case the next page starts after, if there is more.
+pub struct Caseload {
+    pub rows: Vec<CaseRow>,
+    pub next: Option<Uuid>,
 }
 
 #[derive(Template)]
@@ -330,6 +370,8 @@ pub struct ListQuery {
 struct ListPage {
     page: Page,
     rows: Vec<CaseRow>,
+    /// The case the next page starts after, when there is one.
+    next: Option<Uuid>,
     q: ListQuery,
     sops: Vec<(String, String)>,
     /// (label, count) by SOP, risk and status, for supervisors.
@@ -346,77 +388,104 @@ impl ListPage {
     }
 }
 
-/// The caseload as the list page shows it: the person's scope, the page's filters. The case
-/// list page and the caseload export both read it here, so an export never holds a case the
-/// list would not show, nor misses one it shows.
-pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &crate::i18n::Tr, q: &ListQuery) -> Result<Vec<CaseRow>, AppError> {
+/// The caseload as the list page shows it: the person's scope, the page's filters, at most
+/// `want` rows from `q.after` on. The case list page and the caseload export both read it
+/// here, so an export never holds a case the list would not show, nor misses one it shows.
+pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &crate::i18n::Tr, q: &ListQuery, want: usize) -> Result<Caseload, AppError> {
     let sight = sight(identity);
+    let mut filter = filter_of(q);
+    // One more than wanted, to know whether there is a next page.
+    filter.limit = i64::try_from(want + 1).unwrap_or(1000).min(1000);
+    let mut rows = Vec::new();
+    let now = Utc::now();
+    let mut loaded: Vec<Sop> = Vec::new();
+    let mut read = 0;
+    loop {
+        let found = cases::list(tx, &sight, &filter).await?;
+        let more = found.len() as i64 == filter.limit;
+        let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
+        let visit_plans = passerelle_store::visits::next_planned_of(tx, &ids).await?;
+        let mut completed = cases::completed_steps_of(tx, &ids).await?;
+        for case in found {
+            if rows.len() == want {
+                // A case left over: the next page starts after the last one read.
+                return Ok(Caseload { rows, next: filter.after });
+            }
+            read += 1;
+            filter.after = Some(case.id);
+            if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
+                loaded.push(load_sop(tx, &case).await?);
+            }
+            let Some(sop) = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version) else { continue };
+            let done = completed.remove(&case.id).unwrap_or_default();
+            let dues = sop::deadlines(sop, case.opened_at, case.risk, &done, tz_of(&case));
+            let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
+            let visit_overdue = case.is_open() && visit_plans.get(&case.id).is_some_and(|d| *d < now.date_naive());
+            if q.overdue.is_some() && overdue == 0 && !visit_overdue {
+                continue;
+            }
+            if q.unassessed.is_some() {
+                let assessed = sop.steps.iter().filter(|s| s.phase == sop::Phase::Assessment).all(|s| done.contains_key(&s.id));
+                if case.risk < RiskLevel::High || assessed {
+                    continue;
+                }
+            }
+            let pending = dues.iter().find(|d| d.completed_at.is_none()).and_then(|d| sop.step(&d.step).map(|s| (s, d)));
+            let next_step = pending.map(|(s, _)| s.title.get(tr.lang).to_string()).unwrap_or_default();
+            let next_due = pending.and_then(|(_, d)| d.due);
+            let next = match next_due {
+                Some(due) => format!("{next_step} — {}", tr.datetime(&due)),
+                None => next_step.clone(),
+            };
+            rows.push(CaseRow { sop_title: sop.title.get(tr.lang).to_string(), overdue, next, next_step, next_due, visit_overdue, case });
+        }
+        if !more {
+            return Ok(Caseload { rows, next: None });
+        }
+        if read >= SCAN && !rows.is_empty() || read >= SCAN * 5 {
+            // Filtered here and still short: the page ends where reading stopped.
+            return Ok(Caseload { rows, next: filter.after });
+        }
+    }
+}
+
+/// The database's part of the list page's filters.
+fn filter_of(q: &ListQuery) -> cases::Filter {
     let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let filter = cases::Filter {
+    cases::Filter {
         status: some(if q.status.is_empty() { "open" } else if q.status == "all" { "" } else { &q.status }),
         risk: some(&q.risk),
         sop_id: some(&q.sop),
         mine: q.mine.is_some(),
         person_id: None,
-        limit: 500,
+        limit: 1,
         area_id: q.area.parse().ok(),
         reference: some(q.reference.trim()),
-    };
-    let found = cases::list(tx, &sight, &filter).await?;
-    let mut rows = Vec::new();
-    let now = Utc::now();
-    let mut loaded: Vec<Sop> = Vec::new();
-    let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
-    let visit_plans = passerelle_store::visits::next_planned_of(tx, &ids).await?;
-    let mut completed = cases::completed_steps_of(tx, &ids).await?;
-    for case in found {
-        if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
-            loaded.push(load_sop(tx, &case).await?);
-        }
-        let Some(sop) = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version) else { continue };
-        let done = completed.remove(&case.id).unwrap_or_default();
-        let dues = sop::deadlines(sop, case.opened_at, case.risk, &done, tz_of(&case));
-        let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
-        let visit_overdue = case.is_open() && visit_plans.get(&case.id).is_some_and(|d| *d < now.date_naive());
-        if q.overdue.is_some() && overdue == 0 && !visit_overdue {
-            continue;
-        }
-        if q.unassessed.is_some() {
-            let assessed = sop.steps.iter().filter(|s| s.phase == sop::Phase::Assessment).all(|s| done.contains_key(&s.id));
-            if case.risk < RiskLevel::High || assessed {
-                continue;
-            }
-        }
-        let pending = dues.iter().find(|d| d.completed_at.is_none()).and_then(|d| sop.step(&d.step).map(|s| (s, d)));
-        let next_step = pending.map(|(s, _)| s.title.get(tr.lang).to_string()).unwrap_or_default();
-        let next_due = pending.and_then(|(_, d)| d.due);
-        let next = match next_due {
-            Some(due) => format!("{next_step} — {}", tr.datetime(&due)),
-            None => next_step.clone(),
-        };
-        rows.push(CaseRow { sop_title: sop.title.get(tr.lang).to_string(), overdue, next, next_step, next_due, visit_overdue, case });
+        after: q.after.parse().ok(),
     }
-    Ok(rows)
 }
 
 pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
-    let rows = caseload(&mut tx, &identity, &page.tr, &q).await?;
+    let Caseload { rows, next } = caseload(&mut tx, &identity, &page.tr, &q, PAGE).await?;
     let latest = sops::list_latest(&mut tx).await?;
+    let sops: Vec<(String, String)> = latest.iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect();
     let mut counts = Vec::new();
     if identity.can(Permission::ApproveCases) {
-        let tally = |key: &dyn Fn(&CaseRow) -> String| {
+        // Over every page of the list (the database's filters; overdue and not-assessed aside).
+        let tallied = cases::tally(&mut tx, &sight(&identity), &filter_of(&q)).await?;
+        let tally = |key: &dyn Fn(&(String, String, String, i64)) -> String| {
             let mut m: std::collections::BTreeMap<String, usize> = Default::default();
-            for r in &rows {
-                *m.entry(key(r)).or_default() += 1;
+            for t in &tallied {
+                *m.entry(key(t)).or_default() += usize::try_from(t.3).unwrap_or(0);
             }
             m.into_iter().collect::<Vec<_>>()
         };
-        counts.push((page.tr.t("cases-by-sop"), tally(&|r| r.sop_title.clone())));
-        counts.push((page.tr.t("cases-by-risk"), tally(&|r| page.tr.risk(r.case.risk.code()))));
-        counts.push((page.tr.t("cases-by-status"), tally(&|r| page.tr.code("case-status", &r.case.status))));
+        let sop_title = |id: &str| sops.iter().find(|(s, _)| s == id).map(|(_, t)| t.clone()).unwrap_or_else(|| id.to_string());
+        counts.push((page.tr.t("cases-by-sop"), tally(&|t| sop_title(&t.0))));
+        counts.push((page.tr.t("cases-by-risk"), tally(&|t| page.tr.risk(&t.1))));
+        counts.push((page.tr.t("cases-by-status"), tally(&|t| page.tr.code("case-status", &t.2))));
     }
-    let sops = latest.iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect();
     // Transfers waiting for this supervisor's agency and team: what is needed to decide, no more.
     let (incoming, team) = if identity.can(Permission::ApproveCases) {
         (
@@ -427,7 +496,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         (vec![], vec![])
     };
     let areas = passerelle_store::agencies::list_areas(&mut tx).await?;
-    Ok(render(&ListPage { page, rows, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
+    Ok(render(&ListPage { page, rows, next, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
 }
 
 #[derive(Deserialize, Default)]

@@ -77,23 +77,45 @@ pub struct ListQuery {
     pub status: String,
     pub overdue: Option<String>,
     pub mine: Option<String>,
+    /// Pages of [`PAGE`] after the first (0).
+    pub page: i64,
 }
 
+/// Referrals on one page of a list.
+pub const PAGE: i64 = 50;
+
 impl ListQuery {
-    pub fn filter(&self) -> Filter {
+    /// At most `limit` referrals from the query's page on.
+    pub fn filter(&self, limit: i64) -> Filter {
         Filter {
             status: Status::from_code(&self.status).map(|s| s.code().to_string()),
             overdue: self.overdue.is_some(),
             mine: self.mine.is_some(),
-            limit: 500,
+            limit,
+            offset: self.page.clamp(0, 100_000) * PAGE,
             ..Default::default()
         }
+    }
+
+    /// The same list at page `n`.
+    fn href(&self, received: bool, n: i64) -> String {
+        let flag = |f: &Option<String>| if f.is_some() { "1" } else { "" };
+        let n = n.to_string();
+        let pairs = [
+            ("box", if received { "received" } else { "sent" }),
+            ("status", self.status.as_str()),
+            ("overdue", flag(&self.overdue)),
+            ("mine", flag(&self.mine)),
+            ("page", if n == "0" { "" } else { n.as_str() }),
+        ];
+        let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        format!("/referrals?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
     }
 
     /// The list asked for, read with the asker's reach: the `box` named, else the referrals of
     /// one's cases for those who send and the inbox for those who only receive. The pages and
     /// the API both list through here. `Standing::Receiver` marks the inbox.
-    pub async fn fetch(&self, tx: &mut passerelle_store::Tx, identity: &Identity) -> Result<(Standing, Vec<Referral>), AppError> {
+    pub async fn fetch(&self, tx: &mut passerelle_store::Tx, identity: &Identity, limit: i64) -> Result<(Standing, Vec<Referral>), AppError> {
         let agency = receiver_agency(identity);
         let sight = sight_if_cases(identity);
         let received = match self.box_.as_str() {
@@ -102,9 +124,9 @@ impl ListQuery {
             _ => sight.is_none(),
         };
         Ok(match (received, agency, sight) {
-            (true, Some(a), _) => (Standing::Receiver, referrals::received(tx, identity.id(), a, &self.filter()).await?),
+            (true, Some(a), _) => (Standing::Receiver, referrals::received(tx, identity.id(), a, &self.filter(limit)).await?),
             (true, None, _) => (Standing::Receiver, Vec::new()),
-            (false, _, Some(s)) => (Standing::Referrer, referrals::sent(tx, &s, &self.filter()).await?),
+            (false, _, Some(s)) => (Standing::Referrer, referrals::sent(tx, &s, &self.filter(limit)).await?),
             (false, _, None) => (Standing::Referrer, Vec::new()),
         })
     }
@@ -126,6 +148,13 @@ struct ListPage {
     can_receive: bool,
     can_send: bool,
     lines: Vec<Line>,
+    pager: Pager,
+}
+
+/// Links to the pages before and after, when there are.
+struct Pager {
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 impl ListPage {
@@ -138,12 +167,19 @@ impl ListPage {
 /// or the referrals of one's cases (`box=sent`).
 pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
-    let (standing, found) = q.fetch(&mut tx, &identity).await?;
+    // One more than a page, to know whether there is a next one.
+    let (standing, mut found) = q.fetch(&mut tx, &identity, PAGE + 1).await?;
     let received = standing == Standing::Receiver;
     tx.commit().await?;
+    let more = found.len() as i64 > PAGE;
+    found.truncate(PAGE as usize);
     let now = Utc::now();
     let lines = found.into_iter().map(|r| Line { need: need_label(page.tr.lang, &r.need), overdue: r.is_overdue(now), r }).collect();
-    Ok(render(&ListPage { page, q, received, can_receive: receiver_agency(&identity).is_some(), can_send: identity.can(Permission::ViewCases), lines }))
+    let pager = Pager {
+        previous: (q.page > 0).then(|| q.href(received, q.page - 1)),
+        next: more.then(|| q.href(received, q.page + 1)),
+    };
+    Ok(render(&ListPage { page, q, received, can_receive: receiver_agency(&identity).is_some(), can_send: identity.can(Permission::ViewCases), lines, pager }))
 }
 
 #[derive(Template)]
