@@ -1,5 +1,5 @@
 // Exports of personal data, in the browser: a supervisor exports their caseload from the case
-// list (a plain form, POST then redirect), sees the passphrase once and the download link, finds
+// list (a plain form, POST then redirect; the list itself in pages), sees the passphrase once and the download link, finds
 // the export under "My exports", and gets an encrypted ZIP. Every page passes axe-core; the file
 // also runs with JavaScript off.
 import { test, expect } from '../lib/fixtures.js';
@@ -10,6 +10,15 @@ test('a supervisor exports the caseload as an encrypted archive', async ({ page,
   await page.goto('/cases?status=all');
   await expect(page.locator('main h1')).toHaveText('Cases');
   await audit();
+
+  // The list comes in pages of 50: the next one, then back to the first. The export below holds
+  // every page.
+  await clickAndWaitForPage(page, page.locator('main a[rel="next"]'));
+  await expect(page).toHaveURL(/[?&]after=[0-9a-f-]{36}/);
+  await expect(page.locator('main table caption')).toContainText('on this page');
+  await audit();
+  await clickAndWaitForPage(page, page.getByRole('link', { name: 'First page' }));
+  await expect(page).toHaveURL(/\/cases\?status=all$/);
 
   await page.locator('#export-format').selectOption('csv');
   await clickAndWaitForPage(page, page.getByRole('button', { name: 'Export this list (encrypted)' }));

@@ -4,6 +4,7 @@
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::parsed::Parsed;
 use chrono::{DateTime, Utc};
 use passerelle_core::forms::xlsform::{self, FormError};
 use passerelle_core::forms::Form;
@@ -95,11 +96,16 @@ struct Row {
     published_at: DateTime<Utc>,
 }
 
+static PARSED: Parsed<Form> = Parsed::new();
+
 fn parse(row: Row) -> StoreResult<PublishedForm> {
     let sheets = Sheets { survey: row.survey, choices: row.choices, settings: row.settings };
-    let form = sheets
-        .read()
-        .map_err(|e| StoreError::Config(format!("a stored form no longer reads ({} problems)", e.len())))?;
+    // The three sheets together, each marked as present or not, are the key.
+    let mark = |s: &Option<String>| s.as_deref().map(|t| format!("\u{1}{t}")).unwrap_or_default();
+    let key = format!("{}\u{0}{}\u{0}{}", sheets.survey, mark(&sheets.choices), mark(&sheets.settings));
+    let form = PARSED.get_or_parse(key, |_| {
+        sheets.read().map_err(|e| StoreError::Config(format!("a stored form no longer reads ({} problems)", e.len())))
+    })?;
     Ok(PublishedForm { form, published_at: row.published_at })
 }
 

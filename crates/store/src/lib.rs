@@ -23,6 +23,7 @@ pub mod forms;
 pub mod indicators;
 pub mod need_terms;
 pub mod outreach;
+mod parsed;
 pub mod people;
 pub mod referrals;
 pub mod responses;

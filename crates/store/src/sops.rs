@@ -4,6 +4,7 @@
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::parsed::Parsed;
 use chrono::{DateTime, Utc};
 use passerelle_core::sop::{self, Diagnostic, Known, Sop};
 use serde_json::json;
@@ -36,11 +37,16 @@ struct Row {
     published_by: Option<Uuid>,
 }
 
+static PARSED: Parsed<Sop> = Parsed::new();
+
 fn parse(row: Row) -> StoreResult<Published> {
+    let (id, version) = (row.sop_id, row.version);
     // A stored version was valid when published; if a later release rejects it, that is a
     // defect to report, not data to hide.
-    let sop = sop::load(&format!("{}@{}", row.sop_id, row.version), &row.source, &Known::default())
-        .map_err(|d| StoreError::Config(format!("stored SOP {} v{} no longer loads: {}", row.sop_id, row.version, d.len())))?;
+    let sop = PARSED.get_or_parse(row.source, |source| {
+        sop::load(&format!("{id}@{version}"), source, &Known::default())
+            .map_err(|d| StoreError::Config(format!("stored SOP {id} v{version} no longer loads: {}", d.len())))
+    })?;
     Ok(Published { sop, published_at: row.published_at, published_by: row.published_by })
 }
 

@@ -44,7 +44,7 @@ pub async fn figures(State(state): State<AppState>, Path(id): Path<String>, Quer
         return Err(AppError::BadRequest { key: "period-unreadable", detail: typed });
     }
     let mut tx = state.store.read().await?;
-    let results = published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
+    let results = published(&mut tx, &mut passerelle_store::indicators::Datasets::default(), c.indicator, &c.dims, c.range, None).await?;
     let rows = results
         .iter()
         .map(|r| IndicatorRow {

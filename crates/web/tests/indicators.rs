@@ -106,7 +106,7 @@ async fn figure(app: &TestApp, id: &str, range: DateRange) -> Outcome {
     let indicator = passerelle_web::pages::indicators::find(id).unwrap().unwrap_or_else(|| panic!("no indicator {id}"));
     let Measure::Quantitative(q) = &indicator.measure else { panic!("{id} is qualitative") };
     let mut tx = app.store.read().await.unwrap();
-    let results = passerelle_store::indicators::compute(&mut tx, &q.plan, range, None, Utc::now()).await.unwrap();
+    let results = passerelle_store::indicators::compute(&mut tx, &mut Default::default(), &q.plan, range, None, Utc::now()).await.unwrap();
     assert_eq!(results.len(), 1, "{id}: one overall group");
     results[0].outcome
 }

@@ -13,25 +13,48 @@ pub mod history;
 use crate::db::Tx;
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
-use passerelle_core::indicators::{evaluate, DateRange, Dataset, GroupResult, QueryPlan, Value};
+use passerelle_core::indicators::{evaluate, DateRange, Dataset, Entity, GroupResult, QueryPlan, Value};
+use std::collections::BTreeSet;
 
 /// Keeps only the records of one agency (by name, the `agency` field), for an agency's own
 /// figures in its assessment.
-pub fn only_agency(mut data: Dataset, agency: &str) -> Dataset {
+pub fn only_agency(data: &Dataset, agency: &str) -> Dataset {
     let name = Value::text(agency);
+    let mut data = data.clone();
     for records in data.records.values_mut() {
         records.retain(|r| r.fields.get("agency") == Some(&name));
     }
     data
 }
 
-/// The figures of `plan` for `range`, over every agency's records or over `agency`'s only.
-/// The caller suppresses small cells before showing them (`passerelle_core::indicators::publish`).
-pub async fn compute(tx: &mut Tx, plan: &QueryPlan, range: DateRange, agency: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<GroupResult>> {
-    let data = dataset::load(tx, &dataset::entities(plan), dataset::uses_steps(plan), now).await?;
-    let data = match agency {
-        Some(a) => only_agency(data, a),
-        None => data,
-    };
-    Ok(evaluate(plan, &data, range))
+/// The records already read for one page: a report or an assessment of many indicators, or a
+/// figure and its previous period, reads each set of records once rather than once per figure.
+#[derive(Default)]
+pub struct Datasets(Vec<(BTreeSet<Entity>, bool, Dataset)>);
+
+impl Datasets {
+    async fn for_plan(&mut self, tx: &mut Tx, plan: &QueryPlan, now: DateTime<Utc>) -> StoreResult<&Dataset> {
+        let entities = dataset::entities(plan);
+        let steps = dataset::uses_steps(plan);
+        let at = match self.0.iter().position(|(e, s, _)| *e == entities && *s == steps) {
+            Some(at) => at,
+            None => {
+                let data = dataset::load(tx, &entities, steps, now).await?;
+                self.0.push((entities, steps, data));
+                self.0.len() - 1
+            }
+        };
+        Ok(&self.0[at].2)
+    }
+}
+
+/// The figures of `plan` for `range`, over every agency's records or over `agency`'s only,
+/// reading the records into `sets` unless they are there already. The caller suppresses small
+/// cells before showing them (`passerelle_core::indicators::publish`).
+pub async fn compute(tx: &mut Tx, sets: &mut Datasets, plan: &QueryPlan, range: DateRange, agency: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<GroupResult>> {
+    let data = sets.for_plan(tx, plan, now).await?;
+    Ok(match agency {
+        Some(a) => evaluate(plan, &only_agency(data, a), range),
+        None => evaluate(plan, data, range),
+    })
 }

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use passerelle_core::indicators::{self as ind, DateRange, Dimension, HxlTable, Indicator, Period, PublishedResult, Unit};
+use passerelle_store::indicators::Datasets;
 
 /// A catalogue line.
 pub struct Entry {
@@ -134,11 +135,12 @@ fn query_string(c: &Choice) -> String {
 pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
     let c = choose(&id, &q)?;
     let mut tx = state.store.read().await?;
-    let now = published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
+    let mut sets = Datasets::default();
+    let now = published(&mut tx, &mut sets, c.indicator, &c.dims, c.range, None).await?;
     let previous_period = c.period.previous().map_err(|e| AppError::Internal(e.to_string()))?;
     let before = if c.compare {
         let range = previous_period.range().map_err(|e| AppError::Internal(e.to_string()))?;
-        published(&mut tx, c.indicator, &c.dims, range, None).await?
+        published(&mut tx, &mut sets, c.indicator, &c.dims, range, None).await?
     } else {
         Vec::new()
     };
@@ -191,7 +193,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
 /// The export table of one indicator (long form, HXL row 2), suppressed.
 async fn table(state: &AppState, page: &Page, c: &Choice) -> Result<HxlTable, AppError> {
     let mut tx = state.store.read().await?;
-    let results = published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
+    let results = published(&mut tx, &mut Datasets::default(), c.indicator, &c.dims, c.range, None).await?;
     let mut t = ind::hxl_table(&c.indicator.id, page.loc(&c.indicator.title), c.range, &c.dims, &results);
     present(&mut t, c.unit);
     Ok(t)
@@ -291,8 +293,9 @@ async fn report_data(state: &AppState, page: &Page, q: &[(String, String)]) -> R
     let mut tx = state.store.read().await?;
     let mut table: Option<HxlTable> = None;
     let mut rows = Vec::new();
+    let mut sets = Datasets::default();
     for i in &chosen {
-        let results = published(&mut tx, i, &[], range, None).await?;
+        let results = published(&mut tx, &mut sets, i, &[], range, None).await?;
         let Some(unit) = quantitative(i).map(|q| q.unit) else { continue };
         let mut t = ind::hxl_table(&i.id, page.loc(&i.title), range, &[], &results);
         present(&mut t, unit);

@@ -16,6 +16,7 @@ use passerelle_core::indicators::{
 };
 use passerelle_core::privacy::suppression::DEFAULT_THRESHOLD;
 use passerelle_core::sop::{default_pack, load_pack, Known};
+use passerelle_store::indicators::Datasets;
 use std::sync::OnceLock;
 
 /// The shipped catalogue and referential, checked once: they are built into the binary.
@@ -56,6 +57,7 @@ pub fn quantitative(i: &Indicator) -> Option<&ind::Quantitative> {
 /// The figures of `indicator` for `range` broken down by `dims`, every small cell suppressed.
 pub async fn published(
     tx: &mut passerelle_store::Tx,
+    sets: &mut Datasets,
     indicator: &Indicator,
     dims: &[Dimension],
     range: DateRange,
@@ -63,7 +65,7 @@ pub async fn published(
 ) -> Result<Vec<PublishedResult>, AppError> {
     let q = quantitative(indicator).ok_or(AppError::NotFound)?;
     let plan = q.plan_for(&indicator.id, dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?;
-    let results = passerelle_store::indicators::compute(tx, &plan, range, agency, passerelle_store::db::now()).await?;
+    let results = passerelle_store::indicators::compute(tx, sets, &plan, range, agency, passerelle_store::db::now()).await?;
     ind::publish(&results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
 }
 

@@ -160,9 +160,10 @@ impl AssessmentPage {
 async fn figures(tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<Vec<(String, Option<f64>, String)>, AppError> {
     let range = passerelle_core::indicators::DateRange { start: a.period_start, end: a.period_end };
     let mut out = Vec::new();
+    let mut sets = passerelle_store::indicators::Datasets::default();
     for (_, _, _, i) in catalogue()?.referential.indicators() {
         let Measure::Quantitative(q) = &i.measure else { continue };
-        let results = published(tx, i, &[], range, Some(&a.agency_name)).await?;
+        let results = published(tx, &mut sets, i, &[], range, Some(&a.agency_name)).await?;
         let (value, text) = match results.first() {
             Some(r) => (r.value, cell_text(&page.tr, q.unit, r)),
             None => (None, "—".to_string()),
