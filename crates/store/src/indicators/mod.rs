@@ -27,24 +27,24 @@ pub fn only_agency(data: &Dataset, agency: &str) -> Dataset {
     data
 }
 
-/// The records already read for one page: a report or an assessment of many indicators, or a
-/// figure and its previous period, reads each set of records once rather than once per figure.
+/// The records last read for one page: a report or an assessment of many indicators, or a
+/// figure and its previous period, reads a set of records once for the figures in a row that
+/// count the same records, rather than once per figure. Only the last set is kept, so a page
+/// never holds more records at once than its largest figure needs.
 #[derive(Default)]
-pub struct Datasets(Vec<(BTreeSet<Entity>, bool, Dataset)>);
+pub struct Datasets(Option<(BTreeSet<Entity>, bool, Dataset)>);
 
 impl Datasets {
     async fn for_plan(&mut self, tx: &mut Tx, plan: &QueryPlan, now: DateTime<Utc>) -> StoreResult<&Dataset> {
         let entities = dataset::entities(plan);
         let steps = dataset::uses_steps(plan);
-        let at = match self.0.iter().position(|(e, s, _)| *e == entities && *s == steps) {
-            Some(at) => at,
-            None => {
-                let data = dataset::load(tx, &entities, steps, now).await?;
-                self.0.push((entities, steps, data));
-                self.0.len() - 1
-            }
-        };
-        Ok(&self.0[at].2)
+        if !matches!(&self.0, Some((e, s, _)) if *e == entities && *s == steps) {
+            // The set before is dropped before the next is read.
+            self.0 = None;
+            let data = dataset::load(tx, &entities, steps, now).await?;
+            self.0 = Some((entities, steps, data));
+        }
+        Ok(self.0.as_ref().map(|(_, _, d)| d).expect("just read"))
     }
 }
 
