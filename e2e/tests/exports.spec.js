@@ -15,10 +15,11 @@ test('a supervisor exports the caseload as an encrypted archive', async ({ page,
   // every page.
   await clickAndWaitForPage(page, page.locator('main a[rel="next"]'));
   await expect(page).toHaveURL(/[?&]after=[0-9a-f-]{36}/);
-  await expect(page.locator('main table caption')).toContainText('on this page');
+  await expect(page.locator('main table caption', { hasText: 'on this page' })).toBeVisible();
   await audit();
   await clickAndWaitForPage(page, page.getByRole('link', { name: 'First page' }));
   await expect(page).toHaveURL(/\/cases\?status=all$/);
+  await audit();
 
   await page.locator('#export-format').selectOption('csv');
   await clickAndWaitForPage(page, page.getByRole('button', { name: 'Export this list (encrypted)' }));
