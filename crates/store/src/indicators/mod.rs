@@ -20,11 +20,12 @@ use std::collections::BTreeSet;
 /// figures in its assessment.
 pub fn only_agency(data: &Dataset, agency: &str) -> Dataset {
     let name = Value::text(agency);
-    let mut data = data.clone();
-    for records in data.records.values_mut() {
-        records.retain(|r| r.fields.get("agency") == Some(&name));
-    }
-    data
+    let records = data
+        .records
+        .iter()
+        .map(|(entity, records)| (*entity, records.iter().filter(|r| r.fields.get("agency") == Some(&name)).cloned().collect()))
+        .collect();
+    Dataset { records }
 }
 
 /// The records last read for one page: a report or an assessment of many indicators, or a
@@ -38,13 +39,15 @@ impl Datasets {
     async fn for_plan(&mut self, tx: &mut Tx, plan: &QueryPlan, now: DateTime<Utc>) -> StoreResult<&Dataset> {
         let entities = dataset::entities(plan);
         let steps = dataset::uses_steps(plan);
-        if !matches!(&self.0, Some((e, s, _)) if *e == entities && *s == steps) {
-            // The set before is dropped before the next is read.
-            self.0 = None;
-            let data = dataset::load(tx, &entities, steps, now).await?;
-            self.0 = Some((entities, steps, data));
-        }
-        Ok(self.0.as_ref().map(|(_, _, d)| d).expect("just read"))
+        // A set for other records is dropped here, before the next is read.
+        let set = match self.0.take().filter(|(e, s, _)| *e == entities && *s == steps) {
+            Some(set) => set,
+            None => {
+                let data = dataset::load(tx, &entities, steps, now).await?;
+                (entities, steps, data)
+            }
+        };
+        Ok(&self.0.insert(set).2)
     }
 }
 

@@ -23,6 +23,24 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::http::StatusCode;
 
 /// Renders a template into a response; a template error is an internal error, logged.
+/// A list page's link with its query: the parameters with a value, none when none has one.
+pub fn list_href(path: &str, pairs: &[(&str, &str)]) -> String {
+    let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
+    match serde_urlencoded::to_string(kept).unwrap_or_default() {
+        q if q.is_empty() => path.to_string(),
+        q => format!("{path}?{q}"),
+    }
+}
+
+/// The value of a checkbox parameter in a link: "1" when ticked.
+pub fn flag(f: &Option<String>) -> &'static str {
+    if f.is_some() {
+        "1"
+    } else {
+        ""
+    }
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     render_status(StatusCode::OK, t)
 }

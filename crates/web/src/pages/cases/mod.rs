@@ -333,23 +333,22 @@ pub struct ListQuery {
 impl ListQuery {
     /// The same list, from its start or after the case `after`.
     fn href(&self, after: Option<&Uuid>) -> String {
-        let flag = |f: &Option<String>| if f.is_some() { "1" } else { "" };
-        let pairs = [
-            ("status", self.status.as_str()),
-            ("risk", self.risk.as_str()),
-            ("sop", self.sop.as_str()),
-            ("mine", flag(&self.mine)),
-            ("overdue", flag(&self.overdue)),
-            ("unassessed", flag(&self.unassessed)),
-            ("area", self.area.as_str()),
-            ("reference", self.reference.as_str()),
-            ("after", &after.map(Uuid::to_string).unwrap_or_default()),
-        ];
-        let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        match serde_urlencoded::to_string(kept).unwrap_or_default() {
-            q if q.is_empty() => "/cases".to_string(),
-            q => format!("/cases?{q}"),
-        }
+        let flag = super::flag;
+        let after = after.map(Uuid::to_string).unwrap_or_default();
+        super::list_href(
+            "/cases",
+            &[
+                ("status", &self.status),
+                ("risk", &self.risk),
+                ("sop", &self.sop),
+                ("mine", flag(&self.mine)),
+                ("overdue", flag(&self.overdue)),
+                ("unassessed", flag(&self.unassessed)),
+                ("area", &self.area),
+                ("reference", &self.reference),
+                ("after", &after),
+            ],
+        )
     }
 }
 

@@ -99,17 +99,18 @@ impl ListQuery {
 
     /// The same list at page `n`.
     fn href(&self, received: bool, n: i64) -> String {
-        let flag = |f: &Option<String>| if f.is_some() { "1" } else { "" };
-        let n = n.to_string();
-        let pairs = [
-            ("box", if received { "received" } else { "sent" }),
-            ("status", self.status.as_str()),
-            ("overdue", flag(&self.overdue)),
-            ("mine", flag(&self.mine)),
-            ("page", if n == "0" { "" } else { n.as_str() }),
-        ];
-        let kept: Vec<_> = pairs.into_iter().filter(|(_, v)| !v.is_empty()).collect();
-        format!("/referrals?{}", serde_urlencoded::to_string(kept).unwrap_or_default())
+        let flag = super::flag;
+        let page = if n == 0 { String::new() } else { n.to_string() };
+        super::list_href(
+            "/referrals",
+            &[
+                ("box", if received { "received" } else { "sent" }),
+                ("status", &self.status),
+                ("overdue", flag(&self.overdue)),
+                ("mine", flag(&self.mine)),
+                ("page", &page),
+            ],
+        )
     }
 
     /// The list asked for, read with the asker's reach: the `box` named, else the referrals of
