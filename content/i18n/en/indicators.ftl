@@ -15,6 +15,11 @@ indicator-unit-score = mean score
 indicator-suppressed = hidden (small numbers)
 indicator-zero-denominator = not computable (nothing to divide by)
 indicator-no-values = not computable (no values)
+indicator-as-of = Figures computed on { $time }.
+indicator-recomputed-after = { $count ->
+    [one] They are computed again from the records after one minute.
+   *[other] They are computed again from the records after { $count } minutes.
+}
 indicator-overflow = not computable (too large)
 indicator-all = All
 indicator-value-unknown = not recorded

@@ -15,6 +15,11 @@ indicator-unit-score = puntuación media
 indicator-suppressed = oculto (números pequeños)
 indicator-zero-denominator = no calculable (nada que dividir)
 indicator-no-values = no calculable (sin valores)
+indicator-as-of = Cifras calculadas el { $time }.
+indicator-recomputed-after = { $count ->
+    [one] Se vuelven a calcular a partir de los registros después de un minuto.
+   *[other] Se vuelven a calcular a partir de los registros después de { $count } minutos.
+}
 indicator-overflow = no calculable (demasiado grande)
 indicator-all = Total
 indicator-value-unknown = no registrado

@@ -15,6 +15,11 @@ indicator-unit-score = score moyen
 indicator-suppressed = masqué (petits effectifs)
 indicator-zero-denominator = non calculable (rien à diviser)
 indicator-no-values = non calculable (aucune valeur)
+indicator-as-of = Chiffres calculés le { $time }.
+indicator-recomputed-after = { $count ->
+    [one] Ils sont recalculés à partir des dossiers après une minute.
+   *[other] Ils sont recalculés à partir des dossiers après { $count } minutes.
+}
 indicator-overflow = non calculable (trop grand)
 indicator-all = Ensemble
 indicator-value-unknown = non renseigné

@@ -81,6 +81,11 @@ enum Command {
         #[arg(long, env = "PASSERELLE_EXPORT_TTL_HOURS", value_name = "HOURS", default_value_t = passerelle_store::exports::DEFAULT_TTL_HOURS,
               value_parser = clap::value_parser!(u32).range(1..=720))]
         export_ttl_hours: u32,
+        /// Minutes an indicator figure is shown before it is computed again from the records
+        /// (0: at every view; computing reads every record the indicator counts).
+        #[arg(long, env = "PASSERELLE_FIGURES_MAX_AGE_MINUTES", value_name = "MINUTES", default_value_t = 5,
+              value_parser = clap::value_parser!(u64).range(0..=1440))]
+        figures_max_age_minutes: u64,
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
     Demo {
@@ -363,7 +368,7 @@ async fn run(cli: Cli) -> Result<i32> {
     let mut settings = Settings::resolve(&file, cli.data_dir.clone(), cli.database.clone());
     settings.data_key = keys::source(cli.data_key_file.clone());
     match cli.command {
-        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute, scheduled, export_ttl_hours } => {
+        Command::Serve { addr, demo, secure, trust_forwarded_for, smtp_url, smtp_from, public_url, searches_per_minute, exports_per_minute, scheduled, export_ttl_hours, figures_max_age_minutes } => {
             let mailer = match (smtp_url, public_url) {
                 (Some(url), Some(public)) => Some(std::sync::Arc::new(passerelle_web::notify::Mailer::new(&url, &smtp_from, &public)?)),
                 _ => None,
@@ -381,6 +386,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 searches_per_minute,
                 exports_per_minute,
                 export_ttl_hours,
+                figures_max_age: std::time::Duration::from_secs(figures_max_age_minutes * 60),
                 ..Default::default()
             };
             serve(store, web, &addr, &scheduled).await?;

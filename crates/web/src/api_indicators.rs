@@ -2,10 +2,10 @@
 //! (period, breakdown) and small-cell suppression as the pages.
 
 use crate::error::AppError;
-use crate::pages::indicators::{dashboard::choose, published};
+use crate::pages::indicators::{dashboard::choose, Reckoning};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use passerelle_core::indicators::hxl::value_text;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -19,6 +19,8 @@ pub struct IndicatorTable {
     pub period: String,
     pub start: NaiveDate,
     pub end: NaiveDate,
+    /// When the figures were computed from the records (they are kept a few minutes).
+    pub computed_at: Option<DateTime<Utc>>,
     pub rows: Vec<IndicatorRow>,
 }
 
@@ -44,7 +46,8 @@ pub async fn figures(State(state): State<AppState>, Path(id): Path<String>, Quer
         return Err(AppError::BadRequest { key: "period-unreadable", detail: typed });
     }
     let mut tx = state.store.read().await?;
-    let results = published(&mut tx, &mut passerelle_store::indicators::Datasets::default(), c.indicator, &c.dims, c.range, None).await?;
+    let mut reckoning = Reckoning::new(&state);
+    let results = reckoning.published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
     let rows = results
         .iter()
         .map(|r| IndicatorRow {
@@ -63,6 +66,7 @@ pub async fn figures(State(state): State<AppState>, Path(id): Path<String>, Quer
         period: c.period.to_string(),
         start: c.range.start,
         end: c.range.end,
+        computed_at: reckoning.as_of,
         rows,
     }))
 }

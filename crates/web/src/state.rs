@@ -16,6 +16,8 @@ pub struct AppState {
     /// Recent reads of records, so a reader's repeated reads are recorded once (see
     /// [`crate::views`]).
     pub views: Arc<crate::views::RecentViews>,
+    /// Indicator figures computed lately (see [`passerelle_store::indicators::Figures`]).
+    pub figures: Arc<passerelle_store::indicators::Figures>,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct WebConfig {
     pub exports_per_minute: u32,
     /// How long an export of personal data waits for download before it is deleted.
     pub export_ttl_hours: u32,
+    /// How long a computed indicator figure is shown before it is computed again.
+    pub figures_max_age: std::time::Duration,
     /// Email notifications (a referral is waiting), when an SMTP relay is configured.
     pub mailer: Option<Arc<crate::notify::Mailer>>,
 }
@@ -51,6 +55,7 @@ impl Default for WebConfig {
             searches_per_minute: 60,
             exports_per_minute: 10,
             export_ttl_hours: passerelle_store::exports::DEFAULT_TTL_HOURS,
+            figures_max_age: passerelle_store::indicators::DEFAULT_MAX_AGE,
             mailer: None,
         }
     }

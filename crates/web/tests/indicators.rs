@@ -230,6 +230,44 @@ both_backends!(dashboards_break_down_and_hide_small_cells_on_pages_and_exports, 
     assert_eq!(cw.get("/api/v1/indicators/case_closure_rate").await.status(), StatusCode::FORBIDDEN);
 });
 
+/// The overall case load per caseworker for 2019-Q1 as the API gives it, and when it was computed.
+async fn load_per_caseworker(s: &common::Session) -> (f64, String) {
+    let json: serde_json::Value = s.get("/api/v1/indicators/case_load_per_caseworker?period=2019-Q1").await.json().await.unwrap();
+    (json["rows"][0]["value"].as_f64().unwrap_or_else(|| panic!("{json}")), json["computed_at"].as_str().unwrap_or_else(|| panic!("{json}")).to_string())
+}
+
+both_backends!(figures_are_kept_for_their_max_age_and_say_when_they_were_computed, |app| {
+    fixture(&app).await;
+    let mne = app.signed_in(MNE).await;
+    let (first, at) = load_per_caseworker(&mne).await;
+    assert_eq!(first, 18.0);
+    // Eighteen more cases for the same caseworker: the kept figure is still shown,
+    // computed at the same time, and the pages say when and how often figures are computed.
+    fixture(&app).await;
+    assert_eq!(load_per_caseworker(&mne).await, (18.0, at.clone()));
+    let (_, body) = mne.text("/indicators/case_load_per_caseworker?period=2019-Q1").await;
+    assert!(body.contains("Figures computed on") && body.contains("after 5 minutes"), "{body}");
+    let (_, body) = mne.text("/indicators/report?period=2019-Q1&ind=case_load_per_caseworker").await;
+    assert!(body.contains("id=\"figures-as-of\"") && body.contains("after 5 minutes"), "{body}");
+    // Another period is another figure, computed from today's records.
+    let json: serde_json::Value = mne.get("/api/v1/indicators/case_load_per_caseworker?period=2019").await.json().await.unwrap();
+    assert_eq!(json["rows"][0]["value"].as_f64(), Some(36.0), "{json}");
+});
+
+both_backends!(figures_without_a_max_age_are_computed_at_every_view,
+    with passerelle_web::WebConfig { figures_max_age: std::time::Duration::ZERO, ..Default::default() }, |app| {
+    fixture(&app).await;
+    let mne = app.signed_in(MNE).await;
+    let (first, at) = load_per_caseworker(&mne).await;
+    assert_eq!(first, 18.0);
+    fixture(&app).await;
+    let (second, again) = load_per_caseworker(&mne).await;
+    assert_eq!(second, 36.0);
+    assert!(again > at, "{again} after {at}");
+    let (_, body) = mne.text("/indicators/case_load_per_caseworker?period=2019-Q1").await;
+    assert!(body.contains("Figures computed on") && !body.contains("computed again"), "{body}");
+});
+
 fn version_in(html: &str) -> String {
     let start = html.find("name=\"version\" value=\"").expect("a version field") + "name=\"version\" value=\"".len();
     html[start..].split('"').next().unwrap().to_string()

@@ -3,6 +3,8 @@
 //! - [`dataset`]: the records of each entity a plan counts, read into the core `Dataset`.
 //! - [`compute`]: a plan's figures for a period (the core evaluator over that dataset), for
 //!   everyone or for one agency's records.
+//! - [`Figures`]: figures computed lately, kept for a few minutes so that dashboards and reports
+//!   read the records once per period of freshness rather than once per view.
 //! - [`assessments`]: the quality assessments, draft -> submitted -> validated.
 
 pub mod assessments;
@@ -14,7 +16,9 @@ use crate::db::Tx;
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use passerelle_core::indicators::{evaluate, DateRange, Dataset, Entity, GroupResult, QueryPlan, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Keeps only the records of one agency (by name, the `agency` field), for an agency's own
 /// figures in its assessment.
@@ -60,4 +64,87 @@ pub async fn compute(tx: &mut Tx, sets: &mut Datasets, plan: &QueryPlan, range: 
         Some(a) => evaluate(plan, &only_agency(data, a), range),
         None => evaluate(plan, data, range),
     })
+}
+
+/// How long computed figures are shown before they are computed again, unless configured.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);
+
+/// Figures kept at most this many at once (a plan, period and agency each); the oldest go first.
+const KEPT_MAX: usize = 1_000;
+
+/// Figures computed from the records as they were at `as_of`.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub results: Arc<Vec<GroupResult>>,
+    pub as_of: DateTime<Utc>,
+}
+
+type FigureKey = (String, DateRange, Option<String>);
+
+/// Figures computed lately, shared by every page and API call of the process. Indicators are
+/// read by M&E officers, supervisors and donors about periods (a quarter, a year): a figure up
+/// to `max_age` old (5 minutes by default) serves them, and pages say when it was computed.
+/// Computing reads every record a plan counts, so at scale it is the costly part; kept figures
+/// make a dashboard's views after the first cost a lookup.
+///
+/// One computation runs at a time: requests asking for the same figure wait for the first
+/// one and take its result rather than each reading the records again, and the memory the
+/// records take is bounded by one computation's, however many people open dashboards at once.
+pub struct Figures {
+    max_age: Duration,
+    computing: tokio::sync::Mutex<()>,
+    kept: Mutex<HashMap<FigureKey, (Instant, Computed)>>,
+}
+
+impl Default for Figures {
+    fn default() -> Self {
+        Figures::new(DEFAULT_MAX_AGE)
+    }
+}
+
+impl Figures {
+    /// `max_age` zero computes every figure at every request (tests of figures after a write).
+    pub fn new(max_age: Duration) -> Figures {
+        Figures { max_age, computing: tokio::sync::Mutex::new(()), kept: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn max_age(&self) -> Duration {
+        self.max_age
+    }
+
+    fn fresh(&self, key: &FigureKey) -> Option<Computed> {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(key).filter(|(at, _)| at.elapsed() < self.max_age).map(|(_, c)| c.clone())
+    }
+
+    fn keep(&self, key: FigureKey, computed: Computed) {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.retain(|_, (at, _)| at.elapsed() < self.max_age);
+        if kept.len() >= KEPT_MAX {
+            if let Some(oldest) = kept.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) {
+                kept.remove(&oldest);
+            }
+        }
+        kept.insert(key, (Instant::now(), computed));
+    }
+
+    /// The figures of `plan` for `range` (see [`compute`]), kept ones while they are fresh.
+    pub async fn get(&self, tx: &mut Tx, sets: &mut Datasets, plan: &QueryPlan, range: DateRange, agency: Option<&str>, now: DateTime<Utc>) -> StoreResult<Computed> {
+        // The plan's whole shape (entity, predicates, aggregation, breakdown) names the figure:
+        // a changed definition is another figure.
+        let key = (format!("{plan:?}"), range, agency.map(str::to_string));
+        if let Some(c) = self.fresh(&key) {
+            return Ok(c);
+        }
+        let _turn = self.computing.lock().await;
+        if let Some(c) = self.fresh(&key) {
+            return Ok(c);
+        }
+        let results = compute(tx, sets, plan, range, agency, now).await?;
+        let computed = Computed { results: Arc::new(results), as_of: now };
+        if !self.max_age.is_zero() {
+            self.keep(key, computed.clone());
+        }
+        Ok(computed)
+    }
 }

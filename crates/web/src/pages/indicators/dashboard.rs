@@ -3,7 +3,7 @@
 //! and the donor report of chosen indicators for a period (a printable page and a workbook).
 
 use super::chart::{self, Bar};
-use super::{catalogue, cell_text, figure_text, find, group_label, period_or_current, published, quantitative};
+use super::{catalogue, cell_text, figure_text, find, group_label, period_or_current, quantitative, Reckoning};
 use crate::ctx::Page;
 use crate::error::AppError;
 use crate::pages::render;
@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use passerelle_core::indicators::{self as ind, DateRange, Dimension, HxlTable, Indicator, Period, PublishedResult, Unit};
-use passerelle_store::indicators::Datasets;
 
 /// A catalogue line.
 pub struct Entry {
@@ -120,6 +119,7 @@ struct DashboardPage {
     chart: String,
     query: String,
     target: String,
+    figures_note: String,
 }
 
 /// The same query string, for the export links.
@@ -135,12 +135,12 @@ fn query_string(c: &Choice) -> String {
 pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
     let c = choose(&id, &q)?;
     let mut tx = state.store.read().await?;
-    let mut sets = Datasets::default();
-    let now = published(&mut tx, &mut sets, c.indicator, &c.dims, c.range, None).await?;
+    let mut reckoning = Reckoning::new(&state);
+    let now = reckoning.published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
     let previous_period = c.period.previous().map_err(|e| AppError::Internal(e.to_string()))?;
     let before = if c.compare {
         let range = previous_period.range().map_err(|e| AppError::Internal(e.to_string()))?;
-        published(&mut tx, &mut sets, c.indicator, &c.dims, range, None).await?
+        reckoning.published(&mut tx, c.indicator, &c.dims, range, None).await?
     } else {
         Vec::new()
     };
@@ -174,6 +174,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
     let target = c.indicator.target.map(|t| figure_text(tr, if unit == Unit::Percent { Unit::Count } else { unit }, t)).unwrap_or_default();
     let entry = entry(&page, c.indicator).ok_or(AppError::NotFound)?;
     let query = query_string(&c);
+    let figures_note = reckoning.note(tr);
     Ok(render(&DashboardPage {
         entry,
         period: c.period.to_string(),
@@ -186,6 +187,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
         chart,
         query,
         target,
+        figures_note,
         page,
     }))
 }
@@ -193,7 +195,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
 /// The export table of one indicator (long form, HXL row 2), suppressed.
 async fn table(state: &AppState, page: &Page, c: &Choice) -> Result<HxlTable, AppError> {
     let mut tx = state.store.read().await?;
-    let results = published(&mut tx, &mut Datasets::default(), c.indicator, &c.dims, c.range, None).await?;
+    let results = Reckoning::new(state).published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
     let mut t = ind::hxl_table(&c.indicator.id, page.loc(&c.indicator.title), c.range, &c.dims, &results);
     present(&mut t, c.unit);
     Ok(t)
@@ -270,6 +272,7 @@ struct Report {
     chosen: Vec<&'static Indicator>,
     table: HxlTable,
     rows: Vec<(Entry, String, String)>,
+    figures_note: String,
 }
 
 async fn report_data(state: &AppState, page: &Page, q: &[(String, String)]) -> Result<Report, AppError> {
@@ -293,9 +296,9 @@ async fn report_data(state: &AppState, page: &Page, q: &[(String, String)]) -> R
     let mut tx = state.store.read().await?;
     let mut table: Option<HxlTable> = None;
     let mut rows = Vec::new();
-    let mut sets = Datasets::default();
+    let mut reckoning = Reckoning::new(state);
     for i in &chosen {
-        let results = published(&mut tx, &mut sets, i, &[], range, None).await?;
+        let results = reckoning.published(&mut tx, i, &[], range, None).await?;
         let Some(unit) = quantitative(i).map(|q| q.unit) else { continue };
         let mut t = ind::hxl_table(&i.id, page.loc(&i.title), range, &[], &results);
         present(&mut t, unit);
@@ -310,7 +313,8 @@ async fn report_data(state: &AppState, page: &Page, q: &[(String, String)]) -> R
         }
     }
     let table = table.unwrap_or(HxlTable { headers: vec![], tags: vec![], rows: vec![] });
-    Ok(Report { period, period_error, chosen, table, rows })
+    let figures_note = reckoning.note(&page.tr);
+    Ok(Report { period, period_error, chosen, table, rows, figures_note })
 }
 
 #[derive(Template)]
@@ -322,6 +326,7 @@ struct ReportPage {
     options: Vec<(String, String, bool)>,
     rows: Vec<(Entry, String, String)>,
     query: String,
+    figures_note: String,
 }
 
 pub async fn report(State(state): State<AppState>, page: Page, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
@@ -336,7 +341,7 @@ pub async fn report(State(state): State<AppState>, page: Page, Query(q): Query<V
         .collect();
     let mut query = vec![format!("period={}", r.period)];
     query.extend(r.chosen.iter().map(|i| format!("ind={}", i.id)));
-    Ok(render(&ReportPage { period: r.period.to_string(), period_error: r.period_error, options, rows: r.rows, query: query.join("&amp;"), page }))
+    Ok(render(&ReportPage { period: r.period.to_string(), period_error: r.period_error, options, rows: r.rows, query: query.join("&amp;"), figures_note: r.figures_note, page }))
 }
 
 pub async fn report_xlsx(State(state): State<AppState>, page: Page, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {

@@ -16,7 +16,9 @@ use passerelle_core::indicators::{
 };
 use passerelle_core::privacy::suppression::DEFAULT_THRESHOLD;
 use passerelle_core::sop::{default_pack, load_pack, Known};
-use passerelle_store::indicators::Datasets;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use passerelle_store::indicators::{Datasets, Figures};
 use std::sync::OnceLock;
 
 /// The shipped catalogue and referential, checked once: they are built into the binary.
@@ -54,19 +56,48 @@ pub fn quantitative(i: &Indicator) -> Option<&ind::Quantitative> {
     }
 }
 
-/// The figures of `indicator` for `range` broken down by `dims`, every small cell suppressed.
-pub async fn published(
-    tx: &mut passerelle_store::Tx,
-    sets: &mut Datasets,
-    indicator: &Indicator,
-    dims: &[Dimension],
-    range: DateRange,
-    agency: Option<&str>,
-) -> Result<Vec<PublishedResult>, AppError> {
-    let q = quantitative(indicator).ok_or(AppError::NotFound)?;
-    let plan = q.plan_for(&indicator.id, dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?;
-    let results = passerelle_store::indicators::compute(tx, sets, &plan, range, agency, passerelle_store::db::now()).await?;
-    ind::publish(&results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
+/// One page's or API call's figures: read through the process's kept figures
+/// ([`Figures`]), reading records at most once for consecutive figures that count the same
+/// ones, and noting when the oldest figure shown was computed.
+pub struct Reckoning<'s> {
+    figures: &'s Figures,
+    sets: Datasets,
+    /// When the oldest figure read so far was computed.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+impl<'s> Reckoning<'s> {
+    pub fn new(state: &'s AppState) -> Reckoning<'s> {
+        Reckoning { figures: &state.figures, sets: Datasets::default(), as_of: None }
+    }
+
+    /// The figures of `indicator` for `range` broken down by `dims`, every small cell suppressed.
+    pub async fn published(
+        &mut self,
+        tx: &mut passerelle_store::Tx,
+        indicator: &Indicator,
+        dims: &[Dimension],
+        range: DateRange,
+        agency: Option<&str>,
+    ) -> Result<Vec<PublishedResult>, AppError> {
+        let q = quantitative(indicator).ok_or(AppError::NotFound)?;
+        let plan = q.plan_for(&indicator.id, dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?;
+        let computed = self.figures.get(tx, &mut self.sets, &plan, range, agency, passerelle_store::db::now()).await?;
+        self.as_of = Some(self.as_of.map_or(computed.as_of, |t| t.min(computed.as_of)));
+        ind::publish(&computed.results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
+    }
+
+    /// What the page says of the figures' age: when they were computed and how often they are.
+    pub fn note(&self, tr: &Tr) -> String {
+        let Some(at) = self.as_of else { return String::new() };
+        let minutes = self.figures.max_age().as_secs().div_ceil(60) as i64;
+        let at = tr.t1("indicator-as-of", "time", tr.datetime(&at));
+        if minutes == 0 {
+            at
+        } else {
+            format!("{at} {}", tr.count("indicator-recomputed-after", minutes))
+        }
+    }
 }
 
 /// A figure in the indicator's unit, in the reader's number format (percent with its sign).

@@ -4,7 +4,7 @@
 //! quantitative ones computed from the agency's records, submit, then a validator validates
 //! it or returns it with a comment. The list is each agency's history over periods.
 
-use super::{catalogue, cell_text, published};
+use super::{catalogue, cell_text, Reckoning};
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::forms::FormErrors;
@@ -148,6 +148,8 @@ struct AssessmentPage {
     can_edit: bool,
     can_decide: bool,
     status: String,
+    /// When the draft's live figures were computed (empty once submitted).
+    figures_note: String,
 }
 
 impl AssessmentPage {
@@ -157,26 +159,28 @@ impl AssessmentPage {
     }
 }
 
-async fn figures(tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<Vec<(String, Option<f64>, String)>, AppError> {
+/// The agency's quantitative figures for the assessment's period (id, value, text), and what
+/// the page says of their age.
+async fn figures(state: &AppState, tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<(Vec<(String, Option<f64>, String)>, String), AppError> {
     let range = passerelle_core::indicators::DateRange { start: a.period_start, end: a.period_end };
     let mut out = Vec::new();
-    let mut sets = passerelle_store::indicators::Datasets::default();
+    let mut reckoning = Reckoning::new(state);
     for (_, _, _, i) in catalogue()?.referential.indicators() {
         let Measure::Quantitative(q) = &i.measure else { continue };
-        let results = published(tx, &mut sets, i, &[], range, Some(&a.agency_name)).await?;
+        let results = reckoning.published(tx, i, &[], range, Some(&a.agency_name)).await?;
         let (value, text) = match results.first() {
             Some(r) => (r.value, cell_text(&page.tr, q.unit, r)),
             None => (None, "—".to_string()),
         };
         out.push((i.id.clone(), value, text));
     }
-    Ok(out)
+    Ok((out, reckoning.note(&page.tr)))
 }
 
 async fn assessment_page(state: &AppState, identity: &Identity, page: Page, id: Uuid, errors: FormErrors, typed: Option<(String, QualitativeAnswer)>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let a = assessments::get(&mut tx, &identity.viewer(P::AssessQuality), id).await?.ok_or(AppError::NotFound)?;
-    let live = if a.status == "draft" { figures(&mut tx, &page, &a).await? } else { Vec::new() };
+    let (live, figures_note) = if a.status == "draft" { figures(state, &mut tx, &page, &a).await? } else { Default::default() };
     let mut items = Vec::new();
     for (_, _, so, i) in catalogue()?.referential.indicators() {
         let answer = a.answers.get(&i.id).cloned().unwrap_or_default();
@@ -218,7 +222,7 @@ async fn assessment_page(state: &AppState, identity: &Identity, page: Page, id: 
         && (identity.scope(P::ValidateAssessment) == Some(passerelle_core::access::Scope::All) || identity.user.agency_id == Some(a.agency_id));
     let status = page.tr.t(&format!("quality-status-{}", a.status));
     let code = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok(render_status(code, &AssessmentPage { page, a, items, errors, can_edit, can_decide, status }))
+    Ok(render_status(code, &AssessmentPage { page, a, items, errors, can_edit, can_decide, status, figures_note }))
 }
 
 pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>) -> Result<Response, AppError> {
@@ -275,7 +279,7 @@ pub async fn submit(State(state): State<AppState>, identity: Identity, page: Pag
     let mut tx = state.store.write().await?;
     let mut a = assessments::get(&mut tx, &identity.viewer(P::AssessQuality), id).await?.ok_or(AppError::NotFound)?;
     a.version = version(&pairs)?;
-    let figures: Vec<(String, Option<f64>)> = figures(&mut tx, &page, &a).await?.into_iter().map(|(i, v, _)| (i, v)).collect();
+    let figures: Vec<(String, Option<f64>)> = figures(&state, &mut tx, &page, &a).await?.0.into_iter().map(|(i, v, _)| (i, v)).collect();
     let qualitative: Vec<&str> = catalogue()?
         .referential
         .indicators()
