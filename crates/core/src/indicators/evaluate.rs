@@ -28,11 +28,12 @@ use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One record: its fields by name, and for a case, its steps' fields by step id.
+/// One record: its fields by name, and for a case, its steps' fields by step id. Field names
+/// are the schema's (`'static`): a million records do not each carry copies of their names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    pub fields: BTreeMap<String, Value>,
-    pub steps: BTreeMap<String, BTreeMap<String, Value>>,
+    pub fields: BTreeMap<&'static str, Value>,
+    pub steps: BTreeMap<String, BTreeMap<&'static str, Value>>,
 }
 
 impl Record {
@@ -40,16 +41,16 @@ impl Record {
         Record::default()
     }
 
-    pub fn with(mut self, field: &str, value: Value) -> Record {
-        self.fields.insert(field.to_string(), value);
+    pub fn with(mut self, field: &'static str, value: Value) -> Record {
+        self.fields.insert(field, value);
         self
     }
 
-    pub fn with_step(mut self, step: &str, field: &str, value: Value) -> Record {
+    pub fn with_step(mut self, step: &str, field: &'static str, value: Value) -> Record {
         self.steps
             .entry(step.to_string())
             .or_default()
-            .insert(field.to_string(), value);
+            .insert(field, value);
         self
     }
 

@@ -280,7 +280,7 @@ pub async fn people_reached(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("registered_on", registered_on.map(Value::Date).unwrap_or(Value::Null))
                 .with("referred", Value::Bool(referred));
             for (name, value) in DIMS.iter().zip(d) {
-                r = r.with(name, Value::Text(value));
+                r = r.with(*name, Value::Text(value));
             }
             out.push(r);
         }
