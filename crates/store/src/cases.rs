@@ -168,11 +168,12 @@ pub struct Filter {
 
 /// The cases a list shows: `SELECT {select} FROM … WHERE` the viewer's sight and the filter
 /// (binds `$1..$15`, `$11` the limit), newest first. The list and its tally read the same rows.
-fn listing(select: &str) -> String {
+fn listing(select: &str, f: &Filter) -> String {
+    let person = crate::db::filter_eq(f.person_id.is_some(), "c.person_id", 10);
     format!(
         "SELECT {select} FROM {FROM} WHERE {VISIBLE}
            AND ($6 IS NULL OR c.status = $6) AND ($7 IS NULL OR c.risk = $7) AND ($8 IS NULL OR c.sop_id = $8)
-           AND ($9 = FALSE OR c.assigned_to = $5) AND ($10 IS NULL OR c.person_id = $10)
+           AND ($9 = FALSE OR c.assigned_to = $5) AND {person}
            AND ($12 IS NULL OR p.area_id IN (
                  WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $12
                    UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id)
@@ -200,7 +201,7 @@ macro_rules! listing_query {
 
 /// The cases the viewer may see, newest first, at most `f.limit` (1 to 1,000).
 pub async fn list(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Case>> {
-    let sql = listing(COLUMNS);
+    let sql = listing(COLUMNS, f);
     let rows: Vec<Row> = listing_query!(tx, sight, f, f.limit.clamp(1, 1000), sql, c => fetch_all)?;
     rows.into_iter().map(|r| from_row(tx, r)).collect()
 }
@@ -211,7 +212,7 @@ pub async fn tally(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<(S
     let f = Filter { after: None, ..f.clone() };
     let sql = format!(
         "SELECT sop_id, risk, status, COUNT(*) FROM ({}) listed GROUP BY sop_id, risk, status",
-        listing("c.sop_id, c.risk, c.status")
+        listing("c.sop_id, c.risk, c.status", &f)
     );
     Ok(listing_query!(tx, sight, f, i64::MAX, sql, c => fetch_all)?)
 }

@@ -315,6 +315,18 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
+/// A list filter's condition on `column = $n` when the filter is set, `$n IS NULL` when it is
+/// not. One statement `($n IS NULL OR column = $n)` serves both, but its plan cannot use an
+/// index on `column` (the planner does not know the bind): the person page's cases or a case's
+/// referrals would read every row of the table. Two statement texts, each planned for its case.
+pub(crate) fn filter_eq(set: bool, column: &str, n: u8) -> String {
+    if set {
+        format!("{column} = ${n}")
+    } else {
+        format!("${n} IS NULL")
+    }
+}
+
 /// Escapes `\\`, `%` and `_` so that text typed by a person matches itself in a
 /// `LIKE … ESCAPE '\\'` pattern (the same on both backends).
 pub fn like_escape(s: &str) -> String {

@@ -358,10 +358,11 @@ pub struct Filter {
 /// Referrals of the cases the viewer may see, newest first.
 pub async fn sent(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Vec<Referral>> {
     let (a, t, o, sup, me) = sight.binds();
+    let by_case = crate::db::filter_eq(f.case_id.is_some(), "r.case_id", 11);
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM} JOIN cases c ON c.id = r.case_id WHERE {VISIBLE}
            AND ($6 IS NULL OR r.status = $6) AND ($7 = FALSE OR (r.status = 'requested' AND r.due_at < $8))
-           AND ($9 = FALSE OR r.from_user = $5) AND ($10 IS NULL OR r.need = $10) AND ($11 IS NULL OR r.case_id = $11)
+           AND ($9 = FALSE OR r.from_user = $5) AND ($10 IS NULL OR r.need = $10) AND {by_case}
          ORDER BY r.created_at DESC LIMIT $12 OFFSET $13"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
