@@ -342,6 +342,22 @@ pub async fn list_services(tx: &mut Tx, f: &ServiceFilter) -> StoreResult<Vec<Se
     Ok(out)
 }
 
+/// The active services as a person picks one in a form: id and "service — organisation", by
+/// name. Read from the columns, not the HSDS documents: a case page offers every service of a
+/// national directory (thousands) and must not parse each one's document at every view.
+pub async fn service_choices(tx: &mut Tx) -> StoreResult<Vec<(Uuid, String)>> {
+    let rows: Vec<(Uuid, String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT s.id, s.name, o.name FROM directory_services s LEFT JOIN directory_organizations o ON o.id = s.organization_id
+         WHERE s.status = 'active' ORDER BY s.name, s.id").fetch_all(c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, org)| match org {
+            Some(o) => (id, format!("{name} — {o}")),
+            None => (id, name),
+        })
+        .collect())
+}
+
 /// How many services the directory holds and when one last changed: the key of any cache of
 /// the directory (a search index), the same on every app node.
 pub async fn version(tx: &mut Tx) -> StoreResult<(i64, Option<DateTime<Utc>>)> {

@@ -237,11 +237,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let agencies = passerelle_store::agencies::list_agencies(tx).await?;
     let named = cases::members(tx, case.id).await?;
     let provided = passerelle_store::services_provided::of_case(tx, case.id).await?;
-    let services = passerelle_store::directory::list_services(tx, &passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() })
-        .await?
-        .into_iter()
-        .map(|e| (e.id().to_string(), match &e.organization_name { Some(o) => format!("{} — {o}", e.service.name), None => e.service.name.clone() }))
-        .collect();
+    let services = passerelle_store::directory::service_choices(tx).await?.into_iter().map(|(id, label)| (id.to_string(), label)).collect();
     let candidates = cases::member_candidates(tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
     let made = passerelle_store::referrals::sent(tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
     let plan_overdue = passerelle_store::case_plan::overdue_count(tx, case.id, Utc::now().date_naive()).await?;

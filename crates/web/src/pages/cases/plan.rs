@@ -57,12 +57,7 @@ async fn who_choices(tx: &mut Tx, case: &Case) -> Result<(Vec<(String, String)>,
     }
     let users = users.into_iter().map(|(id, name)| (format!("user:{id}"), name)).collect();
     let agencies = passerelle_store::agencies::list_agencies(tx).await?.into_iter().map(|a| (format!("agency:{}", a.id), a.name)).collect();
-    let filter = passerelle_store::directory::ServiceFilter { status: Some("active".into()), ..Default::default() };
-    let services = passerelle_store::directory::list_services(tx, &filter)
-        .await?
-        .into_iter()
-        .map(|e| (format!("service:{}", e.id()), match &e.organization_name { Some(o) => format!("{} — {o}", e.service.name), None => e.service.name.clone() }))
-        .collect();
+    let services = passerelle_store::directory::service_choices(tx).await?.into_iter().map(|(id, label)| (format!("service:{id}"), label)).collect();
     Ok((users, agencies, services))
 }
 
