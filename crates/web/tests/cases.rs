@@ -492,3 +492,60 @@ both_backends!(a_restricted_case_is_shared_by_naming_a_colleague, |app| {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(refused(other.get(&format!("/cases/{case}")).await.status()));
 });
+
+/// The reference for the register-wide scan: every person checked one by one, as registration
+/// does, each pair once from its earlier-registered side.
+async fn one_by_one(tx: &mut passerelle_store::Tx, reader: &Sight) -> Vec<(passerelle_store::people::Person, passerelle_store::people::Candidate)> {
+    use passerelle_store::people;
+    let everyone = people::search(tx, reader, "", 10_000).await.unwrap();
+    let mut found = Vec::new();
+    for p in &everyone {
+        for c in people::possible_duplicates(tx, reader, p).await.unwrap() {
+            if (p.created_at, p.id) < (c.person.created_at, c.person.id) {
+                found.push((p.clone(), c));
+            }
+        }
+    }
+    found
+}
+
+both_backends!(the_register_wide_duplicate_scan_finds_what_each_persons_check_finds, |app| {
+    use passerelle_core::matching::generator::{Generator, GeneratorConfig};
+    use passerelle_core::matching::{BirthDate, Sex};
+    use passerelle_store::people::{self, PersonInput};
+    use std::collections::BTreeSet;
+    let today = chrono::Utc::now().date_naive();
+    let generated = Generator::builtin(GeneratorConfig { seed: 7, duplicate_rate: 0.2, reference_date: today });
+    let reader = Sight { viewer: Viewer { id: app.user_id(CASEWORKER).await, agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
+    let mut tx = app.store.write().await.unwrap();
+    for g in generated.people(300) {
+        let r = &g.record;
+        let input = PersonInput {
+            given_names: r.given_names.clone(),
+            family_names: r.family_names.clone(),
+            other_names: r.other_names.join("\n"),
+            sex: match r.sex { Some(Sex::Female) => "female", Some(Sex::Male) => "male", _ => "" }.into(),
+            birth_date: match r.birth { Some(BirthDate::Exact(d)) => d.to_string(), _ => String::new() },
+            phone: r.phone.clone().unwrap_or_default(),
+            external_id: r.external_id.clone().unwrap_or_default(),
+            ..Default::default()
+        };
+        let Ok(person) = people::check(&input, today) else { continue };
+        people::register(&mut tx, &reader.viewer, person).await.unwrap();
+    }
+    let pairs = |found: &[(people::Person, people::Candidate)]| -> BTreeSet<(Uuid, Uuid)> {
+        found.iter().map(|(a, c)| (a.id.min(c.person.id), a.id.max(c.person.id))).collect()
+    };
+    let reference = pairs(&one_by_one(&mut tx, &reader).await);
+    let scanned = people::all_duplicates(&mut tx, &reader).await.unwrap();
+    assert!(reference.len() >= 20, "the generator plants duplicates: {}", reference.len());
+    assert_eq!(pairs(&scanned), reference);
+    assert!(scanned.windows(2).all(|w| w[0].1.score.score >= w[1].1.score.score), "best first");
+    // A pair judged to be two people leaves both.
+    let (a, b) = *reference.iter().next().unwrap();
+    people::mark_distinct(&mut tx, reader.viewer.id, a, b).await.unwrap();
+    let after = pairs(&people::all_duplicates(&mut tx, &reader).await.unwrap());
+    assert!(!after.contains(&(a, b)));
+    assert_eq!(after, pairs(&one_by_one(&mut tx, &reader).await));
+    assert_eq!(after.len(), reference.len() - 1);
+});
