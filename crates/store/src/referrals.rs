@@ -249,8 +249,7 @@ pub async fn create(tx: &mut Tx, sight: &Sight, case: &Case, new: &NewReferral) 
     };
     let shared = shareable_values(tx, sight, case, &new.shared_fields).await?;
     let id = Uuid::now_v7();
-    let simple = id.simple().to_string();
-    let reference = format!("REF-{}", simple[simple.len() - 8..].to_uppercase());
+    let reference = crate::references::fresh(tx, crate::references::Numbered::Referrals, "REF").await?;
     let at = now();
     let status = if new.send { Status::Requested } else { Status::Draft };
     let urgency = new.urgency.unwrap_or_else(|| Urgency::for_risk(case.risk));

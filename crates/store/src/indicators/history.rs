@@ -53,8 +53,7 @@ pub async fn record(tx: &mut Tx, actor: Option<Uuid>, person: &PastPerson, case:
     // Sealed at once, like any registration (names and birth date never stay in the clear).
     crate::people::reseal(tx, person_id).await?;
     let case_id = Uuid::now_v7();
-    let simple = case_id.simple().to_string();
-    let reference = format!("HIST-{}", simple[simple.len() - 10..].to_uppercase());
+    let reference = crate::references::fresh(tx, crate::references::Numbered::Cases, "HIST").await?;
     let status = if case.closed_at.is_some() { "closed" } else { "open" };
     exec!(tx, c => sqlx::query(
         "INSERT INTO cases (id, reference, person_id, sop_id, sop_version, risk, status, restricted, time_zone,
