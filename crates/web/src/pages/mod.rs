@@ -22,7 +22,6 @@ use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
 use axum::http::StatusCode;
 
-/// Renders a template into a response; a template error is an internal error, logged.
 /// A list page's link with its query: the parameters with a value, none when none has one.
 pub fn list_href(path: &str, pairs: &[(&str, &str)]) -> String {
     let kept: Vec<_> = pairs.iter().filter(|(_, v)| !v.is_empty()).collect();
@@ -41,6 +40,39 @@ pub fn flag(f: &Option<String>) -> &'static str {
     }
 }
 
+/// A link of a list's pager: where it goes, its label's message id, its `rel` (none for the
+/// first page: HTML has no link type for it).
+pub struct PagerLink {
+    pub href: String,
+    pub label: &'static str,
+    pub rel: &'static str,
+}
+
+/// The links below a list in pages (`_pager.html`): back (to the previous page, or to the first
+/// one for a list read after a cursor) and on to the next page, each when there is one.
+#[derive(Default)]
+pub struct Pager {
+    pub back: Option<PagerLink>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// A list in numbered pages: back is the previous page.
+    pub fn numbered(previous: Option<String>, next: Option<String>) -> Pager {
+        Pager { back: previous.map(|href| PagerLink { href, label: "pager-previous", rel: "prev" }), next }
+    }
+
+    /// A list read after a cursor (the last row of the page before): back is the first page.
+    pub fn cursor(first: Option<String>, next: Option<String>) -> Pager {
+        Pager { back: first.map(|href| PagerLink { href, label: "pager-first", rel: "" }), next }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.back.is_none() && self.next.is_none()
+    }
+}
+
+/// Renders a template into a response; a template error is an internal error, logged.
 pub fn render<T: Template>(t: &T) -> Response {
     render_status(StatusCode::OK, t)
 }

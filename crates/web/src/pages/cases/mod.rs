@@ -6,7 +6,7 @@
 pub mod plan;
 pub mod visits;
 
-use super::render;
+use super::{render, Pager};
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -365,8 +365,8 @@ pub struct Caseload {
 struct ListPage {
     page: Page,
     rows: Vec<CaseRow>,
-    /// The case the next page starts after, when there is one.
-    next: Option<Uuid>,
+    /// Back to the first page, on to the page after the last case shown.
+    pager: Pager,
     q: ListQuery,
     sops: Vec<(String, String)>,
     /// (label, count) by SOP, risk and status, for supervisors.
@@ -491,7 +491,8 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
         (vec![], vec![])
     };
     let areas = passerelle_store::agencies::list_areas(&mut tx).await?;
-    Ok(render(&ListPage { page, rows, next, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
+    let pager = Pager::cursor((!q.after.is_empty()).then(|| q.href(None)), next.map(|after| q.href(Some(&after))));
+    Ok(render(&ListPage { page, rows, pager, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
 }
 
 #[derive(Deserialize, Default)]

@@ -11,7 +11,7 @@ pub mod figures;
 pub mod new;
 pub mod pathways;
 
-use super::render;
+use super::{render, Pager};
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -152,12 +152,6 @@ struct ListPage {
     pager: Pager,
 }
 
-/// Links to the pages before and after, when there are.
-struct Pager {
-    previous: Option<String>,
-    next: Option<String>,
-}
-
 impl ListPage {
     fn statuses(&self) -> [Status; 9] {
         Status::ALL
@@ -176,10 +170,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     found.truncate(PAGE as usize);
     let now = Utc::now();
     let lines = found.into_iter().map(|r| Line { need: need_label(page.tr.lang, &r.need), overdue: r.is_overdue(now), r }).collect();
-    let pager = Pager {
-        previous: (q.page > 0).then(|| q.href(received, q.page - 1)),
-        next: more.then(|| q.href(received, q.page + 1)),
-    };
+    let pager = Pager::numbered((q.page > 0).then(|| q.href(received, q.page - 1)), more.then(|| q.href(received, q.page + 1)));
     Ok(render(&ListPage { page, q, received, can_receive: receiver_agency(&identity).is_some(), can_send: identity.can(Permission::ViewCases), lines, pager }))
 }
 
