@@ -524,6 +524,7 @@ cases-mine = Only my cases
 cases-overdue-only = Only cases with overdue steps
 cases-filter = Filter
 cases-counts = Counts
+cases-counted-at = Counted on { $time }; the counts are kept for a minute.
 cases-by-sop = By procedure
 cases-by-risk = By risk level
 cases-by-status = By status

@@ -524,6 +524,7 @@ cases-mine = Solo mis casos
 cases-overdue-only = Solo casos con pasos atrasados
 cases-filter = Filtrar
 cases-counts = Recuentos
+cases-counted-at = Contados el { $time }; los recuentos se conservan un minuto.
 cases-by-sop = Por procedimiento
 cases-by-risk = Por nivel de riesgo
 cases-by-status = Por estado

@@ -524,6 +524,7 @@ cases-mine = Seulement mes dossiers
 cases-overdue-only = Seulement les dossiers avec des étapes en retard
 cases-filter = Filtrer
 cases-counts = Décomptes
+cases-counted-at = Comptés le { $time } ; les comptes sont gardés une minute.
 cases-by-sop = Par procédure
 cases-by-risk = Par niveau de risque
 cases-by-status = Par état

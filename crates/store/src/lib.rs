@@ -24,6 +24,7 @@ pub mod indicators;
 pub mod need_terms;
 pub mod outreach;
 mod parsed;
+pub mod kept;
 pub mod references;
 pub mod people;
 pub mod referrals;

@@ -18,6 +18,8 @@ pub struct AppState {
     pub views: Arc<crate::views::RecentViews>,
     /// Indicator figures computed lately (see [`passerelle_store::indicators::Figures`]).
     pub figures: Arc<passerelle_store::indicators::Figures>,
+    /// Supervisors' caseload counts counted lately (see [`passerelle_store::cases::Tallies`]).
+    pub tallies: Arc<passerelle_store::cases::Tallies>,
 }
 
 #[derive(Debug, Clone)]
@@ -39,6 +41,8 @@ pub struct WebConfig {
     pub export_ttl_hours: u32,
     /// How long a computed indicator figure is shown before it is computed again.
     pub figures_max_age: std::time::Duration,
+    /// How long a supervisor's caseload counts are shown before they are counted again.
+    pub counts_max_age: std::time::Duration,
     /// Email notifications (a referral is waiting), when an SMTP relay is configured.
     pub mailer: Option<Arc<crate::notify::Mailer>>,
 }
@@ -56,6 +60,7 @@ impl Default for WebConfig {
             exports_per_minute: 10,
             export_ttl_hours: passerelle_store::exports::DEFAULT_TTL_HOURS,
             figures_max_age: passerelle_store::indicators::DEFAULT_MAX_AGE,
+            counts_max_age: passerelle_store::cases::TALLY_MAX_AGE,
             mailer: None,
         }
     }

@@ -129,12 +129,40 @@ both_backends!(the_caseload_comes_in_pages_each_case_once, |app| {
     let sup = app.signed_in(SUPERVISOR).await;
     let (_, html) = sup.text("/cases").await;
     let sup_all = every_page(&sup, "/cases", "cases").await.concat().len();
-    let counts = &html[html.find("id=\"counts-h\"").unwrap()..html.find("</section>").unwrap()];
-    let by_status: usize = counts.split("<caption>").last().unwrap().match_indices("<td>").map(|(i, _)| {
-        counts.split("<caption>").last().unwrap()[i + 4..].split('<').next().unwrap().parse::<usize>().unwrap()
-    }).sum();
-    assert_eq!(by_status, sup_all, "counts over {sup_all} cases");
+    assert_eq!(counted(&html), sup_all, "counts over {sup_all} cases");
     assert!(sup_all > 50);
+});
+
+/// The supervisor's count of cases by status, summed, as the caseload page shows it.
+fn counted(html: &str) -> usize {
+    let counts = &html[html.find("id=\"counts-h\"").unwrap()..html.find("</section>").unwrap()];
+    let by_status = counts.split("<caption>").last().unwrap();
+    by_status.match_indices("<td>").map(|(i, _)| by_status[i + 4..].split('<').next().unwrap().parse::<usize>().unwrap()).sum()
+}
+
+both_backends!(the_supervisors_counts_are_kept_a_minute_and_say_when, |app| {
+    let sup = app.signed_in(SUPERVISOR).await;
+    let (_, html) = sup.text("/cases").await;
+    let before = counted(&html);
+    assert!(html.contains("id=\"counted-at\"") && html.contains("Counted on") && html.contains("kept for a minute"), "{html}");
+    grow(&app, 3, false).await;
+    let (_, html) = sup.text("/cases").await;
+    assert_eq!(counted(&html), before, "the kept counts, within their minute");
+    // Another filter is another count, counted now.
+    let (_, html) = sup.text("/cases?risk=medium").await;
+    let medium = every_page(&sup, "/cases?risk=medium", "cases").await.concat().len();
+    assert_eq!(counted(&html), medium);
+    assert!(medium >= 3);
+});
+
+both_backends!(counts_without_a_max_age_are_counted_at_every_view,
+    with passerelle_web::WebConfig { counts_max_age: std::time::Duration::ZERO, ..Default::default() }, |app| {
+    let sup = app.signed_in(SUPERVISOR).await;
+    let (_, html) = sup.text("/cases").await;
+    let before = counted(&html);
+    grow(&app, 3, false).await;
+    let (_, html) = sup.text("/cases").await;
+    assert_eq!(counted(&html), before + 3);
 });
 
 both_backends!(the_referral_lists_come_in_pages, |app| {

@@ -16,9 +16,10 @@ use crate::db::Tx;
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use passerelle_core::indicators::{evaluate, DateRange, Dataset, Entity, GroupResult, QueryPlan, Value};
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use crate::kept::Kept;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Keeps only the records of one agency (by name, the `agency` field), for an agency's own
 /// figures in its assessment.
@@ -91,9 +92,8 @@ type FigureKey = (String, DateRange, Option<String>);
 /// one and take its result rather than each reading the records again, and the memory the
 /// records take is bounded by one computation's, however many people open dashboards at once.
 pub struct Figures {
-    max_age: Duration,
     computing: tokio::sync::Mutex<()>,
-    kept: Mutex<HashMap<FigureKey, (Instant, Computed)>>,
+    kept: Kept<FigureKey, Computed>,
 }
 
 impl Default for Figures {
@@ -105,27 +105,11 @@ impl Default for Figures {
 impl Figures {
     /// `max_age` zero computes every figure at every request (tests of figures after a write).
     pub fn new(max_age: Duration) -> Figures {
-        Figures { max_age, computing: tokio::sync::Mutex::new(()), kept: Mutex::new(HashMap::new()) }
+        Figures { computing: tokio::sync::Mutex::new(()), kept: Kept::new(max_age, KEPT_MAX) }
     }
 
     pub fn max_age(&self) -> Duration {
-        self.max_age
-    }
-
-    fn fresh(&self, key: &FigureKey) -> Option<Computed> {
-        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.get(key).filter(|(at, _)| at.elapsed() < self.max_age).map(|(_, c)| c.clone())
-    }
-
-    fn keep(&self, key: FigureKey, computed: Computed) {
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        kept.retain(|_, (at, _)| at.elapsed() < self.max_age);
-        if kept.len() >= KEPT_MAX {
-            if let Some(oldest) = kept.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) {
-                kept.remove(&oldest);
-            }
-        }
-        kept.insert(key, (Instant::now(), computed));
+        self.kept.max_age()
     }
 
     /// The figures of `plan` for `range` (see [`compute`]), kept ones while they are fresh.
@@ -133,18 +117,16 @@ impl Figures {
         // The plan's whole shape (entity, predicates, aggregation, breakdown) names the figure:
         // a changed definition is another figure.
         let key = (format!("{plan:?}"), range, agency.map(str::to_string));
-        if let Some(c) = self.fresh(&key) {
+        if let Some(c) = self.kept.fresh(&key) {
             return Ok(c);
         }
         let _turn = self.computing.lock().await;
-        if let Some(c) = self.fresh(&key) {
+        if let Some(c) = self.kept.fresh(&key) {
             return Ok(c);
         }
         let results = compute(tx, sets, plan, range, agency, now).await?;
         let computed = Computed { results: Arc::new(results), as_of: now };
-        if !self.max_age.is_zero() {
-            self.keep(key, computed.clone());
-        }
+        self.kept.keep(key, computed.clone());
         Ok(computed)
     }
 }

@@ -371,6 +371,8 @@ struct ListPage {
     sops: Vec<(String, String)>,
     /// (label, count) by SOP, risk and status, for supervisors.
     counts: Vec<(String, Vec<(String, usize)>)>,
+    /// When the counts were counted (they are kept a minute).
+    counted_at: String,
     can_approve: bool,
     incoming: Vec<transfers::Transfer>,
     team: Vec<(Uuid, String)>,
@@ -466,12 +468,14 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     let latest = sops::list_latest(&mut tx).await?;
     let sops: Vec<(String, String)> = latest.iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect();
     let mut counts = Vec::new();
+    let mut counted_at = String::new();
     if identity.can(Permission::ApproveCases) {
         // Over every page of the list (the database's filters; overdue and not-assessed aside).
-        let tallied = cases::tally(&mut tx, &sight(&identity), &filter_of(&q)).await?;
+        let (tallied, at) = state.tallies.get(&mut tx, &sight(&identity), &filter_of(&q)).await?;
+        counted_at = page.tr.t1("cases-counted-at", "time", page.tr.datetime(&at));
         let tally = |key: &dyn Fn(&(String, String, String, i64)) -> String| {
             let mut m: std::collections::BTreeMap<String, usize> = Default::default();
-            for t in &tallied {
+            for t in tallied.iter() {
                 *m.entry(key(t)).or_default() += usize::try_from(t.3).unwrap_or(0);
             }
             m.into_iter().collect::<Vec<_>>()
@@ -492,7 +496,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     };
     let areas = passerelle_store::agencies::list_areas(&mut tx).await?;
     let pager = Pager::cursor((!q.after.is_empty()).then(|| q.href(None)), next.map(|after| q.href(Some(&after))));
-    Ok(render(&ListPage { page, rows, pager, q, sops, counts, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
+    Ok(render(&ListPage { page, rows, pager, q, sops, counts, counted_at, can_approve: identity.can(Permission::ApproveCases), incoming, team, areas }))
 }
 
 #[derive(Deserialize, Default)]
