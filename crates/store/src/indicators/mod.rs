@@ -89,8 +89,9 @@ type FigureKey = (String, DateRange, Option<String>);
 /// make a dashboard's views after the first cost a lookup.
 ///
 /// One computation runs at a time: requests asking for the same figure wait for the first
-/// one and take its result rather than each reading the records again, and the memory the
-/// records take is bounded by one computation's, however many people open dashboards at once.
+/// one and take its result rather than each reading the records again, so many people opening
+/// dashboards at once do not each read the records (a request keeps the last set it read, for
+/// its next figures, until it ends).
 pub struct Figures {
     computing: tokio::sync::Mutex<()>,
     kept: Kept<FigureKey, Computed>,
