@@ -35,10 +35,10 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
         }
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
         map.retain(|_, (at, _)| at.elapsed() < self.max_age);
-        if map.len() >= self.max_entries {
-            if let Some(oldest) = map.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone()) {
-                map.remove(&oldest);
-            }
+        if map.len() >= self.max_entries
+            && let Some(oldest) = map.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone())
+        {
+            map.remove(&oldest);
         }
         map.insert(key, (Instant::now(), value));
     }

@@ -499,7 +499,7 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     }
     let mut found: std::collections::BTreeMap<Uuid, Person> = std::collections::BTreeMap::new();
     for key in &blinds {
-        let sql = format!("SELECT {COLUMNS} FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT 500");
+        let sql = format!("SELECT {COLUMNS} FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT {BLOCK_MAX}");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
         for row in rows {
@@ -524,7 +524,7 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
 /// Registered people who may be the same as `person`: those in the "possible" band or above.
 pub async fn possible_duplicates(tx: &mut Tx, sight: &Sight, person: &Person) -> StoreResult<Vec<Candidate>> {
     let probe = PreparedPerson::new(&person.record(), tables());
-    let found = candidates(tx, sight, &keys::duplicate_keys(&probe), &probe, 20).await?;
+    let found = candidates(tx, sight, &keys::duplicate_keys(&probe), &probe, CANDIDATES_MAX).await?;
     // Pairs someone already judged to be two people are not proposed again.
     let distinct: Vec<(Uuid, Uuid)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT a, b FROM person_distinct WHERE a = $1 OR b = $1").bind(person.id).fetch_all(c).await)?;
@@ -621,11 +621,13 @@ pub async fn merges_of(tx: &mut Tx, person: Uuid) -> StoreResult<Vec<Merge>> {
         .collect()
 }
 
-/// The most people one blocking key brings to a comparison, as for one person's check
-/// (`candidates`): blocks are small by design, and a key shared by more people says little.
+/// The most people one blocking key brings to a comparison, in one person's check
+/// (`candidates`) as in the register-wide scan: blocks are small by design, and a key shared
+/// by more people says little.
 const BLOCK_MAX: usize = 500;
 
-/// The most candidates kept for one person, best first, as for one person's check.
+/// The most candidates kept for one person, best first, in one person's check as in the
+/// register-wide scan.
 const CANDIDATES_MAX: usize = 20;
 
 /// Every pair of registered people the viewer may see whose score reaches the "possible" band,

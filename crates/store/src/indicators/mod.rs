@@ -97,12 +97,6 @@ pub struct Figures {
     kept: Kept<FigureKey, Computed>,
 }
 
-impl Default for Figures {
-    fn default() -> Self {
-        Figures::new(DEFAULT_MAX_AGE)
-    }
-}
-
 impl Figures {
     /// `max_age` zero computes every figure at every request (tests of figures after a write).
     pub fn new(max_age: Duration) -> Figures {

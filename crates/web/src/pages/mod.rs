@@ -50,7 +50,6 @@ pub struct PagerLink {
 
 /// The links below a list in pages (`_pager.html`): back (to the previous page, or to the first
 /// one for a list read after a cursor) and on to the next page, each when there is one.
-#[derive(Default)]
 pub struct Pager {
     pub back: Option<PagerLink>,
     pub next: Option<String>,
