@@ -47,7 +47,7 @@ pub async fn figures(State(state): State<AppState>, Path(id): Path<String>, Quer
     }
     let mut tx = state.store.read().await?;
     let mut reckoning = Reckoning::new(&state);
-    let results = reckoning.published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
+    let results = reckoning.one(&mut tx, c.asked(c.range)).await?;
     let rows = results
         .iter()
         .map(|r| IndicatorRow {

@@ -19,7 +19,8 @@ use common::post;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::{location, TestApp};
-use passerelle_core::indicators::{self as ind, DateRange, Measure, NotComputable, Outcome, Period};
+use passerelle_core::indicators::{self as ind, DateRange, Entity, Measure, NotComputable, Outcome, Period, Value};
+use std::collections::BTreeSet;
 use passerelle_store::indicators::history::{self, PastCase, PastPerson};
 use passerelle_store::{sops, users};
 use reqwest::StatusCode;
@@ -106,7 +107,8 @@ async fn figure(app: &TestApp, id: &str, range: DateRange) -> Outcome {
     let indicator = passerelle_web::pages::indicators::find(id).unwrap().unwrap_or_else(|| panic!("no indicator {id}"));
     let Measure::Quantitative(q) = &indicator.measure else { panic!("{id} is qualitative") };
     let mut tx = app.store.read().await.unwrap();
-    let results = passerelle_store::indicators::compute(&mut tx, &mut Default::default(), &q.plan, range, None, Utc::now()).await.unwrap();
+    let ask = passerelle_store::indicators::Ask { plan: &q.plan, range, agency: None };
+    let results = passerelle_store::indicators::compute(&mut tx, &[ask], Utc::now()).await.unwrap().remove(0);
     assert_eq!(results.len(), 1, "{id}: one overall group");
     results[0].outcome
 }
@@ -163,6 +165,30 @@ both_backends!(every_shipped_indicator_gives_its_known_answer, |app| {
             assert!(covered.contains(&i.id.as_str()), "{} has no known answer", i.id);
         }
     }
+    // Computed together (a report reads the records once for all its figures), every figure is
+    // the one computed alone: for everyone, for one agency, and for another period.
+    let mut tx = app.store.read().await.unwrap();
+    let cases = passerelle_store::indicators::dataset::load(&mut tx, &BTreeSet::from([Entity::Cases]), false, Utc::now()).await.unwrap();
+    let Some(Value::Text(agency)) = cases.records[&Entity::Cases][0].fields.get("agency").cloned() else { panic!("the fixture's agency") };
+    let plans: Vec<_> = cat.indicators.iter().chain(cat.referential.indicators().into_iter().map(|x| x.3))
+        .filter_map(|i| match &i.measure { Measure::Quantitative(q) => Some(&q.plan), Measure::Qualitative(_) => None })
+        .collect();
+    let mut asks = Vec::new();
+    for plan in &plans {
+        for (range, agency) in [(q1, None), (q1, Some(agency.as_str())), (this_year(), None)] {
+            asks.push(passerelle_store::indicators::Ask { plan, range, agency });
+        }
+    }
+    let together = passerelle_store::indicators::compute(&mut tx, &asks, Utc::now()).await.unwrap();
+    assert_eq!(together.len(), asks.len());
+    let mut agency_figures = 0;
+    for (ask, figures) in asks.iter().zip(&together) {
+        let alone = passerelle_store::indicators::compute(&mut tx, &[*ask], Utc::now()).await.unwrap().remove(0);
+        assert_eq!(figures, &alone, "{:?} {:?}", ask.range, ask.agency);
+        agency_figures += usize::from(ask.agency.is_some() && figures.iter().any(|g| g.numerator.records > 0));
+    }
+    // The agency's own figures count its records (the fixture's cases are all of one agency).
+    assert!(agency_figures >= 10, "{agency_figures} agency figures with records");
 });
 
 both_backends!(dashboards_break_down_and_hide_small_cells_on_pages_and_exports, |app| {

@@ -1,7 +1,8 @@
-//! The reference semantics of a [`QueryPlan`]: an evaluator over records held in memory.
+//! The semantics of a [`QueryPlan`]: figures computed as records go past ([`Tally`]), or over
+//! records held in memory ([`evaluate`]).
 //!
-//! The store compiles plans to SQL; on the shared fixtures its results must equal these. The
-//! rules, chosen to be what SQL does so the two can agree:
+//! The store reads its records with SQL and streams them through tallies. The rules, chosen
+//! to be what SQL does so that a plan could also be written as one query:
 //! - A missing field is null. Logic is three-valued (SQL's): a comparison with null is
 //!   unknown, `not unknown` is unknown, `false and unknown` is false, `true or unknown` is
 //!   true; a record is counted only when every predicate is true.
@@ -229,43 +230,81 @@ fn in_period(anchor: &PeriodAnchor, r: &Record, range: &DateRange) -> bool {
     }
 }
 
-/// The records an aggregate counts, grouped by the dimension values.
-fn select<'d>(
-    plan: &AggregatePlan,
-    data: &'d Dataset,
-    range: &DateRange,
-    dims: &[Dimension],
-) -> BTreeMap<Vec<Value>, Vec<&'d Record>> {
-    let mut groups: BTreeMap<Vec<Value>, Vec<&Record>> = BTreeMap::new();
-    let records = data
-        .records
-        .get(&plan.entity)
-        .map(|v| v.as_slice())
-        .unwrap_or(&[]);
-    for r in records {
-        if !in_period(&plan.anchor, r, range) {
-            continue;
-        }
-        if !plan.predicates.iter().all(|p| truth(p, r) == Some(true)) {
-            continue;
-        }
-        let key = dims
-            .iter()
-            .map(|d| r.fields.get(d.code()).cloned().unwrap_or(Value::Null))
-            .collect();
-        groups.entry(key).or_default().push(r);
-    }
-    groups
+/// What one group of one side of a figure holds while records go past: how many records it
+/// counts, and only what its aggregation needs (the distinct values, a sum, or the numbers
+/// for a median) — never the records themselves.
+#[derive(Debug)]
+struct Side {
+    records: u64,
+    values: Values,
 }
 
-fn numbers(t: &Term, records: &[&Record]) -> Vec<i64> {
-    records
-        .iter()
-        .filter_map(|r| match term(t, r) {
+#[derive(Debug)]
+enum Values {
+    Count,
+    Distinct(BTreeSet<Value>),
+    /// The sum of the numbers seen and how many there were (a sum, or a mean).
+    Sum { sum: i128, n: u64 },
+    Numbers(Vec<i64>),
+}
+
+impl Side {
+    fn new(a: &Aggregation) -> Side {
+        let values = match a {
+            Aggregation::Count => Values::Count,
+            Aggregation::CountDistinct(_) => Values::Distinct(BTreeSet::new()),
+            Aggregation::Sum(_) | Aggregation::Mean(_) => Values::Sum { sum: 0, n: 0 },
+            Aggregation::Median(_) => Values::Numbers(Vec::new()),
+        };
+        Side { records: 0, values }
+    }
+
+    fn add(&mut self, a: &Aggregation, r: &Record) {
+        self.records += 1;
+        let number = |t: &Term| match term(t, r) {
             Value::Int(n) => Some(n),
             _ => None,
-        })
-        .collect()
+        };
+        match (a, &mut self.values) {
+            (Aggregation::CountDistinct(t), Values::Distinct(seen)) => {
+                let v = term(t, r);
+                if v != Value::Null {
+                    seen.insert(v);
+                }
+            }
+            (Aggregation::Sum(t) | Aggregation::Mean(t), Values::Sum { sum, n }) => {
+                if let Some(x) = number(t) {
+                    *sum += i128::from(x);
+                    *n += 1;
+                }
+            }
+            (Aggregation::Median(t), Values::Numbers(xs)) => xs.extend(number(t)),
+            _ => {}
+        }
+    }
+
+    fn aggregated(self, a: &Aggregation) -> Aggregated {
+        let value = match (a, self.values) {
+            (Aggregation::Count, _) => Ok(self.records as f64),
+            (_, Values::Distinct(seen)) => Ok(seen.len() as f64),
+            (Aggregation::Mean(_), Values::Sum { n: 0, .. }) => Err(NotComputable::NoValues),
+            (Aggregation::Mean(_), Values::Sum { sum, n }) => finite(sum as f64 / n as f64),
+            (_, Values::Sum { sum, .. }) => finite(sum as f64),
+            (_, Values::Numbers(mut xs)) => {
+                xs.sort_unstable();
+                let k = xs.len();
+                if k == 0 {
+                    Err(NotComputable::NoValues)
+                } else if k % 2 == 1 {
+                    Ok(xs[k / 2] as f64)
+                } else {
+                    finite((xs[k / 2 - 1] as f64 + xs[k / 2] as f64) / 2.0)
+                }
+            }
+            (_, Values::Count) => Ok(self.records as f64),
+        };
+        Aggregated { value, records: self.records }
+    }
 }
 
 fn finite(x: f64) -> Result<f64, NotComputable> {
@@ -276,89 +315,100 @@ fn finite(x: f64) -> Result<f64, NotComputable> {
     }
 }
 
-fn aggregate(a: &Aggregation, records: &[&Record]) -> Aggregated {
-    let n = records.len() as u64;
-    let value = match a {
-        Aggregation::Count => Ok(n as f64),
-        Aggregation::CountDistinct(t) => {
-            let distinct: BTreeSet<Value> = records
-                .iter()
-                .map(|r| term(t, r))
-                .filter(|v| *v != Value::Null)
-                .collect();
-            Ok(distinct.len() as f64)
+/// One figure (a plan over a period) computed as records go past: each record is looked at
+/// once and let go, so computing holds the groups' counts and values rather than every
+/// record. The store reads each entity's records once for many figures at a time, handing
+/// every record to each figure's tally ([`Tally::add`]); [`evaluate`] does the same over
+/// records held in memory.
+#[derive(Debug)]
+pub struct Tally<'p> {
+    plan: &'p QueryPlan,
+    range: DateRange,
+    numerator: BTreeMap<Vec<Value>, Side>,
+    denominator: BTreeMap<Vec<Value>, Side>,
+}
+
+impl<'p> Tally<'p> {
+    pub fn new(plan: &'p QueryPlan, range: DateRange) -> Tally<'p> {
+        Tally { plan, range, numerator: BTreeMap::new(), denominator: BTreeMap::new() }
+    }
+
+    /// Counts `r`, a record of `entity`, on each side of the figure that counts that entity,
+    /// if it falls in the period and meets the side's conditions.
+    pub fn add(&mut self, entity: Entity, r: &Record) {
+        let (plan, range) = (self.plan, &self.range);
+        if plan.numerator.entity == entity {
+            fold(&mut self.numerator, &plan.numerator, &plan.group_by, range, r);
         }
-        Aggregation::Sum(t) => {
-            let sum: i128 = numbers(t, records).iter().map(|x| *x as i128).sum();
-            finite(sum as f64)
+        if let Some(d) = plan.denominator.as_ref().filter(|d| d.entity == entity) {
+            fold(&mut self.denominator, d, &plan.group_by, range, r);
         }
-        Aggregation::Mean(t) => {
-            let xs = numbers(t, records);
-            if xs.is_empty() {
-                Err(NotComputable::NoValues)
-            } else {
-                let sum: i128 = xs.iter().map(|x| *x as i128).sum();
-                finite(sum as f64 / xs.len() as f64)
-            }
+    }
+
+    /// The figure of each group.
+    pub fn finish(self) -> Vec<GroupResult> {
+        let plan = self.plan;
+        let dims = &plan.group_by;
+        let mut keys: BTreeSet<Vec<Value>> = self.numerator.keys().cloned().collect();
+        if plan.denominator.is_some() {
+            keys.extend(self.denominator.keys().cloned());
         }
-        Aggregation::Median(t) => {
-            let mut xs = numbers(t, records);
-            xs.sort_unstable();
-            let k = xs.len();
-            if k == 0 {
-                Err(NotComputable::NoValues)
-            } else if k % 2 == 1 {
-                Ok(xs[k / 2] as f64)
-            } else {
-                finite((xs[k / 2 - 1] as f64 + xs[k / 2] as f64) / 2.0)
-            }
+        // Without dimensions there is always exactly one result, even over no records.
+        if dims.is_empty() {
+            keys.insert(Vec::new());
         }
-    };
-    Aggregated { value, records: n }
+        let (mut num, mut den) = (self.numerator, self.denominator);
+        keys.into_iter()
+            .map(|key| {
+                let side = |groups: &mut BTreeMap<Vec<Value>, Side>, a: &AggregatePlan| {
+                    groups.remove(&key).unwrap_or_else(|| Side::new(&a.aggregation)).aggregated(&a.aggregation)
+                };
+                let numerator = side(&mut num, &plan.numerator);
+                let denominator = plan.denominator.as_ref().map(|d| side(&mut den, d));
+                let outcome = match (numerator.value, denominator.map(|d| d.value)) {
+                    (Err(e), _) | (_, Some(Err(e))) => Outcome::NotComputable(e),
+                    (Ok(n), None) => Outcome::Value(n),
+                    (Ok(_), Some(Ok(0.0))) => Outcome::NotComputable(NotComputable::ZeroDenominator),
+                    (Ok(n), Some(Ok(d))) => match finite(n / d) {
+                        Ok(v) => Outcome::Value(v),
+                        Err(e) => Outcome::NotComputable(e),
+                    },
+                };
+                GroupResult {
+                    group: dims.iter().copied().zip(key).collect(),
+                    numerator,
+                    denominator,
+                    outcome,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Counts `r` in its group of one side, if it falls in the period and meets every condition.
+fn fold(groups: &mut BTreeMap<Vec<Value>, Side>, side: &AggregatePlan, dims: &[Dimension], range: &DateRange, r: &Record) {
+    if !in_period(&side.anchor, r, range) || !side.predicates.iter().all(|p| truth(p, r) == Some(true)) {
+        return;
+    }
+    let key: Vec<Value> = dims
+        .iter()
+        .map(|d| r.fields.get(d.code()).cloned().unwrap_or(Value::Null))
+        .collect();
+    groups
+        .entry(key)
+        .or_insert_with(|| Side::new(&side.aggregation))
+        .add(&side.aggregation, r);
 }
 
 /// Runs a plan on the records for one period.
 pub fn evaluate(plan: &QueryPlan, data: &Dataset, range: DateRange) -> Vec<GroupResult> {
-    let dims = &plan.group_by;
-    let num = select(&plan.numerator, data, &range, dims);
-    let den = plan
-        .denominator
-        .as_ref()
-        .map(|d| select(d, data, &range, dims));
-    let mut keys: BTreeSet<Vec<Value>> = num.keys().cloned().collect();
-    if let Some(den) = &den {
-        keys.extend(den.keys().cloned());
+    let mut tally = Tally::new(plan, range);
+    for (entity, records) in &data.records {
+        for r in records {
+            tally.add(*entity, r);
+        }
     }
-    // Without dimensions there is always exactly one result, even over no records.
-    if dims.is_empty() {
-        keys.insert(Vec::new());
-    }
-    let empty = Vec::new();
-    keys.into_iter()
-        .map(|key| {
-            let numerator = aggregate(&plan.numerator.aggregation, num.get(&key).unwrap_or(&empty));
-            let denominator = plan
-                .denominator
-                .as_ref()
-                .zip(den.as_ref())
-                .map(|(d, groups)| aggregate(&d.aggregation, groups.get(&key).unwrap_or(&empty)));
-            let outcome = match (numerator.value, denominator.map(|d| d.value)) {
-                (Err(e), _) | (_, Some(Err(e))) => Outcome::NotComputable(e),
-                (Ok(n), None) => Outcome::Value(n),
-                (Ok(_), Some(Ok(0.0))) => Outcome::NotComputable(NotComputable::ZeroDenominator),
-                (Ok(n), Some(Ok(d))) => match finite(n / d) {
-                    Ok(v) => Outcome::Value(v),
-                    Err(e) => Outcome::NotComputable(e),
-                },
-            };
-            GroupResult {
-                group: dims.iter().copied().zip(key).collect(),
-                numerator,
-                denominator,
-                outcome,
-            }
-        })
-        .collect()
+    tally.finish()
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! - [`syntax`] / [`compile`]: the definition language (documented in [`syntax`] and in
 //!   `content/indicators/README.md`), parsed and type-checked into a backend-neutral
 //!   [`QueryPlan`] the store turns into SQL. Users never write SQL.
-//! - [`evaluate()`]: the reference semantics, over records in memory; the store's SQL must give
-//!   the same results on the fixtures.
+//! - [`Tally`] / [`evaluate()`]: the semantics of a plan, computed as records go past (the store
+//!   streams its records through tallies) or over records held in memory (the tests).
 //! - [`Period`]: months, quarters, years and custom ranges of whole days.
 //! - [`load_indicators`] / [`load_referential`]: indicator and referential files, every problem
 //!   reported with file, line, column, field and code; the shipped ones are
@@ -29,7 +29,7 @@ pub use catalogue::{
     AnswerError, Direction, Indicator, IndicatorError, Measure, Qualitative, QualitativeAnswer,
     Quantitative, Rating, Thresholds, Unit, default_indicators, default_scale, load_indicators,
 };
-pub use evaluate::{Aggregated, Dataset, GroupResult, NotComputable, Outcome, Record, evaluate};
+pub use evaluate::{Aggregated, Dataset, GroupResult, NotComputable, Outcome, Record, Tally, evaluate};
 pub use period::{DateRange, Period, PeriodError, PeriodKind};
 pub use plan::{
     AggregatePlan, Aggregation, Codes, DefinitionError, FieldRef, PeriodAnchor, Predicate,

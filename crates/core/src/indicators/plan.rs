@@ -1,6 +1,6 @@
 //! Type-checking a parsed definition against the [schema](super::schema) and compiling it into
-//! a backend-neutral query plan: the store turns a plan into SQL, the in-memory
-//! [evaluator](super::evaluate) runs it on records, and the two must agree on fixtures.
+//! a backend-neutral query plan: the store reads the records a plan counts and the
+//! [evaluator](super::evaluate) computes it from them, the same on both backends.
 
 use super::schema::{Dimension, Entity, FieldType, STEP_FIELDS};
 use super::syntax::{

@@ -1,7 +1,8 @@
-//! Reading Passerelle's records into the core indicator [`Dataset`], one SQL query per entity
-//! (plus the steps and approvals of cases), so that [`passerelle_core::indicators::evaluate`]
-//! gives the figures with the same semantics on both backends. Only the entities a plan counts
-//! are read. Derived fields follow the rules written in `passerelle_core::indicators::schema`;
+//! Reading Passerelle's records as the core indicator [`Record`]s, one SQL query per entity
+//! (plus the steps and approvals of cases), handed one at a time to a [`Sink`] (the figures'
+//! tallies, [`passerelle_core::indicators::Tally`]) and let go, so that computing figures over
+//! a national register never holds its records at once. Same semantics on both backends. Only
+//! the entities a plan counts are read. Derived fields follow the rules written in `passerelle_core::indicators::schema`;
 //! where Passerelle does not record something yet, the field is null (unknown), never guessed.
 
 use crate::db::Tx;
@@ -55,49 +56,60 @@ pub fn uses_steps(plan: &QueryPlan) -> bool {
     aggregate(&plan.numerator) || plan.denominator.as_ref().is_some_and(aggregate)
 }
 
+/// Where records go as they are read: each is lent once, with its entity.
+pub type Sink<'a> = dyn FnMut(Entity, &Record) + Send + 'a;
+
 /// Reads every record of `entities` (all agencies: figures leave through small-cell
-/// suppression, never as records). `steps`: whether cases carry their steps (see
+/// suppression, never as records) into `sink`. `steps`: whether cases carry their steps (see
 /// [`uses_steps`]; case-step records always do). `now` decides whether an open step is overdue.
-pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>) -> StoreResult<Dataset> {
-    let mut data = Dataset::default();
-    if entities.contains(&Entity::Cases) || entities.contains(&Entity::CaseSteps) {
-        let with_steps = steps || entities.contains(&Entity::CaseSteps);
-        let (cases, case_steps) = cases_and_steps(tx, with_steps, now).await?;
-        if entities.contains(&Entity::Cases) {
-            data.records.insert(Entity::Cases, cases);
-        }
-        if entities.contains(&Entity::CaseSteps) {
-            data.records.insert(Entity::CaseSteps, case_steps);
-        }
+pub async fn read(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>, sink: &mut Sink<'_>) -> StoreResult<()> {
+    let (cases, case_steps) = (entities.contains(&Entity::Cases), entities.contains(&Entity::CaseSteps));
+    if cases || case_steps {
+        let mut only_asked = |e: Entity, r: &Record| {
+            if entities.contains(&e) {
+                sink(e, r);
+            }
+        };
+        cases_and_steps(tx, steps || case_steps, now, &mut only_asked).await?;
     }
     for e in entities {
-        let records = match e {
+        let mut each = |r: Record| sink(*e, &r);
+        match e {
             Entity::Cases | Entity::CaseSteps => continue,
-            Entity::People => people(tx).await?,
-            Entity::Staff => staff(tx).await?,
-            Entity::Services => services(tx).await?,
-            Entity::TrainingParticipants => training_participants(tx).await?,
-            Entity::Referrals => referrals(tx).await?,
-            Entity::OutreachActivities => outreach_activities(tx).await?,
-            Entity::PeopleReached => people_reached(tx).await?,
-        };
-        data.records.insert(*e, records);
+            Entity::People => people(tx, &mut each).await?,
+            Entity::Staff => staff(tx, &mut each).await?,
+            Entity::Services => services(tx, &mut each).await?,
+            Entity::TrainingParticipants => training_participants(tx, &mut each).await?,
+            Entity::Referrals => referrals(tx, &mut each).await?,
+            Entity::OutreachActivities => outreach_activities(tx, &mut each).await?,
+            Entity::PeopleReached => people_reached(tx, &mut each).await?,
+        }
     }
+    Ok(())
+}
+
+/// Every record of `entities` held at once (tests that look at one record's fields).
+pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>) -> StoreResult<Dataset> {
+    let mut data = Dataset::default();
+    read(tx, entities, steps, now, &mut |e, r| data.insert(e, r.clone())).await?;
     Ok(data)
 }
+
+/// One entity's records, one at a time.
+type Each<'a> = dyn FnMut(Record) + Send + 'a;
 
 type ReferralRow = (Uuid, Uuid, Uuid, String, String, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, String);
 
 /// Referrals sent (drafts are not referrals yet), dated by their sending; the person's
 /// characteristics at that date.
-pub async fn referrals(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+pub async fn referrals(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let persons = persons(tx).await?;
     let rows: Vec<ReferralRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT r.id, r.case_id, r.person_id, r.sop_id, r.need, fa.name, ta.name, r.sent_at, r.responded_at, r.completed_at,
                 r.status, r.urgency
          FROM referrals r LEFT JOIN agencies fa ON fa.id = r.from_agency_id LEFT JOIN agencies ta ON ta.id = r.to_agency_id
          WHERE r.status <> 'draft'").fetch_all(c).await)?;
-    Ok(rows
+    rows
         .into_iter()
         .map(|(id, case_id, person_id, sop, need, from, to, sent, responded, completed, status, urgency)| {
             let person = persons.get(&person_id).cloned().unwrap_or_default();
@@ -118,7 +130,8 @@ pub async fn referrals(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("urgent", Value::Bool(urgency != "normal"));
             person.dims(r, on)
         })
-        .collect())
+        .for_each(&mut *each);
+    Ok(())
 }
 
 type ActivityRow = (Uuid, String, Option<String>, Option<String>, Option<String>, NaiveDate, DateTime<Utc>, i64);
@@ -126,7 +139,7 @@ type ActivityRow = (Uuid, String, Option<String>, Option<String>, Option<String>
 /// Outreach activities, dated by the day they were held; `recorded_on` is the day they were
 /// entered (UTC), for the reporting delay. An activity run by several agents names one of
 /// them (the first by id, so the same one every time) as `community_agent_id`.
-pub async fn outreach_activities(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+pub async fn outreach_activities(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let rows: Vec<ActivityRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT a.id, a.kind, g.name, ar.name, cp.name, a.held_on, a.created_at, a.people_reached
          FROM outreach_activities a LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN areas ar ON ar.id = a.area_id
@@ -138,7 +151,7 @@ pub async fn outreach_activities(tx: &mut Tx) -> StoreResult<Vec<Record>> {
         let e = first_agent.entry(activity).or_insert(user);
         *e = (*e).min(user);
     }
-    Ok(rows
+    rows
         .into_iter()
         .map(|(aid, kind, agency, area, campaign, held, created, reached)| {
             Record::new()
@@ -152,7 +165,8 @@ pub async fn outreach_activities(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("recorded_on", Value::Date(created.date_naive()))
                 .with("people_reached", Value::Int(reached))
         })
-        .collect())
+        .for_each(&mut *each);
+    Ok(())
 }
 
 /// The person dimensions of one person reached, in the order of [`DIMS`].
@@ -220,7 +234,7 @@ type FollowUpRow = (Uuid, Uuid, Uuid, Option<String>);
 /// Registered people (follow-ups) carry their person id, whether they were referred (the
 /// referral linked to the follow-up was sent) and whether they registered with a service: a
 /// case opened for them, or a referral of theirs completed, on or after the day they were reached.
-pub async fn people_reached(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+pub async fn people_reached(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let persons = persons(tx).await?;
     let rows: Vec<(Uuid, Option<String>, Option<String>, NaiveDate, i64)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT a.id, g.name, ar.name, a.held_on, a.people_reached
@@ -251,7 +265,6 @@ pub async fn people_reached(tx: &mut Tx) -> StoreResult<Vec<Record>> {
     for f in follow_ups {
         follow_ups_of.entry(f.1).or_default().push(f);
     }
-    let mut out = Vec::new();
     for (aid, agency, area, held, total) in rows {
         let fus = follow_ups_of.get(&aid).map(Vec::as_slice).unwrap_or(&[]);
         let known: Vec<ReachDims> = fus
@@ -282,10 +295,10 @@ pub async fn people_reached(tx: &mut Tx) -> StoreResult<Vec<Record>> {
             for (name, value) in DIMS.iter().zip(d) {
                 r = r.with(*name, Value::Text(value));
             }
-            out.push(r);
+            each(r);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 fn text(s: Option<String>) -> Value {
@@ -379,8 +392,9 @@ fn is_plan(step: &str) -> bool {
     step.ends_with("_plan")
 }
 
-/// Cases, and one case-step record per step of each case's SOP version.
-async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>) -> StoreResult<(Vec<Record>, Vec<Record>)> {
+/// Cases, and with `with_steps` one case-step record per step of each case's SOP version
+/// (each case's after it).
+async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>, sink: &mut Sink<'_>) -> StoreResult<()> {
     let people = persons(tx).await?;
     let rows: Vec<CaseRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT c.id, c.person_id, c.sop_id, c.sop_version, c.status, c.risk, c.restricted, c.time_zone, c.assigned_to,
@@ -402,7 +416,6 @@ async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>) -> S
         "SELECT case_id, COUNT(*) FROM referrals WHERE status <> 'draft' GROUP BY case_id").fetch_all(c).await)?;
     let made: BTreeMap<Uuid, i64> = made.into_iter().collect();
     let mut sop_cache: BTreeMap<(String, u32), Option<Sop>> = BTreeMap::new();
-    let (mut cases, mut steps) = (Vec::new(), Vec::new());
     for (case_id, person_id, sop_id, sop_version, status, risk, restricted, tz, assigned, agency, opened, closed) in rows {
         let version = u32::try_from(sop_version).unwrap_or_default();
         let key = (sop_id.clone(), version);
@@ -444,6 +457,7 @@ async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>) -> S
             .with("satisfaction_score", Value::Null)
             .with("restricted", Value::Bool(restricted));
         let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
+        let mut steps = Vec::new();
         if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
             for due in deadlines(sop, opened, level, case_done, tz) {
                 let met = match due.status(now) {
@@ -468,20 +482,23 @@ async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>) -> S
                 steps.push(step);
             }
         }
-        cases.push(case);
+        sink(Entity::Cases, &case);
+        for step in &steps {
+            sink(Entity::CaseSteps, step);
+        }
     }
-    Ok((cases, steps))
+    Ok(())
 }
 
 type PeopleRow = (Uuid, Option<String>, DateTime<Utc>, i64);
 
-async fn people(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+async fn people(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let persons = persons(tx).await?;
     let rows: Vec<PeopleRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT p.id, g.name, p.created_at,
                 (SELECT COUNT(*) FROM cases c WHERE c.person_id = p.id AND c.status = 'open')
          FROM people p LEFT JOIN agencies g ON g.id = p.agency_id WHERE p.merged_into IS NULL").fetch_all(c).await)?;
-    Ok(rows
+    rows
         .into_iter()
         .map(|(pid, agency, created, open)| {
             let person = persons.get(&pid).cloned().unwrap_or_default();
@@ -494,7 +511,8 @@ async fn people(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("open_cases", Value::Int(open));
             person.dims(r, on)
         })
-        .collect())
+        .for_each(&mut *each);
+    Ok(())
 }
 
 /// The staff role an indicator counts, from Passerelle's roles.
@@ -513,7 +531,7 @@ type StaffRow = (Uuid, String, Option<String>, Option<String>, bool, DateTime<Ut
 
 /// One record per user and role (a user holding two roles counts in each). A deactivated
 /// account left on its last update, the only date Passerelle keeps for it.
-async fn staff(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+async fn staff(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let rows: Vec<StaffRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT u.id, r.role, g.name, a.name, u.active, u.created_at, u.updated_at
          FROM users u JOIN user_roles r ON r.user_id = u.id
@@ -537,7 +555,7 @@ async fn staff(tx: &mut Tx) -> StoreResult<Vec<Record>> {
         let sops = ids.iter().filter_map(|m| module_sops.get(m)).flat_map(|s| s.split_whitespace().map(str::to_string));
         certified_on.entry(u).or_default().extend(sops);
     }
-    Ok(rows
+    rows
         .into_iter()
         .map(|(uid, role, agency, area, active, created, updated)| {
             let none = BTreeSet::new();
@@ -555,18 +573,19 @@ async fn staff(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("trained_on_assigned_sops", Value::Bool(needed.is_subset(has)))
                 .with("supervisor_id", Value::Null)
         })
-        .collect())
+        .for_each(&mut *each);
+    Ok(())
 }
 
 type ServiceRow = (Uuid, Option<String>, String, String, String, Option<NaiveDate>, DateTime<Utc>);
 
 /// One record per directory service; its area and need are the first it lists.
-async fn services(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+async fn services(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let rows: Vec<ServiceRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT s.id, g.name, s.status, s.need_codes, s.area_codes, s.verified_on, s.created_at
          FROM directory_services s LEFT JOIN directory_organizations o ON o.id = s.organization_id
          LEFT JOIN agencies g ON g.id = o.agency_id").fetch_all(c).await)?;
-    Ok(rows
+    rows
         .into_iter()
         .map(|(sid, agency, status, needs, areas, verified, created)| {
             let first = |s: &str| s.split_whitespace().next().map(|w| Value::Text(w.to_string())).unwrap_or(Value::Null);
@@ -579,7 +598,8 @@ async fn services(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("listed_on", Value::Date(created.date_naive()))
                 .with("reviewed_on", verified.map(Value::Date).unwrap_or(Value::Null))
         })
-        .collect())
+        .for_each(&mut *each);
+    Ok(())
 }
 
 type EnrolmentRow = (Uuid, Option<Uuid>, Uuid, String, String, String, Option<String>, Option<String>, Uuid, Uuid);
@@ -587,7 +607,7 @@ type EnrolmentRow = (Uuid, Option<Uuid>, Uuid, String, String, String, Option<St
 /// One record per enrolment not withdrawn, with its session's first and last day, whether
 /// the participant attended a day / every day, holds a live certificate for the curriculum,
 /// and their pre and post test scores.
-async fn training_participants(tx: &mut Tx) -> StoreResult<Vec<Record>> {
+async fn training_participants(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
     let rows: Vec<EnrolmentRow> = on_tx!(tx, c => sqlx::query_as(
         "SELECT e.id, p.user_id, e.session_id, m.code, cu.code, m.sop_ids, g.name, p.sex, p.id, cu.id
          FROM training_enrolments e JOIN training_participants p ON p.id = e.participant_id
@@ -614,7 +634,7 @@ async fn training_participants(tx: &mut Tx) -> StoreResult<Vec<Record>> {
     }
     let scores: BTreeMap<(Uuid, String), i64> = scores.into_iter().map(|(e, k, s)| ((e, k), s)).collect();
     let certs: BTreeSet<(Uuid, Uuid)> = certs.into_iter().collect();
-    Ok(rows
+    rows
         .into_iter()
         .map(|(eid, user, session, module, curriculum, sop_ids, agency, sex, participant, curriculum_id)| {
             let none = Vec::new();
@@ -640,7 +660,8 @@ async fn training_participants(tx: &mut Tx) -> StoreResult<Vec<Record>> {
                 .with("pre_test_score", score("pre"))
                 .with("post_test_score", score("post"))
         })
-        .collect())
+        .for_each(&mut *each);
+    Ok(())
 }
 
 #[cfg(test)]

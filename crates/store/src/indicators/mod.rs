@@ -1,7 +1,7 @@
 //! Indicators over Passerelle's records, and quality assessments of member agencies.
 //!
-//! - [`dataset`]: the records of each entity a plan counts, read into the core `Dataset`.
-//! - [`compute`]: a plan's figures for a period (the core evaluator over that dataset), for
+//! - [`dataset`]: the records of each entity a plan counts, read one at a time.
+//! - [`compute`]: figures for periods (plans' tallies fed by one reading of the records), for
 //!   everyone or for one agency's records.
 //! - [`Figures`]: figures computed lately, kept for a few minutes so that dashboards and reports
 //!   read the records once per period of freshness rather than once per view.
@@ -15,56 +15,42 @@ pub mod history;
 use crate::db::Tx;
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
-use passerelle_core::indicators::{evaluate, DateRange, Dataset, Entity, GroupResult, QueryPlan, Value};
+use passerelle_core::indicators::{DateRange, GroupResult, QueryPlan, Tally, Value};
 use crate::kept::Kept;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Keeps only the records of one agency (by name, the `agency` field), for an agency's own
-/// figures in its assessment.
-pub fn only_agency(data: &Dataset, agency: &str) -> Dataset {
-    let name = Value::text(agency);
-    let records = data
-        .records
-        .iter()
-        .map(|(entity, records)| (*entity, records.iter().filter(|r| r.fields.get("agency") == Some(&name)).cloned().collect()))
-        .collect();
-    Dataset { records }
+/// One figure asked for: a plan's figures for a period, over every agency's records or over
+/// one agency's only (by name, the records' `agency` field: an agency's own assessment).
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub plan: &'a QueryPlan,
+    pub range: DateRange,
+    pub agency: Option<&'a str>,
 }
 
-/// The records last read for one page: a report or an assessment of many indicators, or a
-/// figure and its previous period, reads a set of records once for the figures in a row that
-/// count the same records, rather than once per figure. Only the last set is kept, so a page
-/// never holds more records at once than its largest figure needs.
-#[derive(Default)]
-pub struct Datasets(Option<(BTreeSet<Entity>, bool, Dataset)>);
-
-impl Datasets {
-    async fn for_plan(&mut self, tx: &mut Tx, plan: &QueryPlan, now: DateTime<Utc>) -> StoreResult<&Dataset> {
-        let entities = dataset::entities(plan);
-        let steps = dataset::uses_steps(plan);
-        // A set for other records is dropped here, before the next is read.
-        let set = match self.0.take().filter(|(e, s, _)| *e == entities && *s == steps) {
-            Some(set) => set,
-            None => {
-                let data = dataset::load(tx, &entities, steps, now).await?;
-                (entities, steps, data)
-            }
-        };
-        Ok(&self.0.insert(set).2)
-    }
-}
-
-/// The figures of `plan` for `range`, over every agency's records or over `agency`'s only,
-/// reading the records into `sets` unless they are there already. The caller suppresses small
+/// The figures of each ask, computed together: every entity they count is read once, each
+/// record handed to every figure's tally and let go, so a report of twenty indicators reads
+/// the cases once and holds no more than its groups' counts. The caller suppresses small
 /// cells before showing them (`passerelle_core::indicators::publish`).
-pub async fn compute(tx: &mut Tx, sets: &mut Datasets, plan: &QueryPlan, range: DateRange, agency: Option<&str>, now: DateTime<Utc>) -> StoreResult<Vec<GroupResult>> {
-    let data = sets.for_plan(tx, plan, now).await?;
-    Ok(match agency {
-        Some(a) => evaluate(plan, &only_agency(data, a), range),
-        None => evaluate(plan, data, range),
+pub async fn compute(tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>) -> StoreResult<Vec<Vec<GroupResult>>> {
+    let mut entities = BTreeSet::new();
+    let mut steps = false;
+    for a in asks {
+        entities.extend(dataset::entities(a.plan));
+        steps |= dataset::uses_steps(a.plan);
+    }
+    let mut tallies: Vec<(Tally, Option<Value>)> = asks.iter().map(|a| (Tally::new(a.plan, a.range), a.agency.map(Value::text))).collect();
+    dataset::read(tx, &entities, steps, now, &mut |entity, record| {
+        for (tally, agency) in &mut tallies {
+            if agency.as_ref().is_none_or(|a| record.fields.get("agency") == Some(a)) {
+                tally.add(entity, record);
+            }
+        }
     })
+    .await?;
+    Ok(tallies.into_iter().map(|(t, _)| t.finish()).collect())
 }
 
 /// How long computed figures are shown before they are computed again, unless configured.
@@ -90,8 +76,7 @@ type FigureKey = (String, DateRange, Option<String>);
 ///
 /// One computation runs at a time: requests asking for the same figure wait for the first
 /// one and take its result rather than each reading the records again, so many people opening
-/// dashboards at once do not each read the records (a request keeps the last set it read, for
-/// its next figures, until it ends).
+/// dashboards at once do not each read the records.
 pub struct Figures {
     computing: tokio::sync::Mutex<()>,
     kept: Kept<FigureKey, Computed>,
@@ -107,21 +92,30 @@ impl Figures {
         self.kept.max_age()
     }
 
-    /// The figures of `plan` for `range` (see [`compute`]), kept ones while they are fresh.
-    pub async fn get(&self, tx: &mut Tx, sets: &mut Datasets, plan: &QueryPlan, range: DateRange, agency: Option<&str>, now: DateTime<Utc>) -> StoreResult<Computed> {
+    /// The figures of each ask (see [`compute`]), kept ones while they are fresh; those
+    /// missing are computed together.
+    pub async fn get(&self, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>) -> StoreResult<Vec<Computed>> {
         // The plan's whole shape (entity, predicates, aggregation, breakdown) names the figure:
         // a changed definition is another figure.
-        let key = (format!("{plan:?}"), range, agency.map(str::to_string));
-        if let Some(c) = self.kept.fresh(&key) {
-            return Ok(c);
+        let keys: Vec<FigureKey> = asks.iter().map(|a| (format!("{:?}", a.plan), a.range, a.agency.map(str::to_string))).collect();
+        let mut found: Vec<Option<Computed>> = keys.iter().map(|k| self.kept.fresh(k)).collect();
+        if found.iter().any(Option::is_none) {
+            let _turn = self.computing.lock().await;
+            // Another request may have computed them while this one waited.
+            for (f, k) in found.iter_mut().zip(&keys) {
+                if f.is_none() {
+                    *f = self.kept.fresh(k);
+                }
+            }
+            let missing: Vec<usize> = (0..asks.len()).filter(|i| found[*i].is_none()).collect();
+            let asked: Vec<Ask> = missing.iter().map(|i| asks[*i]).collect();
+            let results = compute(tx, &asked, now).await?;
+            for (i, results) in missing.into_iter().zip(results) {
+                let computed = Computed { results: Arc::new(results), as_of: now };
+                self.kept.keep(keys[i].clone(), computed.clone());
+                found[i] = Some(computed);
+            }
         }
-        let _turn = self.computing.lock().await;
-        if let Some(c) = self.kept.fresh(&key) {
-            return Ok(c);
-        }
-        let results = compute(tx, sets, plan, range, agency, now).await?;
-        let computed = Computed { results: Arc::new(results), as_of: now };
-        self.kept.keep(key, computed.clone());
-        Ok(computed)
+        Ok(found.into_iter().flatten().collect())
     }
 }

@@ -3,7 +3,7 @@
 //! and the donor report of chosen indicators for a period (a printable page and a workbook).
 
 use super::chart::{self, Bar};
-use super::{catalogue, cell_text, figure_text, find, group_label, period_or_current, quantitative, Reckoning};
+use super::{catalogue, cell_text, figure_text, find, group_label, period_or_current, quantitative, Asked, Reckoning};
 use crate::ctx::Page;
 use crate::error::AppError;
 use crate::pages::render;
@@ -62,6 +62,13 @@ pub(crate) struct Choice {
     compare: bool,
     /// The period text as typed, and its error code, when it could not be read.
     pub(crate) period_error: Option<(String, String)>,
+}
+
+impl Choice {
+    /// The chosen indicator and breakdown for `range`, over every agency's records.
+    pub(crate) fn asked(&self, range: DateRange) -> Asked<'_> {
+        Asked { indicator: self.indicator, dims: &self.dims, range, agency: None }
+    }
 }
 
 pub(crate) fn choose(id: &str, q: &[(String, String)]) -> Result<Choice, AppError> {
@@ -136,14 +143,15 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
     let c = choose(&id, &q)?;
     let mut tx = state.store.read().await?;
     let mut reckoning = Reckoning::new(&state);
-    let now = reckoning.published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
     let previous_period = c.period.previous().map_err(|e| AppError::Internal(e.to_string()))?;
-    let before = if c.compare {
-        let range = previous_period.range().map_err(|e| AppError::Internal(e.to_string()))?;
-        reckoning.published(&mut tx, c.indicator, &c.dims, range, None).await?
-    } else {
-        Vec::new()
-    };
+    let mut asked = vec![c.asked(c.range)];
+    if c.compare {
+        asked.push(c.asked(previous_period.range().map_err(|e| AppError::Internal(e.to_string()))?));
+    }
+    // Both periods from one reading of the records.
+    let mut figures = reckoning.published(&mut tx, &asked).await?.into_iter();
+    let now = figures.next().unwrap_or_default();
+    let before = figures.next().unwrap_or_default();
     let tr = &page.tr;
     let find_before = |r: &PublishedResult| before.iter().find(|b| b.group == r.group);
     let rows: Vec<Row> = now
@@ -195,7 +203,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
 /// The export table of one indicator (long form, HXL row 2), suppressed.
 async fn table(state: &AppState, page: &Page, c: &Choice) -> Result<HxlTable, AppError> {
     let mut tx = state.store.read().await?;
-    let results = Reckoning::new(state).published(&mut tx, c.indicator, &c.dims, c.range, None).await?;
+    let results = Reckoning::new(state).one(&mut tx, c.asked(c.range)).await?;
     let mut t = ind::hxl_table(&c.indicator.id, page.loc(&c.indicator.title), c.range, &c.dims, &results);
     present(&mut t, c.unit);
     Ok(t)
@@ -297,8 +305,10 @@ async fn report_data(state: &AppState, page: &Page, q: &[(String, String)]) -> R
     let mut table: Option<HxlTable> = None;
     let mut rows = Vec::new();
     let mut reckoning = Reckoning::new(state);
-    for i in &chosen {
-        let results = reckoning.published(&mut tx, i, &[], range, None).await?;
+    let asked: Vec<Asked> = chosen.iter().map(|i| Asked { indicator: i, dims: &[], range, agency: None }).collect();
+    // Every chosen indicator from one reading of the records.
+    let figures = reckoning.published(&mut tx, &asked).await?;
+    for (i, results) in chosen.iter().zip(figures) {
         let Some(unit) = quantitative(i).map(|q| q.unit) else { continue };
         let mut t = ind::hxl_table(&i.id, page.loc(&i.title), range, &[], &results);
         present(&mut t, unit);

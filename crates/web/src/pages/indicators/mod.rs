@@ -18,7 +18,7 @@ use passerelle_core::privacy::suppression::DEFAULT_THRESHOLD;
 use passerelle_core::sop::{default_pack, load_pack, Known};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use passerelle_store::indicators::{Datasets, Figures};
+use passerelle_store::indicators::{Ask, Figures};
 use std::sync::OnceLock;
 
 /// The shipped catalogue and referential, checked once: they are built into the binary.
@@ -56,35 +56,51 @@ pub fn quantitative(i: &Indicator) -> Option<&ind::Quantitative> {
     }
 }
 
+/// One figure a page shows: an indicator for a period, broken down by `dims`, over every
+/// agency's records or over one agency's.
+#[derive(Clone, Copy)]
+pub struct Asked<'a> {
+    pub indicator: &'a Indicator,
+    pub dims: &'a [Dimension],
+    pub range: DateRange,
+    pub agency: Option<&'a str>,
+}
+
 /// One page's or API call's figures: read through the process's kept figures
-/// ([`Figures`]), reading records at most once for consecutive figures that count the same
-/// ones, and noting when the oldest figure shown was computed.
+/// ([`Figures`]), those missing computed together (one reading of the records for a whole
+/// report), noting when the oldest figure shown was computed.
 pub struct Reckoning<'s> {
     figures: &'s Figures,
-    sets: Datasets,
     /// When the oldest figure read so far was computed.
     pub as_of: Option<DateTime<Utc>>,
 }
 
 impl<'s> Reckoning<'s> {
     pub fn new(state: &'s AppState) -> Reckoning<'s> {
-        Reckoning { figures: &state.figures, sets: Datasets::default(), as_of: None }
+        Reckoning { figures: &state.figures, as_of: None }
     }
 
-    /// The figures of `indicator` for `range` broken down by `dims`, every small cell suppressed.
-    pub async fn published(
-        &mut self,
-        tx: &mut passerelle_store::Tx,
-        indicator: &Indicator,
-        dims: &[Dimension],
-        range: DateRange,
-        agency: Option<&str>,
-    ) -> Result<Vec<PublishedResult>, AppError> {
-        let q = quantitative(indicator).ok_or(AppError::NotFound)?;
-        let plan = q.plan_for(&indicator.id, dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?;
-        let computed = self.figures.get(tx, &mut self.sets, &plan, range, agency, passerelle_store::db::now()).await?;
-        self.as_of = Some(self.as_of.map_or(computed.as_of, |t| t.min(computed.as_of)));
-        ind::publish(&computed.results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
+    /// The figures of each asked indicator, every small cell suppressed.
+    pub async fn published(&mut self, tx: &mut passerelle_store::Tx, asked: &[Asked<'_>]) -> Result<Vec<Vec<PublishedResult>>, AppError> {
+        let mut plans = Vec::with_capacity(asked.len());
+        for a in asked {
+            let q = quantitative(a.indicator).ok_or(AppError::NotFound)?;
+            plans.push(q.plan_for(&a.indicator.id, a.dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?);
+        }
+        let asks: Vec<Ask> = asked.iter().zip(&plans).map(|(a, plan)| Ask { plan, range: a.range, agency: a.agency }).collect();
+        let computed = self.figures.get(tx, &asks, passerelle_store::db::now()).await?;
+        computed
+            .iter()
+            .map(|c| {
+                self.as_of = Some(self.as_of.map_or(c.as_of, |t| t.min(c.as_of)));
+                ind::publish(&c.results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
+            })
+            .collect()
+    }
+
+    /// The figures of one indicator (see [`Reckoning::published`]).
+    pub async fn one(&mut self, tx: &mut passerelle_store::Tx, asked: Asked<'_>) -> Result<Vec<PublishedResult>, AppError> {
+        Ok(self.published(tx, &[asked]).await?.pop().unwrap_or_default())
     }
 
     /// What the page says of the figures' age: when they were computed and how often they are.

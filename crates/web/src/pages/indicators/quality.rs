@@ -4,7 +4,7 @@
 //! quantitative ones computed from the agency's records, submit, then a validator validates
 //! it or returns it with a comment. The list is each agency's history over periods.
 
-use super::{catalogue, cell_text, Reckoning};
+use super::{catalogue, cell_text, Asked, Reckoning};
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::forms::FormErrors;
@@ -163,11 +163,21 @@ impl AssessmentPage {
 /// the page says of their age.
 async fn figures(state: &AppState, tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<(Vec<(String, Option<f64>, String)>, String), AppError> {
     let range = passerelle_core::indicators::DateRange { start: a.period_start, end: a.period_end };
-    let mut out = Vec::new();
     let mut reckoning = Reckoning::new(state);
-    for (_, _, _, i) in catalogue()?.referential.indicators() {
-        let Measure::Quantitative(q) = &i.measure else { continue };
-        let results = reckoning.published(tx, i, &[], range, Some(&a.agency_name)).await?;
+    let quantitative: Vec<(&Indicator, _)> = catalogue()?
+        .referential
+        .indicators()
+        .into_iter()
+        .filter_map(|(_, _, _, i)| match &i.measure {
+            Measure::Quantitative(q) => Some((i, q)),
+            Measure::Qualitative(_) => None,
+        })
+        .collect();
+    let asked: Vec<Asked> = quantitative.iter().map(|(i, _)| Asked { indicator: i, dims: &[], range, agency: Some(&a.agency_name) }).collect();
+    // Every figure of the assessment from one reading of the records.
+    let figures = reckoning.published(tx, &asked).await?;
+    let mut out = Vec::new();
+    for ((i, q), results) in quantitative.iter().zip(figures) {
         let (value, text) = match results.first() {
             Some(r) => (r.value, cell_text(&page.tr, q.unit, r)),
             None => (None, "—".to_string()),
