@@ -311,19 +311,11 @@ pub async fn progress(tx: &mut Tx, case_id: Uuid) -> StoreResult<Progress> {
 /// The steps completed in each of `case_ids` (a case with none is absent): what a list of cases
 /// needs for its deadlines, in one query per batch rather than one per case.
 pub async fn completed_steps_of(tx: &mut Tx, case_ids: &[Uuid]) -> StoreResult<HashMap<Uuid, BTreeMap<String, DateTime<Utc>>>> {
+    let rows: Vec<(Uuid, String, DateTime<Utc>)> =
+        crate::db::rows_for_ids(tx, |ids| format!("SELECT case_id, step_id, completed_at FROM case_steps WHERE case_id IN ({ids})"), case_ids).await?;
     let mut out: HashMap<Uuid, BTreeMap<String, DateTime<Utc>>> = HashMap::new();
-    for batch in case_ids.chunks(crate::db::BATCH) {
-        let sql = format!("SELECT case_id, step_id, completed_at FROM case_steps WHERE case_id IN ({})", crate::db::placeholders(1, batch.len()));
-        let rows: Vec<(Uuid, String, DateTime<Utc>)> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in batch {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        for (case, step, at) in rows {
-            out.entry(case).or_default().insert(step, at);
-        }
+    for (case, step, at) in rows {
+        out.entry(case).or_default().insert(step, at);
     }
     Ok(out)
 }

@@ -44,6 +44,29 @@ pub fn placeholders(first: usize, n: usize) -> String {
 /// How many ids a batched read binds at once.
 pub const BATCH: usize = 500;
 
+/// A row both backends can read into `Self`.
+pub trait AnyRow: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> {}
+impl<R> AnyRow for R where R: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> {}
+
+/// The rows of `sql` for every id of `ids`, read [`BATCH`] ids at a time: `sql` is given the
+/// placeholders of a batch (`$1, $2, …`) for its `IN (…)` list. Reads what a list of cases or
+/// people needs in one query per batch rather than one per row.
+pub async fn rows_for_ids<R: AnyRow>(tx: &mut Tx, sql: impl Fn(&str) -> String, ids: &[uuid::Uuid]) -> StoreResult<Vec<R>> {
+    let mut out = Vec::new();
+    for batch in ids.chunks(BATCH) {
+        let text = sql(&placeholders(1, batch.len()));
+        let rows: Vec<R> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(text.as_str()));
+            for id in batch {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

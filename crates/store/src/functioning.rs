@@ -98,10 +98,10 @@ pub async fn history(tx: &mut Tx, person: Uuid) -> StoreResult<Vec<Asking>> {
         .collect()
 }
 
-/// The latest derived status of every person asked at least once (the indicators' dataset).
-pub async fn latest_statuses(tx: &mut Tx) -> StoreResult<BTreeMap<Uuid, Status>> {
-    let rows: Vec<(Uuid, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT person_id, disability FROM person_functioning ORDER BY person_id, asked_on, recorded_at").fetch_all(c).await)?;
+/// The latest derived status of each of `people` asked at least once (the indicators' records).
+pub async fn latest_statuses_of(tx: &mut Tx, people: &[Uuid]) -> StoreResult<BTreeMap<Uuid, Status>> {
+    let rows: Vec<(Uuid, String)> = crate::db::rows_for_ids(tx, |ids| format!(
+        "SELECT person_id, disability FROM person_functioning WHERE person_id IN ({ids}) ORDER BY person_id, asked_on, recorded_at"), people).await?;
     // Ordered oldest first: the last one written for a person is their latest.
     Ok(rows.into_iter().map(|(p, s)| (p, Status::from_code(&s))).collect())
 }

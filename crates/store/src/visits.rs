@@ -139,28 +139,17 @@ pub fn overdue(visits: &[Visit], today: NaiveDate) -> bool {
 
 /// The next planned visit of each of these cases, for the caseload (one query, not one per case).
 pub async fn next_planned_of(tx: &mut Tx, case_ids: &[Uuid]) -> StoreResult<std::collections::HashMap<Uuid, NaiveDate>> {
+    // Latest visit first per case; the first row seen for a case is its plan. Only the cases
+    // asked about are read: a caseload must not cost a scan of every visit in the register.
+    let rows: Vec<(Uuid, Option<NaiveDate>)> = crate::db::rows_for_ids(tx, |ids| format!(
+        "SELECT v.case_id, v.next_on FROM case_visits v JOIN cases k ON k.id = v.case_id
+          WHERE k.status = 'open' AND v.case_id IN ({ids})
+          ORDER BY v.case_id, v.visited_on DESC, v.recorded_at DESC"), case_ids).await?;
     let mut out = std::collections::HashMap::new();
-    for batch in case_ids.chunks(crate::db::BATCH) {
-        // Latest visit first per case; the first row seen for a case is its plan. Only the cases
-        // asked about are read: a caseload must not cost a scan of every visit in the register.
-        let sql = format!(
-            "SELECT v.case_id, v.next_on FROM case_visits v JOIN cases k ON k.id = v.case_id
-              WHERE k.status = 'open' AND v.case_id IN ({})
-              ORDER BY v.case_id, v.visited_on DESC, v.recorded_at DESC",
-            crate::db::placeholders(1, batch.len())
-        );
-        let rows: Vec<(Uuid, Option<NaiveDate>)> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in batch {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        let mut seen = std::collections::HashSet::new();
-        for (case, next) in rows {
-            if let (true, Some(n)) = (seen.insert(case), next) {
-                out.insert(case, n);
-            }
+    let mut seen = std::collections::HashSet::new();
+    for (case, next) in rows {
+        if let (true, Some(n)) = (seen.insert(case), next) {
+            out.insert(case, n);
         }
     }
     Ok(out)

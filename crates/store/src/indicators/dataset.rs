@@ -5,7 +5,7 @@
 //! the entities a plan counts are read. Derived fields follow the rules written in `passerelle_core::indicators::schema`;
 //! where Passerelle does not record something yet, the field is null (unknown), never guessed.
 
-use crate::db::Tx;
+use crate::db::{AnyRow, Tx};
 use crate::error::StoreResult;
 use crate::sops;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -63,6 +63,11 @@ pub type Sink<'a> = dyn FnMut(Entity, &Record) + Send + 'a;
 /// suppression, never as records) into `sink`. `steps`: whether cases carry their steps (see
 /// [`uses_steps`]; case-step records always do). `now` decides whether an open step is overdue.
 pub async fn read(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>, sink: &mut Sink<'_>) -> StoreResult<()> {
+    read_in_pages(tx, entities, steps, now, PAGE, sink).await
+}
+
+/// [`read`], the large tables (cases, referrals, people) `page` rows at a time.
+pub async fn read_in_pages(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>, page: i64, sink: &mut Sink<'_>) -> StoreResult<()> {
     let (cases, case_steps) = (entities.contains(&Entity::Cases), entities.contains(&Entity::CaseSteps));
     if cases || case_steps {
         let mut only_asked = |e: Entity, r: &Record| {
@@ -70,17 +75,17 @@ pub async fn read(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: Da
                 sink(e, r);
             }
         };
-        cases_and_steps(tx, steps || case_steps, now, &mut only_asked).await?;
+        cases_and_steps(tx, steps || case_steps, now, page, &mut only_asked).await?;
     }
     for e in entities {
         let mut each = |r: Record| sink(*e, &r);
         match e {
             Entity::Cases | Entity::CaseSteps => continue,
-            Entity::People => people(tx, &mut each).await?,
+            Entity::People => people(tx, page, &mut each).await?,
             Entity::Staff => staff(tx, &mut each).await?,
             Entity::Services => services(tx, &mut each).await?,
             Entity::TrainingParticipants => training_participants(tx, &mut each).await?,
-            Entity::Referrals => referrals(tx, &mut each).await?,
+            Entity::Referrals => referrals(tx, page, &mut each).await?,
             Entity::OutreachActivities => outreach_activities(tx, &mut each).await?,
             Entity::PeopleReached => people_reached(tx, &mut each).await?,
         }
@@ -98,40 +103,71 @@ pub async fn load(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: Da
 /// One entity's records, one at a time.
 type Each<'a> = dyn FnMut(Record) + Send + 'a;
 
-type ReferralRow = (Uuid, Uuid, Uuid, String, String, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, String, String);
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    id: Uuid,
+    case_id: Uuid,
+    sop_id: String,
+    need: String,
+    from_agency: Option<String>,
+    to_agency: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+    responded_at: Option<DateTime<Utc>>,
+    completed_at: Option<DateTime<Utc>>,
+    status: String,
+    urgency: String,
+    #[sqlx(flatten)]
+    person: PersonRow,
+}
 
 /// Referrals sent (drafts are not referrals yet), dated by their sending; the person's
 /// characteristics at that date.
-pub async fn referrals(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
-    let persons = persons(tx).await?;
-    let rows: Vec<ReferralRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT r.id, r.case_id, r.person_id, r.sop_id, r.need, fa.name, ta.name, r.sent_at, r.responded_at, r.completed_at,
-                r.status, r.urgency
+pub async fn referrals(tx: &mut Tx, size: i64, each: &mut Each<'_>) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT r.id, r.case_id, r.sop_id, r.need, fa.name AS from_agency, ta.name AS to_agency, r.sent_at, r.responded_at,
+                r.completed_at, r.status, r.urgency, {}
          FROM referrals r LEFT JOIN agencies fa ON fa.id = r.from_agency_id LEFT JOIN agencies ta ON ta.id = r.to_agency_id
-         WHERE r.status <> 'draft'").fetch_all(c).await)?;
-    rows
-        .into_iter()
-        .map(|(id, case_id, person_id, sop, need, from, to, sent, responded, completed, status, urgency)| {
-            let person = persons.get(&person_id).cloned().unwrap_or_default();
-            let on = sent.map(|s| s.date_naive()).unwrap_or_default();
-            let r = Record::new()
-                .with("id", Value::Text(id.to_string()))
-                .with("case_id", Value::Text(case_id.to_string()))
-                .with("person_id", Value::Text(person_id.to_string()))
-                .with("sop", Value::Text(sop))
-                .with("need", Value::Text(need))
-                .with("agency", text(from))
-                .with("to_agency", text(to))
+         LEFT JOIN people p ON p.id = r.person_id {PERSON_AREA}
+         WHERE r.status <> 'draft' AND r.id > $1 ORDER BY r.id LIMIT $2",
+        person_columns("r.person_id")
+    );
+    let mut after = Uuid::nil();
+    while let Some(rows) = page::<ReferralRow>(tx, &sql, size, &mut after, |r| r.id).await? {
+        let persons = persons(tx, rows.iter().map(|r| &r.person)).await?;
+        for (r, person) in rows.into_iter().zip(persons) {
+            let on = r.sent_at.map(|s| s.date_naive()).unwrap_or_default();
+            let record = Record::new()
+                .with("id", Value::Text(r.id.to_string()))
+                .with("case_id", Value::Text(r.case_id.to_string()))
+                .with("person_id", Value::Text(r.person.person_id.to_string()))
+                .with("sop", Value::Text(r.sop_id))
+                .with("need", Value::Text(r.need))
+                .with("agency", text(r.from_agency))
+                .with("to_agency", text(r.to_agency))
                 .with("area", text(person.area.clone()))
-                .with("referred_at", date(sent, Tz::UTC))
-                .with("responded_at", date(responded, Tz::UTC))
-                .with("completed_at", date(completed, Tz::UTC))
-                .with("status", Value::Text(status))
-                .with("urgent", Value::Bool(urgency != "normal"));
-            person.dims(r, on)
-        })
-        .for_each(&mut *each);
+                .with("referred_at", date(r.sent_at, Tz::UTC))
+                .with("responded_at", date(r.responded_at, Tz::UTC))
+                .with("completed_at", date(r.completed_at, Tz::UTC))
+                .with("status", Value::Text(r.status))
+                .with("urgent", Value::Bool(r.urgency != "normal"));
+            each(person.dims(record, on));
+        }
+    }
     Ok(())
+}
+
+/// How many rows a paged read takes at once: what computing holds of a large table.
+pub const PAGE: i64 = 2_000;
+
+/// The next `size` rows of `sql` after the id `after` (`sql` ends with
+/// `WHERE … <id> > $1 ORDER BY <id> LIMIT $2`), moving `after` to its last row's id (`id`);
+/// `None` past the last page. A table of a million rows is read [`PAGE`] rows at a time.
+async fn page<R: AnyRow>(tx: &mut Tx, sql: &str, size: i64, after: &mut Uuid, id: impl Fn(&R) -> Uuid) -> StoreResult<Option<Vec<R>>> {
+    let rows: Vec<R> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(*after).bind(size).fetch_all(c).await)?;
+    Ok(rows.last().map(&id).map(|last| {
+        *after = last;
+        rows
+    }))
 }
 
 type ActivityRow = (Uuid, String, Option<String>, Option<String>, Option<String>, NaiveDate, DateTime<Utc>, i64);
@@ -235,7 +271,6 @@ type FollowUpRow = (Uuid, Uuid, Uuid, Option<String>);
 /// referral linked to the follow-up was sent) and whether they registered with a service: a
 /// case opened for them, or a referral of theirs completed, on or after the day they were reached.
 pub async fn people_reached(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
-    let persons = persons(tx).await?;
     let rows: Vec<(Uuid, Option<String>, Option<String>, NaiveDate, i64)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT a.id, g.name, ar.name, a.held_on, a.people_reached
          FROM outreach_activities a LEFT JOIN agencies g ON g.id = a.agency_id LEFT JOIN areas ar ON ar.id = a.area_id")
@@ -261,6 +296,12 @@ pub async fn people_reached(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()>
     for (activity, breakdown, value, band, n) in cells {
         cells_of.entry(activity).or_default().push((breakdown, value, band, u64::try_from(n).unwrap_or(0)));
     }
+    // Only the people followed up are registered: their characteristics are read, no one else's.
+    let followed: Vec<Uuid> = follow_ups.iter().map(|f| f.2).collect::<BTreeSet<_>>().into_iter().collect();
+    let rows_of_people: Vec<PersonRow> = crate::db::rows_for_ids(tx, |ids| format!(
+        "SELECT {} FROM people p {PERSON_AREA} WHERE p.id IN ({ids})", person_columns("p.id")), &followed).await?;
+    let found = persons(tx, rows_of_people.iter()).await?;
+    let persons: BTreeMap<Uuid, Person> = rows_of_people.iter().map(|r| r.person_id).zip(found).collect();
     let mut follow_ups_of: BTreeMap<Uuid, Vec<FollowUpRow>> = BTreeMap::new();
     for f in follow_ups {
         follow_ups_of.entry(f.1).or_default().push(f);
@@ -365,27 +406,67 @@ impl Person {
     }
 }
 
-type PersonRow = (Uuid, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<Vec<u8>>);
-
-async fn persons(tx: &mut Tx) -> StoreResult<BTreeMap<Uuid, Person>> {
-    let rows: Vec<PersonRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT p.id, p.sex, p.birth_date, p.nationality, p.migration_status, a.name, p.sealed
-         FROM people p LEFT JOIN areas a ON a.id = p.area_id").fetch_all(c).await)?;
-    let disability = crate::functioning::latest_statuses(tx).await?;
-    let mut out = BTreeMap::new();
-    for r in rows {
-        // The birth date is sealed with the names: opened in memory for the age bands.
-        let born = match &r.6 {
-            Some(_) => crate::people::birth_date_of(tx, r.0, r.6.as_deref(), None)?.map(|d| d.to_string()),
-            None => r.2,
-        };
-        let disability = disability.get(&r.0).map(|s| s.code());
-        out.insert(r.0, Person { sex: r.1, birth: born.as_deref().and_then(birth), nationality: r.3, migration_status: r.4, area: r.5, disability });
-    }
-    Ok(out)
+/// A person's columns, read with each row that concerns them (see [`person_columns`]).
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    person_id: Uuid,
+    sex: Option<String>,
+    birth_date: Option<String>,
+    nationality: Option<String>,
+    migration_status: Option<String>,
+    person_area: Option<String>,
+    sealed: Option<Vec<u8>>,
 }
 
-type CaseRow = (Uuid, Uuid, String, i64, String, String, bool, String, Uuid, Option<String>, DateTime<Utc>, Option<DateTime<Utc>>);
+/// The columns of [`PersonRow`] for the person whose id is `id`, from the table `people p`
+/// joined with [`PERSON_AREA`].
+fn person_columns(id: &str) -> String {
+    format!("{id} AS person_id, p.sex, p.birth_date, p.nationality, p.migration_status, pa.name AS person_area, p.sealed")
+}
+
+const PERSON_AREA: &str = "LEFT JOIN areas pa ON pa.id = p.area_id";
+
+/// The characteristics of the people of a page of rows: birth dates sealed with the names are
+/// opened in memory for the age bands, disability read for these people only.
+async fn persons<'r>(tx: &mut Tx, rows: impl Iterator<Item = &'r PersonRow>) -> StoreResult<Vec<Person>> {
+    let rows: Vec<&PersonRow> = rows.collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.person_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let disability = crate::functioning::latest_statuses_of(tx, &ids).await?;
+    rows.into_iter()
+        .map(|r| {
+            let born = match &r.sealed {
+                Some(_) => crate::people::birth_date_of(tx, r.person_id, r.sealed.as_deref(), None)?.map(|d| d.to_string()),
+                None => r.birth_date.clone(),
+            };
+            Ok(Person {
+                sex: r.sex.clone(),
+                birth: born.as_deref().and_then(birth),
+                nationality: r.nationality.clone(),
+                migration_status: r.migration_status.clone(),
+                area: r.person_area.clone(),
+                disability: disability.get(&r.person_id).map(|s| s.code()),
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    id: Uuid,
+    sop_id: String,
+    sop_version: i64,
+    status: String,
+    risk: String,
+    restricted: bool,
+    time_zone: String,
+    assigned_to: Uuid,
+    agency: Option<String>,
+    opened_at: DateTime<Utc>,
+    closed_at: Option<DateTime<Utc>>,
+    referrals_made: i64,
+    #[sqlx(flatten)]
+    person: PersonRow,
+}
 
 /// A step is the case plan when its id says so (`case_plan`, `care_plan`, `housing_plan`…).
 fn is_plan(step: &str) -> bool {
@@ -394,124 +475,134 @@ fn is_plan(step: &str) -> bool {
 
 /// Cases, and with `with_steps` one case-step record per step of each case's SOP version
 /// (each case's after it).
-async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>, sink: &mut Sink<'_>) -> StoreResult<()> {
-    let people = persons(tx).await?;
-    let rows: Vec<CaseRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT c.id, c.person_id, c.sop_id, c.sop_version, c.status, c.risk, c.restricted, c.time_zone, c.assigned_to,
-                g.name, c.opened_at, c.closed_at
-         FROM cases c LEFT JOIN agencies g ON g.id = c.agency_id").fetch_all(c).await)?;
-    let done: Vec<(Uuid, String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT case_id, step_id, completed_at FROM case_steps").fetch_all(c).await)?;
-    let approvals: Vec<(Uuid, String, Option<DateTime<Utc>>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT case_id, step_id, decided_at FROM case_approvals WHERE decision = 'approved'").fetch_all(c).await)?;
-    let mut completed: BTreeMap<Uuid, BTreeMap<String, DateTime<Utc>>> = BTreeMap::new();
-    for (case, step, at) in done {
-        completed.entry(case).or_default().insert(step, at);
-    }
-    let mut approved: BTreeMap<Uuid, BTreeMap<String, Option<DateTime<Utc>>>> = BTreeMap::new();
-    for (case, step, at) in approvals {
-        approved.entry(case).or_default().insert(step, at);
-    }
-    let made: Vec<(Uuid, i64)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT case_id, COUNT(*) FROM referrals WHERE status <> 'draft' GROUP BY case_id").fetch_all(c).await)?;
-    let made: BTreeMap<Uuid, i64> = made.into_iter().collect();
+async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>, size: i64, sink: &mut Sink<'_>) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT c.id, c.sop_id, c.sop_version, c.status, c.risk, c.restricted, c.time_zone, c.assigned_to, g.name AS agency,
+                c.opened_at, c.closed_at,
+                (SELECT COUNT(*) FROM referrals r WHERE r.case_id = c.id AND r.status <> 'draft') AS referrals_made, {}
+         FROM cases c LEFT JOIN agencies g ON g.id = c.agency_id LEFT JOIN people p ON p.id = c.person_id {PERSON_AREA}
+         WHERE c.id > $1 ORDER BY c.id LIMIT $2",
+        person_columns("c.person_id")
+    );
     let mut sop_cache: BTreeMap<(String, u32), Option<Sop>> = BTreeMap::new();
-    for (case_id, person_id, sop_id, sop_version, status, risk, restricted, tz, assigned, agency, opened, closed) in rows {
-        let version = u32::try_from(sop_version).unwrap_or_default();
-        let key = (sop_id.clone(), version);
-        if with_steps && !sop_cache.contains_key(&key) {
-            let sop = sops::get(tx, &sop_id, version).await?.map(|p| p.sop);
-            sop_cache.insert(key.clone(), sop);
+    let mut after = Uuid::nil();
+    while let Some(rows) = page::<CaseRow>(tx, &sql, size, &mut after, |r| r.id).await? {
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let completed = crate::cases::completed_steps_of(tx, &ids).await?;
+        let approvals: Vec<(Uuid, String, Option<DateTime<Utc>>)> = crate::db::rows_for_ids(tx, |ids| format!(
+            "SELECT case_id, step_id, decided_at FROM case_approvals WHERE decision = 'approved' AND case_id IN ({ids})"), &ids).await?;
+        let mut approved: BTreeMap<Uuid, BTreeMap<String, Option<DateTime<Utc>>>> = BTreeMap::new();
+        for (case, step, at) in approvals {
+            approved.entry(case).or_default().insert(step, at);
         }
-        let tz: Tz = tz.parse().unwrap_or(Tz::UTC);
-        let person = people.get(&person_id).cloned().unwrap_or_default();
-        let opened_on = opened.with_timezone(&tz).date_naive();
-        let no_steps = BTreeMap::new();
-        let case_done = completed.get(&case_id).unwrap_or(&no_steps);
-        let no_approvals = BTreeMap::new();
-        let case_approved = approved.get(&case_id).unwrap_or(&no_approvals);
-        let base = Record::new()
-            .with("sop", Value::Text(sop_id.clone()))
-            .with("risk", Value::Text(risk.clone()))
-            .with("opened_at", Value::Date(opened_on))
-            .with("caseworker_id", Value::Text(assigned.to_string()))
-            .with("agency", text(agency.clone()))
-            .with("area", text(person.area.clone()))
-            .with("person_id", Value::Text(person_id.to_string()));
-        let base = person.dims(base, opened_on);
-        let plan_approved = case_approved.iter().filter(|(s, _)| is_plan(s)).filter_map(|(_, at)| *at).min();
-        let plan_completed = case_done.keys().any(|s| is_plan(s));
-        let follow_ups = case_done.keys().filter(|s| s.starts_with("follow_up")).count();
-        let mut case = base
-            .clone()
-            .with("id", Value::Text(case_id.to_string()))
-            .with("sop_version", Value::Int(sop_version))
-            .with("status", Value::Text(status))
-            .with("closed_at", date(closed, tz))
-            .with("supervisor_id", Value::Null)
-            .with("plan_approved_at", date(plan_approved, tz))
-            .with("plan_completed", Value::Bool(plan_completed))
-            .with("follow_ups", Value::Int(i64::try_from(follow_ups).unwrap_or(i64::MAX)))
-            .with("referrals_made", Value::Int(made.get(&case_id).copied().unwrap_or(0)))
-            // Not recorded yet: the closure form has no satisfaction question in the SOP pack.
-            .with("satisfaction_score", Value::Null)
-            .with("restricted", Value::Bool(restricted));
-        let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
-        let mut steps = Vec::new();
-        if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
-            for due in deadlines(sop, opened, level, case_done, tz) {
-                let met = match due.status(now) {
-                    StepStatus::Done => Value::Bool(due.due.is_some()),
-                    StepStatus::DoneLate | StepStatus::Overdue => Value::Bool(false),
-                    StepStatus::Waiting | StepStatus::Open => Value::Null,
-                };
-                // A step done before its clock started (its anchor step done later) is on time.
-                let met = if due.due.is_none() && due.completed_at.is_some() { Value::Bool(true) } else { met };
-                let fields = [
-                    ("due_at", date(due.due, tz)),
-                    ("completed_at", date(due.completed_at, tz)),
-                    ("completed", Value::Bool(due.completed_at.is_some())),
-                    ("met_deadline", met),
-                    ("approved", Value::Bool(case_approved.contains_key(&due.step))),
-                ];
-                let mut step = base.clone().with("case_id", Value::Text(case_id.to_string())).with("step", Value::Text(due.step.clone()));
-                for (name, value) in fields {
-                    case = case.with_step(&due.step, name, value.clone());
-                    step = step.with(name, value);
-                }
-                steps.push(step);
+        let people = persons(tx, rows.iter().map(|r| &r.person)).await?;
+        for (row, person) in rows.into_iter().zip(people) {
+            let CaseRow { id: case_id, sop_id, sop_version, status, risk, restricted, time_zone, assigned_to: assigned, agency, opened_at: opened, closed_at: closed, referrals_made, person: PersonRow { person_id, .. } } = row;
+            let version = u32::try_from(sop_version).unwrap_or_default();
+            let key = (sop_id.clone(), version);
+            if with_steps && !sop_cache.contains_key(&key) {
+                let sop = sops::get(tx, &sop_id, version).await?.map(|p| p.sop);
+                sop_cache.insert(key.clone(), sop);
             }
-        }
-        sink(Entity::Cases, &case);
-        for step in &steps {
-            sink(Entity::CaseSteps, step);
+            let tz: Tz = time_zone.parse().unwrap_or(Tz::UTC);
+            let opened_on = opened.with_timezone(&tz).date_naive();
+            let no_steps = BTreeMap::new();
+            let case_done = completed.get(&case_id).unwrap_or(&no_steps);
+            let no_approvals = BTreeMap::new();
+            let case_approved = approved.get(&case_id).unwrap_or(&no_approvals);
+            let base = Record::new()
+                .with("sop", Value::Text(sop_id.clone()))
+                .with("risk", Value::Text(risk.clone()))
+                .with("opened_at", Value::Date(opened_on))
+                .with("caseworker_id", Value::Text(assigned.to_string()))
+                .with("agency", text(agency.clone()))
+                .with("area", text(person.area.clone()))
+                .with("person_id", Value::Text(person_id.to_string()));
+            let base = person.dims(base, opened_on);
+            let plan_approved = case_approved.iter().filter(|(s, _)| is_plan(s)).filter_map(|(_, at)| *at).min();
+            let plan_completed = case_done.keys().any(|s| is_plan(s));
+            let follow_ups = case_done.keys().filter(|s| s.starts_with("follow_up")).count();
+            let mut case = base
+                .clone()
+                .with("id", Value::Text(case_id.to_string()))
+                .with("sop_version", Value::Int(sop_version))
+                .with("status", Value::Text(status))
+                .with("closed_at", date(closed, tz))
+                .with("supervisor_id", Value::Null)
+                .with("plan_approved_at", date(plan_approved, tz))
+                .with("plan_completed", Value::Bool(plan_completed))
+                .with("follow_ups", Value::Int(i64::try_from(follow_ups).unwrap_or(i64::MAX)))
+                .with("referrals_made", Value::Int(referrals_made))
+                // Not recorded yet: the closure form has no satisfaction question in the SOP pack.
+                .with("satisfaction_score", Value::Null)
+                .with("restricted", Value::Bool(restricted));
+            let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
+            let mut steps = Vec::new();
+            if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
+                for due in deadlines(sop, opened, level, case_done, tz) {
+                    let met = match due.status(now) {
+                        StepStatus::Done => Value::Bool(due.due.is_some()),
+                        StepStatus::DoneLate | StepStatus::Overdue => Value::Bool(false),
+                        StepStatus::Waiting | StepStatus::Open => Value::Null,
+                    };
+                    // A step done before its clock started (its anchor step done later) is on time.
+                    let met = if due.due.is_none() && due.completed_at.is_some() { Value::Bool(true) } else { met };
+                    let fields = [
+                        ("due_at", date(due.due, tz)),
+                        ("completed_at", date(due.completed_at, tz)),
+                        ("completed", Value::Bool(due.completed_at.is_some())),
+                        ("met_deadline", met),
+                        ("approved", Value::Bool(case_approved.contains_key(&due.step))),
+                    ];
+                    let mut step = base.clone().with("case_id", Value::Text(case_id.to_string())).with("step", Value::Text(due.step.clone()));
+                    for (name, value) in fields {
+                        case = case.with_step(&due.step, name, value.clone());
+                        step = step.with(name, value);
+                    }
+                    steps.push(step);
+                }
+            }
+            sink(Entity::Cases, &case);
+            for step in &steps {
+                sink(Entity::CaseSteps, step);
+            }
         }
     }
     Ok(())
 }
 
-type PeopleRow = (Uuid, Option<String>, DateTime<Utc>, i64);
+#[derive(sqlx::FromRow)]
+struct PeopleRow {
+    agency: Option<String>,
+    created_at: DateTime<Utc>,
+    open_cases: i64,
+    #[sqlx(flatten)]
+    person: PersonRow,
+}
 
-async fn people(tx: &mut Tx, each: &mut Each<'_>) -> StoreResult<()> {
-    let persons = persons(tx).await?;
-    let rows: Vec<PeopleRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT p.id, g.name, p.created_at,
-                (SELECT COUNT(*) FROM cases c WHERE c.person_id = p.id AND c.status = 'open')
-         FROM people p LEFT JOIN agencies g ON g.id = p.agency_id WHERE p.merged_into IS NULL").fetch_all(c).await)?;
-    rows
-        .into_iter()
-        .map(|(pid, agency, created, open)| {
-            let person = persons.get(&pid).cloned().unwrap_or_default();
-            let on = created.date_naive();
-            let r = Record::new()
-                .with("id", Value::Text(pid.to_string()))
-                .with("agency", text(agency))
+/// People registered (not merged into another record), dated by their registration.
+async fn people(tx: &mut Tx, size: i64, each: &mut Each<'_>) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT g.name AS agency, p.created_at,
+                (SELECT COUNT(*) FROM cases c WHERE c.person_id = p.id AND c.status = 'open') AS open_cases, {}
+         FROM people p LEFT JOIN agencies g ON g.id = p.agency_id {PERSON_AREA}
+         WHERE p.merged_into IS NULL AND p.id > $1 ORDER BY p.id LIMIT $2",
+        person_columns("p.id")
+    );
+    let mut after = Uuid::nil();
+    while let Some(rows) = page::<PeopleRow>(tx, &sql, size, &mut after, |r| r.person.person_id).await? {
+        let persons = persons(tx, rows.iter().map(|r| &r.person)).await?;
+        for (r, person) in rows.into_iter().zip(persons) {
+            let on = r.created_at.date_naive();
+            let record = Record::new()
+                .with("id", Value::Text(r.person.person_id.to_string()))
+                .with("agency", text(r.agency))
                 .with("area", text(person.area.clone()))
                 .with("registered_at", Value::Date(on))
-                .with("open_cases", Value::Int(open));
-            person.dims(r, on)
-        })
-        .for_each(&mut *each);
+                .with("open_cases", Value::Int(r.open_cases));
+            each(person.dims(record, on));
+        }
+    }
     Ok(())
 }
 
