@@ -524,7 +524,11 @@ cases-mine = Only my cases
 cases-overdue-only = Only cases with overdue steps
 cases-filter = Filter
 cases-counts = Counts
-cases-counted-at = Counted on { $time }; the counts are kept for a minute.
+cases-counted-at = Counted on { $time }.
+cases-counted-again-after = { $count ->
+    [one] They are counted again after one minute.
+   *[other] They are counted again after { $count } minutes.
+}
 cases-by-sop = By procedure
 cases-by-risk = By risk level
 cases-by-status = By status

@@ -524,7 +524,11 @@ cases-mine = Solo mis casos
 cases-overdue-only = Solo casos con pasos atrasados
 cases-filter = Filtrar
 cases-counts = Recuentos
-cases-counted-at = Contados el { $time }; los recuentos se conservan un minuto.
+cases-counted-at = Contados el { $time }.
+cases-counted-again-after = { $count ->
+    [one] Se vuelven a contar después de un minuto.
+   *[other] Se vuelven a contar después de { $count } minutos.
+}
 cases-by-sop = Por procedimiento
 cases-by-risk = Por nivel de riesgo
 cases-by-status = Por estado

@@ -524,7 +524,11 @@ cases-mine = Seulement mes dossiers
 cases-overdue-only = Seulement les dossiers avec des étapes en retard
 cases-filter = Filtrer
 cases-counts = Décomptes
-cases-counted-at = Comptés le { $time } ; les comptes sont gardés une minute.
+cases-counted-at = Comptés le { $time }.
+cases-counted-again-after = { $count ->
+    [one] Ils sont recomptés après une minute.
+   *[other] Ils sont recomptés après { $count } minutes.
+}
 cases-by-sop = Par procédure
 cases-by-risk = Par niveau de risque
 cases-by-status = Par état

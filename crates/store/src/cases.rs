@@ -237,6 +237,10 @@ impl Tallies {
         Tallies(crate::kept::Kept::new(max_age, 1_000))
     }
 
+    pub fn max_age(&self) -> std::time::Duration {
+        self.0.max_age()
+    }
+
     /// [`tally`] for the viewer and filter, and when it was counted; a fresh kept one if any.
     pub async fn get(&self, tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<(std::sync::Arc<Tally>, DateTime<Utc>)> {
         // The page and its cursor do not change the counts; everything else does.

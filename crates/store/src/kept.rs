@@ -6,17 +6,24 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Values by key, each fresh for `max_age` after it was kept; at most `max_entries`, the
-/// oldest leaving first. A zero `max_age` keeps nothing.
+/// Values by key, each fresh for `max_age` after it was kept, then stale for `stale_for` (none
+/// by default) before it goes; at most `max_entries`, the oldest leaving first. A zero
+/// `max_age` keeps nothing.
 pub struct Kept<K, V> {
     max_age: Duration,
+    stale_for: Duration,
     max_entries: usize,
     map: Mutex<HashMap<K, (Instant, V)>>,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
     pub fn new(max_age: Duration, max_entries: usize) -> Kept<K, V> {
-        Kept { max_age, max_entries, map: Mutex::new(HashMap::new()) }
+        Kept { max_age, stale_for: Duration::ZERO, max_entries, map: Mutex::new(HashMap::new()) }
+    }
+
+    /// Keeps values `stale_for` past their age, for [`Kept::latest`].
+    pub fn serving_stale(self, stale_for: Duration) -> Kept<K, V> {
+        Kept { stale_for, ..self }
     }
 
     pub fn max_age(&self) -> Duration {
@@ -25,8 +32,14 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
 
     /// The value kept for `key`, if it is still fresh.
     pub fn fresh(&self, key: &K) -> Option<V> {
+        self.latest(key).filter(|(_, fresh)| *fresh).map(|(v, _)| v)
+    }
+
+    /// The value kept for `key`, fresh or stale, and whether it is fresh.
+    pub fn latest(&self, key: &K) -> Option<(V, bool)> {
         let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key).filter(|(at, _)| at.elapsed() < self.max_age).map(|(_, v)| v.clone())
+        let (at, v) = map.get(key).filter(|(at, _)| at.elapsed() < self.max_age + self.stale_for)?;
+        Some((v.clone(), at.elapsed() < self.max_age))
     }
 
     pub fn keep(&self, key: K, value: V) {
@@ -34,7 +47,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Kept<K, V> {
             return;
         }
         let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, (at, _)| at.elapsed() < self.max_age);
+        map.retain(|_, (at, _)| at.elapsed() < self.max_age + self.stale_for);
         if map.len() >= self.max_entries
             && let Some(oldest) = map.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| k.clone())
         {
@@ -58,8 +71,22 @@ mod tests {
         assert_eq!((kept.fresh(&"b"), kept.fresh(&"c")), (Some(2), Some(3)));
         std::thread::sleep(Duration::from_millis(250));
         assert_eq!(kept.fresh(&"c"), None, "stale");
-        let never = Kept::new(Duration::ZERO, 10);
+        let never = Kept::new(Duration::ZERO, 10).serving_stale(Duration::from_secs(60));
         never.keep("a", 1);
-        assert_eq!(never.fresh(&"a"), None);
+        assert_eq!(never.latest(&"a"), None);
+    }
+
+    #[test]
+    fn stale_values_are_served_for_their_while_then_go() {
+        let kept = Kept::new(Duration::from_millis(100), 10).serving_stale(Duration::from_millis(300));
+        kept.keep("a", 1);
+        assert_eq!(kept.latest(&"a"), Some((1, true)));
+        std::thread::sleep(Duration::from_millis(150));
+        assert_eq!(kept.latest(&"a"), Some((1, false)), "stale but served");
+        assert_eq!(kept.fresh(&"a"), None);
+        kept.keep("b", 2);
+        assert_eq!(kept.latest(&"a"), Some((1, false)), "a stale value survives other keeps");
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(kept.latest(&"a"), None, "gone after its stale while");
     }
 }

@@ -154,6 +154,19 @@ impl Tr {
         self.i18n.format(self.lang, id, Some(&a))
     }
 
+    /// What a page says of figures or counts kept a while: when they were made (`at_id`, with
+    /// `$time`), then after how many minutes they are made again (`again_id`, a `$count` of
+    /// minutes, rounded up), unless they are made at every view (`max_age` zero).
+    pub fn kept_note(&self, at_id: &str, at: &chrono::DateTime<chrono::Utc>, again_id: &str, max_age: std::time::Duration) -> String {
+        let at = self.t1(at_id, "time", self.datetime(at));
+        let minutes = i64::try_from(max_age.as_secs().div_ceil(60)).unwrap_or(i64::MAX);
+        if minutes == 0 {
+            at
+        } else {
+            format!("{at} {}", self.count(again_id, minutes))
+        }
+    }
+
     /// A code name shown to people, e.g. `tr.code("role", "caseworker")` -> `role-caseworker`.
     pub fn code(&self, prefix: &str, code: &str) -> String {
         self.t(&format!("{prefix}-{}", code.replace('_', "-")))

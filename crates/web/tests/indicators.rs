@@ -301,6 +301,31 @@ both_backends!(figures_are_kept_for_their_max_age_and_say_when_they_were_compute
     assert_eq!(json["rows"][0]["value"].as_f64(), Some(36.0), "{json}");
 });
 
+both_backends!(figures_past_their_age_are_shown_while_computed_again,
+    with passerelle_web::WebConfig { figures_max_age: std::time::Duration::from_secs(1), ..Default::default() }, |app| {
+    fixture(&app).await;
+    let mne = app.signed_in(MNE).await;
+    let (first, at) = load_per_caseworker(&mne).await;
+    assert_eq!(first, 18.0);
+    fixture(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    // Past its age: the view does not wait, it shows the figure as computed, and the figure is
+    // computed again in the background for the next views.
+    assert_eq!(load_per_caseworker(&mne).await, (18.0, at.clone()));
+    let mut again = None;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (value, when) = load_per_caseworker(&mne).await;
+        if value != 18.0 {
+            again = Some((value, when));
+            break;
+        }
+    }
+    let (value, when) = again.expect("computed again within 10 s");
+    assert_eq!(value, 36.0);
+    assert!(when > at, "{when} after {at}");
+});
+
 both_backends!(figures_without_a_max_age_are_computed_at_every_view,
     with passerelle_web::WebConfig { figures_max_age: std::time::Duration::ZERO, ..Default::default() }, |app| {
     fixture(&app).await;

@@ -144,7 +144,7 @@ both_backends!(the_supervisors_counts_are_kept_a_minute_and_say_when, |app| {
     let sup = app.signed_in(SUPERVISOR).await;
     let (_, html) = sup.text("/cases").await;
     let before = counted(&html);
-    assert!(html.contains("id=\"counted-at\"") && html.contains("Counted on") && html.contains("kept for a minute"), "{html}");
+    assert!(html.contains("id=\"counted-at\"") && html.contains("Counted on") && html.contains("counted again after one minute"), "{html}");
     grow(&app, 3, false).await;
     let (_, html) = sup.text("/cases").await;
     assert_eq!(counted(&html), before, "the kept counts, within their minute");
@@ -163,6 +163,8 @@ both_backends!(counts_without_a_max_age_are_counted_at_every_view,
     grow(&app, 3, false).await;
     let (_, html) = sup.text("/cases").await;
     assert_eq!(counted(&html), before + 3);
+    // Counted at every view: the page does not say they are kept.
+    assert!(html.contains("Counted on") && !html.contains("counted again after"), "{html}");
 });
 
 both_backends!(the_referral_lists_come_in_pages, |app| {

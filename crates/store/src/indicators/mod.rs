@@ -12,7 +12,7 @@ pub mod dataset;
 pub mod demo;
 pub mod history;
 
-use crate::db::Tx;
+use crate::db::{Store, Tx};
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
 use passerelle_core::indicators::{DateRange, GroupResult, QueryPlan, Tally, Value};
@@ -56,6 +56,10 @@ pub async fn compute(tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>) -> Store
 /// How long computed figures are shown before they are computed again, unless configured.
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(300);
 
+/// How long past its age a figure is still shown while it is computed again in the background;
+/// older, the viewer waits for the computation.
+pub const STALE_FOR: Duration = Duration::from_secs(3_600);
+
 /// Figures kept at most this many at once (a plan, period and agency each); the oldest go first.
 const KEPT_MAX: usize = 1_000;
 
@@ -68,11 +72,19 @@ pub struct Computed {
 
 type FigureKey = (String, DateRange, Option<String>);
 
+fn key(a: &Ask<'_>) -> FigureKey {
+    // The plan's whole shape (entity, predicates, aggregation, breakdown) names the figure:
+    // a changed definition is another figure.
+    (format!("{:?}", a.plan), a.range, a.agency.map(str::to_string))
+}
+
 /// Figures computed lately, shared by every page and API call of the process. Indicators are
 /// read by M&E officers, supervisors and donors about periods (a quarter, a year): a figure up
 /// to `max_age` old (5 minutes by default) serves them, and pages say when it was computed.
-/// Computing reads every record a plan counts, so at scale it is the costly part; kept figures
-/// make a dashboard's views after the first cost a lookup.
+/// Computing reads every record a plan counts, so at scale it is the costly part (seconds at
+/// 100,000 cases): kept figures make a dashboard's views after the first cost a lookup, and a
+/// figure past its age is shown as it was (up to [`STALE_FOR`]) while it is computed again in
+/// the background, so that only the first view of a figure waits for it.
 ///
 /// One computation runs at a time: requests asking for the same figure wait for the first
 /// one and take its result rather than each reading the records again, so many people opening
@@ -80,31 +92,46 @@ type FigureKey = (String, DateRange, Option<String>);
 pub struct Figures {
     computing: tokio::sync::Mutex<()>,
     kept: Kept<FigureKey, Computed>,
+    /// Figures being computed again in the background, so that each is computed once.
+    refreshing: std::sync::Mutex<std::collections::HashSet<FigureKey>>,
 }
 
 impl Figures {
     /// `max_age` zero computes every figure at every request (tests of figures after a write).
     pub fn new(max_age: Duration) -> Figures {
-        Figures { computing: tokio::sync::Mutex::new(()), kept: Kept::new(max_age, KEPT_MAX) }
+        Figures {
+            computing: tokio::sync::Mutex::new(()),
+            kept: Kept::new(max_age, KEPT_MAX).serving_stale(STALE_FOR),
+            refreshing: std::sync::Mutex::new(std::collections::HashSet::new()),
+        }
     }
 
     pub fn max_age(&self) -> Duration {
         self.kept.max_age()
     }
 
-    /// The figures of each ask (see [`compute`]), kept ones while they are fresh; those
-    /// missing are computed together.
-    pub async fn get(&self, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>) -> StoreResult<Vec<Computed>> {
-        // The plan's whole shape (entity, predicates, aggregation, breakdown) names the figure:
-        // a changed definition is another figure.
-        let keys: Vec<FigureKey> = asks.iter().map(|a| (format!("{:?}", a.plan), a.range, a.agency.map(str::to_string))).collect();
-        let mut found: Vec<Option<Computed>> = keys.iter().map(|k| self.kept.fresh(k)).collect();
+    /// The figures of each ask (see [`compute`]): kept ones, stale ones while they are
+    /// computed again from `store` in the background, and those missing computed together now.
+    pub async fn get(self: &Arc<Self>, store: &Store, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>) -> StoreResult<Vec<Computed>> {
+        let keys: Vec<FigureKey> = asks.iter().map(key).collect();
+        let mut found: Vec<Option<Computed>> = Vec::with_capacity(asks.len());
+        let mut stale = Vec::new();
+        for (ask, k) in asks.iter().zip(&keys) {
+            let latest = self.kept.latest(k);
+            if let Some((_, false)) = latest {
+                stale.push((ask.plan.clone(), ask.range, ask.agency.map(str::to_string)));
+            }
+            found.push(latest.map(|(c, _)| c));
+        }
+        if !stale.is_empty() {
+            self.refresh(store, stale);
+        }
         if found.iter().any(Option::is_none) {
             let _turn = self.computing.lock().await;
             // Another request may have computed them while this one waited.
             for (f, k) in found.iter_mut().zip(&keys) {
                 if f.is_none() {
-                    *f = self.kept.fresh(k);
+                    *f = self.kept.latest(k).map(|(c, _)| c);
                 }
             }
             let missing: Vec<usize> = (0..asks.len()).filter(|i| found[*i].is_none()).collect();
@@ -117,5 +144,45 @@ impl Figures {
             }
         }
         Ok(found.into_iter().flatten().collect())
+    }
+
+    /// Computes these figures again in the background, in their own read of `store`, each
+    /// unless it is being computed already.
+    fn refresh(self: &Arc<Self>, store: &Store, stale: Vec<(QueryPlan, DateRange, Option<String>)>) {
+        let stale: Vec<_> = {
+            let mut refreshing = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+            stale
+                .into_iter()
+                .filter(|(plan, range, agency)| refreshing.insert(key(&Ask { plan, range: *range, agency: agency.as_deref() })))
+                .collect()
+        };
+        if stale.is_empty() {
+            return;
+        }
+        let (figures, store) = (Arc::clone(self), store.clone());
+        tokio::spawn(async move {
+            let asks: Vec<Ask> = stale.iter().map(|(plan, range, agency)| Ask { plan, range: *range, agency: agency.as_deref() }).collect();
+            let computed = {
+                let _turn = figures.computing.lock().await;
+                let now = crate::db::now();
+                match store.read().await {
+                    Ok(mut tx) => compute(&mut tx, &asks, now).await.map(|r| (r, now)),
+                    Err(e) => Err(e),
+                }
+            };
+            match computed {
+                Ok((results, as_of)) => {
+                    for (ask, results) in asks.iter().zip(results) {
+                        figures.kept.keep(key(ask), Computed { results: Arc::new(results), as_of });
+                    }
+                }
+                // The stale figures stay shown; the next view past their age tries again.
+                Err(e) => tracing::warn!(error = %e, "indicator figures could not be computed again"),
+            }
+            let mut refreshing = figures.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+            for ask in &asks {
+                refreshing.remove(&key(ask));
+            }
+        });
     }
 }

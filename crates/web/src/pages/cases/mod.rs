@@ -472,7 +472,7 @@ pub async fn list(State(state): State<AppState>, identity: Identity, page: Page,
     if identity.can(Permission::ApproveCases) {
         // Over every page of the list (the database's filters; overdue and not-assessed aside).
         let (tallied, at) = state.tallies.get(&mut tx, &sight(&identity), &filter_of(&q)).await?;
-        counted_at = page.tr.t1("cases-counted-at", "time", page.tr.datetime(&at));
+        counted_at = page.tr.kept_note("cases-counted-at", &at, "cases-counted-again-after", state.tallies.max_age());
         let tally = |key: &dyn Fn(&(String, String, String, i64)) -> String| {
             let mut m: std::collections::BTreeMap<String, usize> = Default::default();
             for t in tallied.iter() {

@@ -70,14 +70,15 @@ pub struct Asked<'a> {
 /// ([`Figures`]), those missing computed together (one reading of the records for a whole
 /// report), noting when the oldest figure shown was computed.
 pub struct Reckoning<'s> {
-    figures: &'s Figures,
+    figures: &'s std::sync::Arc<Figures>,
+    store: &'s passerelle_store::Store,
     /// When the oldest figure read so far was computed.
     pub as_of: Option<DateTime<Utc>>,
 }
 
 impl<'s> Reckoning<'s> {
     pub fn new(state: &'s AppState) -> Reckoning<'s> {
-        Reckoning { figures: &state.figures, as_of: None }
+        Reckoning { figures: &state.figures, store: &state.store, as_of: None }
     }
 
     /// The figures of each asked indicator, every small cell suppressed.
@@ -88,7 +89,7 @@ impl<'s> Reckoning<'s> {
             plans.push(q.plan_for(&a.indicator.id, a.dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?);
         }
         let asks: Vec<Ask> = asked.iter().zip(&plans).map(|(a, plan)| Ask { plan, range: a.range, agency: a.agency }).collect();
-        let computed = self.figures.get(tx, &asks, passerelle_store::db::now()).await?;
+        let computed = self.figures.get(self.store, tx, &asks, passerelle_store::db::now()).await?;
         computed
             .iter()
             .map(|c| {
@@ -106,13 +107,7 @@ impl<'s> Reckoning<'s> {
     /// What the page says of the figures' age: when they were computed and how often they are.
     pub fn note(&self, tr: &Tr) -> String {
         let Some(at) = self.as_of else { return String::new() };
-        let minutes = self.figures.max_age().as_secs().div_ceil(60) as i64;
-        let at = tr.t1("indicator-as-of", "time", tr.datetime(&at));
-        if minutes == 0 {
-            at
-        } else {
-            format!("{at} {}", tr.count("indicator-recomputed-after", minutes))
-        }
+        tr.kept_note("indicator-as-of", &at, "indicator-recomputed-after", self.figures.max_age())
     }
 }
 
