@@ -147,4 +147,9 @@ test('a caseworker takes a case from registration to closure, with the superviso
   await expect(page.locator('table.answers')).toContainText('Closed');
   await expect(page.getByRole('button', { name: 'Reopen the case' })).toBeVisible();
   await audit();
+
+  // The case's notes on their own pages (the case page shows the newest).
+  await page.goto(`${caseUrl}/notes`);
+  await expect(page.locator('main h1')).toContainText('Notes of case');
+  await audit();
 });

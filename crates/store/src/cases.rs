@@ -419,6 +419,7 @@ pub async fn decide_approval(tx: &mut Tx, actor: Uuid, case: &Case, approval: Uu
 
 #[derive(Debug, Clone)]
 pub struct Note {
+    pub id: Uuid,
     pub author: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -439,17 +440,29 @@ pub async fn add_note(tx: &mut Tx, actor: Uuid, case_id: Uuid, body: &str) -> St
     Ok(())
 }
 
-pub async fn notes(tx: &mut Tx, case_id: Uuid) -> StoreResult<Vec<Note>> {
-    let rows: Vec<(String, String, DateTime<Utc>, Uuid, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(
+/// A case's notes, newest first: `limit` of them, after the note `after` (the last of the page
+/// before) when given. A case followed for years has thousands; pages read (and open) only the
+/// notes they show.
+pub async fn notes(tx: &mut Tx, case_id: Uuid, after: Option<Uuid>, limit: i64) -> StoreResult<Vec<Note>> {
+    let after_clause = if after.is_some() {
+        "AND (n.created_at < (SELECT created_at FROM case_notes WHERE id = $3)
+              OR (n.created_at = (SELECT created_at FROM case_notes WHERE id = $3) AND n.id < $3))"
+    } else {
+        "AND $3 IS NULL"
+    };
+    let sql = format!(
         "SELECT u.display_name, n.body, n.created_at, n.id, n.sealed FROM case_notes n JOIN users u ON u.id = n.author
-         WHERE n.case_id = $1 ORDER BY n.created_at DESC").bind(case_id).fetch_all(c).await)?;
+         WHERE n.case_id = $1 {after_clause} ORDER BY n.created_at DESC, n.id DESC LIMIT $2"
+    );
+    let rows: Vec<(String, String, DateTime<Utc>, Uuid, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(case_id).bind(limit).bind(after).fetch_all(c).await)?;
     rows.into_iter()
         .map(|(author, body, created_at, id, sealed)| {
             let body = match sealed {
                 Some(b) => tx.keyring().open_str(&b, &note_place(id))?,
                 None => body,
             };
-            Ok(Note { author, body, created_at })
+            Ok(Note { id, author, body, created_at })
         })
         .collect()
 }

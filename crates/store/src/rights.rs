@@ -244,7 +244,7 @@ pub async fn subject_access(tx: &mut Tx, actor: Uuid, person_id: Uuid) -> StoreR
             "SELECT id, step_id, requested_at, decision, decided_at, comment FROM case_approvals WHERE case_id = $1 ORDER BY requested_at",
             &[("id", K::Id), ("step_id", K::Text), ("requested_at", K::At), ("decision", K::Text), ("decided_at", K::At), ("comment", K::Text)],
             Bind::Id(*case_id)).await?);
-        let notes = cases::notes(tx, *case_id).await?.into_iter()
+        let notes = cases::notes(tx, *case_id, None, i64::MAX).await?.into_iter()
             .map(|n| obj(json!({"author": n.author, "body": n.body, "created_at": n.created_at}))).collect();
         push("notes", c.clone(), notes);
         let given = consents::of_case(tx, *case_id).await?.into_iter()

@@ -84,6 +84,7 @@ pub fn route_defs() -> Vec<RouteDef> {
         r(M::POST, "/cases/{id}/steps", Perm(P::ManageCases), post(pages::cases::complete_step)),
         r(M::POST, "/cases/{id}/approvals", Perm(P::ManageCases), post(pages::cases::request_approval)),
         r(M::POST, "/cases/{id}/decisions", Perm(P::ApproveCases), post(pages::cases::decide)),
+        r(M::GET, "/cases/{id}/notes", Perm(P::ViewCases), get(pages::cases::notes)),
         r(M::POST, "/cases/{id}/notes", Perm(P::ManageCases), post(pages::cases::add_note)),
         r(M::POST, "/cases/{id}/visits", Perm(P::ManageCases), post(pages::cases::visits::record)),
         r(M::POST, "/cases/{id}/close", Perm(P::ManageCases), post(pages::cases::close)),

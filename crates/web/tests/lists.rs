@@ -1,7 +1,8 @@
 //! Long lists come in pages (issue 7): the caseload and the referral lists show a page at a
 //! time with links to go on, every case or referral exactly once across the pages; the
-//! supervisor's counts and the caseload export cover every page. Reads of a case or a person
-//! are recorded once per reader and window, not at every reload.
+//! supervisor's counts and the caseload export cover every page. A case's notes are shown
+//! newest first, the rest on their own pages. Reads of a case or a person are recorded once per
+//! reader and window, not at every reload.
 
 mod common;
 
@@ -228,4 +229,53 @@ both_backends!(a_readers_reloads_of_a_record_are_recorded_once, |app| {
     let person_views = passerelle_store::audit::list(&mut tx, &views("person.view", person)).await.unwrap();
     assert_eq!(person_views.len(), 1, "{person_views:?}");
     assert_eq!(case_views.len(), 2);
+});
+
+/// The note bodies a page shows, in its order.
+fn notes_in(html: &str) -> Vec<String> {
+    html.match_indices("<p>Note ").map(|(i, _)| html[i + 3..].split('<').next().unwrap().to_string()).collect()
+}
+
+both_backends!(a_case_shows_its_newest_notes_and_the_rest_page_by_page, |app| {
+    let case = grow(&app, 1, false).await[0];
+    let cw = app.signed_in(CASEWORKER).await;
+    {
+        let mut tx = app.store.write().await.unwrap();
+        let author = sight_of(&app, CASEWORKER).await.viewer.id;
+        for i in 0..75 {
+            cases::add_note(&mut tx, author, case, &format!("Note {i:03}")).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let newest: Vec<String> = (0..75).rev().map(|i| format!("Note {i:03}")).collect();
+    let (status, html) = cw.text(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(notes_in(&html), newest[..20], "the case page shows the 20 newest");
+    assert!(html.contains(&format!("href=\"/cases/{case}/notes\" id=\"all-notes\"")), "{html}");
+    // Every note exactly once across the pages, newest first.
+    let mut seen = Vec::new();
+    let mut path = Some(format!("/cases/{case}/notes"));
+    let mut pages = 0;
+    while let Some(p) = path {
+        let (status, html) = cw.text(&p).await;
+        assert_eq!(status, StatusCode::OK, "{p}");
+        seen.extend(notes_in(&html));
+        if pages > 0 {
+            assert!(html.contains(&format!("href=\"/cases/{case}/notes\"")), "back to the first page: {html}");
+        }
+        path = link(&html, "next");
+        pages += 1;
+    }
+    assert_eq!(pages, 2);
+    assert_eq!(seen, newest);
+    // An unreadable cursor is the first page.
+    let (_, html) = cw.text(&format!("/cases/{case}/notes?after=not-a-note")).await;
+    assert_eq!(notes_in(&html), newest[..50]);
+    // Someone who may not see the case does not see its notes either.
+    let focal = app.signed_in(FOCAL).await;
+    assert!(matches!(focal.text(&format!("/cases/{case}/notes")).await.0, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN));
+    // A case with few notes has no link to more.
+    let other = grow(&app, 1, false).await[0];
+    let (_, html) = cw.text(&format!("/cases/{other}")).await;
+    assert!(!html.contains("id=\"all-notes\""));
 });

@@ -166,7 +166,9 @@ struct CasePage {
     steps: Vec<StepView>,
     referrals: Vec<ReferralView>,
     made: Vec<passerelle_store::referrals::Referral>,
+    /// The newest notes, and whether there are older ones (on the notes' own pages).
     notes: Vec<cases::Note>,
+    more_notes: bool,
     can_manage: bool,
     can_approve: bool,
     saved: bool,
@@ -227,7 +229,9 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let tx = &mut reading.tx;
     let sop = load_sop(tx, &case).await?;
     let progress = cases::progress(tx, case.id).await?;
-    let notes = cases::notes(tx, case.id).await?;
+    let mut notes = cases::notes(tx, case.id, None, NOTES_SHOWN + 1).await?;
+    let more_notes = notes.len() > NOTES_SHOWN as usize;
+    notes.truncate(NOTES_SHOWN as usize);
     let person = people::get(tx, &sight, case.person_id).await?;
     let forms = passerelle_store::forms::list_latest(tx).await?;
     let consents = consents::of_case(tx, case.id).await?;
@@ -276,6 +280,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         referrals,
         made,
         notes,
+        more_notes,
         overdue,
         consents,
         attachments,
@@ -293,6 +298,44 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         today,
         page,
     }))
+}
+
+/// The newest notes a case page shows; the others are on the notes' own pages.
+const NOTES_SHOWN: i64 = 20;
+/// Notes per page of a case's notes.
+const NOTES_PAGE: i64 = 50;
+
+#[derive(Template)]
+#[template(path = "case_notes.html")]
+struct NotesPage {
+    page: Page,
+    case: Case,
+    notes: Vec<cases::Note>,
+    pager: Pager,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NotesQuery {
+    /// The page starts after this note (the last of the page before); unreadable, the first.
+    after: String,
+}
+
+/// A case's notes, newest first, page by page: a case followed for years has thousands, and its
+/// page shows only the newest.
+pub async fn notes(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Query(q): Query<NotesQuery>) -> Result<Response, AppError> {
+    let mut reading = Reading::begin(&state, identity.id(), Record::Case, id).await?;
+    let case = cases::visible(&mut reading.tx, &sight(&identity), id).await?.ok_or(AppError::NotFound)?;
+    reading.record().await?;
+    let after: Option<Uuid> = q.after.parse().ok();
+    let mut notes = cases::notes(&mut reading.tx, case.id, after, NOTES_PAGE + 1).await?;
+    reading.commit(&state).await?;
+    let next = (notes.len() > NOTES_PAGE as usize).then(|| {
+        notes.truncate(NOTES_PAGE as usize);
+        notes.last().map(|n| format!("/cases/{id}/notes?after={}", n.id))
+    });
+    let pager = Pager::cursor(after.map(|_| format!("/cases/{id}/notes")), next.flatten());
+    Ok(render(&NotesPage { page, case, notes, pager }))
 }
 
 /// One line of the caseload.
