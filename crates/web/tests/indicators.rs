@@ -326,6 +326,26 @@ both_backends!(figures_past_their_age_are_shown_while_computed_again,
     assert!(when > at, "{when} after {at}");
 });
 
+both_backends!(figures_to_record_are_never_past_their_age, |app| {
+    // An assessment submitted records its figures: a stale one is computed again first.
+    fixture(&app).await;
+    let indicator = passerelle_web::pages::indicators::find("case_load_per_caseworker").unwrap().unwrap();
+    let Measure::Quantitative(q) = &indicator.measure else { panic!("quantitative") };
+    let figures = std::sync::Arc::new(passerelle_store::indicators::Figures::new(std::time::Duration::from_millis(500)));
+    let ask = [passerelle_store::indicators::Ask { plan: &q.plan, range: q1_2019(), agency: None }];
+    let value = |c: &[passerelle_store::indicators::Computed]| c[0].results[0].outcome;
+    let mut tx = app.store.read().await.unwrap();
+    let first = figures.get(&app.store, &mut tx, &ask, Utc::now(), false).await.unwrap();
+    assert_eq!(value(&first), Outcome::Value(18.0));
+    drop(tx);
+    fixture(&app).await;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let mut tx = app.store.read().await.unwrap();
+    let recorded = figures.get(&app.store, &mut tx, &ask, Utc::now(), false).await.unwrap();
+    assert_eq!(value(&recorded), Outcome::Value(36.0), "computed now, not the stale 18");
+    assert!(recorded[0].as_of > first[0].as_of);
+});
+
 both_backends!(figures_without_a_max_age_are_computed_at_every_view,
     with passerelle_web::WebConfig { figures_max_age: std::time::Duration::ZERO, ..Default::default() }, |app| {
     fixture(&app).await;

@@ -110,14 +110,16 @@ impl Figures {
         self.kept.max_age()
     }
 
-    /// The figures of each ask (see [`compute`]): kept ones, stale ones while they are
-    /// computed again from `store` in the background, and those missing computed together now.
-    pub async fn get(self: &Arc<Self>, store: &Store, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>) -> StoreResult<Vec<Computed>> {
+    /// The figures of each ask (see [`compute`]): kept ones, stale ones (with `stale_ok`) while
+    /// they are computed again from `store` in the background, and those missing computed
+    /// together now. Without `stale_ok` a stale figure is computed now: figures that are
+    /// recorded (an assessment submitted) are never older than `max_age`.
+    pub async fn get(self: &Arc<Self>, store: &Store, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>, stale_ok: bool) -> StoreResult<Vec<Computed>> {
         let keys: Vec<FigureKey> = asks.iter().map(key).collect();
         let mut found: Vec<Option<Computed>> = Vec::with_capacity(asks.len());
         let mut stale = Vec::new();
         for (ask, k) in asks.iter().zip(&keys) {
-            let latest = self.kept.latest(k);
+            let latest = self.kept.latest(k).filter(|(_, fresh)| *fresh || stale_ok);
             if let Some((_, false)) = latest {
                 stale.push((ask.plan.clone(), ask.range, ask.agency.map(str::to_string)));
             }
@@ -131,7 +133,7 @@ impl Figures {
             // Another request may have computed them while this one waited.
             for (f, k) in found.iter_mut().zip(&keys) {
                 if f.is_none() {
-                    *f = self.kept.latest(k).map(|(c, _)| c);
+                    *f = self.kept.latest(k).filter(|(_, fresh)| *fresh || stale_ok).map(|(c, _)| c);
                 }
             }
             let missing: Vec<usize> = (0..asks.len()).filter(|i| found[*i].is_none()).collect();

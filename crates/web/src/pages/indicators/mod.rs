@@ -72,13 +72,20 @@ pub struct Asked<'a> {
 pub struct Reckoning<'s> {
     figures: &'s std::sync::Arc<Figures>,
     store: &'s passerelle_store::Store,
+    /// Whether figures past their age may be shown while computed again (not when recorded).
+    stale_ok: bool,
     /// When the oldest figure read so far was computed.
     pub as_of: Option<DateTime<Utc>>,
 }
 
 impl<'s> Reckoning<'s> {
     pub fn new(state: &'s AppState) -> Reckoning<'s> {
-        Reckoning { figures: &state.figures, store: &state.store, as_of: None }
+        Reckoning { figures: &state.figures, store: &state.store, stale_ok: true, as_of: None }
+    }
+
+    /// Figures that will be recorded (an assessment submitted): none older than their age.
+    pub fn fresh(state: &'s AppState) -> Reckoning<'s> {
+        Reckoning { stale_ok: false, ..Reckoning::new(state) }
     }
 
     /// The figures of each asked indicator, every small cell suppressed.
@@ -89,7 +96,7 @@ impl<'s> Reckoning<'s> {
             plans.push(q.plan_for(&a.indicator.id, a.dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?);
         }
         let asks: Vec<Ask> = asked.iter().zip(&plans).map(|(a, plan)| Ask { plan, range: a.range, agency: a.agency }).collect();
-        let computed = self.figures.get(self.store, tx, &asks, passerelle_store::db::now()).await?;
+        let computed = self.figures.get(self.store, tx, &asks, passerelle_store::db::now(), self.stale_ok).await?;
         computed
             .iter()
             .map(|c| {

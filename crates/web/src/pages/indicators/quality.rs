@@ -161,9 +161,8 @@ impl AssessmentPage {
 
 /// The agency's quantitative figures for the assessment's period (id, value, text), and what
 /// the page says of their age.
-async fn figures(state: &AppState, tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<(Vec<(String, Option<f64>, String)>, String), AppError> {
+async fn figures(mut reckoning: Reckoning<'_>, tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<(Vec<(String, Option<f64>, String)>, String), AppError> {
     let range = passerelle_core::indicators::DateRange { start: a.period_start, end: a.period_end };
-    let mut reckoning = Reckoning::new(state);
     let quantitative: Vec<(&Indicator, _)> = catalogue()?
         .referential
         .indicators()
@@ -190,7 +189,7 @@ async fn figures(state: &AppState, tx: &mut passerelle_store::Tx, page: &Page, a
 async fn assessment_page(state: &AppState, identity: &Identity, page: Page, id: Uuid, errors: FormErrors, typed: Option<(String, QualitativeAnswer)>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let a = assessments::get(&mut tx, &identity.viewer(P::AssessQuality), id).await?.ok_or(AppError::NotFound)?;
-    let (live, figures_note) = if a.status == "draft" { figures(state, &mut tx, &page, &a).await? } else { Default::default() };
+    let (live, figures_note) = if a.status == "draft" { figures(Reckoning::new(state), &mut tx, &page, &a).await? } else { Default::default() };
     let mut items = Vec::new();
     for (_, _, so, i) in catalogue()?.referential.indicators() {
         let answer = a.answers.get(&i.id).cloned().unwrap_or_default();
@@ -289,7 +288,8 @@ pub async fn submit(State(state): State<AppState>, identity: Identity, page: Pag
     let mut tx = state.store.write().await?;
     let mut a = assessments::get(&mut tx, &identity.viewer(P::AssessQuality), id).await?.ok_or(AppError::NotFound)?;
     a.version = version(&pairs)?;
-    let figures: Vec<(String, Option<f64>)> = figures(&state, &mut tx, &page, &a).await?.0.into_iter().map(|(i, v, _)| (i, v)).collect();
+    // Recorded with the assessment: never a figure past its age.
+    let figures: Vec<(String, Option<f64>)> = figures(Reckoning::fresh(&state), &mut tx, &page, &a).await?.0.into_iter().map(|(i, v, _)| (i, v)).collect();
     let qualitative: Vec<&str> = catalogue()?
         .referential
         .indicators()
