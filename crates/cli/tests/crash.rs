@@ -126,7 +126,22 @@ async fn open_cases(url: &str) -> Vec<String> {
     ids
 }
 
-/// Every acknowledged note is on its case's page.
+/// Every page of a case's notes, read through its pager.
+async fn all_notes(c: &reqwest::Client, url: &str, case: &str) -> String {
+    let mut html = String::new();
+    let mut next = Some(format!("/cases/{case}/notes"));
+    while let Some(path) = next {
+        let page = c.get(format!("{url}{path}")).send().await.unwrap().text().await.unwrap();
+        next = page.find("rel=\"next\"").and_then(|at| {
+            let start = page[..at].rfind("href=\"")? + "href=\"".len();
+            Some(page[start..].split('"').next()?.replace("&amp;", "&"))
+        });
+        html.push_str(&page);
+    }
+    html
+}
+
+/// Every acknowledged note is on its case's notes pages.
 async fn assert_all_present(url: &str, acked: &[(String, String)]) -> usize {
     let c = client();
     sign_in(&c, url, CASEWORKER).await;
@@ -136,7 +151,7 @@ async fn assert_all_present(url: &str, acked: &[(String, String)]) -> usize {
     }
     let mut lost = Vec::new();
     for (case, bodies) in by_case {
-        let page = c.get(format!("{url}/cases/{case}")).send().await.unwrap().text().await.unwrap();
+        let page = all_notes(&c, url, case).await;
         lost.extend(bodies.into_iter().filter(|b| !page.contains(*b)));
     }
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
