@@ -90,6 +90,9 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
         problems.push(format!("row {row}, column {letter}: the cell holds a spreadsheet error"));
     }
     let mut tx = store.write().await?;
+    // The register read and opened once; each accepted row joins it, so that the next rows are
+    // checked against the register as it stands and against the rows already accepted.
+    let mut register = people::Register::read(&mut tx, &sight).await?;
     let mut accepted = Vec::new();
     for row in &sheet.rows {
         let person = match people::check(&input_of(row), today) {
@@ -102,14 +105,13 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
                 continue;
             }
         };
-        // Against the register as it stands and against the rows already accepted (each one
-        // registered in this transaction, so the check sees it).
-        let likely: Vec<_> = people::possible_duplicates(&mut tx, &sight, &person).await?.into_iter().filter(|c| c.score.band == MatchBand::Likely).collect();
+        let likely: Vec<_> = register.possible_duplicates(&person).into_iter().filter(|c| c.score.band == MatchBand::Likely).collect();
         if let Some(c) = likely.first() {
             problems.push(format!("row {}: very likely already registered as {} ({}, score {:.2})", row.row, c.person.id, c.person.full_name(), c.score.score));
             continue;
         }
         let registered = people::register(&mut tx, &sight.viewer, person).await?;
+        register.add(registered.clone());
         accepted.push((row.row, registered));
     }
     println!("{} rows read ({}), {} accepted, {} problems", sheet.rows.len(), sheet.encoding, accepted.len(), problems.len());
