@@ -68,14 +68,8 @@ pub async fn read(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: Da
 
 /// [`read`], the large tables (cases, referrals, people) `page` rows at a time.
 pub async fn read_in_pages(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>, page: i64, sink: &mut Sink<'_>) -> StoreResult<()> {
-    let (cases, case_steps) = (entities.contains(&Entity::Cases), entities.contains(&Entity::CaseSteps));
-    if cases || case_steps {
-        let mut only_asked = |e: Entity, r: &Record| {
-            if entities.contains(&e) {
-                sink(e, r);
-            }
-        };
-        cases_and_steps(tx, steps || case_steps, now, page, &mut only_asked).await?;
+    if entities.contains(&Entity::Cases) || entities.contains(&Entity::CaseSteps) {
+        cases_and_steps(tx, entities, steps, now, page, sink).await?;
     }
     for e in entities {
         let mut each = |r: Record| sink(*e, &r);
@@ -473,9 +467,12 @@ fn is_plan(step: &str) -> bool {
     step.ends_with("_plan")
 }
 
-/// Cases, and with `with_steps` one case-step record per step of each case's SOP version
-/// (each case's after it).
-async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>, size: i64, sink: &mut Sink<'_>) -> StoreResult<()> {
+/// The case records, and the case-step records (one per step of each case's SOP version, each
+/// case's after it), of those of the two `entities` asks for. Cases carry their steps with
+/// `steps` (see [`uses_steps`]) or when step records are asked for.
+async fn cases_and_steps(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, now: DateTime<Utc>, size: i64, sink: &mut Sink<'_>) -> StoreResult<()> {
+    let (case_records, step_records) = (entities.contains(&Entity::Cases), entities.contains(&Entity::CaseSteps));
+    let with_steps = steps || step_records;
     let sql = format!(
         "SELECT c.id, c.sop_id, c.sop_version, c.status, c.risk, c.restricted, c.time_zone, c.assigned_to, g.name AS agency,
                 c.opened_at, c.closed_at,
@@ -537,7 +534,7 @@ async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>, size
                 .with("satisfaction_score", Value::Null)
                 .with("restricted", Value::Bool(restricted));
             let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
-            let mut steps = Vec::new();
+            let mut of_steps = Vec::new();
             if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
                 for due in deadlines(sop, opened, level, case_done, tz) {
                     let met = match due.status(now) {
@@ -554,16 +551,21 @@ async fn cases_and_steps(tx: &mut Tx, with_steps: bool, now: DateTime<Utc>, size
                         ("met_deadline", met),
                         ("approved", Value::Bool(case_approved.contains_key(&due.step))),
                     ];
-                    let mut step = base.clone().with("case_id", Value::Text(case_id.to_string())).with("step", Value::Text(due.step.clone()));
+                    // A step's own record only when step records are counted.
+                    let mut step = step_records.then(|| base.clone().with("case_id", Value::Text(case_id.to_string())).with("step", Value::Text(due.step.clone())));
                     for (name, value) in fields {
-                        case = case.with_step(&due.step, name, value.clone());
-                        step = step.with(name, value);
+                        if let Some(s) = step.take() {
+                            step = Some(s.with(name, value.clone()));
+                        }
+                        case = case.with_step(&due.step, name, value);
                     }
-                    steps.push(step);
+                    of_steps.extend(step);
                 }
             }
-            sink(Entity::Cases, &case);
-            for step in &steps {
+            if case_records {
+                sink(Entity::Cases, &case);
+            }
+            for step in &of_steps {
                 sink(Entity::CaseSteps, step);
             }
         }

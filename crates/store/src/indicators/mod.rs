@@ -116,12 +116,13 @@ impl Figures {
     /// recorded (an assessment submitted) are never older than `max_age`.
     pub async fn get(self: &Arc<Self>, store: &Store, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>, stale_ok: bool) -> StoreResult<Vec<Computed>> {
         let keys: Vec<FigureKey> = asks.iter().map(key).collect();
+        let usable = |k: &FigureKey| self.kept.latest(k).filter(|(_, fresh)| *fresh || stale_ok);
         let mut found: Vec<Option<Computed>> = Vec::with_capacity(asks.len());
         let mut stale = Vec::new();
         for (ask, k) in asks.iter().zip(&keys) {
-            let latest = self.kept.latest(k).filter(|(_, fresh)| *fresh || stale_ok);
+            let latest = usable(k);
             if let Some((_, false)) = latest {
-                stale.push((ask.plan.clone(), ask.range, ask.agency.map(str::to_string)));
+                stale.push((k.clone(), ask.plan.clone(), ask.range, ask.agency.map(str::to_string)));
             }
             found.push(latest.map(|(c, _)| c));
         }
@@ -133,7 +134,7 @@ impl Figures {
             // Another request may have computed them while this one waited.
             for (f, k) in found.iter_mut().zip(&keys) {
                 if f.is_none() {
-                    *f = self.kept.latest(k).filter(|(_, fresh)| *fresh || stale_ok).map(|(c, _)| c);
+                    *f = usable(k).map(|(c, _)| c);
                 }
             }
             let missing: Vec<usize> = (0..asks.len()).filter(|i| found[*i].is_none()).collect();
@@ -150,20 +151,17 @@ impl Figures {
 
     /// Computes these figures again in the background, in their own read of `store`, each
     /// unless it is being computed already.
-    fn refresh(self: &Arc<Self>, store: &Store, stale: Vec<(QueryPlan, DateRange, Option<String>)>) {
+    fn refresh(self: &Arc<Self>, store: &Store, stale: Vec<(FigureKey, QueryPlan, DateRange, Option<String>)>) {
         let stale: Vec<_> = {
             let mut refreshing = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
-            stale
-                .into_iter()
-                .filter(|(plan, range, agency)| refreshing.insert(key(&Ask { plan, range: *range, agency: agency.as_deref() })))
-                .collect()
+            stale.into_iter().filter(|(k, ..)| refreshing.insert(k.clone())).collect()
         };
         if stale.is_empty() {
             return;
         }
         let (figures, store) = (Arc::clone(self), store.clone());
         tokio::spawn(async move {
-            let asks: Vec<Ask> = stale.iter().map(|(plan, range, agency)| Ask { plan, range: *range, agency: agency.as_deref() }).collect();
+            let asks: Vec<Ask> = stale.iter().map(|(_, plan, range, agency)| Ask { plan, range: *range, agency: agency.as_deref() }).collect();
             let computed = {
                 let _turn = figures.computing.lock().await;
                 let now = crate::db::now();
@@ -174,16 +172,16 @@ impl Figures {
             };
             match computed {
                 Ok((results, as_of)) => {
-                    for (ask, results) in asks.iter().zip(results) {
-                        figures.kept.keep(key(ask), Computed { results: Arc::new(results), as_of });
+                    for ((k, ..), results) in stale.iter().zip(results) {
+                        figures.kept.keep(k.clone(), Computed { results: Arc::new(results), as_of });
                     }
                 }
                 // The stale figures stay shown; the next view past their age tries again.
                 Err(e) => tracing::warn!(error = %e, "indicator figures could not be computed again"),
             }
             let mut refreshing = figures.refreshing.lock().unwrap_or_else(|p| p.into_inner());
-            for ask in &asks {
-                refreshing.remove(&key(ask));
+            for (k, ..) in &stale {
+                refreshing.remove(k);
             }
         });
     }
