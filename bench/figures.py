@@ -155,7 +155,7 @@ def table(doc):
     ratio = doc.get("app_floor_ratio", {})
     w = doc["page_weight_bytes"]
     imp = doc["people_import"]
-    d = doc["duplicates"]
+    d = doc.get("duplicates")
     rows = [f"**{doc['size']} people, {doc['backend']}** — {doc['date']}, commit {doc['commit']}, {doc['profile']} build, "
             f"{doc['machine']}; {doc['connections']} connections, {doc['duration_s']} s per scenario.", "",
             "| scenario | p50 ms | p95 ms | p99 ms | req/s | errors | target | met |", "|---|---|---|---|---|---|---|---|"]
@@ -184,7 +184,8 @@ def table(doc):
              f"| HSDS export | {doc['hsds_export_seconds']} s | — | — |",
              *[f"| {s}: first view, computing every figure from the records (then kept 5 min) | {http[s]['first_ms']:.0f} ms | — | — |"
                for s in ("indicator_dashboard", "indicator_report") if "first_ms" in http.get(s, {})],
-             f"| duplicates (`people duplicates`) | precision {d['at_possible']['precision']}, recall {d['at_possible']['recall']} (likely band: {d['at_likely']['precision']} / {d['at_likely']['recall']}), {d['seconds']} s, {d['true_pairs']} true pairs | — | — |",
+             f"| duplicates (`people duplicates`) | precision {d['at_possible']['precision']}, recall {d['at_possible']['recall']} (likely band: {d['at_likely']['precision']} / {d['at_likely']['recall']}), {d['seconds']} s, {d['true_pairs']} true pairs | — | — |"
+             if d else "| duplicates (`people duplicates`) | not run on this instance (see the notes) | — | — |",
              f"| server peak RSS (VmHWM) | {rss:.0f} MB | < 250 MB | {'yes' if rss < 250 else '**no**'} |",
              f"| database on disk | {doc['db_bytes'] / 1048576:.1f} MB ({doc['db_bytes'] / max(doc['people'], 1) / 1024:.2f} KB per case) | — | — |",
              f"| case page, compressed (br) | {w['case_page'] / 1024:.1f} KB | < 40 KB | {'yes' if w['case_page'] < 40960 else '**no**'} |",

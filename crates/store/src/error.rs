@@ -26,6 +26,12 @@ pub enum StoreError {
     /// A sealed value that does not open (wrong data key, altered or moved bytes), or no key.
     #[error("sealed data: {0}")]
     Sealed(#[from] passerelle_core::privacy::seal::SealError),
+    /// What was asked is still being computed in the background: ask again shortly.
+    #[error("still computing")]
+    Computing,
+    /// A computation in the background failed (its error, as text: several requests share it).
+    #[error("background computation: {0}")]
+    Background(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -39,15 +39,15 @@ pub struct IndicatorRow {
            ("period" = Option<String>, Query, description = "2025, 2025-Q1, 2025-03 or 2025-01-01..2025-06-30; the current one by default"),
            ("by" = Option<Vec<String>>, Query, description = "a dimension the indicator allows, repeated for several")),
     responses((status = 200, body = IndicatorTable), (status = 400, body = crate::error::Problem),
-              (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem)))]
+              (status = 403, body = crate::error::Problem), (status = 404, body = crate::error::Problem),
+              (status = 503, body = crate::error::Problem, description = "the figures are still being computed from the records: ask again after the Retry-After seconds")))]
 pub async fn figures(State(state): State<AppState>, Path(id): Path<String>, Query(q): Query<Vec<(String, String)>>) -> Result<axum::Json<IndicatorTable>, AppError> {
     let c = choose(&id, &q)?;
     if let Some((typed, _)) = c.period_error {
         return Err(AppError::BadRequest { key: "period-unreadable", detail: typed });
     }
-    let mut tx = state.store.read().await?;
     let mut reckoning = Reckoning::new(&state);
-    let results = reckoning.one(&mut tx, c.asked(c.range)).await?;
+    let results = reckoning.one(c.asked(c.range)).await?;
     let rows = results
         .iter()
         .map(|r| IndicatorRow {

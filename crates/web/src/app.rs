@@ -25,7 +25,7 @@ pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n:
         store,
         i18n: Arc::new(I18n::load()?),
         limits: Arc::new(crate::limits::Limits::new(config.searches_per_minute, config.exports_per_minute)),
-        figures: Arc::new(passerelle_store::indicators::Figures::new(config.figures_max_age)),
+        figures: Arc::new(passerelle_store::indicators::Figures::new(config.figures_max_age).waiting_at_most(config.figures_patience)),
         tallies: Arc::new(passerelle_store::cases::Tallies::new(config.counts_max_age)),
         config: Arc::new(config),
         directory_index: Default::default(),

@@ -48,6 +48,10 @@ pub enum AppError {
     TooLarge,
     #[error("unavailable")]
     Unavailable,
+    /// What the page shows is still being computed in the background (indicator figures at
+    /// scale): the reader is asked to come back, and a page asked for with GET loads again.
+    #[error("still computing")]
+    Computing,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -59,6 +63,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(field) => AppError::Conflict(field),
             StoreError::Stale(what) => AppError::Stale(what),
             StoreError::Invalid(p) => AppError::Invalid(p),
+            StoreError::Computing => AppError::Computing,
             e if e.is_unavailable() => {
                 tracing::error!(error = %e, "database unavailable");
                 AppError::Unavailable
@@ -74,7 +79,12 @@ pub struct ErrorTag {
     pub title_key: &'static str,
     pub detail: Option<String>,
     pub fields: Vec<FieldError>,
+    /// Seconds after which asking again may succeed (sent as `Retry-After`).
+    pub retry_after: Option<u32>,
 }
+
+/// How long a reader is asked to wait for figures being computed.
+const COMPUTING_RETRY_SECONDS: u32 = 10;
 
 impl AppError {
     fn status(&self) -> StatusCode {
@@ -88,7 +98,7 @@ impl AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Gone => StatusCode::GONE,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Computing => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,23 +108,28 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let tag = match self {
-            AppError::Csrf => ErrorTag { title_key: "error-csrf", detail: None, fields: vec![] },
-            AppError::Invalid(p) => ErrorTag { title_key: "error-invalid", detail: None, fields: p.0 },
+            AppError::Csrf => ErrorTag { title_key: "error-csrf", detail: None, fields: vec![], retry_after: None },
+            AppError::Invalid(p) => ErrorTag { title_key: "error-invalid", detail: None, fields: p.0, retry_after: None },
             AppError::Conflict(field) => ErrorTag {
                 title_key: "error-conflict",
                 detail: None,
                 fields: vec![FieldError::new(field, "taken")],
+                retry_after: None,
             },
-            AppError::Stale(_) => ErrorTag { title_key: "error-stale", detail: None, fields: vec![] },
-            AppError::BadRequest { key, detail } => ErrorTag { title_key: key, detail: Some(detail), fields: vec![] },
+            AppError::Computing => ErrorTag { title_key: "error-computing", detail: None, fields: vec![], retry_after: Some(COMPUTING_RETRY_SECONDS) },
+            AppError::Stale(_) => ErrorTag { title_key: "error-stale", detail: None, fields: vec![], retry_after: None },
+            AppError::BadRequest { key, detail } => ErrorTag { title_key: key, detail: Some(detail), fields: vec![], retry_after: None },
             AppError::Internal(msg) => {
                 // The cause goes to the log, never to the reader.
                 tracing::error!(error = %msg, "internal error");
-                ErrorTag { title_key: status_key(status), detail: None, fields: vec![] }
+                ErrorTag { title_key: status_key(status), detail: None, fields: vec![], retry_after: None }
             }
-            _ => ErrorTag { title_key: status_key(status), detail: None, fields: vec![] },
+            _ => ErrorTag { title_key: status_key(status), detail: None, fields: vec![], retry_after: None },
         };
         let mut res = status.into_response();
+        if let Some(s) = tag.retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
         res.extensions_mut().insert(tag);
         res
     }
@@ -168,6 +183,10 @@ struct ErrorPage {
     detail: Option<String>,
     fields: Vec<ProblemField>,
     status: u16,
+    /// Seconds to wait before asking again, and whether the page asks again by itself (a GET:
+    /// loading it again changes nothing), without JavaScript.
+    retry_after: Option<u32>,
+    reload: bool,
 }
 
 /// Renders every error response: translated HTML for pages, problem+json for the API.
@@ -179,6 +198,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("json") && !a.contains("html"));
     let lang = RequestLang::from_request(&state, &req);
+    let reloadable = req.method() == axum::http::Method::GET;
     let mut res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -188,7 +208,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     let Some(tag) = res.extensions_mut().remove::<ErrorTag>().or_else(|| {
         let ct = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         (!ct.starts_with("text/html") && !ct.starts_with("application/problem+json"))
-            .then(|| ErrorTag { title_key: status_key(status), detail: None, fields: vec![] })
+            .then(|| ErrorTag { title_key: status_key(status), detail: None, fields: vec![], retry_after: None })
     }) else {
         return res;
     };
@@ -210,7 +230,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         r
     } else {
-        let page = ErrorPage { tr, title, detail: tag.detail, fields, status: status.as_u16() };
+        let page = ErrorPage { tr, title, detail: tag.detail, fields, status: status.as_u16(), retry_after: tag.retry_after, reload: reloadable && tag.retry_after.is_some() };
         match page.render() {
             Ok(html) => Html(html).into_response(),
             Err(_) => status.into_response(),

@@ -41,6 +41,8 @@ pub struct WebConfig {
     pub export_ttl_hours: u32,
     /// How long a computed indicator figure is shown before it is computed again.
     pub figures_max_age: std::time::Duration,
+    /// How long a page waits for figures being computed before asking the reader to come back.
+    pub figures_patience: std::time::Duration,
     /// How long a supervisor's caseload counts are shown before they are counted again.
     pub counts_max_age: std::time::Duration,
     /// Email notifications (a referral is waiting), when an SMTP relay is configured.
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             exports_per_minute: 10,
             export_ttl_hours: passerelle_store::exports::DEFAULT_TTL_HOURS,
             figures_max_age: passerelle_store::indicators::DEFAULT_MAX_AGE,
+            figures_patience: passerelle_store::indicators::PATIENCE,
             counts_max_age: passerelle_store::cases::TALLY_MAX_AGE,
             mailer: None,
         }

@@ -326,24 +326,108 @@ both_backends!(figures_past_their_age_are_shown_while_computed_again,
     assert!(when > at, "{when} after {at}");
 });
 
+fn load_per_caseworker_ask(q: &ind::Quantitative) -> [passerelle_store::indicators::Ask<'_>; 1] {
+    [passerelle_store::indicators::Ask { plan: &q.plan, range: q1_2019(), agency: None }]
+}
+
+fn quantitative_of(id: &str) -> ind::Quantitative {
+    let indicator = passerelle_web::pages::indicators::find(id).unwrap().unwrap();
+    let Measure::Quantitative(q) = &indicator.measure else { panic!("quantitative") };
+    (**q).clone()
+}
+
+fn value_of(c: &[passerelle_store::indicators::Computed]) -> Outcome {
+    c[0].results[0].outcome
+}
+
 both_backends!(figures_to_record_are_never_past_their_age, |app| {
     // An assessment submitted records its figures: a stale one is computed again first.
     fixture(&app).await;
-    let indicator = passerelle_web::pages::indicators::find("case_load_per_caseworker").unwrap().unwrap();
-    let Measure::Quantitative(q) = &indicator.measure else { panic!("quantitative") };
+    let q = quantitative_of("case_load_per_caseworker");
     let figures = std::sync::Arc::new(passerelle_store::indicators::Figures::new(std::time::Duration::from_millis(500)));
-    let ask = [passerelle_store::indicators::Ask { plan: &q.plan, range: q1_2019(), agency: None }];
-    let value = |c: &[passerelle_store::indicators::Computed]| c[0].results[0].outcome;
-    let mut tx = app.store.read().await.unwrap();
-    let first = figures.get(&app.store, &mut tx, &ask, Utc::now(), false).await.unwrap();
-    assert_eq!(value(&first), Outcome::Value(18.0));
-    drop(tx);
+    let ask = load_per_caseworker_ask(&q);
+    let first = figures.get(&app.store, &ask, false).await.unwrap();
+    assert_eq!(value_of(&first), Outcome::Value(18.0));
     fixture(&app).await;
     tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-    let mut tx = app.store.read().await.unwrap();
-    let recorded = figures.get(&app.store, &mut tx, &ask, Utc::now(), false).await.unwrap();
-    assert_eq!(value(&recorded), Outcome::Value(36.0), "computed now, not the stale 18");
+    let recorded = figures.get(&app.store, &ask, false).await.unwrap();
+    assert_eq!(value_of(&recorded), Outcome::Value(36.0), "computed now, not the stale 18");
     assert!(recorded[0].as_of > first[0].as_of);
+});
+
+both_backends!(figures_still_computing_are_asked_for_again_and_computed_once, |app| {
+    fixture(&app).await;
+    let q = quantitative_of("case_load_per_caseworker");
+    let ask = load_per_caseworker_ask(&q);
+    // A request that waits no time at all is told the figures are being computed; the
+    // computation goes on without it, and the next request finds its figure.
+    let figures = std::sync::Arc::new(passerelle_store::indicators::Figures::new(std::time::Duration::from_secs(60)).waiting_at_most(std::time::Duration::ZERO));
+    let first = figures.get(&app.store, &ask, true).await;
+    assert!(matches!(first, Err(passerelle_store::StoreError::Computing)), "{first:?}");
+    let mut found = None;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        if let Ok(c) = figures.get(&app.store, &ask, true).await {
+            found = Some(c);
+            break;
+        }
+    }
+    let found = found.expect("computed within 10 s");
+    assert_eq!(value_of(&found), Outcome::Value(18.0));
+    // Requests asking together for a figure not kept share one computation: the same one.
+    let patient = std::sync::Arc::new(passerelle_store::indicators::Figures::new(std::time::Duration::from_secs(60)));
+    let (a, b) = tokio::join!(patient.get(&app.store, &ask, true), patient.get(&app.store, &ask, true));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(std::sync::Arc::ptr_eq(&a[0].results, &b[0].results), "one computation for both");
+    assert_eq!(a[0].as_of, b[0].as_of);
+});
+
+both_backends!(figures_that_cannot_be_computed_again_stay_shown, |app| {
+    fixture(&app).await;
+    let q = quantitative_of("case_load_per_caseworker");
+    let ask = load_per_caseworker_ask(&q);
+    let figures = std::sync::Arc::new(passerelle_store::indicators::Figures::new(std::time::Duration::from_millis(200)));
+    let first = figures.get(&app.store, &ask, true).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // The database goes away: the stale figure is still shown while its computation fails,
+    // and again after it failed; a figure to record is refused with the computation's error.
+    app.store.close().await;
+    let stale = figures.get(&app.store, &ask, true).await.unwrap();
+    assert_eq!(stale[0].as_of, first[0].as_of);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let still = figures.get(&app.store, &ask, true).await.unwrap();
+    assert_eq!((value_of(&still), still[0].as_of), (Outcome::Value(18.0), first[0].as_of));
+    let recorded = figures.get(&app.store, &ask, false).await;
+    assert!(matches!(recorded, Err(passerelle_store::StoreError::Background(_))), "{recorded:?}");
+});
+
+both_backends!(a_page_whose_figures_are_still_computing_loads_again_by_itself,
+    with passerelle_web::WebConfig { figures_patience: std::time::Duration::ZERO, ..Default::default() }, |app| {
+    fixture(&app).await;
+    let mne = app.signed_in(MNE).await;
+    let path = "/indicators/case_load_per_caseworker?period=2019-Q1";
+    let r = mne.client.get(format!("{}{path}", mne.base)).header("accept-language", "fr").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("10"));
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Les chiffres sont en cours de calcul") && body.contains(r#"<meta http-equiv="refresh" content="10">"#), "{body}");
+    // The API says the same as a problem, for a client to ask again.
+    let mut answered = None;
+    for _ in 0..100 {
+        let r = mne.client.get(format!("{}/api/v1/indicators/case_load_per_caseworker?period=2019-Q1", mne.base)).send().await.unwrap();
+        if r.status() == StatusCode::OK {
+            answered = Some(r.json::<serde_json::Value>().await.unwrap());
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.headers().get("retry-after").is_some());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let json = answered.expect("computed within 10 s");
+    assert_eq!(json["rows"][0]["value"].as_f64(), Some(18.0), "{json}");
+    let (status, body) = mne.text(path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Figures computed on") && !body.contains("http-equiv=\"refresh\""), "{body}");
 });
 
 both_backends!(figures_without_a_max_age_are_computed_at_every_view,

@@ -13,13 +13,14 @@ pub mod demo;
 pub mod history;
 
 use crate::db::{Store, Tx};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 use passerelle_core::indicators::{DateRange, GroupResult, QueryPlan, Tally, Value};
 use crate::kept::Kept;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::watch;
 
 /// One figure asked for: a plan's figures for a period, over every agency's records or over
 /// one agency's only (by name, the records' `agency` field: an agency's own assessment).
@@ -63,6 +64,11 @@ pub const STALE_FOR: Duration = Duration::from_secs(3_600);
 /// Figures kept at most this many at once (a plan, period and agency each); the oldest go first.
 const KEPT_MAX: usize = 1_000;
 
+/// How long a page waits for figures being computed before it says so and asks the reader to
+/// come back (below the 30 s request timeout, so that a first view at national scale is told
+/// why rather than cut off); the computation goes on.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
 /// Figures computed from the records as they were at `as_of`.
 #[derive(Debug, Clone)]
 pub struct Computed {
@@ -78,22 +84,44 @@ fn key(a: &Ask<'_>) -> FigureKey {
     (format!("{:?}", a.plan), a.range, a.agency.map(str::to_string))
 }
 
+/// A figure's computation as those waiting for it see it: `None` until it ends, then its
+/// figures or why they could not be computed.
+type Outcome = Option<Result<Computed, String>>;
+
 /// Figures computed lately, shared by every page and API call of the process. Indicators are
 /// read by M&E officers, supervisors and donors about periods (a quarter, a year): a figure up
 /// to `max_age` old (5 minutes by default) serves them, and pages say when it was computed.
 /// Computing reads every record a plan counts, so at scale it is the costly part (seconds at
-/// 100,000 cases): kept figures make a dashboard's views after the first cost a lookup, and a
-/// figure past its age is shown as it was (up to [`STALE_FOR`]) while it is computed again in
-/// the background, so that only the first view of a figure waits for it.
+/// 100,000 cases, about a minute at a million): kept figures make a dashboard's views after
+/// the first cost a lookup, and a figure past its age is shown as it was (up to
+/// [`STALE_FOR`]) while it is computed again in the background.
 ///
-/// One computation runs at a time: requests asking for the same figure wait for the first
-/// one and take its result rather than each reading the records again, so many people opening
-/// dashboards at once do not each read the records.
+/// Every computation runs in the background, one at a time, each figure once: requests asking
+/// for a figure being computed wait for that computation rather than read the records again,
+/// so many people opening dashboards at once read the records once, and a request that gives
+/// up (past [`PATIENCE`], or closed by the reader) leaves the computation to finish for the
+/// next view.
 pub struct Figures {
     computing: tokio::sync::Mutex<()>,
     kept: Kept<FigureKey, Computed>,
-    /// Figures being computed again in the background, so that each is computed once.
-    refreshing: std::sync::Mutex<std::collections::HashSet<FigureKey>>,
+    /// Figures being computed, each with the channel its outcome comes on.
+    pending: std::sync::Mutex<HashMap<FigureKey, watch::Receiver<Outcome>>>,
+    patience: Duration,
+}
+
+/// Figures a background computation owns: they leave `pending` when it ends, however it ends.
+struct Owned {
+    figures: Arc<Figures>,
+    keys: Vec<FigureKey>,
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        let mut pending = self.figures.pending.lock().unwrap_or_else(|p| p.into_inner());
+        for k in &self.keys {
+            pending.remove(k);
+        }
+    }
 }
 
 impl Figures {
@@ -102,8 +130,14 @@ impl Figures {
         Figures {
             computing: tokio::sync::Mutex::new(()),
             kept: Kept::new(max_age, KEPT_MAX).serving_stale(STALE_FOR),
-            refreshing: std::sync::Mutex::new(std::collections::HashSet::new()),
+            pending: std::sync::Mutex::new(HashMap::new()),
+            patience: PATIENCE,
         }
+    }
+
+    /// Requests wait at most `patience` for figures being computed (tests use zero).
+    pub fn waiting_at_most(self, patience: Duration) -> Figures {
+        Figures { patience, ..self }
     }
 
     pub fn max_age(&self) -> Duration {
@@ -111,57 +145,69 @@ impl Figures {
     }
 
     /// The figures of each ask (see [`compute`]): kept ones, stale ones (with `stale_ok`) while
-    /// they are computed again from `store` in the background, and those missing computed
-    /// together now. Without `stale_ok` a stale figure is computed now: figures that are
-    /// recorded (an assessment submitted) are never older than `max_age`.
-    pub async fn get(self: &Arc<Self>, store: &Store, tx: &mut Tx, asks: &[Ask<'_>], now: DateTime<Utc>, stale_ok: bool) -> StoreResult<Vec<Computed>> {
+    /// they are computed again from `store` in the background, and those missing once computed,
+    /// all missing ones together. Without `stale_ok` a stale figure is waited for too: figures
+    /// that are recorded (an assessment submitted) are never older than `max_age`. Figures
+    /// still being computed after [`PATIENCE`] give [`StoreError::Computing`].
+    pub async fn get(self: &Arc<Self>, store: &Store, asks: &[Ask<'_>], stale_ok: bool) -> StoreResult<Vec<Computed>> {
         let keys: Vec<FigureKey> = asks.iter().map(key).collect();
-        let usable = |k: &FigureKey| self.kept.latest(k).filter(|(_, fresh)| *fresh || stale_ok);
-        let mut found: Vec<Option<Computed>> = Vec::with_capacity(asks.len());
-        let mut stale = Vec::new();
-        for (ask, k) in asks.iter().zip(&keys) {
-            let latest = usable(k);
-            if let Some((_, false)) = latest {
-                stale.push((k.clone(), ask.plan.clone(), ask.range, ask.agency.map(str::to_string)));
-            }
-            found.push(latest.map(|(c, _)| c));
-        }
-        if !stale.is_empty() {
-            self.refresh(store, stale);
-        }
-        if found.iter().any(Option::is_none) {
-            let _turn = self.computing.lock().await;
-            // Another request may have computed them while this one waited.
-            for (f, k) in found.iter_mut().zip(&keys) {
-                if f.is_none() {
-                    *f = usable(k).map(|(c, _)| c);
+        let mut found: Vec<Option<Computed>> = vec![None; asks.len()];
+        let mut wanted = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            match self.kept.latest(k) {
+                Some((c, true)) => found[i] = Some(c),
+                Some((c, false)) => {
+                    wanted.push(i);
+                    found[i] = stale_ok.then_some(c);
                 }
+                None => wanted.push(i),
             }
-            let missing: Vec<usize> = (0..asks.len()).filter(|i| found[*i].is_none()).collect();
-            let asked: Vec<Ask> = missing.iter().map(|i| asks[*i]).collect();
-            let results = compute(tx, &asked, now).await?;
-            for (i, results) in missing.into_iter().zip(results) {
-                let computed = Computed { results: Arc::new(results), as_of: now };
-                self.kept.keep(keys[i].clone(), computed.clone());
-                found[i] = Some(computed);
+        }
+        let outcomes = self.start(store, asks, &keys, &wanted);
+        let deadline = tokio::time::Instant::now() + self.patience;
+        for (i, mut outcome) in wanted.into_iter().zip(outcomes) {
+            if found[i].is_some() {
+                continue;
             }
+            let ended = tokio::time::timeout_at(deadline, outcome.wait_for(Option::is_some)).await.map_err(|_| StoreError::Computing)?;
+            let computed = match ended.as_deref() {
+                Ok(Some(Ok(c))) => c.clone(),
+                Ok(Some(Err(e))) => return Err(StoreError::Background(e.clone())),
+                _ => return Err(StoreError::Background("the computation stopped".into())),
+            };
+            found[i] = Some(computed);
         }
         Ok(found.into_iter().flatten().collect())
     }
 
-    /// Computes these figures again in the background, in their own read of `store`, each
-    /// unless it is being computed already.
-    fn refresh(self: &Arc<Self>, store: &Store, stale: Vec<(FigureKey, QueryPlan, DateRange, Option<String>)>) {
-        let stale: Vec<_> = {
-            let mut refreshing = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
-            stale.into_iter().filter(|(k, ..)| refreshing.insert(k.clone())).collect()
-        };
-        if stale.is_empty() {
-            return;
+    /// Starts computing the figures of `asks[wanted]` in the background, in one reading of
+    /// `store`, except those being computed already; gives the channel of each one's outcome.
+    fn start(self: &Arc<Self>, store: &Store, asks: &[Ask<'_>], keys: &[FigureKey], wanted: &[usize]) -> Vec<watch::Receiver<Outcome>> {
+        let mut outcomes = Vec::with_capacity(wanted.len());
+        let mut started = Vec::new();
+        {
+            let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+            for &i in wanted {
+                let k = &keys[i];
+                if let Some(rx) = pending.get(k) {
+                    outcomes.push(rx.clone());
+                    continue;
+                }
+                let (tx, rx) = watch::channel(None);
+                pending.insert(k.clone(), rx.clone());
+                outcomes.push(rx);
+                let a = asks[i];
+                started.push((k.clone(), a.plan.clone(), a.range, a.agency.map(str::to_string), tx));
+            }
         }
-        let (figures, store) = (Arc::clone(self), store.clone());
+        if started.is_empty() {
+            return outcomes;
+        }
+        let owned = Owned { figures: Arc::clone(self), keys: started.iter().map(|(k, ..)| k.clone()).collect() };
+        let store = store.clone();
         tokio::spawn(async move {
-            let asks: Vec<Ask> = stale.iter().map(|(_, plan, range, agency)| Ask { plan, range: *range, agency: agency.as_deref() }).collect();
+            let figures = &owned.figures;
+            let asks: Vec<Ask> = started.iter().map(|(_, plan, range, agency, _)| Ask { plan, range: *range, agency: agency.as_deref() }).collect();
             let computed = {
                 let _turn = figures.computing.lock().await;
                 let now = crate::db::now();
@@ -172,17 +218,22 @@ impl Figures {
             };
             match computed {
                 Ok((results, as_of)) => {
-                    for ((k, ..), results) in stale.iter().zip(results) {
-                        figures.kept.keep(k.clone(), Computed { results: Arc::new(results), as_of });
+                    for ((k, .., tx), results) in started.iter().zip(results) {
+                        let c = Computed { results: Arc::new(results), as_of };
+                        figures.kept.keep(k.clone(), c.clone());
+                        tx.send_replace(Some(Ok(c)));
                     }
                 }
-                // The stale figures stay shown; the next view past their age tries again.
-                Err(e) => tracing::warn!(error = %e, "indicator figures could not be computed again"),
+                // Stale figures stay shown; the next view past their age tries again.
+                Err(e) => {
+                    tracing::warn!(error = %e, "indicator figures could not be computed");
+                    for (.., tx) in &started {
+                        tx.send_replace(Some(Err(e.to_string())));
+                    }
+                }
             }
-            let mut refreshing = figures.refreshing.lock().unwrap_or_else(|p| p.into_inner());
-            for (k, ..) in &stale {
-                refreshing.remove(k);
-            }
+            drop(owned);
         });
+        outcomes
     }
 }

@@ -141,7 +141,6 @@ fn query_string(c: &Choice) -> String {
 
 pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<Vec<(String, String)>>) -> Result<Response, AppError> {
     let c = choose(&id, &q)?;
-    let mut tx = state.store.read().await?;
     let mut reckoning = Reckoning::new(&state);
     let previous_period = c.period.previous().map_err(|e| AppError::Internal(e.to_string()))?;
     let mut asked = vec![c.asked(c.range)];
@@ -149,7 +148,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
         asked.push(c.asked(previous_period.range().map_err(|e| AppError::Internal(e.to_string()))?));
     }
     // Both periods from one reading of the records.
-    let mut figures = reckoning.published(&mut tx, &asked).await?.into_iter();
+    let mut figures = reckoning.published(&asked).await?.into_iter();
     let now = figures.next().unwrap_or_default();
     let before = figures.next().unwrap_or_default();
     let tr = &page.tr;
@@ -202,8 +201,7 @@ pub async fn show(State(state): State<AppState>, page: Page, Path(id): Path<Stri
 
 /// The export table of one indicator (long form, HXL row 2), suppressed.
 async fn table(state: &AppState, page: &Page, c: &Choice) -> Result<HxlTable, AppError> {
-    let mut tx = state.store.read().await?;
-    let results = Reckoning::new(state).one(&mut tx, c.asked(c.range)).await?;
+    let results = Reckoning::new(state).one(c.asked(c.range)).await?;
     let mut t = ind::hxl_table(&c.indicator.id, page.loc(&c.indicator.title), c.range, &c.dims, &results);
     present(&mut t, c.unit);
     Ok(t)
@@ -301,13 +299,12 @@ async fn report_data(state: &AppState, page: &Page, q: &[(String, String)]) -> R
         Err(code) => (period_or_current(None, ind::PeriodKind::Quarter).map_err(AppError::Internal)?, Some((asked_period.unwrap_or_default().to_string(), code))),
     };
     let range = period.range().map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut tx = state.store.read().await?;
     let mut table: Option<HxlTable> = None;
     let mut rows = Vec::new();
     let mut reckoning = Reckoning::new(state);
     let asked: Vec<Asked> = chosen.iter().map(|i| Asked { indicator: i, dims: &[], range, agency: None }).collect();
     // Every chosen indicator from one reading of the records.
-    let figures = reckoning.published(&mut tx, &asked).await?;
+    let figures = reckoning.published(&asked).await?;
     for (i, results) in chosen.iter().zip(figures) {
         let Some(unit) = quantitative(i).map(|q| q.unit) else { continue };
         let mut t = ind::hxl_table(&i.id, page.loc(&i.title), range, &[], &results);

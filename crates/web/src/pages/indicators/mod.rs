@@ -89,14 +89,14 @@ impl<'s> Reckoning<'s> {
     }
 
     /// The figures of each asked indicator, every small cell suppressed.
-    pub async fn published(&mut self, tx: &mut passerelle_store::Tx, asked: &[Asked<'_>]) -> Result<Vec<Vec<PublishedResult>>, AppError> {
+    pub async fn published(&mut self, asked: &[Asked<'_>]) -> Result<Vec<Vec<PublishedResult>>, AppError> {
         let mut plans = Vec::with_capacity(asked.len());
         for a in asked {
             let q = quantitative(a.indicator).ok_or(AppError::NotFound)?;
             plans.push(q.plan_for(&a.indicator.id, a.dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?);
         }
         let asks: Vec<Ask> = asked.iter().zip(&plans).map(|(a, plan)| Ask { plan, range: a.range, agency: a.agency }).collect();
-        let computed = self.figures.get(self.store, tx, &asks, passerelle_store::db::now(), self.stale_ok).await?;
+        let computed = self.figures.get(self.store, &asks, self.stale_ok).await?;
         computed
             .iter()
             .map(|c| {
@@ -107,8 +107,8 @@ impl<'s> Reckoning<'s> {
     }
 
     /// The figures of one indicator (see [`Reckoning::published`]).
-    pub async fn one(&mut self, tx: &mut passerelle_store::Tx, asked: Asked<'_>) -> Result<Vec<PublishedResult>, AppError> {
-        Ok(self.published(tx, &[asked]).await?.pop().unwrap_or_default())
+    pub async fn one(&mut self, asked: Asked<'_>) -> Result<Vec<PublishedResult>, AppError> {
+        Ok(self.published(&[asked]).await?.pop().unwrap_or_default())
     }
 
     /// What the page says of the figures' age: when they were computed and how often they are.

@@ -161,7 +161,7 @@ impl AssessmentPage {
 
 /// The agency's quantitative figures for the assessment's period (id, value, text), and what
 /// the page says of their age.
-async fn figures(mut reckoning: Reckoning<'_>, tx: &mut passerelle_store::Tx, page: &Page, a: &Assessment) -> Result<(Vec<(String, Option<f64>, String)>, String), AppError> {
+async fn figures(mut reckoning: Reckoning<'_>, page: &Page, a: &Assessment) -> Result<(Vec<(String, Option<f64>, String)>, String), AppError> {
     let range = passerelle_core::indicators::DateRange { start: a.period_start, end: a.period_end };
     let quantitative: Vec<(&Indicator, _)> = catalogue()?
         .referential
@@ -174,7 +174,7 @@ async fn figures(mut reckoning: Reckoning<'_>, tx: &mut passerelle_store::Tx, pa
         .collect();
     let asked: Vec<Asked> = quantitative.iter().map(|(i, _)| Asked { indicator: i, dims: &[], range, agency: Some(&a.agency_name) }).collect();
     // Every figure of the assessment from one reading of the records.
-    let figures = reckoning.published(tx, &asked).await?;
+    let figures = reckoning.published(&asked).await?;
     let mut out = Vec::new();
     for ((i, q), results) in quantitative.iter().zip(figures) {
         let (value, text) = match results.first() {
@@ -189,7 +189,7 @@ async fn figures(mut reckoning: Reckoning<'_>, tx: &mut passerelle_store::Tx, pa
 async fn assessment_page(state: &AppState, identity: &Identity, page: Page, id: Uuid, errors: FormErrors, typed: Option<(String, QualitativeAnswer)>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
     let a = assessments::get(&mut tx, &identity.viewer(P::AssessQuality), id).await?.ok_or(AppError::NotFound)?;
-    let (live, figures_note) = if a.status == "draft" { figures(Reckoning::new(state), &mut tx, &page, &a).await? } else { Default::default() };
+    let (live, figures_note) = if a.status == "draft" { figures(Reckoning::new(state), &page, &a).await? } else { Default::default() };
     let mut items = Vec::new();
     for (_, _, so, i) in catalogue()?.referential.indicators() {
         let answer = a.answers.get(&i.id).cloned().unwrap_or_default();
@@ -285,11 +285,18 @@ pub async fn answer(State(state): State<AppState>, identity: Identity, page: Pag
 }
 
 pub async fn submit(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Form(pairs): Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let viewer = identity.viewer(P::AssessQuality);
+    let asked = assessments::get(&mut state.store.read().await?, &viewer, id).await?.ok_or(AppError::NotFound)?;
+    // Recorded with the assessment: never a figure past its age. Computed before the write
+    // begins, so that no one else's write waits behind a computation over every record.
+    let figures: Vec<(String, Option<f64>)> = figures(Reckoning::fresh(&state), &page, &asked).await?.0.into_iter().map(|(i, v, _)| (i, v)).collect();
     let mut tx = state.store.write().await?;
-    let mut a = assessments::get(&mut tx, &identity.viewer(P::AssessQuality), id).await?.ok_or(AppError::NotFound)?;
+    let mut a = assessments::get(&mut tx, &viewer, id).await?.ok_or(AppError::NotFound)?;
+    if (a.period_start, a.period_end, &a.agency_name) != (asked.period_start, asked.period_end, &asked.agency_name) {
+        // Changed while its figures were computed: they may be another period's.
+        return Err(AppError::Stale("assessment"));
+    }
     a.version = version(&pairs)?;
-    // Recorded with the assessment: never a figure past its age.
-    let figures: Vec<(String, Option<f64>)> = figures(Reckoning::fresh(&state), &mut tx, &page, &a).await?.0.into_iter().map(|(i, v, _)| (i, v)).collect();
     let qualitative: Vec<&str> = catalogue()?
         .referential
         .indicators()
