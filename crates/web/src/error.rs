@@ -183,10 +183,11 @@ struct ErrorPage {
     detail: Option<String>,
     fields: Vec<ProblemField>,
     status: u16,
-    /// Seconds to wait before asking again, and whether the page asks again by itself (a GET:
-    /// loading it again changes nothing), without JavaScript.
+    /// Seconds to wait before asking again, and the address to ask again (a page asked for
+    /// with GET: loading it again changes nothing). A link rather than a timed reload: a page
+    /// that reloads by itself moves under a screen reader's user (WCAG 2.2.1).
     retry_after: Option<u32>,
-    reload: bool,
+    again: Option<String>,
 }
 
 /// Renders every error response: translated HTML for pages, problem+json for the API.
@@ -198,7 +199,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("json") && !a.contains("html"));
     let lang = RequestLang::from_request(&state, &req);
-    let reloadable = req.method() == axum::http::Method::GET;
+    let again = (req.method() == axum::http::Method::GET).then(|| req.uri().path_and_query().map(|p| p.to_string())).flatten();
     let mut res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -230,7 +231,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         r
     } else {
-        let page = ErrorPage { tr, title, detail: tag.detail, fields, status: status.as_u16(), retry_after: tag.retry_after, reload: reloadable && tag.retry_after.is_some() };
+        let page = ErrorPage { tr, title, detail: tag.detail, fields, status: status.as_u16(), retry_after: tag.retry_after, again: again.filter(|_| tag.retry_after.is_some()) };
         match page.render() {
             Ok(html) => Html(html).into_response(),
             Err(_) => status.into_response(),
