@@ -99,15 +99,46 @@ pub async fn append(tx: &mut Tx, event: Event<'_>) -> StoreResult<i64> {
         event.entity_id.as_deref(),
         &detail,
     );
-    exec!(tx, c => sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor_id, action, entity_type, entity_id, detail, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-    )
-    .bind(seq).bind(at).bind(event.actor_id).bind(event.action).bind(event.entity_type)
-    .bind(event.entity_id.as_deref()).bind(&detail).bind(&prev_hash).bind(&hash)
-    )?;
-    tx.set_audit_tail((seq, hash));
+    tx.set_audit_tail((seq, hash.clone()));
+    tx.pending_audit().push(AuditEntry {
+        seq,
+        at,
+        actor_id: event.actor_id,
+        action: event.action.to_string(),
+        entity_type: event.entity_type.to_string(),
+        entity_id: event.entity_id,
+        detail,
+        prev_hash,
+        hash,
+    });
+    if tx.pending_audit().len() >= PENDING_MAX {
+        flush(tx).await?;
+    }
     Ok(seq)
+}
+
+/// Entries appended in a transaction and written together, at most this many at once (9
+/// values each, well under SQLite's 32,766 bound values per statement). A change appends
+/// several (a case opened, its steps completed, a referral sent and answered): one statement
+/// for them all instead of one each, which is what a write costs most on SQLite.
+const PENDING_MAX: usize = 200;
+
+/// Writes the entries appended in `tx` and not written yet, in one statement. Called before
+/// the transaction commits and before the log is read in it.
+pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
+    let pending = std::mem::take(tx.pending_audit());
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let values = (0..pending.len())
+        .map(|i| format!("({})", (1..=9).map(|c| format!("${}", i * 9 + c)).collect::<Vec<_>>().join(", ")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES {values}");
+    exec!(tx, c => pending.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), |q, e| q
+        .bind(e.seq).bind(e.at).bind(e.actor_id).bind(e.action.as_str()).bind(e.entity_type.as_str())
+        .bind(e.entity_id.as_deref()).bind(e.detail.as_str()).bind(e.prev_hash.as_str()).bind(e.hash.as_str())))?;
+    Ok(())
 }
 
 /// Filters for browsing the log.
@@ -127,6 +158,7 @@ pub struct Filter {
 
 /// Newest first, at most `filter.limit` entries.
 pub async fn list(tx: &mut Tx, f: &Filter) -> StoreResult<Vec<AuditEntry>> {
+    flush(tx).await?;
     let action_like = f.action.as_ref().map(|a| format!("{}%", crate::db::like_escape(a)));
     let sql = format!(
         "SELECT {COLUMNS} FROM audit_log
@@ -150,6 +182,7 @@ pub async fn list(tx: &mut Tx, f: &Filter) -> StoreResult<Vec<AuditEntry>> {
 /// Walks the whole chain in batches and returns how many entries verified, or the first
 /// broken link.
 pub async fn verify(tx: &mut Tx) -> StoreResult<Result<u64, BrokenLink>> {
+    flush(tx).await?;
     let mut chain = ChainVerifier::default();
     let mut after = 0i64;
     let sql = format!("SELECT {COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 5000");
@@ -169,6 +202,7 @@ pub async fn verify(tx: &mut Tx) -> StoreResult<Result<u64, BrokenLink>> {
 }
 
 pub async fn count(tx: &mut Tx) -> StoreResult<i64> {
+    flush(tx).await?;
     let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM audit_log").fetch_one(c).await)?;
     Ok(n)
 }

@@ -94,8 +94,11 @@ pub struct Store {
 }
 
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back. It carries
-/// the data keyring, so that every query that reads a sealed field can open it.
-pub struct Tx(RawTx, Arc<Keyring>, Option<AuditTail>);
+/// the data keyring, so that every query that reads a sealed field can open it, and the audit
+/// entries appended in it not written yet (`crate::audit::append`): they are written together
+/// before it commits, and before the log is read in it (through `crate::audit`; a query on
+/// [`Tx::raw`] does not see them).
+pub struct Tx(RawTx, Arc<Keyring>, Option<AuditTail>, Vec<passerelle_core::audit::AuditEntry>);
 
 /// The last audit entry this transaction appended (sequence number and hash). Appends are
 /// serialised for the whole transaction (SQLite's write lock, PostgreSQL's transaction-scoped
@@ -128,7 +131,11 @@ impl Tx {
     pub(crate) fn set_audit_tail(&mut self, tail: AuditTail) {
         self.2 = Some(tail);
     }
-    pub async fn commit(self) -> StoreResult<()> {
+    pub(crate) fn pending_audit(&mut self) -> &mut Vec<passerelle_core::audit::AuditEntry> {
+        &mut self.3
+    }
+    pub async fn commit(mut self) -> StoreResult<()> {
+        crate::audit::flush(&mut self).await?;
         match self.0 {
             RawTx::Sqlite(t) => t.commit().await?,
             RawTx::Postgres(t) => t.commit().await?,
@@ -255,6 +262,7 @@ impl Store {
             },
             self.keyring.clone(),
             None,
+            Vec::new(),
         ))
     }
 
@@ -267,6 +275,7 @@ impl Store {
             },
             self.keyring.clone(),
             None,
+            Vec::new(),
         ))
     }
 

@@ -299,6 +299,7 @@ pub async fn subject_access(tx: &mut Tx, actor: Uuid, person_id: Uuid) -> StoreR
     subjects.extend(all_cases.iter().map(|c| c.0));
     subjects.extend(referrals_of(tx, &everyone, &all_cases).await?);
     let mut trail = Vec::new();
+    crate::audit::flush(tx).await?;
     for s in subjects {
         trail.extend(rows(tx,
             "SELECT a.seq, a.at, u.display_name, a.action, a.entity_type, a.entity_id, a.detail

@@ -130,3 +130,34 @@ both_backends!(concurrent_appends_keep_one_chain, |app| {
     assert_eq!(audit::verify(&mut tx).await.unwrap(), Ok(n as u64));
     assert_eq!(actions(&app, "test.concurrent").await.len(), 40);
 });
+
+both_backends!(entries_appended_together_are_written_together_with_their_change, |app| {
+    // A transaction's entries are written in batches (one statement for up to 200) when it
+    // commits or the log is read in it: 450 entries span three batches, the last one partial.
+    let before = audit::count(&mut app.store.read().await.unwrap()).await.unwrap();
+    let mut tx = app.store.write().await.unwrap();
+    let mut seqs = Vec::new();
+    for i in 0..450 {
+        seqs.push(audit::append(&mut tx, audit::Event::new(None, "test.batch", "test").entity(i)).await.unwrap());
+    }
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "one sequence");
+    // Read in the same transaction: every entry is there, the chain whole.
+    assert_eq!(audit::count(&mut tx).await.unwrap(), before + 450);
+    assert_eq!(audit::verify(&mut tx).await.unwrap(), Ok((before + 450) as u64));
+    audit::append(&mut tx, audit::Event::new(None, "test.batch", "test").entity("last")).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = app.store.read().await.unwrap();
+    assert_eq!(audit::verify(&mut tx).await.unwrap(), Ok((before + 451) as u64));
+    let f = Filter { action: Some("test.batch".into()), limit: 1, ..Default::default() };
+    assert_eq!(audit::list(&mut tx, &f).await.unwrap()[0].entity_id.as_deref(), Some("last"), "written at commit");
+    drop(tx);
+    // A transaction that does not commit leaves no entry, even of a batch already written.
+    let mut tx = app.store.write().await.unwrap();
+    for i in 0..250 {
+        audit::append(&mut tx, audit::Event::new(None, "test.rolled_back", "test").entity(i)).await.unwrap();
+    }
+    drop(tx);
+    assert!(actions(&app, "test.rolled_back").await.is_empty());
+    let mut tx = app.store.read().await.unwrap();
+    assert_eq!(audit::verify(&mut tx).await.unwrap(), Ok((before + 451) as u64));
+});
