@@ -286,29 +286,46 @@ impl Progress {
 }
 
 pub async fn progress(tx: &mut Tx, case_id: Uuid) -> StoreResult<Progress> {
+    // Steps done, forms filled and approvals asked, in one query: the case page and every step
+    // completed read them, and each query is a hand-off to SQLite's worker thread. The kind
+    // of row is its first column; columns a kind does not have are empty.
+    type ProgressRow = (String, Option<Uuid>, String, Option<String>, DateTime<Utc>, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<String>, Option<Vec<u8>>);
+    let rows: Vec<ProgressRow> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT 'step' AS kind, CAST(NULL AS uuid) AS id, step_id, CAST(NULL AS text) AS name, completed_at AS at,
+                CAST(NULL AS text) AS decision, CAST(NULL AS text) AS decider, CAST(NULL AS timestamptz) AS decided_at,
+                CAST(NULL AS text) AS comment, CAST(NULL AS bytea) AS sealed
+         FROM case_steps WHERE case_id = $1
+         UNION ALL
+         SELECT 'form', id, step_id, form_id, submitted_at, NULL, NULL, NULL, NULL, NULL
+         FROM form_responses WHERE case_id = $1 AND step_id IS NOT NULL
+         UNION ALL
+         SELECT 'approval', a.id, a.step_id, r.display_name, a.requested_at, a.decision, d.display_name, a.decided_at, a.comment, a.sealed
+         FROM case_approvals a JOIN users r ON r.id = a.requested_by LEFT JOIN users d ON d.id = a.decided_by
+         WHERE a.case_id = $1").bind(case_id).fetch_all(c).await)?;
     let mut p = Progress::default();
-    let steps: Vec<(String, DateTime<Utc>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT step_id, completed_at FROM case_steps WHERE case_id = $1").bind(case_id).fetch_all(c).await)?;
-    p.completed = steps.into_iter().collect();
-    let responses: Vec<(Uuid, String, String)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, step_id, form_id FROM form_responses WHERE case_id = $1 AND step_id IS NOT NULL ORDER BY submitted_at DESC")
-        .bind(case_id).fetch_all(c).await)?;
-    for (id, step, form) in responses {
+    let mut responses = Vec::new();
+    let mut approvals = Vec::new();
+    for (kind, id, step, name, at, decision, decider, decided_at, comment, sealed) in rows {
+        match (kind.as_str(), id, name) {
+            ("step", ..) => {
+                p.completed.insert(step, at);
+            }
+            ("form", Some(id), Some(form)) => responses.push((at, id, step, form)),
+            ("approval", Some(id), Some(requested_by)) => {
+                let comment = APPROVALS.open(tx.keyring(), id, sealed.as_deref(), &[("comment", comment.as_deref())])?.get("comment");
+                approvals.push(Approval { id, step_id: step, requested_by, requested_at: at, decision, decided_by: decider, decided_at, comment });
+            }
+            _ => {}
+        }
+    }
+    // A step's responses newest first; approvals in the order they were asked.
+    responses.sort_by(|a, b| b.0.cmp(&a.0));
+    for (_, id, step, form) in responses {
         p.forms_done.insert((step.clone(), form.clone()));
         p.responses.entry((step, form)).or_default().push(id);
     }
-    type ApprovalRow = (Uuid, String, String, DateTime<Utc>, Option<String>, Option<String>, Option<DateTime<Utc>>, Option<String>, Option<Vec<u8>>);
-    let rows: Vec<ApprovalRow> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT a.id, a.step_id, r.display_name, a.requested_at, a.decision, d.display_name, a.decided_at, a.comment, a.sealed
-         FROM case_approvals a JOIN users r ON r.id = a.requested_by LEFT JOIN users d ON d.id = a.decided_by
-         WHERE a.case_id = $1 ORDER BY a.requested_at").bind(case_id).fetch_all(c).await)?;
-    p.approvals = rows
-        .into_iter()
-        .map(|r| {
-            let comment = APPROVALS.open(tx.keyring(), r.0, r.8.as_deref(), &[("comment", r.7.as_deref())])?.get("comment");
-            Ok(Approval { id: r.0, step_id: r.1, requested_by: r.2, requested_at: r.3, decision: r.4, decided_by: r.5, decided_at: r.6, comment })
-        })
-        .collect::<StoreResult<_>>()?;
+    approvals.sort_by_key(|a| a.requested_at);
+    p.approvals = approvals;
     Ok(p)
 }
 
