@@ -186,6 +186,7 @@ def table(doc):
                for s in ("indicator_dashboard", "indicator_report") if "first_ms" in http.get(s, {})],
              f"| duplicates (`people duplicates`) | precision {d['at_possible']['precision']}, recall {d['at_possible']['recall']} (likely band: {d['at_likely']['precision']} / {d['at_likely']['recall']}), {d['seconds']} s, {d['true_pairs']} true pairs | — | — |"
              if d else "| duplicates (`people duplicates`) | not run on this instance (see the notes) | — | — |",
+             *([f"| server start (migrations, data-key check over every sealed table) | {doc['server_start_seconds']} s | — | — |"] if "server_start_seconds" in doc else []),
              f"| server peak RSS (VmHWM) | {rss:.0f} MB | < 250 MB | {'yes' if rss < 250 else '**no**'} |",
              f"| database on disk | {doc['db_bytes'] / 1048576:.1f} MB ({doc['db_bytes'] / max(doc['people'], 1) / 1024:.2f} KB per case) | — | — |",
              f"| case page, compressed (br) | {w['case_page'] / 1024:.1f} KB | < 40 KB | {'yes' if w['case_page'] < 40960 else '**no**'} |",
