@@ -49,7 +49,8 @@ pub enum AppError {
     #[error("unavailable")]
     Unavailable,
     /// What the page shows is still being computed in the background (indicator figures at
-    /// scale): the reader is asked to come back, and a page asked for with GET loads again.
+    /// scale): the reader is asked to come back (`Retry-After`; a page asked for with GET links
+    /// to itself).
     #[error("still computing")]
     Computing,
     #[error("internal error: {0}")]
