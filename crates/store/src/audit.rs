@@ -131,7 +131,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
         return Ok(());
     }
     let values = (0..pending.len())
-        .map(|i| format!("({})", (1..=9).map(|c| format!("${}", i * 9 + c)).collect::<Vec<_>>().join(", ")))
+        .map(|i| format!("({})", crate::db::placeholders(i * 9 + 1, 9)))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES {values}");

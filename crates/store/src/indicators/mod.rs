@@ -193,11 +193,11 @@ impl Figures {
                     outcomes.push(rx.clone());
                     continue;
                 }
-                let (tx, rx) = watch::channel(None);
+                let (sender, rx) = watch::channel(None);
                 pending.insert(k.clone(), rx.clone());
                 outcomes.push(rx);
                 let a = asks[i];
-                started.push((k.clone(), a.plan.clone(), a.range, a.agency.map(str::to_string), tx));
+                started.push((k.clone(), a.plan.clone(), a.range, a.agency.map(str::to_string), sender));
             }
         }
         if started.is_empty() {
@@ -218,17 +218,17 @@ impl Figures {
             };
             match computed {
                 Ok((results, as_of)) => {
-                    for ((k, .., tx), results) in started.iter().zip(results) {
+                    for ((k, .., sender), results) in started.iter().zip(results) {
                         let c = Computed { results: Arc::new(results), as_of };
                         figures.kept.keep(k.clone(), c.clone());
-                        tx.send_replace(Some(Ok(c)));
+                        sender.send_replace(Some(Ok(c)));
                     }
                 }
                 // Stale figures stay shown; the next view past their age tries again.
                 Err(e) => {
                     tracing::warn!(error = %e, "indicator figures could not be computed");
-                    for (.., tx) in &started {
-                        tx.send_replace(Some(Err(e.to_string())));
+                    for (.., sender) in &started {
+                        sender.send_replace(Some(Err(e.to_string())));
                     }
                 }
             }
