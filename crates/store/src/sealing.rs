@@ -111,14 +111,19 @@ fn restrict(_: &Path, _: u32) -> StoreResult<()> {
 
 /// Refuses a keyring whose keys are not those the database knows under the same ids, or that
 /// lacks a key some rows are still sealed with; records the check value of new keys.
+///
+/// Every key a row was ever sealed with was recorded here at the start that used it, so the rows
+/// need reading only for a recorded key the keyring no longer holds (after a rotation), or on a
+/// database that has recorded none yet. A recorded key found unused is forgotten, so the next
+/// start does not read the rows for it again: at a million cases that reading takes seconds.
 pub async fn check_keys(store: &Store) -> StoreResult<()> {
     let ring = store.keyring();
     let mut tx = store.write().await?;
+    let recorded: Vec<(i64, Vec<u8>)> = on_tx!(tx, c => sqlx::query_as("SELECT key_id, key_check FROM data_keys").fetch_all(c).await)?;
     for id in ring.ids() {
         let check = ring.check(id).ok_or(StoreError::Sealed(seal::SealError::UnknownKey(id)))?.to_vec();
-        let known: Option<(Vec<u8>,)> = on_tx!(tx, c => sqlx::query_as("SELECT key_check FROM data_keys WHERE key_id = $1").bind(i64::from(id)).fetch_optional(c).await)?;
-        match known {
-            Some((k,)) if k != check => {
+        match recorded.iter().find(|(k, _)| *k == i64::from(id)) {
+            Some((_, known)) if *known != check => {
                 return Err(StoreError::Config(format!(
                     "data key {id} is not the key this database was sealed with: start with the right key file (or PASSERELLE_DATA_KEY)"
                 )));
@@ -129,23 +134,43 @@ pub async fn check_keys(store: &Store) -> StoreResult<()> {
             }
         }
     }
-    let used: Vec<(i64,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT DISTINCT seal_key FROM people WHERE seal_key IS NOT NULL
-         UNION SELECT DISTINCT seal_key FROM case_notes WHERE seal_key IS NOT NULL
-         UNION SELECT DISTINCT seal_key FROM case_attachments WHERE seal_key IS NOT NULL
-         UNION SELECT DISTINCT seal_key FROM case_consents WHERE seal_key IS NOT NULL
-         UNION SELECT DISTINCT seal_key FROM case_visits WHERE seal_key IS NOT NULL").fetch_all(c).await)?;
-    let mut used = used;
-    for n in crate::narratives::ALL {
-        let sql = format!("SELECT DISTINCT seal_key FROM {} WHERE seal_key IS NOT NULL", n.table);
-        used.extend(on_tx!(tx, c => sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(c).await)?);
-    }
-    for (k,) in used {
-        if u32::try_from(k).map_or(true, |k| !ring.ids().contains(&k)) {
-            return Err(StoreError::Config(format!("some data are sealed with data key {k}, which the keyring does not hold")));
+    let held = |k: i64| u32::try_from(k).is_ok_and(|k| ring.ids().contains(&k));
+    let unheld: Vec<i64> = if recorded.is_empty() {
+        let sql = sealed_tables().map(|t| format!("SELECT DISTINCT seal_key FROM {t} WHERE seal_key IS NOT NULL")).collect::<Vec<_>>().join(" UNION ");
+        let used: Vec<(i64,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).fetch_all(c).await)?;
+        used.into_iter().map(|(k,)| k).filter(|&k| !held(k)).collect()
+    } else {
+        let mut unheld = Vec::new();
+        for &(k, _) in recorded.iter().filter(|(k, _)| !held(*k)) {
+            if key_in_use(&mut tx, k).await? {
+                unheld.push(k);
+            } else {
+                exec!(tx, c => sqlx::query("DELETE FROM data_keys WHERE key_id = $1").bind(k))?;
+            }
         }
+        unheld
+    };
+    if let Some(k) = unheld.first() {
+        return Err(StoreError::Config(format!("some data are sealed with data key {k}, which the keyring does not hold")));
     }
     tx.commit().await
+}
+
+/// Every table with sealed values (a `seal_key` column).
+fn sealed_tables() -> impl Iterator<Item = &'static str> {
+    ["people", "case_notes", "case_attachments", "case_consents", "case_visits"].into_iter().chain(crate::narratives::ALL.iter().map(|n| n.table))
+}
+
+/// Whether any row is still sealed with `key`.
+async fn key_in_use(tx: &mut crate::db::Tx, key: i64) -> StoreResult<bool> {
+    for table in sealed_tables() {
+        let sql = format!("SELECT 1 FROM {table} WHERE seal_key = $1 LIMIT 1");
+        let found: Option<(i32,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(key).fetch_optional(c).await)?;
+        if found.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// What a sealing pass did.
@@ -173,26 +198,41 @@ pub async fn rotate(store: &Store) -> StoreResult<Resealed> {
     reseal_where(store, Some(current)).await
 }
 
+/// The next batch of a table's rows to seal: those in the clear, and with `current` those
+/// under another key too.
+async fn to_reseal(tx: &mut crate::db::Tx, table: &str, current: Option<u32>) -> StoreResult<Vec<Uuid>> {
+    // The clear rows alone are asked for in the form the `<table>_clear` partial indexes answer
+    // (migration 0028): at every start, finding none then reads an empty index, not the table.
+    let ids: Vec<(Uuid,)> = match current {
+        None => {
+            let sql = format!("SELECT id FROM {table} WHERE seal_key IS NULL ORDER BY id LIMIT $1");
+            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(BATCH).fetch_all(c).await)?
+        }
+        Some(key) => {
+            let sql = format!("SELECT id FROM {table} WHERE seal_key IS NULL OR seal_key <> $1 ORDER BY id LIMIT $2");
+            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(i64::from(key)).bind(BATCH).fetch_all(c).await)?
+        }
+    };
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
 async fn reseal_where(store: &Store, current: Option<u32>) -> StoreResult<Resealed> {
     let mut done = Resealed::default();
-    // `$1` is the current key; with None only clear rows (NULL) qualify.
-    let cur = current.map(i64::from).unwrap_or(-1);
     let tables = [("people", &mut done.people), ("case_notes", &mut done.notes), ("case_attachments", &mut done.files), ("case_consents", &mut done.consents), ("case_visits", &mut done.visits)];
     for (table, count) in tables {
         loop {
             let mut tx = store.write().await?;
-            let sql = format!("SELECT id FROM {table} WHERE seal_key IS NULL OR (seal_key <> $1 AND $1 >= 0) ORDER BY id LIMIT $2");
-            let ids: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(cur).bind(BATCH).fetch_all(c).await)?;
+            let ids = to_reseal(&mut tx, table, current).await?;
             if ids.is_empty() {
                 break;
             }
-            for (id,) in &ids {
+            for &id in &ids {
                 match table {
-                    "people" => crate::people::reseal(&mut tx, *id).await?,
-                    "case_notes" => crate::cases::reseal_note(&mut tx, *id).await?,
-                    "case_consents" => crate::consents::reseal(&mut tx, *id).await?,
-                    "case_visits" => crate::visits::reseal(&mut tx, *id).await?,
-                    _ => crate::attachments::reseal(&mut tx, store.files_dir(), *id).await?,
+                    "people" => crate::people::reseal(&mut tx, id).await?,
+                    "case_notes" => crate::cases::reseal_note(&mut tx, id).await?,
+                    "case_consents" => crate::consents::reseal(&mut tx, id).await?,
+                    "case_visits" => crate::visits::reseal(&mut tx, id).await?,
+                    _ => crate::attachments::reseal(&mut tx, store.files_dir(), id).await?,
                 }
             }
             tx.commit().await?;
@@ -202,13 +242,12 @@ async fn reseal_where(store: &Store, current: Option<u32>) -> StoreResult<Reseal
     for n in crate::narratives::ALL {
         loop {
             let mut tx = store.write().await?;
-            let sql = format!("SELECT id FROM {} WHERE seal_key IS NULL OR (seal_key <> $1 AND $1 >= 0) ORDER BY id LIMIT $2", n.table);
-            let ids: Vec<(Uuid,)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(cur).bind(BATCH).fetch_all(c).await)?;
+            let ids = to_reseal(&mut tx, n.table, current).await?;
             if ids.is_empty() {
                 break;
             }
-            for (id,) in &ids {
-                n.reseal(&mut tx, *id).await?;
+            for &id in &ids {
+                n.reseal(&mut tx, id).await?;
             }
             tx.commit().await?;
             done.narratives += ids.len() as u64;
