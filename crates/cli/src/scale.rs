@@ -102,7 +102,7 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
     let focal = sight_of(store, &demo::demo_email("focalpoint")).await?;
     let (sop_list, services) = {
         let mut tx = store.read().await?;
-        let sops: Vec<Sop> = sops::list_latest(&mut tx).await?.into_iter().map(|p| p.sop).collect();
+        let sops: Vec<std::sync::Arc<Sop>> = sops::list_latest(&mut tx).await?.into_iter().map(|p| p.sop).collect();
         let filter = directory::ServiceFilter { agency_id: focal.viewer.agency_id, status: Some("active".into()), ..Default::default() };
         let services: Vec<Uuid> = directory::list_services(&mut tx, &filter).await?.iter().filter_map(|s| s.id().parse().ok()).collect();
         (sops, services)

@@ -91,14 +91,17 @@ pub struct Store {
     /// The data keys that seal personal fields (`crate::sealing`); empty until
     /// [`Store::open_keyed`] loads them.
     keyring: Arc<Keyring>,
+    /// The published SOP and form versions parsed so far, shared by the store's clones.
+    parsed: Arc<crate::parsed::Parsed>,
 }
 
 /// A transaction on either backend. Dropped without [`Tx::commit`], it rolls back. It carries
 /// the data keyring, so that every query that reads a sealed field can open it, and the audit
 /// entries appended in it not written yet (`crate::audit::append`): they are written together
 /// before it commits, and before the log is read in it (through `crate::audit`; a query on
-/// [`Tx::raw`] does not see them).
-pub struct Tx(RawTx, Arc<Keyring>, Option<AuditTail>, Vec<passerelle_core::audit::AuditEntry>);
+/// [`Tx::raw`] does not see them). It also carries the store's parsed SOP and form versions
+/// (`crate::parsed`).
+pub struct Tx(RawTx, Arc<Keyring>, Option<AuditTail>, Vec<passerelle_core::audit::AuditEntry>, Arc<crate::parsed::Parsed>);
 
 /// The last audit entry this transaction appended (sequence number and hash). Appends are
 /// serialised for the whole transaction (SQLite's write lock, PostgreSQL's transaction-scoped
@@ -124,6 +127,10 @@ impl Tx {
     /// The data keys, to seal and open personal fields.
     pub fn keyring(&self) -> &Keyring {
         &self.1
+    }
+    /// The SOP and form versions this store has already parsed.
+    pub(crate) fn parsed(&self) -> &crate::parsed::Parsed {
+        &self.4
     }
     pub(crate) fn audit_tail(&self) -> Option<&AuditTail> {
         self.2.as_ref()
@@ -216,7 +223,7 @@ impl Store {
             .min_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()), files: None, keyring: Arc::default() })
+        Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()), files: None, keyring: Arc::default(), parsed: Arc::default() })
     }
 
     /// Connects to PostgreSQL, creating the database first when it does not exist yet (the
@@ -235,7 +242,7 @@ impl Store {
             }
             other => other?,
         };
-        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None, files: None, keyring: Arc::default() })
+        Ok(Store { pool: Pool::Postgres(pool), sqlite_path: None, files: None, keyring: Arc::default(), parsed: Arc::default() })
     }
 
     pub async fn migrate(&self) -> StoreResult<()> {
@@ -263,6 +270,7 @@ impl Store {
             self.keyring.clone(),
             None,
             Vec::new(),
+            self.parsed.clone(),
         ))
     }
 
@@ -276,6 +284,7 @@ impl Store {
             self.keyring.clone(),
             None,
             Vec::new(),
+            self.parsed.clone(),
         ))
     }
 

@@ -4,11 +4,12 @@
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::parsed::Parsed;
+use crate::parsed::Key;
 use chrono::{DateTime, Utc};
 use passerelle_core::forms::xlsform::{self, FormError};
 use passerelle_core::forms::Form;
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// The CSV sheets of one form.
@@ -32,7 +33,7 @@ impl Sheets {
 
 #[derive(Debug, Clone)]
 pub struct PublishedForm {
-    pub form: Form,
+    pub form: Arc<Form>,
     pub published_at: DateTime<Utc>,
 }
 
@@ -88,53 +89,62 @@ pub async fn publish(tx: &mut Tx, actor: Option<Uuid>, sheets: &Sheets) -> Store
     Ok(Ok(form))
 }
 
+/// A published version, without its sheets.
 #[derive(sqlx::FromRow)]
-struct Row {
-    survey: String,
-    choices: Option<String>,
-    settings: Option<String>,
+struct Head {
+    form_id: String,
+    version: String,
     published_at: DateTime<Utc>,
 }
 
-static PARSED: Parsed<Form> = Parsed::new();
-
-fn parse(row: Row) -> StoreResult<PublishedForm> {
-    let sheets = Sheets { survey: row.survey, choices: row.choices, settings: row.settings };
-    // The three sheets together, each marked as present or not, are the key.
-    let mark = |s: &Option<String>| s.as_deref().map(|t| format!("\u{1}{t}")).unwrap_or_default();
-    let key = format!("{}\u{0}{}\u{0}{}", sheets.survey, mark(&sheets.choices), mark(&sheets.settings));
-    let form = PARSED.get_or_parse(key, |_| {
-        sheets.read().map_err(|e| StoreError::Config(format!("a stored form no longer reads ({} problems)", e.len())))
-    })?;
-    Ok(PublishedForm { form, published_at: row.published_at })
+/// The version `head` names, parsed: from the store's parsed versions, or read and parsed now.
+async fn open(tx: &mut Tx, head: Head) -> StoreResult<PublishedForm> {
+    let key: Key = (head.form_id, head.version, head.published_at);
+    if let Some(form) = tx.parsed().forms.get(&key) {
+        return Ok(PublishedForm { form, published_at: head.published_at });
+    }
+    let (survey, choices, settings): (String, Option<String>, Option<String>) = on_tx!(tx, c => sqlx::query_as(
+        "SELECT survey, choices, settings FROM form_versions WHERE form_id = $1 AND version = $2"
+    ).bind(&key.0).bind(&key.1).fetch_one(c).await)?;
+    let form = Sheets { survey, choices, settings }
+        .read()
+        .map_err(|e| StoreError::Config(format!("a stored form no longer reads ({} problems)", e.len())))?;
+    Ok(PublishedForm { form: tx.parsed().forms.keep(key, form), published_at: head.published_at })
 }
 
 pub async fn get(tx: &mut Tx, form_id: &str, version: &str) -> StoreResult<Option<PublishedForm>> {
-    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT survey, choices, settings, published_at FROM form_versions WHERE form_id = $1 AND version = $2"
+    let head: Option<Head> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT form_id, version, published_at FROM form_versions WHERE form_id = $1 AND version = $2"
     ).bind(form_id).bind(version).fetch_optional(c).await)?;
-    row.map(parse).transpose()
+    match head {
+        Some(h) => open(tx, h).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The most recently published version of a form.
 pub async fn latest(tx: &mut Tx, form_id: &str) -> StoreResult<Option<PublishedForm>> {
-    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT survey, choices, settings, published_at FROM form_versions WHERE form_id = $1
+    let head: Option<Head> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT form_id, version, published_at FROM form_versions WHERE form_id = $1
          ORDER BY published_at DESC, version DESC LIMIT 1"
     ).bind(form_id).fetch_optional(c).await)?;
-    row.map(parse).transpose()
+    match head {
+        Some(h) => open(tx, h).await.map(Some),
+        None => Ok(None),
+    }
 }
 
-/// The latest version of every form, by id.
+/// The latest version of every form, by id (the one [`latest`] gives).
 pub async fn list_latest(tx: &mut Tx) -> StoreResult<Vec<PublishedForm>> {
-    let ids: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT DISTINCT form_id FROM form_versions ORDER BY form_id"
+    let heads: Vec<Head> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT form_id, version, published_at FROM form_versions f WHERE NOT EXISTS (
+             SELECT 1 FROM form_versions g WHERE g.form_id = f.form_id
+             AND (g.published_at > f.published_at OR (g.published_at = f.published_at AND g.version > f.version)))
+         ORDER BY form_id"
     ).fetch_all(c).await)?;
-    let mut out = Vec::new();
-    for (id,) in ids {
-        if let Some(f) = latest(tx, &id).await? {
-            out.push(f);
-        }
+    let mut out = Vec::with_capacity(heads.len());
+    for h in heads {
+        out.push(open(tx, h).await?);
     }
     Ok(out)
 }

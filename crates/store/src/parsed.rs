@@ -1,46 +1,49 @@
-//! Parsed values of stored texts that never change once published (SOP versions, form
-//! versions), kept by their text: the caseload and case pages read the SOPs and forms of their
-//! cases at every view, and parsing was most of the cost of reading one. Keyed by the whole text,
-//! so two databases holding different texts under the same id and version (tests, a restored
-//! copy) never share an entry. Bounded by the number of distinct versions ever read.
+//! Published SOP and form versions, parsed once per store: the caseload and case pages read the
+//! SOPs and forms of their cases at every view, and reading a version's whole text, parsing it
+//! (or copying a parsed one) was most of the cost of a case page. A version never changes once
+//! published, so it is known by its id, version and publication time: a page reads those, and
+//! the text only the first time. The publication time is part of the key so that a version
+//! published in a transaction that was rolled back, then published again with another text,
+//! is not mistaken for it. Bounded by the number of distinct versions ever read.
 
+use chrono::{DateTime, Utc};
+use passerelle_core::forms::Form;
+use passerelle_core::sop::Sop;
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 
-pub struct Parsed<T>(LazyLock<Mutex<HashMap<String, T>>>);
+/// What identifies a published version: its id, version and publication time.
+pub(crate) type Key = (String, String, DateTime<Utc>);
 
-impl<T: Clone> Parsed<T> {
-    pub const fn new() -> Self {
-        Parsed(LazyLock::new(|| Mutex::new(HashMap::new())))
-    }
+#[derive(Default)]
+pub struct Parsed {
+    pub(crate) sops: Cache<Sop>,
+    pub(crate) forms: Cache<Form>,
+}
 
-    /// The value parsed from `text`, parsed now if it was not before (a failure is not kept).
-    pub fn get_or_parse<E>(&self, text: String, parse: impl FnOnce(&str) -> Result<T, E>) -> Result<T, E> {
-        if let Some(v) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&text) {
-            return Ok(v.clone());
-        }
-        let v = parse(&text)?;
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(text, v.clone());
-        Ok(v)
+pub(crate) struct Cache<T>(Mutex<HashMap<Key, Arc<T>>>);
+
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Parsed")
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+impl<T> Default for Cache<T> {
+    fn default() -> Self {
+        Cache(Mutex::new(HashMap::new()))
+    }
+}
 
-    #[test]
-    fn a_text_is_parsed_once_and_a_failure_not_kept() {
-        static CACHE: Parsed<usize> = Parsed::new();
-        let mut calls = 0;
-        let mut parse = |t: &str| -> Result<usize, String> {
-            calls += 1;
-            if t.is_empty() { Err("empty".into()) } else { Ok(t.len()) }
-        };
-        assert_eq!(CACHE.get_or_parse("abc".into(), &mut parse), Ok(3));
-        assert_eq!(CACHE.get_or_parse("abc".into(), &mut parse), Ok(3));
-        assert_eq!(CACHE.get_or_parse("".into(), &mut parse), Err("empty".into()));
-        assert_eq!(CACHE.get_or_parse("".into(), &mut parse), Err("empty".into()));
-        assert_eq!(calls, 3, "abc once, the failing text each time");
+impl<T> Cache<T> {
+    pub fn get(&self, key: &Key) -> Option<Arc<T>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    /// Keeps a version just parsed and gives it back shared.
+    pub fn keep(&self, key: Key, value: T) -> Arc<T> {
+        let value = Arc::new(value);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, value.clone());
+        value
     }
 }

@@ -4,15 +4,16 @@
 use crate::audit::{self, Event};
 use crate::db::{now, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::parsed::Parsed;
+use crate::parsed::Key;
 use chrono::{DateTime, Utc};
 use passerelle_core::sop::{self, Diagnostic, Known, Sop};
 use serde_json::json;
+use std::sync::Arc;
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
 pub struct Published {
-    pub sop: Sop,
+    pub sop: Arc<Sop>,
     pub published_at: DateTime<Utc>,
     pub published_by: Option<Uuid>,
 }
@@ -28,26 +29,31 @@ pub enum PublishRefusal {
     NothingChanged { latest: u32 },
 }
 
+/// A published version, without its text.
 #[derive(sqlx::FromRow)]
-struct Row {
+struct Head {
     sop_id: String,
     version: i64,
-    source: String,
     published_at: DateTime<Utc>,
     published_by: Option<Uuid>,
 }
 
-static PARSED: Parsed<Sop> = Parsed::new();
-
-fn parse(row: Row) -> StoreResult<Published> {
-    let (id, version) = (row.sop_id, row.version);
-    // A stored version was valid when published; if a later release rejects it, that is a
-    // defect to report, not data to hide.
-    let sop = PARSED.get_or_parse(row.source, |source| {
-        sop::load(&format!("{id}@{version}"), source, &Known::default())
-            .map_err(|d| StoreError::Config(format!("stored SOP {id} v{version} no longer loads: {}", d.len())))
-    })?;
-    Ok(Published { sop, published_at: row.published_at, published_by: row.published_by })
+/// The version `head` names, parsed: from the store's parsed versions, or read and parsed now.
+async fn open(tx: &mut Tx, head: Head) -> StoreResult<Published> {
+    let key: Key = (head.sop_id, head.version.to_string(), head.published_at);
+    let sop = match tx.parsed().sops.get(&key) {
+        Some(sop) => sop,
+        None => {
+            let (source,): (String,) = on_tx!(tx, c => sqlx::query_as("SELECT source FROM sop_versions WHERE sop_id = $1 AND version = $2")
+                .bind(&key.0).bind(head.version).fetch_one(c).await)?;
+            // A stored version was valid when published; if a later release rejects it, that is
+            // a defect to report, not data to hide.
+            let sop = sop::load(&format!("{}@{}", key.0, key.1), &source, &Known::default())
+                .map_err(|d| StoreError::Config(format!("stored SOP {} v{} no longer loads: {}", key.0, key.1, d.len())))?;
+            tx.parsed().sops.keep(key, sop)
+        }
+    };
+    Ok(Published { sop, published_at: head.published_at, published_by: head.published_by })
 }
 
 /// Checks `source` and, when `publish`, stores it as a new version. Returns the parsed SOP and
@@ -92,20 +98,26 @@ pub async fn publish(
     Ok(Ok(sop))
 }
 
-const COLUMNS: &str = "sop_id, version, source, published_at, published_by";
+const COLUMNS: &str = "sop_id, version, published_at, published_by";
 
 pub async fn latest(tx: &mut Tx, sop_id: &str) -> StoreResult<Option<Published>> {
     let sql = format!("SELECT {COLUMNS} FROM sop_versions WHERE sop_id = $1 ORDER BY version DESC LIMIT 1");
-    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(sop_id).fetch_optional(c).await)?;
-    row.map(parse).transpose()
+    let head: Option<Head> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(sop_id).fetch_optional(c).await)?;
+    match head {
+        Some(h) => open(tx, h).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The exact version a case follows.
 pub async fn get(tx: &mut Tx, sop_id: &str, version: u32) -> StoreResult<Option<Published>> {
     let sql = format!("SELECT {COLUMNS} FROM sop_versions WHERE sop_id = $1 AND version = $2");
-    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let head: Option<Head> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(sop_id).bind(version as i64).fetch_optional(c).await)?;
-    row.map(parse).transpose()
+    match head {
+        Some(h) => open(tx, h).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// The latest version of every SOP, ordered by id.
@@ -113,8 +125,12 @@ pub async fn list_latest(tx: &mut Tx) -> StoreResult<Vec<Published>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM sop_versions v WHERE version = (SELECT MAX(version) FROM sop_versions w WHERE w.sop_id = v.sop_id) ORDER BY sop_id"
     );
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await)?;
-    rows.into_iter().map(parse).collect()
+    let heads: Vec<Head> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(c).await)?;
+    let mut out = Vec::with_capacity(heads.len());
+    for h in heads {
+        out.push(open(tx, h).await?);
+    }
+    Ok(out)
 }
 
 /// Every published version number of one SOP, newest first.

@@ -52,3 +52,41 @@ both_backends!(a_published_version_never_changes, |app| {
     let r = passerelle_store::db::test_support::execute(&mut tx, "UPDATE form_versions SET survey = 'x'").await;
     assert!(r.is_err());
 });
+
+both_backends!(a_version_is_parsed_once_and_never_mistaken_for_another, |app| {
+    let sheets = |label: &str, version: &str| Sheets {
+        survey: format!("type,name,label\ntext,q1,{label}\n"),
+        choices: None,
+        settings: Some(format!("form_title,form_id,version\nParsed once,parsed_once,{version}\n")),
+    };
+    let labels = |f: &passerelle_core::forms::Form| format!("{:?}", f.items);
+    // Published and read in a transaction that is rolled back…
+    let mut tx = app.store.write().await.unwrap();
+    forms::publish(&mut tx, None, &sheets("Rolled back question", "1")).await.unwrap().unwrap();
+    let read = forms::latest(&mut tx, "parsed_once").await.unwrap().unwrap();
+    assert!(labels(&read.form).contains("Rolled back question"));
+    drop(tx);
+    // …then the same version published with another text: that text is what is read.
+    let mut tx = app.store.write().await.unwrap();
+    forms::publish(&mut tx, None, &sheets("Kept question", "1")).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = app.store.read().await.unwrap();
+    let latest = forms::latest(&mut tx, "parsed_once").await.unwrap().unwrap();
+    let exact = forms::get(&mut tx, "parsed_once", "1").await.unwrap().unwrap();
+    assert!(labels(&latest.form).contains("Kept question") && !labels(&latest.form).contains("Rolled back"), "{}", labels(&latest.form));
+    // Parsed once: both reads share the same parsed form.
+    assert!(std::sync::Arc::ptr_eq(&latest.form, &exact.form));
+    drop(tx);
+    // A newer version is the latest, alone and in the list of every form's latest.
+    let mut tx = app.store.write().await.unwrap();
+    forms::publish(&mut tx, None, &sheets("Newer question", "2")).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = app.store.read().await.unwrap();
+    let latest = forms::latest(&mut tx, "parsed_once").await.unwrap().unwrap();
+    assert_eq!(latest.form.version.as_deref(), Some("2"));
+    let all = forms::list_latest(&mut tx).await.unwrap();
+    let listed: Vec<_> = all.iter().filter(|p| p.form.id == "parsed_once").collect();
+    assert_eq!(listed.len(), 1);
+    assert!(std::sync::Arc::ptr_eq(&listed[0].form, &latest.form));
+    assert_eq!(all.len(), forms::shipped().len() + 1, "one entry per form");
+});

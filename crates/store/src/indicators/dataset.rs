@@ -481,7 +481,7 @@ async fn cases_and_steps(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, 
          WHERE c.id > $1 ORDER BY c.id LIMIT $2",
         person_columns("c.person_id")
     );
-    let mut sop_cache: BTreeMap<(String, u32), Option<Sop>> = BTreeMap::new();
+    let mut sop_cache: BTreeMap<(String, u32), Option<std::sync::Arc<Sop>>> = BTreeMap::new();
     let mut after = Uuid::nil();
     while let Some(rows) = page::<CaseRow>(tx, &sql, size, &mut after, |r| r.id).await? {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -533,7 +533,7 @@ async fn cases_and_steps(tx: &mut Tx, entities: &BTreeSet<Entity>, steps: bool, 
                 // Not recorded yet: the closure form has no satisfaction question in the SOP pack.
                 .with("satisfaction_score", Value::Null)
                 .with("restricted", Value::Bool(restricted));
-            let sop = if with_steps { sop_cache.get(&key).and_then(Option::as_ref) } else { None };
+            let sop = if with_steps { sop_cache.get(&key).and_then(|s| s.as_deref()) } else { None };
             let mut of_steps = Vec::new();
             if let (Some(sop), Some(level)) = (sop, RiskLevel::from_code(&risk)) {
                 for due in deadlines(sop, opened, level, case_done, tz) {

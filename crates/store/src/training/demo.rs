@@ -116,7 +116,7 @@ pub async fn load(tx: &mut Tx, staff: &[(Uuid, Option<Uuid>)], trainer: &Author,
         currency: "EUR".into(),
         optional_required: "1".into(),
     }).await?;
-    let sops: Vec<String> = crate::sops::list_latest(tx).await?.into_iter().map(|p| p.sop.id).collect();
+    let sops: Vec<String> = crate::sops::list_latest(tx).await?.into_iter().map(|p| p.sop.id.clone()).collect();
     let needs: Vec<String> = Taxonomy::needs().top_level().map(|t| t.code.clone()).collect();
     let mut modules = Vec::new();
     for (i, (code, fr, en, es, sop_ids, need_codes, mandatory, hours)) in MODULES.iter().enumerate() {

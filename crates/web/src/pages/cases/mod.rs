@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::views::{Reading, Record};
 use askama::Template;
+use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -59,7 +60,7 @@ pub async fn form_link(state: &AppState, identity: &Identity, case: &str, step: 
     Ok(CaseStep { case_id: id, step_id: step.to_string() })
 }
 
-async fn load_sop(tx: &mut passerelle_store::Tx, case: &Case) -> Result<Sop, AppError> {
+async fn load_sop(tx: &mut passerelle_store::Tx, case: &Case) -> Result<Arc<Sop>, AppError> {
     Ok(sops::get(tx, &case.sop_id, case.sop_version).await?.ok_or(AppError::NotFound)?.sop)
 }
 
@@ -438,7 +439,7 @@ pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &c
     filter.limit = i64::try_from(want + 1).unwrap_or(1000).min(1000);
     let mut rows = Vec::new();
     let now = Utc::now();
-    let mut loaded: Vec<Sop> = Vec::new();
+    let mut loaded: Vec<Arc<Sop>> = Vec::new();
     let mut read = 0;
     loop {
         let found = cases::list(tx, &sight, &filter).await?;
@@ -584,7 +585,7 @@ pub struct ActionForm {
 /// Loads a case for an action by someone who may manage it (its caseworker, or a supervisor of
 /// its team), with its SOP. With `seen`, the version the person acted on: if the case changed
 /// since, that is said before anything else (their page no longer shows the case as it is).
-pub(crate) async fn for_action(tx: &mut passerelle_store::Tx, identity: &Identity, id: Uuid, seen: Option<i64>) -> Result<(Case, Sop), AppError> {
+pub(crate) async fn for_action(tx: &mut passerelle_store::Tx, identity: &Identity, id: Uuid, seen: Option<i64>) -> Result<(Case, Arc<Sop>), AppError> {
     let case = cases::visible(tx, &sight(identity), id).await?.ok_or(AppError::NotFound)?;
     let may = case.assigned_to == identity.id() || identity.can(Permission::ApproveCases);
     if !may {

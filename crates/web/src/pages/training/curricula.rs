@@ -300,7 +300,7 @@ pub async fn add_module(State(state): State<AppState>, identity: Identity, page:
     };
     let mut p = Problems::default();
     let mut tx = state.store.write().await?;
-    let sops: Vec<String> = passerelle_store::sops::list_latest(&mut tx).await?.into_iter().map(|s| s.sop.id).collect();
+    let sops: Vec<String> = passerelle_store::sops::list_latest(&mut tx).await?.into_iter().map(|s| s.sop.id.clone()).collect();
     let needs: Vec<String> = Taxonomy::needs().top_level().map(|t| t.code.clone()).collect();
     match curricula::add_module(&mut tx, Some(identity.id()), id, &input, &sops, &needs).await {
         Ok(m) => {
