@@ -92,12 +92,3 @@ pub async fn purge_expired(tx: &mut Tx) -> StoreResult<u64> {
     Ok(n)
 }
 
-/// The live session with this stored hash (the middleware already holds the hash).
-pub async fn find_by_hash(tx: &mut Tx, token_hash: &str) -> StoreResult<Option<Session>> {
-    let at = now();
-    let s: Option<Session> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT token_hash, user_id, csrf_token, second_factor_pending, created_at, last_seen_at, expires_at
-         FROM sessions WHERE token_hash = $1"
-    ).bind(token_hash).fetch_optional(c).await)?;
-    Ok(s.filter(|s| s.expires_at > at && s.last_seen_at + Duration::minutes(IDLE_MINUTES) > at))
-}

@@ -150,18 +150,17 @@ async fn guard_inner(state: &AppState, mut req: Request, next: Next) -> Result<R
     };
 
     let jar = CookieJar::from_headers(req.headers());
-    let identity = identify(state, req.headers(), &jar).await?;
+    let (identity, session_csrf, totp_required) = match identify(state, req.headers(), &jar).await? {
+        Some(Found { identity, session_csrf, totp_required }) => (Some(identity), session_csrf, totp_required),
+        None => (None, None, false),
+    };
     let lang = RequestLang::resolve(identity.as_ref().map(|i| &i.user), req.headers());
 
     // CSRF: a session's token, or for someone not yet signed in, the double-submit cookie.
     let mut new_anon_csrf = None;
     let csrf_expected = match &identity {
         Some(Identity { via: Via::ApiToken { .. }, .. }) => None,
-        Some(Identity { via: Via::Session { token_hash, .. }, .. }) => {
-            let mut tx = state.store.read().await?;
-            let s = sessions::find_by_hash(&mut tx, token_hash).await?;
-            s.map(|s| s.csrf_token)
-        }
+        Some(Identity { via: Via::Session { .. }, .. }) => session_csrf,
         None => match jar.get(CSRF_COOKIE) {
             Some(c) if c.value().len() >= 32 => Some(c.value().to_string()),
             _ => {
@@ -194,13 +193,6 @@ async fn guard_inner(state: &AppState, mut req: Request, next: Next) -> Result<R
         }
         (Some(_), Access::SecondFactor) => return Ok(Redirect::to("/dashboard").into_response()),
         (Some(i), a) => {
-            let totp_required = if i.user.totp_enabled {
-                false
-            } else {
-                let mut tx = state.store.read().await?;
-                let required = users::totp_required_roles(&mut tx).await?;
-                i.user.roles.iter().any(|r| required.contains(r))
-            };
             if let Some((to, allowed)) = owed_step(i, totp_required) {
                 if !allowed.contains(&path.as_str()) {
                     if is_api(&path) {
@@ -273,8 +265,18 @@ async fn guard_inner(state: &AppState, mut req: Request, next: Next) -> Result<R
     Ok(res)
 }
 
+/// The user behind a request, with what the access decision needs about them, read in the one
+/// transaction: every request of a signed-in user goes through here.
+struct Found {
+    identity: Identity,
+    /// The session's CSRF token (none for an API token).
+    session_csrf: Option<String>,
+    /// Whether a role of the user requires a second factor they have not set up.
+    totp_required: bool,
+}
+
 /// Finds the user behind an `Authorization: Bearer` API token or the session cookie.
-async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &CookieJar) -> Result<Option<Identity>, AppError> {
+async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &CookieJar) -> Result<Option<Found>, AppError> {
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let secret = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let Some(secret) = secret else { return Err(AppError::Unauthorized) };
@@ -283,31 +285,41 @@ async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &Cooki
             return Err(AppError::Unauthorized);
         };
         let user = users::get_user(&mut tx, t.user_id).await?.ok_or(AppError::Unauthorized)?;
+        let totp_required = totp_required(&mut tx, &user).await?;
         drop(tx);
         if t.last_used_at.is_none_or(|at| passerelle_store::db::now() - at > chrono::Duration::minutes(1)) {
             let mut tx = state.store.write().await?;
             tokens::mark_used(&mut tx, t.id).await?;
             tx.commit().await?;
         }
-        return Ok(Some(Identity { user, via: Via::ApiToken { id: t.id } }));
+        let identity = Identity { user, via: Via::ApiToken { id: t.id } };
+        return Ok(Some(Found { identity, session_csrf: None, totp_required }));
     }
     let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
     let mut tx = state.store.read().await?;
     let Some(s) = sessions::find(&mut tx, cookie.value()).await? else { return Ok(None) };
     let Some(user) = users::get_user(&mut tx, s.user_id).await? else { return Ok(None) };
-    drop(tx);
     if !user.active {
         return Ok(None);
     }
+    let totp_required = totp_required(&mut tx, &user).await?;
+    drop(tx);
     if sessions::needs_touch(&s) {
         let mut tx = state.store.write().await?;
         sessions::touch(&mut tx, &s.token_hash).await?;
         tx.commit().await?;
     }
-    Ok(Some(Identity {
-        user,
-        via: Via::Session { token_hash: s.token_hash, second_factor_pending: s.second_factor_pending },
-    }))
+    let identity = Identity { user, via: Via::Session { token_hash: s.token_hash, second_factor_pending: s.second_factor_pending } };
+    Ok(Some(Found { identity, session_csrf: Some(s.csrf_token), totp_required }))
+}
+
+/// Whether one of the user's roles requires a second factor the user has not set up.
+async fn totp_required(tx: &mut passerelle_store::Tx, user: &passerelle_store::users::User) -> Result<bool, AppError> {
+    if user.totp_enabled {
+        return Ok(false);
+    }
+    let required = users::totp_required_roles(tx).await?;
+    Ok(user.roles.iter().any(|r| required.contains(r)))
 }
 
 /// Checks the CSRF token of a state-changing request: the `X-CSRF-Token` header, the
