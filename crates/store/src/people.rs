@@ -488,26 +488,23 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     if key_list.is_empty() {
         return Ok(vec![]);
     }
-    let (a, t, o, sup, me) = sight.binds();
-    // One query per key keeps the SQL portable (no array binds); blocks are small by design.
-    // The block query reads the whole rows: the visibility test is already in it, so a second
-    // read per candidate would only repeat it.
-    // The blind index of each key under every data key (one key outside a rotation).
-    let mut blinds = std::collections::BTreeSet::new();
-    for key in key_list {
-        blinds.extend(tx.keyring().blind_all(key)?);
-    }
+    // The keys of one name token alone (`n:`, the free-text search's) come last, and only when
+    // the others found fewer than twice the candidates wanted: their blocks are the register's
+    // largest ("every Mohamed": tens of thousands of people at national scale, read row by row
+    // for the viewer's sight), while people sharing two tokens, a phone or an id with the query
+    // are the ones it ranks first.
+    let (single, specific): (Vec<&String>, Vec<&String>) = key_list.iter().partition(|k| k.starts_with("n:"));
     let mut found: std::collections::BTreeMap<Uuid, Person> = std::collections::BTreeMap::new();
-    for key in &blinds {
-        let sql = format!("SELECT {COLUMNS} FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT {BLOCK_MAX}");
-        let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
-        for row in rows {
-            if !found.contains_key(&row.id) {
-                let person = person_of(tx, row)?;
-                found.insert(person.id, person);
-            }
+    for group in [specific, single] {
+        if found.len() >= limit.saturating_mul(2) {
+            break;
         }
+        // The blind index of each key under every data key (one key outside a rotation).
+        let mut blinds = std::collections::BTreeSet::new();
+        for key in group {
+            blinds.extend(tx.keyring().blind_all(key)?);
+        }
+        read_blocks(tx, sight, &blinds, &mut found).await?;
     }
     let mut out: Vec<Candidate> = found
         .into_values()
@@ -519,6 +516,26 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     out.sort_by(|x, y| y.score.score.total_cmp(&x.score.score));
     out.truncate(limit);
     Ok(out)
+}
+
+/// Adds to `found` the people the viewer may see in the blocks of `blinds`, opened.
+async fn read_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTreeSet<String>, found: &mut std::collections::BTreeMap<Uuid, Person>) -> StoreResult<()> {
+    let (a, t, o, sup, me) = sight.binds();
+    // One query per key keeps the SQL portable (no array binds). The block query reads the
+    // whole rows: the visibility test is already in it, so a second read per candidate would
+    // only repeat it.
+    for key in blinds {
+        let sql = format!("SELECT {COLUMNS} FROM people p JOIN person_match_keys k ON k.person_id = p.id WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key = $6 LIMIT {BLOCK_MAX}");
+        let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(key).fetch_all(c).await)?;
+        for row in rows {
+            if !found.contains_key(&row.id) {
+                let person = person_of(tx, row)?;
+                found.insert(person.id, person);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Registered people who may be the same as `person`: those in the "possible" band or above.

@@ -58,6 +58,29 @@ both_backends!(registration_looks_for_duplicates_first, |app| {
     assert!(html.contains(&format!("/people/{first}")), "{html}");
 });
 
+/// The search reads the blocks of one name alone only when the keys of two names (or a phone, an
+/// id) found few people: then people sharing a single name with the query are found too, after
+/// the one sharing both.
+both_backends!(a_search_finds_people_sharing_one_name_after_those_sharing_both, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let mut ids = Vec::new();
+    for (given, family, born) in [("Ysolde", "Quarantaine", "1980-02-03"), ("Ysolde", "Brevannes", "1975-06-07"), ("Ismérie", "Quarantaine", "1970-09-10")] {
+        let r = post(&cw, "/people", &csrf, &[("given_names", given), ("family_names", family), ("birth_date", born), ("confirm_new", "1")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        ids.push(id_after("/people/", &location(&r)));
+    }
+    let at = |html: &str, id: &Uuid| html.find(&format!("/people/{id}\"")).unwrap_or_else(|| panic!("{id} not found: {html}"));
+    let (_, html) = cw.text("/people?q=ysolde%20quarantain").await;
+    let (both, given_only, family_only) = (at(&html, &ids[0]), at(&html, &ids[1]), at(&html, &ids[2]));
+    assert!(both < given_only && both < family_only, "the person sharing both names comes first");
+    // One name: only that name's block, both people bearing it.
+    let (_, html) = cw.text("/people?q=quarantain").await;
+    at(&html, &ids[0]);
+    at(&html, &ids[2]);
+    assert!(!html.contains(&format!("/people/{}\"", ids[1])), "Ysolde Brevannes shares no name with the query");
+});
+
 /// Walks one case through every step of its SOP: forms stored for the step (one of them filled
 /// over HTTP for the first step), approvals asked and granted, steps completed, then closed and
 /// reopened.
