@@ -87,35 +87,43 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
     let today = passerelle_store::db::now().date_naive();
     let mut problems = Vec::new();
     for (row, letter) in &sheet.cell_errors {
-        problems.push(format!("row {row}, column {letter}: the cell holds a spreadsheet error"));
+        problems.push((*row, format!("row {row}, column {letter}: the cell holds a spreadsheet error")));
     }
-    let mut tx = store.write().await?;
-    // The register read and opened once; each accepted row joins it, so that the next rows are
-    // checked against the register as it stands and against the rows already accepted.
-    let mut register = people::Register::read(&mut tx, &sight).await?;
-    let mut accepted = Vec::new();
+    // Every row checked as the registration page checks it, before anything is read.
+    let mut checked = Vec::new();
     for row in &sheet.rows {
-        let person = match people::check(&input_of(row), today) {
-            Ok(p) => p,
+        match people::check(&input_of(row), today) {
+            Ok(person) => checked.push((row.row, person)),
             Err(p) => {
                 for e in &p.0 {
                     let place = column_of(&e.field).and_then(|c| row.place(c)).map(|(h, l)| format!("column {l} ({h})")).unwrap_or_else(|| e.field.clone());
-                    problems.push(format!("row {}, {place}: {}", row.row, e.code));
+                    problems.push((row.row, format!("row {}, {place}: {}", row.row, e.code)));
                 }
-                continue;
             }
-        };
-        let likely: Vec<_> = register.possible_duplicates(&person).into_iter().filter(|c| c.score.band == MatchBand::Likely).collect();
+        }
+    }
+    let mut tx = store.write().await?;
+    // The part of the register the rows' duplicate keys reach, read and opened once; each
+    // accepted row joins it, so that the next rows are checked against the register as it
+    // stands and against the rows already accepted.
+    let probes: Vec<_> = checked.iter().map(|(_, p)| p.clone()).collect();
+    let mut register = people::Register::read_around(&mut tx, &sight, &probes).await?;
+    drop(probes);
+    let mut accepted = Vec::new();
+    for (row, person) in checked {
+        let likely = register.likely_duplicates(&person);
         if let Some(c) = likely.first() {
-            problems.push(format!("row {}: very likely already registered as {} ({}, score {:.2})", row.row, c.person.id, c.person.full_name(), c.score.score));
+            problems.push((row, format!("row {row}: very likely already registered as {} ({}, score {:.2})", c.person.id, c.person.full_name(), c.score.score)));
             continue;
         }
         let registered = people::register(&mut tx, &sight.viewer, person).await?;
         register.add(registered.clone());
-        accepted.push((row.row, registered));
+        accepted.push((row, registered));
     }
+    // In the sheet's order, whichever check found them.
+    problems.sort_by_key(|(row, _)| *row);
     println!("{} rows read ({}), {} accepted, {} problems", sheet.rows.len(), sheet.encoding, accepted.len(), problems.len());
-    for p in &problems {
+    for (_, p) in &problems {
         println!("  {p}");
     }
     if !problems.is_empty() {

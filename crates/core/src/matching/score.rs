@@ -445,57 +445,70 @@ pub fn score_with(
             via_alias = true;
         }
     }
-    let mut evidence = best.evidence;
     let mut reasons = best.reasons;
     if via_alias {
         reasons.insert(0, Reason::AliasUsed);
     } else if best.transposed {
         reasons.insert(0, Reason::NamesTransposed);
     }
+    let evidence = best.evidence + other_evidence(a, b, Some(&mut reasons));
+    let offset = freq.map_or(OFFSET, NameFrequencies::offset);
+    let score = logistic(evidence - offset);
+    MatchScore { score, band: thresholds.band(score), reasons, evidence }
+}
 
-    let (w, r) = compare_birth(a.birth, b.birth);
-    evidence += w;
-    reasons.push(r);
+/// The score of `a` and `b` when it can reach `floor`, None when it cannot. Whether it can is
+/// known before the names are compared: agreeing names add at most [`TOKEN_SAME`] per token
+/// pair, and birth, sex, nationality, phone and id are cheap to compare. In a large block
+/// (people sharing one name's sound and a birth decade) most pairs are excluded by their
+/// birth dates or sex alone, so a duplicate check that only wants the possible (or likely)
+/// band skips most name comparisons, which are the cost of matching.
+pub fn score_reaching(a: &PreparedPerson, b: &PreparedPerson, floor: f64) -> Option<MatchScore> {
+    // At most one agreeing pair per token of the shorter name, of the main names or aliases.
+    let longest = |p: &PreparedPerson| p.aliases.iter().map(Vec::len).fold(p.given.len() + p.family.len(), usize::max);
+    let names_max = longest(a).min(longest(b)) as f64 * TOKEN_SAME;
+    if logistic(names_max + other_evidence(a, b, None) - OFFSET) < floor {
+        return None;
+    }
+    Some(score(a, b))
+}
 
-    if let (Some(x), Some(y)) = (a.sex, b.sex) {
-        if x == y {
-            evidence += SEX_SAME;
-            reasons.push(Reason::SexSame);
-        } else {
-            evidence += SEX_DIFFERS;
-            reasons.push(Reason::SexDiffers);
+fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// The evidence of everything but names: birth, sex, nationality, phone and id, with its
+/// reasons when `reasons` is given (a bound that leaves the pair out needs none).
+fn other_evidence(a: &PreparedPerson, b: &PreparedPerson, mut reasons: Option<&mut Vec<Reason>>) -> f64 {
+    let mut push = |r: Reason| {
+        if let Some(v) = reasons.as_deref_mut() {
+            v.push(r);
         }
+    };
+    let (mut evidence, r) = compare_birth(a.birth, b.birth);
+    push(r);
+    let mut field = |same: bool, (w_same, r_same): (f64, Reason), (w_differs, r_differs): (f64, Reason)| {
+        if same {
+            evidence += w_same;
+            push(r_same);
+        } else {
+            evidence += w_differs;
+            push(r_differs);
+        }
+    };
+    if let (Some(x), Some(y)) = (a.sex, b.sex) {
+        field(x == y, (SEX_SAME, Reason::SexSame), (SEX_DIFFERS, Reason::SexDiffers));
     }
     if let (Some(x), Some(y)) = (&a.nationality, &b.nationality) {
-        if x == y {
-            evidence += NAT_SAME;
-            reasons.push(Reason::NationalitySame);
-        } else {
-            evidence += NAT_DIFFERS;
-            reasons.push(Reason::NationalityDiffers);
-        }
+        field(x == y, (NAT_SAME, Reason::NationalitySame), (NAT_DIFFERS, Reason::NationalityDiffers));
     }
     if let (Some(x), Some(y)) = (&a.phone, &b.phone) {
-        if x == y {
-            evidence += PHONE_SAME;
-            reasons.push(Reason::PhoneSame);
-        } else {
-            evidence += PHONE_DIFFERS;
-            reasons.push(Reason::PhoneDiffers);
-        }
+        field(x == y, (PHONE_SAME, Reason::PhoneSame), (PHONE_DIFFERS, Reason::PhoneDiffers));
     }
     if let (Some(x), Some(y)) = (&a.external_id, &b.external_id) {
-        if x == y {
-            evidence += ID_SAME;
-            reasons.push(Reason::ExternalIdSame);
-        } else {
-            evidence += ID_DIFFERS;
-            reasons.push(Reason::ExternalIdDiffers);
-        }
+        field(x == y, (ID_SAME, Reason::ExternalIdSame), (ID_DIFFERS, Reason::ExternalIdDiffers));
     }
-    let offset = freq.map_or(OFFSET, NameFrequencies::offset);
-    let score = 1.0 / (1.0 + (-(evidence - offset)).exp());
-    MatchScore { score, band: thresholds.band(score), reasons, evidence }
+    evidence
 }
 
 #[cfg(test)]
@@ -522,6 +535,37 @@ mod tests {
     fn s(a: &PersonRecord, b: &PersonRecord) -> MatchScore {
         let t = MatchTables::builtin();
         score(&PreparedPerson::new(a, t), &PreparedPerson::new(b, t))
+    }
+
+    #[test]
+    fn a_pair_left_out_below_a_floor_never_reaches_it() {
+        use crate::matching::generator::{Generator, GeneratorConfig};
+        let t = MatchTables::builtin();
+        let g = Generator::builtin(GeneratorConfig { seed: 7, duplicate_rate: 0.3, ..GeneratorConfig::default() });
+        let people: Vec<PreparedPerson> = g.people(400).map(|p| PreparedPerson::new(&p.record, t)).collect();
+        let (mut skipped, mut kept_above) = (0, 0);
+        for floor in [Thresholds::DEFAULT.possible, Thresholds::DEFAULT.likely] {
+            for a in &people {
+                for b in &people {
+                    let full = score(a, b);
+                    match score_reaching(a, b, floor) {
+                        // Same score, same reasons in the same order.
+                        Some(m) => assert_eq!(m, full),
+                        None => {
+                            assert!(full.score < floor, "left out at {floor} but scores {}", full.score);
+                            skipped += 1;
+                        }
+                    }
+                    if full.score >= floor {
+                        kept_above += 1;
+                    }
+                }
+            }
+        }
+        // The bound does its work (most pairs of unrelated people are left out) and the
+        // comparison is not empty (duplicates and each person with themself reach the floor).
+        assert!(skipped > 400 * 400, "{skipped} pairs left out");
+        assert!(kept_above > 800, "{kept_above} pairs reach a floor");
     }
 
     #[test]
