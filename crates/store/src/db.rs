@@ -218,9 +218,11 @@ impl Store {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory");
+        sqlite_process_settings();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .after_connect(|conn, _| Box::pin(async move { stable_plans(conn).await }))
             .connect_with(opts)
             .await?;
         Ok(Store { pool: Pool::Sqlite(pool), sqlite_path: Some(path.to_path_buf()), files: None, keyring: Arc::default(), parsed: Arc::default() })
@@ -457,5 +459,66 @@ pub mod test_support {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         let n: (i64,) = on_tx!(tx, c => sqlx::query_as(sql).fetch_one(c).await)?;
         Ok(n.0)
+    }
+}
+
+/// Turns off SQLite's memory statistics, once per process and before its first connection
+/// (SQLite refuses the setting afterwards, harmlessly). Every allocation SQLite makes (each
+/// value sqlx copies out of a row) otherwise takes one process-wide mutex to count it: under
+/// load the pool's connections queued on it (a fifth of the server's CPU in lock and futex
+/// calls on the caseload page). Nothing reads the statistics.
+fn sqlite_process_settings() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: a plain integer option; sqlite3_config is safe to call at any time and
+        // returns SQLITE_MISUSE when SQLite is already initialised.
+        unsafe {
+            libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
+        }
+    });
+}
+
+/// Asks a new SQLite connection for query plans that do not depend on bound values (the
+/// "query planner stability guarantee"). Without it a statement with `LIKE $n` (the caseload's
+/// reference filter, the directory's filters) is planned for the value bound, so sqlx's cached
+/// statement is parsed and planned again at every use: a tenth of the caseload page's CPU.
+/// The plans lose nothing: none of those LIKE patterns can use an index.
+async fn stable_plans(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `db` is this connection's open handle, held locked for the call; the option
+    // takes an int (1: on) and an optional int pointer for the new setting (none).
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(db, libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG, 1 as std::ffi::c_int, std::ptr::null_mut::<std::ffi::c_int>())
+    };
+    if rc != libsqlite3_sys::SQLITE_OK {
+        return Err(sqlx::Error::Protocol(format!("SQLite refused the query planner stability guarantee ({rc})")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_connections_plan_stably_and_count_no_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
+        let Pool::Sqlite(pool) = &store.pool else { unreachable!() };
+        let mut conn = pool.acquire().await.unwrap();
+        // A LIKE with a bound pattern, the kind that was planned again at each use.
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 'abc' AS t) WHERE t LIKE $1").bind("a%").fetch_one(&mut *conn).await.unwrap();
+        assert_eq!(n, 1);
+        let mut handle = conn.lock_handle().await.unwrap();
+        let mut on: std::ffi::c_int = -1;
+        // SAFETY: reading the setting back (-1: leave it as it is) into `on`.
+        let rc = unsafe {
+            libsqlite3_sys::sqlite3_db_config(handle.as_raw_handle().as_ptr(), libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG, -1 as std::ffi::c_int, &mut on as *mut std::ffi::c_int)
+        };
+        assert_eq!((rc, on), (libsqlite3_sys::SQLITE_OK, 1), "every connection of the pool plans stably");
+        // With the statistics off, SQLite counts nothing (connections are open and used).
+        // SAFETY: a read of a process-wide counter.
+        assert_eq!(unsafe { libsqlite3_sys::sqlite3_memory_used() }, 0);
     }
 }
