@@ -784,18 +784,11 @@ impl Register {
         self.distinct.contains(&if x < y { (x, y) } else { (y, x) })
     }
 
-    /// [`possible_duplicates`] of `person` against the register held.
-    pub fn possible_duplicates(&self, person: &Person) -> Vec<Candidate> {
-        self.duplicates_reaching(person, Thresholds::DEFAULT.possible)
-    }
-
-    /// The candidates of [`Register::possible_duplicates`] in the "likely" band: what an
-    /// import refuses. Fewer pairs can reach it, so fewer names are compared.
+    /// The people of the register held who are very likely `person` (the "likely" band), as
+    /// [`possible_duplicates`] would find them: what an import refuses. Fewer pairs can reach
+    /// that band, so fewer names are compared.
     pub fn likely_duplicates(&self, person: &Person) -> Vec<Candidate> {
-        self.duplicates_reaching(person, Thresholds::DEFAULT.likely)
-    }
-
-    fn duplicates_reaching(&self, person: &Person, floor: f64) -> Vec<Candidate> {
+        let floor = Thresholds::DEFAULT.likely;
         let probe = PreparedPerson::new(&person.record(), tables());
         self.scored(&probe, &keys::duplicate_keys(&probe), None, floor)
             .into_iter()
