@@ -470,8 +470,10 @@ pub mod test_support {
 fn sqlite_process_settings() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        // SAFETY: a plain integer option; sqlite3_config is safe to call at any time and
-        // returns SQLITE_MISUSE when SQLite is already initialised.
+        // SAFETY: sqlite3_config must not run beside other SQLite calls. It runs here, at the
+        // process's first opening of a SQLite store, before its first connection: every
+        // connection Passerelle makes is made after it. Once SQLite is initialised the call
+        // only returns SQLITE_MISUSE.
         unsafe {
             libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int);
         }
