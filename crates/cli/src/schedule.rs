@@ -48,17 +48,19 @@ pub enum RetentionSchedule {
 /// Parses a period written `30s`, `15m`, `24h` or `7d` (whole numbers, at least one second).
 pub fn parse_every(s: &str) -> Result<Duration, String> {
     let t = s.trim();
-    let (num, unit) = t.split_at(t.len().saturating_sub(1));
+    // The unit is the last character, whatever its width in bytes.
+    let unit = t.chars().last().unwrap_or(' ');
+    let num = t.strip_suffix(unit).unwrap_or_default();
     let n: u64 = if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
         num.parse().map_err(|_| format!("{s:?} is too large"))?
     } else {
         return Err(format!("{s:?}: write a whole number then s, m, h or d (e.g. 24h)"));
     };
     let secs = match unit {
-        "s" => Some(n),
-        "m" => n.checked_mul(60),
-        "h" => n.checked_mul(3600),
-        "d" => n.checked_mul(86_400),
+        's' => Some(n),
+        'm' => n.checked_mul(60),
+        'h' => n.checked_mul(3600),
+        'd' => n.checked_mul(86_400),
         _ => return Err(format!("{s:?}: write a whole number then s, m, h or d (e.g. 24h)")),
     };
     match secs {
@@ -155,7 +157,8 @@ mod tests {
         assert_eq!(parse_every("15m"), Ok(Duration::from_secs(900)));
         assert_eq!(parse_every("24h"), Ok(Duration::from_secs(86_400)));
         assert_eq!(parse_every("7d"), Ok(Duration::from_secs(604_800)));
-        for bad in ["", "0s", "h", "24", "1.5h", "-1h", "+1h", "3w", "99999999999999999999d"] {
+        // A last character of several bytes is a mistake named, not a panic.
+        for bad in ["", "0s", "h", "24", "1.5h", "-1h", "+1h", "3w", "99999999999999999999d", "\u{354}", "3é", "1🙂"] {
             assert!(parse_every(bad).is_err(), "{bad:?}");
         }
     }

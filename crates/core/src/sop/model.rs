@@ -114,15 +114,18 @@ impl Period {
         if t.starts_with('-') {
             return Err(PeriodError::Negative);
         }
-        let (num, unit) = t.split_at(t.len().saturating_sub(1));
+        // The unit is the last character, whatever its width in bytes ("3é" is a mistake, not
+        // a slice through a character).
+        let Some(unit) = t.chars().last() else { return Err(PeriodError::Malformed) };
+        let num = &t[..t.len() - unit.len_utf8()];
         // Digits only: `u32::from_str` would also take a `+` sign.
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PeriodError::Malformed);
         }
         let n: u32 = num.parse().map_err(|_| PeriodError::Malformed)?;
         match unit {
-            "h" => Ok(Period::Hours(n)),
-            "d" => Ok(Period::Days(n)),
+            'h' => Ok(Period::Hours(n)),
+            'd' => Ok(Period::Days(n)),
             _ => Err(PeriodError::Malformed),
         }
     }
@@ -335,7 +338,9 @@ mod tests {
         assert_eq!(Period::parse(" 3d "), Ok(Period::Days(3)));
         assert_eq!(Period::parse("0h"), Ok(Period::Hours(0)));
         assert_eq!(Period::parse("-1d"), Err(PeriodError::Negative));
-        for bad in ["", "d", "3", "3w", "1.5d", "3 d", "+3d", "h3"] {
+        // Characters of two, three and four bytes last (or alone): a mistake named, no panic
+        // (the fuzzer's "\u{354}" was one).
+        for bad in ["", "d", "3", "3w", "1.5d", "3 d", "+3d", "h3", "\u{354}", "3é", "2日", "1🙂"] {
             assert_eq!(Period::parse(bad), Err(PeriodError::Malformed), "{bad:?}");
         }
         assert_eq!(Period::Days(7).to_string(), "7d");
