@@ -48,14 +48,10 @@ pub enum RetentionSchedule {
 /// Parses a period written `30s`, `15m`, `24h` or `7d` (whole numbers, at least one second).
 pub fn parse_every(s: &str) -> Result<Duration, String> {
     let t = s.trim();
-    // The unit is the last character, whatever its width in bytes.
-    let unit = t.chars().last().unwrap_or(' ');
-    let num = t.strip_suffix(unit).unwrap_or_default();
-    let n: u64 = if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) {
-        num.parse().map_err(|_| format!("{s:?} is too large"))?
-    } else {
+    let Some((num, unit)) = passerelle_core::validate::count_and_unit(t) else {
         return Err(format!("{s:?}: write a whole number then s, m, h or d (e.g. 24h)"));
     };
+    let n: u64 = num.parse().map_err(|_| format!("{s:?} is too large"))?;
     let secs = match unit {
         's' => Some(n),
         'm' => n.checked_mul(60),

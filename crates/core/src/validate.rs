@@ -88,9 +88,29 @@ pub fn is_email(v: &str) -> bool {
     }
 }
 
+/// A whole number written with a one-character unit (`24h`, `3d`, `30s`): its digits and the
+/// unit, or None when the text is not that. The unit is the last character whatever its width
+/// in bytes, and the number is ASCII digits only (no sign: `u32::from_str` would take `+`).
+pub fn count_and_unit(text: &str) -> Option<(&str, char)> {
+    let unit = text.chars().last()?;
+    let digits = text.strip_suffix(unit)?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some((digits, unit))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_and_its_unit_are_split_at_the_last_character() {
+        assert_eq!(count_and_unit("24h"), Some(("24", 'h')));
+        assert_eq!(count_and_unit("7日"), Some(("7", '日')));
+        // The unit is any last character: whether it is one the caller knows is its own check.
+        assert_eq!(count_and_unit("24"), Some(("2", '4')));
+        for bad in ["", "h", "+3d", "1.5h", "3 d", "\u{354}", "é"] {
+            assert_eq!(count_and_unit(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn collects_every_problem() {

@@ -114,14 +114,7 @@ impl Period {
         if t.starts_with('-') {
             return Err(PeriodError::Negative);
         }
-        // The unit is the last character, whatever its width in bytes ("3é" is a mistake, not
-        // a slice through a character).
-        let Some(unit) = t.chars().last() else { return Err(PeriodError::Malformed) };
-        let num = &t[..t.len() - unit.len_utf8()];
-        // Digits only: `u32::from_str` would also take a `+` sign.
-        if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PeriodError::Malformed);
-        }
+        let (num, unit) = crate::validate::count_and_unit(t).ok_or(PeriodError::Malformed)?;
         let n: u32 = num.parse().map_err(|_| PeriodError::Malformed)?;
         match unit {
             'h' => Ok(Period::Hours(n)),
