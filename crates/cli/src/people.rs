@@ -106,9 +106,7 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
     // The part of the register the rows' duplicate keys reach, read and opened once; each
     // accepted row joins it, so that the next rows are checked against the register as it
     // stands and against the rows already accepted.
-    let probes: Vec<_> = checked.iter().map(|(_, p)| p.clone()).collect();
-    let mut register = people::Register::read_around(&mut tx, &sight, &probes).await?;
-    drop(probes);
+    let mut register = people::Register::read_around(&mut tx, &sight, checked.iter().map(|(_, p)| p)).await?;
     let mut accepted = Vec::new();
     for (row, person) in checked {
         let likely = register.likely_duplicates(&person);

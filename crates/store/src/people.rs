@@ -683,7 +683,7 @@ impl Register {
     /// finds what it would find against the whole register: an import reads the blocks its rows
     /// touch instead of reading and opening a register of a million people (26 s of reading and
     /// two more minutes of opening, 2.5 GB, for a 10,000-row sheet).
-    pub async fn read_around(tx: &mut Tx, sight: &Sight, probes: &[Person]) -> StoreResult<Register> {
+    pub async fn read_around<'p>(tx: &mut Tx, sight: &Sight, probes: impl IntoIterator<Item = &'p Person>) -> StoreResult<Register> {
         // The blind index of each key under every data key, back to the key it stands for.
         let mut key_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         let mut seen = std::collections::HashSet::new();
