@@ -81,6 +81,27 @@ both_backends!(a_search_finds_people_sharing_one_name_after_those_sharing_both, 
     assert!(!html.contains(&format!("/people/{}\"", ids[1])), "Ysolde Brevannes shares no name with the query");
 });
 
+/// A search opens only the people sharing the most keys with the query: the one person sharing
+/// both names is found first even when registered after more people sharing one name (and one
+/// key) than the search opens.
+both_backends!(a_search_opens_those_sharing_most_keys_first, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    for (i, family) in ["Quibert", "Quenot", "Quillard", "Quintal", "Quesnel", "Quimper", "Quoniam", "Quélard"].iter().enumerate() {
+        let born = format!("19{}-01-01", 60 + i);
+        let r = post(&cw, "/people", &csrf, &[("given_names", "Ysolde"), ("family_names", family), ("birth_date", &born), ("confirm_new", "1")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let r = post(&cw, "/people", &csrf, &[("given_names", "Ysolde"), ("family_names", "Quarantaine"), ("birth_date", "1980-02-03"), ("confirm_new", "1")]).await;
+    let target = id_after("/people/", &location(&r));
+    let mut tx = app.store.read().await.unwrap();
+    let reader = Sight { viewer: Viewer { id: Uuid::now_v7(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
+    // A limit of two opens four people of the nine sharing the key "Ysolde, Q…".
+    let found = passerelle_store::people::search(&mut tx, &reader, "ysolde quarantain", 2).await.unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[0].id, target, "{found:?}");
+});
+
 /// Walks one case through every step of its SOP: forms stored for the step (one of them filled
 /// over HTTP for the first step), approvals asked and granted, steps completed, then closed and
 /// reopened.
