@@ -120,6 +120,30 @@ pub async fn get(tx: &mut Tx, sop_id: &str, version: u32) -> StoreResult<Option<
     }
 }
 
+/// The exact versions `wanted` names (the ones found; repeats read once), in one query: a
+/// list of cases under a dozen SOP versions reads them together instead of one by one.
+pub async fn get_many(tx: &mut Tx, wanted: &[(&str, u32)]) -> StoreResult<Vec<Published>> {
+    let mut pairs: Vec<(&str, u32)> = wanted.to_vec();
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut out = Vec::with_capacity(pairs.len());
+    for batch in pairs.chunks(crate::db::BATCH / 2) {
+        let test: Vec<String> = (0..batch.len()).map(|i| format!("(sop_id = ${} AND version = ${})", 2 * i + 1, 2 * i + 2)).collect();
+        let sql = format!("SELECT {COLUMNS} FROM sop_versions WHERE {}", test.join(" OR "));
+        let heads: Vec<Head> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for (id, version) in batch {
+                q = q.bind(*id).bind(i64::from(*version));
+            }
+            q.fetch_all(c).await
+        })?;
+        for h in heads {
+            out.push(open(tx, h).await?);
+        }
+    }
+    Ok(out)
+}
+
 /// The latest version of every SOP, ordered by id.
 pub async fn list_latest(tx: &mut Tx) -> StoreResult<Vec<Published>> {
     let sql = format!(

@@ -100,3 +100,18 @@ both_backends!(a_bad_file_is_refused_with_every_problem, |app| {
     let res = cw.post_form("/sops", "/admin/sops/publish", &[("source", &pack_source("gbv"))]).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 });
+
+/// The versions a list of cases follows are read together: each found once, whatever the
+/// repeats, and a version never published is simply not among them.
+both_backends!(several_versions_are_read_in_one_go, |app| {
+    let mut tx = app.store.read().await.unwrap();
+    let wanted = [("child_protection", 1), ("gbv", 1), ("child_protection", 1), ("child_protection", 99), ("no_such_sop", 1)];
+    let mut found: Vec<(String, u32)> = passerelle_store::sops::get_many(&mut tx, &wanted).await.unwrap()
+        .into_iter().map(|p| (p.sop.id.clone(), p.sop.version)).collect();
+    found.sort();
+    assert_eq!(found, vec![("child_protection".to_string(), 1), ("gbv".to_string(), 1)]);
+    // The same parsed version as one read alone.
+    let one = passerelle_store::sops::get(&mut tx, "gbv", 1).await.unwrap().unwrap();
+    let many = passerelle_store::sops::get_many(&mut tx, &[("gbv", 1)]).await.unwrap();
+    assert!(std::sync::Arc::ptr_eq(&one.sop, &many[0].sop));
+});

@@ -447,6 +447,12 @@ pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &c
         let ids: Vec<Uuid> = found.iter().map(|c| c.id).collect();
         let visit_plans = passerelle_store::visits::next_planned_of(tx, &ids).await?;
         let mut completed = cases::completed_steps_of(tx, &ids).await?;
+        let wanted: Vec<(&str, u32)> = found
+            .iter()
+            .filter(|c| !loaded.iter().any(|s| s.id == c.sop_id && s.version == c.sop_version))
+            .map(|c| (c.sop_id.as_str(), c.sop_version))
+            .collect();
+        loaded.extend(sops::get_many(tx, &wanted).await?.into_iter().map(|p| p.sop));
         for case in found {
             if rows.len() == want {
                 // A case left over: the next page starts after the last one read.
@@ -454,10 +460,7 @@ pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &c
             }
             read += 1;
             filter.after = Some(case.id);
-            if !loaded.iter().any(|s| s.id == case.sop_id && s.version == case.sop_version) {
-                loaded.push(load_sop(tx, &case).await?);
-            }
-            let Some(sop) = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version) else { continue };
+            let sop = loaded.iter().find(|s| s.id == case.sop_id && s.version == case.sop_version).ok_or(AppError::NotFound)?;
             let done = completed.remove(&case.id).unwrap_or_default();
             let dues = sop::deadlines(sop, case.opened_at, case.risk, &done, tz_of(&case));
             let overdue = dues.iter().filter(|d| d.status(now) == StepStatus::Overdue).count();
