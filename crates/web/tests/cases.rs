@@ -81,9 +81,9 @@ both_backends!(a_search_finds_people_sharing_one_name_after_those_sharing_both, 
     assert!(!html.contains(&format!("/people/{}\"", ids[1])), "Ysolde Brevannes shares no name with the query");
 });
 
-/// A search opens only the people sharing the most keys with the query: the one person sharing
-/// both names is found first even when registered after more people sharing one name (and one
-/// key) than the search opens.
+// A search opens only the people sharing the most keys with the query: the one person sharing
+// both names is found first even when registered after more people sharing one name (and one
+// key) than the search opens.
 both_backends!(a_search_opens_those_sharing_most_keys_first, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let csrf = cw.csrf("/people/new").await;

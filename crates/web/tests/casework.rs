@@ -281,4 +281,20 @@ both_backends!(cases_filter_by_area_keeps_the_viewer_scope, |app| {
     let stranger = Sight { viewer: Viewer { id: Uuid::now_v7(), agency_id: Some(Uuid::now_v7()), team_id: None, scope: Scope::Agency }, supervises: None };
     let found = passerelle_store::cases::list(&mut tx, &stranger, &passerelle_store::cases::Filter { area_id: Some(country), limit: 1000, ..Default::default() }).await.unwrap();
     assert!(found.is_empty());
+    // The counts a supervisor sees are of the same cases as the list, filtered by the person's
+    // area or the case's reference, or not filtered at all (counted without reading the people).
+    let reader = Sight { viewer: Viewer { id: Uuid::now_v7(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
+    let here_ref = passerelle_store::cases::list(&mut tx, &reader, &passerelle_store::cases::Filter { area_id: Some(north), limit: 1000, ..Default::default() })
+        .await.unwrap().into_iter().find(|c| c.id == here_case).unwrap().reference;
+    for filter in [
+        passerelle_store::cases::Filter { area_id: Some(north), ..Default::default() },
+        passerelle_store::cases::Filter { area_id: Some(country), ..Default::default() },
+        passerelle_store::cases::Filter { reference: Some(here_ref.to_lowercase()), ..Default::default() },
+        passerelle_store::cases::Filter::default(),
+    ] {
+        let listed = passerelle_store::cases::list(&mut tx, &reader, &passerelle_store::cases::Filter { limit: 1000, ..filter.clone() }).await.unwrap();
+        let counted: i64 = passerelle_store::cases::tally(&mut tx, &reader, &filter).await.unwrap().iter().map(|(_, _, _, n)| n).sum();
+        assert_eq!(counted, listed.len() as i64, "{filter:?}");
+        assert!(!listed.is_empty(), "{filter:?}");
+    }
 });

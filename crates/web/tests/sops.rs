@@ -101,8 +101,8 @@ both_backends!(a_bad_file_is_refused_with_every_problem, |app| {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 });
 
-/// The versions a list of cases follows are read together: each found once, whatever the
-/// repeats, and a version never published is simply not among them.
+// The versions a list of cases follows are read together: each found once, whatever the
+// repeats, and a version never published is simply not among them.
 both_backends!(several_versions_are_read_in_one_go, |app| {
     let mut tx = app.store.read().await.unwrap();
     let wanted = [("child_protection", 1), ("gbv", 1), ("child_protection", 1), ("child_protection", 99), ("no_such_sop", 1)];
