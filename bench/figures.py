@@ -184,6 +184,8 @@ def table(doc):
              f"| HSDS export | {doc['hsds_export_seconds']} s | — | — |",
              *[f"| {s}: first view, computing every figure from the records (then kept 5 min) | {http[s]['first_ms']:.0f} ms | — | — |"
                for s in ("indicator_dashboard", "indicator_report") if "first_ms" in http.get(s, {})],
+             *([f"| supervisor_caseload: first view, counting every case of the team (then kept 1 min) | {http['supervisor_caseload']['first_ms']:.0f} ms | — | — |"]
+               if "first_ms" in http.get("supervisor_caseload", {}) else []),
              f"| duplicates (`people duplicates`) | precision {d['at_possible']['precision']}, recall {d['at_possible']['recall']} (likely band: {d['at_likely']['precision']} / {d['at_likely']['recall']}), {d['seconds']} s, {d['true_pairs']} true pairs | — | — |"
              if d else "| duplicates (`people duplicates`) | not run on this instance (see the notes) | — | — |",
              *([f"| server start (migrations, data-key check over every sealed table) | {doc['server_start_seconds']} s | — | — |"] if "server_start_seconds" in doc else []),
