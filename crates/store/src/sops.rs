@@ -111,13 +111,7 @@ pub async fn latest(tx: &mut Tx, sop_id: &str) -> StoreResult<Option<Published>>
 
 /// The exact version a case follows.
 pub async fn get(tx: &mut Tx, sop_id: &str, version: u32) -> StoreResult<Option<Published>> {
-    let sql = format!("SELECT {COLUMNS} FROM sop_versions WHERE sop_id = $1 AND version = $2");
-    let head: Option<Head> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(sop_id).bind(version as i64).fetch_optional(c).await)?;
-    match head {
-        Some(h) => open(tx, h).await.map(Some),
-        None => Ok(None),
-    }
+    Ok(get_many(tx, &[(sop_id, version)]).await?.pop())
 }
 
 /// The exact versions `wanted` names (the ones found; repeats read once), in one query: a
