@@ -53,13 +53,21 @@ const COLUMNS: &str = "c.id, c.reference, c.person_id, p.given_names, p.family_n
      c.closure_reason, c.version, p.sealed AS person_sealed, c.sealed AS case_sealed";
 const FROM: &str = "cases c JOIN people p ON p.id = c.person_id JOIN users u ON u.id = c.assigned_to";
 
+/// Who may see a restricted case within the scope: its caseworker (`$5`, the viewer) and the
+/// supervisor of its team (`$4`). One text for [`VISIBLE`] and [`in_sight`].
+macro_rules! restricted_rule {
+    () => {
+        "(c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4)"
+    };
+}
+
 /// The cases a viewer may see: scope by assignment, team or agency; restricted ones only by
 /// their caseworker and their team's supervisor (`$4`). Users named on a case (`case_members`)
 /// see it whatever their scope: naming them is how a case is shared with one more person.
 /// `$5` is the viewer.
-pub(crate) const VISIBLE: &str = "((($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
-     AND (c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4))
-     OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $5))";
+pub(crate) const VISIBLE: &str = concat!("((($1 IS NULL OR c.agency_id = $1) AND ($2 IS NULL OR c.team_id = $2) AND ($3 IS NULL OR c.assigned_to = $3)
+     AND ", restricted_rule!(), ")
+     OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = $5))");
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -222,7 +230,7 @@ fn in_sight(sight: &Sight, f: &Filter) -> String {
         crate::db::filter_eq(o.is_some(), "c.assigned_to", 3),
     ]
     .join(" AND ");
-    let restricted = "(c.restricted = FALSE OR c.assigned_to = $5 OR c.team_id = $4)";
+    let restricted = restricted_rule!();
     let scoped = if needs_person(f) {
         format!("SELECT c.id FROM cases c WHERE {scope} AND {restricted}")
     } else {
