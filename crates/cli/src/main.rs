@@ -95,13 +95,19 @@ enum Command {
     },
     /// Load the fictional demo setup (Belleterre) into an instance that has no users yet.
     Demo {
-        /// Then add this many generated people, each with a case (and every other one a
-        /// referral), for the benchmark (`bench/`).
+        /// Then add this many generated people, each with a case, a case plan of five tasks
+        /// and two referrals, spread over a national workforce, for the benchmark (`bench/`).
         #[arg(long, value_name = "N")]
         scale: Option<u64>,
         /// The generator's seed: the same seed gives the same people.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// With --scale: people (and cases) per caseworker; caseworkers are created to hold them.
+        #[arg(long, value_name = "K", default_value_t = 1_000, requires = "scale")]
+        per_caseworker: u64,
+        /// With --scale: the directory grows to this many services (default: one per hundred people).
+        #[arg(long, value_name = "M", requires = "scale")]
+        services: Option<usize>,
         /// With --scale: write the generator's truth (person id, duplicate cluster) to this CSV.
         #[arg(long, value_name = "FILE", requires = "scale")]
         truth: Option<PathBuf>,
@@ -398,7 +404,7 @@ async fn run(cli: Cli) -> Result<i32> {
             serve(store, web, &addr, &scheduled).await?;
             Ok(0)
         }
-        Command::Demo { scale, seed, truth } => {
+        Command::Demo { scale, seed, truth, per_caseworker, services } => {
             let store = open(&settings).await?;
             demo::seed_defaults(&store).await?;
             if demo::load_if_empty(&store).await? {
@@ -410,7 +416,10 @@ async fn run(cli: Cli) -> Result<i32> {
                 println!("This instance already has users; demo data not loaded.");
             }
             if let Some(n) = scale {
-                let rate = scale::grow(&store, n, seed, truth.as_deref()).await?;
+                let mut plan = scale::Scale::new(n, seed);
+                plan.per_caseworker = per_caseworker;
+                plan.services = services.unwrap_or(plan.services);
+                let rate = scale::grow(&store, &plan, truth.as_deref()).await?;
                 println!("{}", json!({"people": n, "seed": seed, "people_per_second": (rate * 10.0).round() / 10.0}));
             }
             Ok(0)

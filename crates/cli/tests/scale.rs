@@ -5,28 +5,52 @@ use common::{fresh_postgres_url, run};
 
 use std::path::Path;
 
-type Figures = (i64, i64, Vec<String>, i64, i64, Vec<String>);
+/// What a grown instance holds, read with the same SQL on either pool type.
+struct Figures {
+    people: i64,
+    cases: i64,
+    referral_statuses: Vec<String>,
+    steps: i64,
+    notes: i64,
+    /// People's clear attributes in order: what a seed determines (names are sealed).
+    attributes: Vec<String>,
+    referrals: i64,
+    plan_actions: i64,
+    overdue_actions: i64,
+    services: i64,
+    /// Caseworkers holding cases, and the demo caseworker's cases.
+    caseworkers_with_cases: i64,
+    demo_caseworker_cases: i64,
+    supervisors: i64,
+}
 
-/// (people, cases, distinct referral statuses, completed steps, notes, people's clear attributes in order); the
-/// same SQL on either pool type.
 macro_rules! figures {
     ($pool:expr) => {{
         let pool = $pool;
         let one = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(&pool);
-        let people = one("SELECT COUNT(*) FROM people").await.unwrap();
-        let cases = one("SELECT COUNT(*) FROM cases").await.unwrap();
-        let steps = one("SELECT COUNT(*) FROM case_steps").await.unwrap();
-        let notes = one("SELECT COUNT(*) FROM case_notes").await.unwrap();
-        let statuses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status FROM referrals ORDER BY status").fetch_all(&pool).await.unwrap();
         // Names are sealed under each instance's own key (random nonces): the generated people
         // are compared by what stays in the clear, and every one of them must be sealed.
         let unsealed = one("SELECT COUNT(*) FROM people WHERE sealed IS NULL").await.unwrap();
         assert_eq!(unsealed, 0, "every person's names are sealed");
-        let names: Vec<String> = sqlx::query_scalar(
-            "SELECT COALESCE(sex, '') || '|' || COALESCE(nationality, '') || '|' || COALESCE(migration_status, '') FROM people ORDER BY 1")
-            .fetch_all(&pool).await.unwrap();
+        let f = Figures {
+            people: one("SELECT COUNT(*) FROM people").await.unwrap(),
+            cases: one("SELECT COUNT(*) FROM cases").await.unwrap(),
+            referral_statuses: sqlx::query_scalar("SELECT DISTINCT status FROM referrals ORDER BY status").fetch_all(&pool).await.unwrap(),
+            steps: one("SELECT COUNT(*) FROM case_steps").await.unwrap(),
+            notes: one("SELECT COUNT(*) FROM case_notes").await.unwrap(),
+            attributes: sqlx::query_scalar(
+                "SELECT COALESCE(sex, '') || '|' || COALESCE(nationality, '') || '|' || COALESCE(migration_status, '') FROM people ORDER BY 1")
+                .fetch_all(&pool).await.unwrap(),
+            referrals: one("SELECT COUNT(*) FROM referrals").await.unwrap(),
+            plan_actions: one("SELECT COUNT(*) FROM case_plan_actions").await.unwrap(),
+            overdue_actions: one("SELECT COUNT(*) FROM case_plan_actions WHERE status IN ('planned', 'in_progress') AND due_on < CURRENT_DATE").await.unwrap(),
+            services: one("SELECT COUNT(*) FROM directory_services").await.unwrap(),
+            caseworkers_with_cases: one("SELECT COUNT(DISTINCT assigned_to) FROM cases").await.unwrap(),
+            demo_caseworker_cases: one("SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.assigned_to WHERE u.email = 'caseworker@demo.passerelle.test'").await.unwrap(),
+            supervisors: one("SELECT COUNT(*) FROM user_roles WHERE role = 'supervisor'").await.unwrap(),
+        };
         pool.close().await;
-        (people, cases, statuses, steps, notes, names)
+        f
     }};
 }
 
@@ -38,8 +62,10 @@ async fn pg_figures(url: &str) -> Figures {
     figures!(sqlx::PgPool::connect(url).await.unwrap())
 }
 
+/// Grows 60 people, 5 a caseworker (12 caseworkers: the demo's and 11 generated, in two teams),
+/// and a directory of at least 150 services.
 fn grow(target: &[&str], seed: &str, truth: &Path) -> String {
-    let mut args = vec!["demo", "--scale", "60", "--seed", seed, "--truth", truth.to_str().unwrap()];
+    let mut args = vec!["demo", "--scale", "60", "--seed", seed, "--truth", truth.to_str().unwrap(), "--per-caseworker", "5", "--services", "150"];
     args.extend_from_slice(target);
     let o = run(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -59,12 +85,23 @@ async fn check(out: &str, truth: &Path, f: &Figures) {
     assert!(out.contains("\"people\":60"), "{out}");
     assert!(out.contains("people_per_second"), "{out}");
     // Every generated record passes the registration checks, and each has its case.
-    assert_eq!(f.0 - base.0, 60);
-    assert_eq!(f.1 - base.1, 60);
-    // Referrals at every status of the lifecycle (30 referrals cycling through nine).
-    assert_eq!(f.2, ["accepted", "cancelled", "completed", "draft", "failed", "in-progress", "on-hold", "rejected", "requested"]);
-    assert!(f.3 > base.3, "some steps completed");
-    assert_eq!(f.4 - base.4, 20, "a note on every third case");
+    assert_eq!(f.people - base.people, 60);
+    assert_eq!(f.cases - base.cases, 60);
+    // Two referrals a case, at every status of the lifecycle (120 cycling through nine).
+    assert_eq!(f.referrals - base.referrals, 120);
+    assert_eq!(f.referral_statuses, ["accepted", "cancelled", "completed", "draft", "failed", "in-progress", "on-hold", "rejected", "requested"]);
+    // A plan of five tasks a case, some of them overdue.
+    assert_eq!(f.plan_actions - base.plan_actions, 300);
+    assert!(f.overdue_actions > base.overdue_actions, "some generated tasks are overdue");
+    assert!(f.steps > base.steps, "some steps completed");
+    assert_eq!(f.notes - base.notes, 20, "a note on every third case");
+    // Spread over the workforce: 12 caseworkers hold the 60 cases, the demo caseworker 5 of
+    // them (besides the demo's own), and the second team has its supervisor.
+    assert_eq!(f.caseworkers_with_cases - base.caseworkers_with_cases, 11);
+    assert_eq!(f.demo_caseworker_cases - base.demo_caseworker_cases, 5);
+    assert_eq!(f.supervisors - base.supervisors, 1);
+    // The directory grew by local offices of the demo's organisations, through the import.
+    assert!(base.services < 150 && f.services >= 150, "{} services", f.services);
     let lines = std::fs::read_to_string(truth).unwrap();
     assert_eq!(lines.lines().count(), 61, "header and one line per person");
     // The planted duplicates are there: some cluster holds two records.
@@ -86,11 +123,11 @@ async fn sqlite_scale_is_complete_and_deterministic() {
     // The same seed gives the same people; another seed other people.
     grow(&["--data-dir", b.path().to_str().unwrap()], "7", &b.path().join("t.csv"));
     let fb = sqlite_figures(b.path()).await;
-    assert_eq!(fa.5, fb.5);
+    assert_eq!(fa.attributes, fb.attributes);
     let c = tempfile::tempdir().unwrap();
     grow(&["--data-dir", c.path().to_str().unwrap()], "8", &c.path().join("t.csv"));
     let fc = sqlite_figures(c.path()).await;
-    assert_ne!(fa.5, fc.5);
+    assert_ne!(fa.attributes, fc.attributes);
 }
 
 #[tokio::test]

@@ -124,12 +124,20 @@ fn q(s: &str) -> String {
 /// The demo mapping as the spreadsheet a field team would send, with `today` the date
 /// verification ages are counted from.
 pub fn demo_sheet(parishes: &[(String, String)], today: NaiveDate) -> String {
+    sheet(parishes, today, 0..1)
+}
+
+/// The services of the demo mapping with each organisation's `branches`: branch 0 is the
+/// organisation itself, branch b its b-th local office ("… — antenne b"), another organisation
+/// with the same services. The benchmark's national directory (`demo --scale`) is made of them.
+fn sheet(parishes: &[(String, String)], today: NaiveDate, branches: std::ops::Range<usize>) -> String {
     let mut out = String::from(
         "Organisation;Service name;Needs;Area;Address;City;Phone;Opening hours;Languages;Attributes;Required documents;Fees;Application process;Status;Last verified;Verified by;Description\n",
     );
     let mut n = 0usize;
-    for t in TEMPLATES {
+    for (branch, t) in branches.flat_map(|b| TEMPLATES.iter().map(move |t| (b, t))) {
         let (org, name, needs, attrs, hours, apply, docs, fees, langs, desc, places) = *t;
+        let org = if branch == 0 { org.to_string() } else { format!("{org} — antenne {branch}") };
         for &p in places {
             let Some((code, parish)) = parishes.get(p) else { continue };
             n += 1;
@@ -144,8 +152,9 @@ pub fn demo_sheet(parishes: &[(String, String)], today: NaiveDate) -> String {
             let status = if n % 13 == 0 { "temporarily closed" } else { "active" };
             let city = PARISH_CITIES.get(p).copied().unwrap_or(parish.as_str());
             let service_name = if places.len() > 1 { format!("{name} — {parish}") } else { name.to_string() };
+            let service_name = if branch == 0 { service_name } else { format!("{service_name} — antenne {branch}") };
             let row = [
-                org.to_string(),
+                org.clone(),
                 service_name,
                 needs.to_string(),
                 code.clone(),
@@ -173,7 +182,29 @@ pub fn demo_sheet(parishes: &[(String, String)], today: NaiveDate) -> String {
 /// Loads the demo directory and links each organisation that is a demo agency to it, so the
 /// agency's service focal point keeps its entries.
 pub async fn load(tx: &mut Tx, parishes: &[(String, String)], agencies: &[Agency], today: NaiveDate) -> StoreResult<usize> {
-    let sheet = demo_sheet(parishes, today);
+    let created = import(tx, parishes, &demo_sheet(parishes, today), today).await?;
+    for org in directory::list_organizations(tx, None).await? {
+        if let Some(a) = agencies.iter().find(|a| a.name == org.organization.name) {
+            let id = Uuid::parse_str(&org.organization.id).map_err(|e| StoreError::Config(e.to_string()))?;
+            directory::link_organization(tx, None, id, Some(a.id)).await?;
+        }
+    }
+    debug_assert!(OTHER_ORGANISATIONS.iter().all(|o| TEMPLATES.iter().any(|t| t.0 == *o)));
+    Ok(created)
+}
+
+/// How many services one branch of every demo organisation adds (`load_branches`).
+pub fn services_per_branch(parishes: &[(String, String)]) -> usize {
+    TEMPLATES.iter().map(|t| t.10.iter().filter(|p| **p < parishes.len()).count()).sum()
+}
+
+/// Adds the local offices `branches` (from 1) of every demo organisation, through the same
+/// import as the demo mapping; their organisations are no agency's. Returns the services created.
+pub async fn load_branches(tx: &mut Tx, parishes: &[(String, String)], branches: std::ops::Range<usize>, today: NaiveDate) -> StoreResult<usize> {
+    import(tx, parishes, &sheet(parishes, today, branches.start.max(1)..branches.end), today).await
+}
+
+async fn import(tx: &mut Tx, parishes: &[(String, String)], sheet: &str, today: NaiveDate) -> StoreResult<usize> {
     let areas: Vec<Area> = parishes.iter().map(|(id, name)| Area { id: id.clone(), name: name.clone() }).collect();
     let ctx = SheetContext { vocabulary: Vocabulary::builtin(), areas: &areas, country: "BT", lang: Lang::Fr, today };
     let read = read_services_csv(sheet.as_bytes(), &ColumnMapping::standard(Taxonomy::protection()), &ctx)
@@ -187,13 +218,6 @@ pub async fn load(tx: &mut Tx, parishes: &[(String, String)], agencies: &[Agency
         return Err(StoreError::Config(format!("the demo directory is rejected: {:?}", preview.reject)));
     }
     let applied = directory::apply_import(tx, None, "demo", &read.dataset(), &preview).await?;
-    for org in directory::list_organizations(tx, None).await? {
-        if let Some(a) = agencies.iter().find(|a| a.name == org.organization.name) {
-            let id = Uuid::parse_str(&org.organization.id).map_err(|e| StoreError::Config(e.to_string()))?;
-            directory::link_organization(tx, None, id, Some(a.id)).await?;
-        }
-    }
-    debug_assert!(OTHER_ORGANISATIONS.iter().all(|o| TEMPLATES.iter().any(|t| t.0 == *o)));
     Ok(applied.created)
 }
 

@@ -1,22 +1,29 @@
 //! `passerelle demo --scale N`: the demo instance grown to N generated (fictional) people for the
 //! benchmark (`bench/`). Everything goes through the store functions the pages use (registration
-//! with its match keys, cases under the shipped SOPs, steps, notes, referrals and their status
-//! changes, with their audit entries), so the data looks like what the app itself writes. Names
-//! come from `passerelle_core::matching::generator`, which also plants known duplicates: their
-//! truth (person id, cluster) can be written to a CSV so duplicate detection can be scored.
-//! One transaction per batch keeps memory flat and lets a bulk load run at full speed.
+//! with its match keys, cases under the shipped SOPs, steps, notes, case plans, referrals and
+//! their status changes, with their audit entries), so the data looks like what the app itself
+//! writes. Names come from `passerelle_core::matching::generator`, which also plants known
+//! duplicates: their truth (person id, cluster) can be written to a CSV so duplicate detection
+//! can be scored. One transaction per batch keeps memory flat and lets a bulk load run at full
+//! speed.
+//!
+//! Per person: a case (under each SOP in turn, at every stage), a case plan of one goal and five
+//! actions (the register's tasks: 5M at 1M people), two referrals (2M), a note on every third
+//! case. The cases are spread over a national workforce (`workforce`): a caseworker per
+//! thousand people by default.
+
+mod workforce;
 
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use indicatif::{ProgressBar, ProgressStyle};
-use passerelle_core::access::{scope_for, Permission, Scope};
 use passerelle_core::matching::generator::{GeneratedPerson, Generator, GeneratorConfig};
 use passerelle_core::matching::{BirthDate, Sex};
 use passerelle_core::referral::{Side, Status};
 use passerelle_core::sop::{RiskLevel, Sop};
-use passerelle_store::people::{self, PersonInput, Sight};
+use passerelle_store::case_plan::{self, ActionInput, Who};
+use passerelle_store::people::{self, PersonInput};
 use passerelle_store::referrals::{self, NewReferral};
-use passerelle_store::users::{self, Viewer};
 use passerelle_store::{cases, demo, directory, forms, responses, sops, Store};
 use std::io::Write;
 use std::path::Path;
@@ -68,13 +75,39 @@ pub fn input_of(g: &GeneratedPerson, today: NaiveDate) -> PersonInput {
     }
 }
 
-async fn sight_of(store: &Store, email: &str) -> Result<Sight> {
-    let mut tx = store.read().await?;
-    let user = users::find_by_email(&mut tx, email).await?.with_context(|| format!("no account {email}"))?;
-    Ok(Sight {
-        viewer: Viewer { id: user.id, agency_id: user.agency_id, team_id: user.team_id, scope: scope_for(&user.roles, Permission::ViewCases).unwrap_or(Scope::Own) },
-        supervises: scope_for(&user.roles, Permission::ApproveCases).and(user.team_id),
-    })
+/// How large the generated register is and how it is spread.
+pub struct Scale {
+    pub people: u64,
+    pub seed: u64,
+    /// People (each with a case) per caseworker.
+    pub per_caseworker: u64,
+    /// Services the directory grows to (the demo's hundred at least).
+    pub services: usize,
+}
+
+impl Scale {
+    /// A caseworker per thousand people and a service per hundred: 1,000 caseworkers and
+    /// 10,000 services at a million people.
+    pub fn new(people: u64, seed: u64) -> Scale {
+        Scale { people, seed, per_caseworker: 1_000, services: (people / 100) as usize }
+    }
+}
+
+/// The plan's tasks, one goal's five actions: (description, who does it).
+const ACTIONS: &[(&str, Assignee)] = &[
+    ("Accompany to the health centre (generated).", Assignee::Caseworker),
+    ("Follow up the referral to the service (generated).", Assignee::Service),
+    ("Renew the residence document (generated).", Assignee::Agency),
+    ("Enrol the children at school (generated).", Assignee::Nobody),
+    ("Home visit with the family (generated).", Assignee::Caseworker),
+];
+
+#[derive(Clone, Copy)]
+enum Assignee {
+    Caseworker,
+    Service,
+    Agency,
+    Nobody,
 }
 
 /// The moves from `requested` that end at `target` (the referrer's moves are theirs, the
@@ -93,26 +126,30 @@ fn path_to(target: Status) -> &'static [Status] {
     }
 }
 
-/// Loads the demo setup if needed, then `count` generated people with a case each (and a
-/// referral for every other case). Returns people registered per second.
-pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) -> Result<f64> {
+/// Loads the demo setup if needed, then the generated people with their cases, plans and
+/// referrals. Returns people registered per second.
+pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<f64> {
     demo::seed_defaults(store).await?;
     demo::load_if_empty(store).await?;
-    let caseworker = sight_of(store, &demo::demo_email("caseworker")).await?;
-    let focal = sight_of(store, &demo::demo_email("focalpoint")).await?;
-    let (sop_list, services) = {
+    let count = scale.people;
+    let workers = workforce::caseworkers(store, workforce::caseworkers_for(count, scale.per_caseworker)).await?;
+    workforce::directory(store, scale.services).await?;
+    let focal = workforce::sight_of(&workforce::account(store, &demo::demo_email("focalpoint")).await?);
+    let (sop_list, focal_services, services) = {
         let mut tx = store.read().await?;
         let sops: Vec<std::sync::Arc<Sop>> = sops::list_latest(&mut tx).await?.into_iter().map(|p| p.sop).collect();
-        let filter = directory::ServiceFilter { agency_id: focal.viewer.agency_id, status: Some("active".into()), ..Default::default() };
-        let services: Vec<Uuid> = directory::list_services(&mut tx, &filter).await?.iter().filter_map(|s| s.id().parse().ok()).collect();
-        (sops, services)
+        let ids = |list: Vec<directory::ServiceEntry>| -> Vec<Uuid> { list.iter().filter_map(|s| s.id().parse().ok()).collect() };
+        let active = |agency_id| directory::ServiceFilter { agency_id, status: Some("active".into()), ..Default::default() };
+        let focal_services = ids(directory::list_services(&mut tx, &active(focal.viewer.agency_id)).await?);
+        let services = ids(directory::list_services(&mut tx, &active(None)).await?);
+        (sops, focal_services, services)
     };
     anyhow::ensure!(!sop_list.is_empty(), "no SOP is published");
+    anyhow::ensure!(!focal_services.is_empty(), "the focal point's agency has no active service");
     let form_versions: std::collections::HashMap<String, String> = {
         let mut tx = store.read().await?;
         forms::list_latest(&mut tx).await?.into_iter().map(|f| (f.form.id.clone(), f.form.version.clone().unwrap_or_default())).collect()
     };
-    let author = responses::Author { id: caseworker.viewer.id, agency_id: caseworker.viewer.agency_id, team_id: caseworker.viewer.team_id };
     let mut truth_file = match truth {
         Some(p) => {
             let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?);
@@ -121,7 +158,7 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
         }
         None => None,
     };
-    let generated = generator(seed);
+    let generated = generator(scale.seed);
     let today = passerelle_store::db::now().date_naive();
     let bar = ProgressBar::new(count);
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} people {per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
@@ -137,12 +174,34 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
                 // A generated record the form would refuse is left out, as a user would be stopped.
                 Err(_) => continue,
             };
+            let caseworker = &workers[i % workers.len()];
+            let author = responses::Author { id: caseworker.viewer.id, agency_id: caseworker.viewer.agency_id, team_id: caseworker.viewer.team_id };
             let person = people::register(&mut tx, &caseworker.viewer, person).await?;
             if let Some(f) = truth_file.as_mut() {
                 writeln!(f, "{},{}", person.id, g.cluster)?;
             }
             let sop = &sop_list[i % sop_list.len()];
-            let case = cases::open(&mut tx, &caseworker, person.id, sop, RISKS[i % RISKS.len()], false).await?;
+            let case = cases::open(&mut tx, caseworker, person.id, sop, RISKS[i % RISKS.len()], false).await?;
+            // The plan first: a plan is only changed while the case is open, and the steps
+            // below may close it.
+            let goal = case_plan::add_goal(&mut tx, caseworker.viewer.id, &case, "Safety and stable housing (generated)").await?;
+            for (k, (description, assignee)) in ACTIONS.iter().enumerate() {
+                let who = match assignee {
+                    Assignee::Caseworker => Who::User(caseworker.viewer.id),
+                    Assignee::Service => services.get((i + k) % services.len().max(1)).map_or(Who::Nobody, |s| Who::Service(*s)),
+                    Assignee::Agency => caseworker.viewer.agency_id.map_or(Who::Nobody, Who::Agency),
+                    Assignee::Nobody => Who::Nobody,
+                };
+                // Due from ten days ago to a month ahead: some overdue, as on a real caseload.
+                let due = today + chrono::Duration::days((7 * k as i64) - 10 + (i % 20) as i64);
+                let input = ActionInput {
+                    description: description.to_string(),
+                    who: who.code(),
+                    due_on: due.format("%Y-%m-%d").to_string(),
+                    status: case_plan::STATUSES[(i + k) % case_plan::STATUSES.len()].to_string(),
+                };
+                case_plan::add_action(&mut tx, caseworker.viewer.id, &case, goal, &input).await?;
+            }
             // Cases at every stage: the first k steps done, stopping where forms or approvals
             // would be needed.
             let mut version = case.version;
@@ -162,17 +221,20 @@ pub async fn grow(store: &Store, count: u64, seed: u64, truth: Option<&Path>) ->
             if i % 3 == 0 {
                 cases::add_note(&mut tx, caseworker.viewer.id, case.id, "Follow-up visit planned with the family (generated).").await?;
             }
-            if i % 2 == 0 && !services.is_empty() {
-                let target = Status::ALL[(i / 2) % Status::ALL.len()];
+            // Two referrals: one to the focal point's agency (its inbox is the bench's, a
+            // national receiver's), one anywhere in the directory. The focal point answers
+            // for every service: the generator has no account per receiving organisation.
+            for (k, to_service) in [focal_services[i % focal_services.len()], services[(i * 7 + 1) % services.len()]].into_iter().enumerate() {
+                let target = Status::ALL[(2 * i + k) % Status::ALL.len()];
                 let new = NewReferral {
-                    service_id: Some(services[(i / 2) % services.len()]),
+                    service_id: Some(to_service),
                     need: "health".into(),
                     reason: "Needs an assessment (generated).".into(),
                     legal_ground: Some("vital_interest".into()),
                     send: target != Status::Draft,
                     ..Default::default()
                 };
-                let mut r = referrals::create(&mut tx, &caseworker, &case, &new).await?;
+                let mut r = referrals::create(&mut tx, caseworker, &case, &new).await?;
                 for to in path_to(target) {
                     let (actor, side) = if *to == Status::Cancelled { (caseworker.viewer.id, Side::Requester) } else { (focal.viewer.id, Side::Receiver) };
                     r = referrals::change_status(&mut tx, actor, &r, side, *to, "Generated.", "Service given (generated).", r.version).await?;
