@@ -304,9 +304,13 @@ pub async fn case_of_action(tx: &mut Tx, action: Uuid) -> StoreResult<Option<Uui
 
 /// The number of overdue actions of a case on `today`.
 pub async fn overdue_count(tx: &mut Tx, case_id: Uuid, today: NaiveDate) -> StoreResult<i64> {
-    let sql = format!("SELECT COUNT(*) FROM case_plan_actions WHERE case_id = $1 AND status IN {PENDING} AND due_on < $2");
+    let sql = overdue_count_sql();
     let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(case_id).bind(today).fetch_one(c).await)?;
     Ok(n)
+}
+
+fn overdue_count_sql() -> String {
+    format!("SELECT COUNT(*) FROM case_plan_actions WHERE case_id = $1 AND status IN {PENDING} AND due_on < $2")
 }
 
 /// An overdue action on a caseworker's dashboard.
@@ -319,15 +323,14 @@ pub struct Overdue {
 }
 
 /// Overdue actions of open cases the viewer may see and is responsible for: their own cases, or
-/// actions they are named on. Oldest date first.
+/// actions they are named on. Oldest date first. Two branches, each through its index (the
+/// viewer's cases, then their actions; the actions naming the viewer), so that the cost is the
+/// viewer's share of the register, never the register's overdue actions.
 pub async fn overdue_for(tx: &mut Tx, sight: &Sight, today: NaiveDate, limit: i64) -> StoreResult<Vec<Overdue>> {
     let (a, t, o, sup, me) = sight.binds();
-    let sql = format!(
-        "SELECT c.id, c.reference, x.description, x.due_on, x.id, x.sealed FROM case_plan_actions x JOIN cases c ON c.id = x.case_id
-         WHERE {VISIBLE} AND c.status = 'open' AND x.status IN {PENDING} AND x.due_on < $6
-           AND (c.assigned_to = $5 OR x.assignee_user = $5)
-         ORDER BY x.due_on, x.created_at LIMIT $7");
-    let rows: Vec<(Uuid, String, String, NaiveDate, Uuid, Option<Vec<u8>>)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+    let sql = overdue_for_sql(tx.backend());
+    type Found = (Uuid, String, String, NaiveDate, Uuid, Option<Vec<u8>>, DateTime<Utc>);
+    let rows: Vec<Found> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(today).bind(limit).fetch_all(c).await)?;
     let ring = tx.keyring();
     rows.into_iter()
@@ -338,9 +341,52 @@ pub async fn overdue_for(tx: &mut Tx, sight: &Sight, today: NaiveDate, limit: i6
         .collect()
 }
 
+fn overdue_for_sql(backend: crate::db::Backend) -> String {
+    // Without statistics SQLite guesses that walking the register's overdue actions
+    // (`case_plan_actions_due`) and looking up each one's case is cheaper than reading the
+    // viewer's cases first; it is told which index the actions are read through. PostgreSQL
+    // has statistics and chooses it itself.
+    let by_case = match backend {
+        crate::db::Backend::Sqlite => "case_plan_actions x INDEXED BY case_plan_actions_case",
+        crate::db::Backend::Postgres => "case_plan_actions x",
+    };
+    let columns = "c.id, c.reference, x.description, x.due_on AS due_on, x.id, x.sealed, x.created_at AS created_at";
+    let pending = format!("c.status = 'open' AND x.status IN {PENDING} AND x.due_on < $6 AND {VISIBLE}");
+    format!(
+        "SELECT {columns} FROM cases c JOIN {by_case} ON x.case_id = c.id WHERE c.assigned_to = $5 AND {pending}
+         UNION
+         SELECT {columns} FROM case_plan_actions x JOIN cases c ON c.id = x.case_id WHERE x.assignee_user = $5 AND {pending}
+         ORDER BY due_on, created_at LIMIT $7"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A case's and a user's overdue actions are found through the indexes that start with
+    /// the case and the assignee — never by walking the register's overdue actions
+    /// (`case_plan_actions_due`) or every case: SQLite's plans, read back.
+    #[tokio::test]
+    async fn overdue_actions_are_found_through_the_case_or_the_assignee() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::db::Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut tx = store.read().await.unwrap();
+        let plan = |sql: String| format!("EXPLAIN QUERY PLAN {sql}");
+        let id = Uuid::now_v7();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let count: Vec<(i64, i64, i64, String)> =
+            on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(plan(overdue_count_sql()))).bind(id).bind(today).fetch_all(c).await).unwrap();
+        let steps: Vec<&str> = count.iter().map(|r| r.3.as_str()).collect();
+        assert!(steps.iter().any(|s| s.contains("case_plan_actions_case")), "{steps:?}");
+        let listed: Vec<(i64, i64, i64, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(plan(overdue_for_sql(crate::db::Backend::Sqlite))))
+            .bind(None::<Uuid>).bind(None::<Uuid>).bind(Some(id)).bind(None::<Uuid>).bind(id).bind(today).bind(20_i64).fetch_all(c).await).unwrap();
+        let steps: Vec<&str> = listed.iter().map(|r| r.3.as_str()).collect();
+        assert!(steps.iter().any(|s| s.contains("cases_assigned_newest") || s.contains("cases_assigned")), "{steps:?}");
+        assert!(steps.iter().any(|s| s.contains("case_plan_actions_assignee")), "{steps:?}");
+        assert!(!steps.iter().any(|s| s.contains("case_plan_actions_due") || s.starts_with("SCAN")), "no walk: {steps:?}");
+    }
 
     #[test]
     fn who_reads_its_form_codes() {

@@ -204,6 +204,8 @@ both_backends!(the_case_plan_is_structured_versioned_and_flags_overdue_actions, 
     assert!(html.contains("One case-plan action is overdue."), "{html}");
     let (_, html) = cw.text("/dashboard").await;
     assert!(html.contains("Case-plan actions overdue") && html.contains("Visit the shelter"), "{html}");
+    // Found both as the caseworker's case and as named on them: listed once.
+    assert_eq!(html.matches("Visit the shelter").count(), 1, "{html}");
 
     // Two people edit the same action: the second gets a conflict, not a silent overwrite.
     let (_, html) = cw.text(&format!("/cases/{case}/plan")).await;
@@ -231,6 +233,16 @@ both_backends!(the_case_plan_is_structured_versioned_and_flags_overdue_actions, 
     let (_, html) = cw.text("/dashboard").await;
     assert!(!html.contains("Visit the shelter"));
 
+    // An action named on the supervisor, who holds no case: overdue on their dashboard.
+    let sup_id = app.user_id(SUPERVISOR).await;
+    let r = post(&cw, &format!("/cases/{case}/plan/actions"), &csrf,
+        &[("goal", &goal), ("description", "Call the school"), ("action_who", &format!("user:{sup_id}")), ("action_due_on", &yesterday)]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = sup.text("/dashboard").await;
+    assert!(html.contains("Call the school"), "{html}");
+    let (_, html) = cw.text("/dashboard").await;
+    assert_eq!(html.matches("Call the school").count(), 1, "{html}");
+
     // A closed case's plan cannot change (closed here directly: closing through the SOP is
     // tested in cases.rs).
     let mut tx = app.store.write().await.unwrap();
@@ -249,7 +261,7 @@ both_backends!(the_case_plan_is_structured_versioned_and_flags_overdue_actions, 
         passerelle_store::db::RawTx::Sqlite(t) => sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'case.plan.%'").fetch_one(&mut **t).await.unwrap(),
         passerelle_store::db::RawTx::Postgres(t) => sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'case.plan.%'").fetch_one(&mut **t).await.unwrap(),
     };
-    assert_eq!(n.0, 4);
+    assert_eq!(n.0, 5);
 });
 
 both_backends!(cases_filter_by_area_keeps_the_viewer_scope, |app| {
