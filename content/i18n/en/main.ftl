@@ -915,4 +915,7 @@ case-provided-service = Service (from the directory)
 case-provided-on = Day it was provided
 case-provided-notes = What was provided
 case-provided-add = Record the service
+services-find = Find another service by name
+services-find-go = Find
+services-near-hint = The lists offer your agency's services and those this case was referred to or its plan names; find any other service of the directory by its name.
 field-provided-on = Day it was provided

@@ -915,4 +915,7 @@ case-provided-service = Servicio (del directorio)
 case-provided-on = Día en que se prestó
 case-provided-notes = Qué se prestó
 case-provided-add = Registrar el servicio
+services-find = Buscar otro servicio por su nombre
+services-find-go = Buscar
+services-near-hint = Las listas ofrecen los servicios de su organización y aquellos a los que este caso fue derivado o que su plan nombra; busque cualquier otro servicio del directorio por su nombre.
 field-provided-on = Día en que se prestó

@@ -915,4 +915,7 @@ case-provided-service = Service (de l'annuaire)
 case-provided-on = Jour où il a été fourni
 case-provided-notes = Ce qui a été fourni
 case-provided-add = Enregistrer le service
+services-find = Chercher un autre service par son nom
+services-find-go = Chercher
+services-near-hint = Les listes proposent les services de votre structure et ceux vers lesquels ce dossier a été orienté ou que son plan nomme ; cherchez tout autre service de l'annuaire par son nom.
 field-provided-on = Jour où il a été fourni

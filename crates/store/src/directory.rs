@@ -342,13 +342,44 @@ pub async fn list_services(tx: &mut Tx, f: &ServiceFilter) -> StoreResult<Vec<Se
     Ok(out)
 }
 
-/// The active services as a person picks one in a form: id and "service — organisation", by
-/// name. Read from the columns, not the HSDS documents: a case page offers every service of a
-/// national directory (thousands) and must not parse each one's document at every view.
-pub async fn service_choices(tx: &mut Tx) -> StoreResult<Vec<(Uuid, String)>> {
-    let rows: Vec<(Uuid, String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT s.id, s.name, o.name FROM directory_services s LEFT JOIN directory_organizations o ON o.id = s.organization_id
-         WHERE s.status = 'active' ORDER BY s.name, s.id").fetch_all(c).await)?;
+/// Which services a form about a case offers (`service_choices`).
+#[derive(Debug, Clone, Default)]
+pub struct Near {
+    /// The user's agency: its services are offered.
+    pub agency_id: Option<Uuid>,
+    /// The case: the services it was referred to, and those named on its plan, are offered.
+    pub case_id: Option<Uuid>,
+    /// Words the user looked for in a service's name.
+    pub words: Option<String>,
+}
+
+/// At most this many services are offered in one list.
+pub const CHOICES_MAX: i64 = 200;
+
+/// The services a person picks one from in a form about a case: id and "service —
+/// organisation", by name. A national directory holds thousands of services, too many for one
+/// list at every view of a case, so the list offers those near the case — the user's agency's
+/// active services, the services the case was referred to or its plan names (whatever their
+/// status: a choice already made stays shown) — and the active services whose name holds the
+/// words looked for. Read from the columns, not the HSDS documents, through the indexes on
+/// agency, referral and plan.
+pub async fn service_choices(tx: &mut Tx, near: &Near) -> StoreResult<Vec<(Uuid, String)>> {
+    let words = near.words.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(|w| format!("%{}%", like_escape(&w.to_lowercase())));
+    let columns = "s.id, s.name AS name, o.name";
+    let rows: Vec<(Uuid, String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {columns} FROM directory_organizations o JOIN directory_services s ON s.organization_id = o.id
+           WHERE o.agency_id = $1 AND s.status = 'active'
+         UNION
+         SELECT {columns} FROM referrals r JOIN directory_services s ON s.id = r.service_id LEFT JOIN directory_organizations o ON o.id = s.organization_id
+           WHERE r.case_id = $2
+         UNION
+         SELECT {columns} FROM case_plan_actions x JOIN directory_services s ON s.id = x.assignee_service LEFT JOIN directory_organizations o ON o.id = s.organization_id
+           WHERE x.case_id = $2
+         UNION
+         SELECT {columns} FROM directory_services s LEFT JOIN directory_organizations o ON o.id = s.organization_id
+           WHERE $3 IS NOT NULL AND s.status = 'active' AND LOWER(s.name) LIKE $3 ESCAPE '\\'
+         ORDER BY 2, 1 LIMIT $4")))
+        .bind(near.agency_id).bind(near.case_id).bind(words).bind(CHOICES_MAX).fetch_all(c).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, name, org)| match org {

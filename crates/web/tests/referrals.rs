@@ -165,6 +165,67 @@ both_backends!(lifecycle_consent_and_minimisation, |app| {
     assert!(entries.iter().all(|e| !e.detail.contains("ht, fr")));
 });
 
+// A national directory holds thousands of services: the forms about a case offer those near
+// it (the caseworker's agency's, those the case was referred to), and find any other by name.
+both_backends!(a_case_offers_the_services_near_it_and_finds_others_by_name, |app| {
+    let cw = app.signed_in(CASEWORKER).await;
+    let csrf = cw.csrf("/people/new").await;
+    let case = a_case(&cw, &csrf).await;
+    let (referred, need) = service(&app, true).await;
+    let (outside, _) = service(&app, false).await;
+    let (own, outside_name, active) = {
+        let mut tx = app.store.read().await.unwrap();
+        let agency = passerelle_store::users::find_by_email(&mut tx, CASEWORKER).await.unwrap().unwrap().agency_id;
+        let all = directory::list_services(&mut tx, &ServiceFilter { status: Some("active".into()), ..Default::default() }).await.unwrap();
+        let own: Vec<String> = all.iter().filter(|e| e.agency_id == agency && agency.is_some()).map(|e| e.id().to_string()).collect();
+        let name = all.iter().find(|e| e.id() == outside.to_string()).unwrap().service.name.clone();
+        (own, name, all.len())
+    };
+    assert!(!own.is_empty(), "the caseworker's agency keeps services in the demo directory");
+    let offered = |html: &str, prefix: &str| -> Vec<String> {
+        html.split(&format!("<option value=\"{prefix}")).skip(1).filter_map(|s| s.get(..36)).filter(|id| id.parse::<Uuid>().is_ok()).map(str::to_string).collect()
+    };
+    let page = |html: String| html[html.find("id=\"provided-h\"").unwrap()..].to_string();
+
+    // The caseworker's agency's services, not the whole directory.
+    let (status, html) = cw.text(&format!("/cases/{case}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = offered(&page(html), "");
+    assert!(own.iter().all(|id| first.contains(id)), "{first:?}");
+    assert!(!first.contains(&referred.to_string()) && !first.contains(&outside.to_string()));
+    assert!(first.len() < active, "{} of {active}", first.len());
+
+    // Referred: the service is offered from then on.
+    let k = consent(&app, &cw, &csrf, case).await.to_string();
+    let r = refer(&cw, &csrf, case, referred, &need, ("consent", &k)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = cw.text(&format!("/cases/{case}")).await;
+    assert!(offered(&page(html), "").contains(&referred.to_string()));
+
+    // Any other found by a word of its name, in another case, without script (a GET form).
+    let word = outside_name.split_whitespace().max_by_key(|w| w.chars().count()).unwrap().to_lowercase();
+    let q = urlencoding(&word);
+    let (_, html) = cw.text(&format!("/cases/{case}?service_q={q}")).await;
+    let html = page(html);
+    assert!(html.contains("name=\"service_q\"") && html.contains(&format!("value=\"{}\"", word)), "the words stay in the field");
+    assert!(offered(&html, "").contains(&outside.to_string()), "{word}");
+    // The plan's lists alike.
+    let r = post(&cw, &format!("/cases/{case}/plan/goals"), &csrf, &[("goal_title", "Health")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, plan) = cw.text(&format!("/cases/{case}/plan")).await;
+    assert!(!offered(&plan, "service:").contains(&outside.to_string()));
+    let (_, plan) = cw.text(&format!("/cases/{case}/plan?service_q={q}")).await;
+    assert!(offered(&plan, "service:").contains(&outside.to_string()));
+    // Words that are no service's name add nothing, and break nothing.
+    let (status, html) = cw.text(&format!("/cases/{case}?service_q=%25_%3Cscript%3E")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("<script>") && !offered(&page(html), "").contains(&outside.to_string()));
+});
+
+fn urlencoding(s: &str) -> String {
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+}
+
 both_backends!(deadlines_outside_services_capacity_feedback, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let fp = app.signed_in(FOCAL_POINT).await;

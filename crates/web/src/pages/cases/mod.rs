@@ -173,6 +173,7 @@ struct CasePage {
     can_manage: bool,
     can_approve: bool,
     saved: bool,
+    service_q: String,
     overdue: usize,
     consents: Vec<consents::Consent>,
     attachments: Vec<attachments::Attachment>,
@@ -220,6 +221,8 @@ impl CasePage {
 #[serde(default)]
 pub struct ShowQuery {
     saved: Option<String>,
+    /// Words to find a service by name (the "services provided" form offers those near the case).
+    service_q: String,
 }
 
 pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Query(q): Query<ShowQuery>) -> Result<Response, AppError> {
@@ -242,7 +245,8 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
     let agencies = passerelle_store::agencies::list_agencies(tx).await?;
     let named = cases::members(tx, case.id).await?;
     let provided = passerelle_store::services_provided::of_case(tx, case.id).await?;
-    let services = passerelle_store::directory::service_choices(tx).await?.into_iter().map(|(id, label)| (id.to_string(), label)).collect();
+    let near = passerelle_store::directory::Near { agency_id: identity.user.agency_id, case_id: Some(case.id), words: Some(q.service_q.clone()) };
+    let services = passerelle_store::directory::service_choices(tx, &near).await?.into_iter().map(|(id, label)| (id.to_string(), label)).collect();
     let candidates = cases::member_candidates(tx, &case).await?.into_iter().filter(|(id, _)| !named.iter().any(|(n, _)| n == id)).collect();
     let made = passerelle_store::referrals::sent(tx, &sight, &passerelle_store::referrals::Filter { case_id: Some(case.id), limit: 200, ..Default::default() }).await?;
     let plan_overdue = passerelle_store::case_plan::overdue_count(tx, case.id, Utc::now().date_naive()).await?;
@@ -276,6 +280,7 @@ pub async fn show(State(state): State<AppState>, identity: Identity, page: Page,
         can_manage: identity.can(Permission::ManageCases) && case.assigned_to == identity.id() || identity.can(Permission::ApproveCases),
         can_approve: identity.can(Permission::ApproveCases),
         saved: q.saved.is_some(),
+        service_q: q.service_q,
         case,
         steps,
         referrals,

@@ -9,7 +9,7 @@ use crate::forms::FormErrors;
 use crate::pages::{render, render_status};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
@@ -33,6 +33,8 @@ struct PlanPage {
     users: Vec<(String, String)>,
     agencies: Vec<(String, String)>,
     services: Vec<(String, String)>,
+    /// Words to find a service by name (the lists offer those near the case).
+    service_q: String,
     errors: FormErrors,
 }
 
@@ -50,28 +52,35 @@ fn can_edit(identity: &Identity, case: &Case) -> bool {
     identity.can(Permission::ManageCases) && case.assigned_to == identity.id() || identity.can(Permission::ApproveCases)
 }
 
-async fn who_choices(tx: &mut Tx, case: &Case) -> Result<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>), AppError> {
+async fn who_choices(tx: &mut Tx, identity: &Identity, case: &Case, service_q: &str) -> Result<(Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>), AppError> {
     let mut users = passerelle_store::transfers::team_members(tx, case.team_id).await?;
     if !users.iter().any(|(id, _)| *id == case.assigned_to) {
         users.insert(0, (case.assigned_to, case.assigned_name.clone()));
     }
     let users = users.into_iter().map(|(id, name)| (format!("user:{id}"), name)).collect();
     let agencies = passerelle_store::agencies::list_agencies(tx).await?.into_iter().map(|a| (format!("agency:{}", a.id), a.name)).collect();
-    let services = passerelle_store::directory::service_choices(tx).await?.into_iter().map(|(id, label)| (format!("service:{id}"), label)).collect();
+    let near = passerelle_store::directory::Near { agency_id: identity.user.agency_id, case_id: Some(case.id), words: Some(service_q.to_string()) };
+    let services = passerelle_store::directory::service_choices(tx, &near).await?.into_iter().map(|(id, label)| (format!("service:{id}"), label)).collect();
     Ok((users, agencies, services))
 }
 
-async fn plan_page(state: &AppState, identity: &Identity, page: Page, id: Uuid, errors: FormErrors) -> Result<PlanPage, AppError> {
+async fn plan_page(state: &AppState, identity: &Identity, page: Page, id: Uuid, service_q: String, errors: FormErrors) -> Result<PlanPage, AppError> {
     let mut tx = state.store.write().await?;
     let case = cases::get(&mut tx, &sight(identity), id).await?.ok_or(AppError::NotFound)?;
     let goals = case_plan::of_case(&mut tx, case.id).await?;
-    let (users, agencies, services) = who_choices(&mut tx, &case).await?;
+    let (users, agencies, services) = who_choices(&mut tx, identity, &case, &service_q).await?;
     tx.commit().await?;
-    Ok(PlanPage { can_edit: can_edit(identity, &case) && case.is_open(), page, case, goals, today: Utc::now().date_naive(), users, agencies, services, errors })
+    Ok(PlanPage { can_edit: can_edit(identity, &case) && case.is_open(), page, case, goals, today: Utc::now().date_naive(), users, agencies, services, service_q, errors })
 }
 
-pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>) -> Result<Response, AppError> {
-    Ok(render(&plan_page(&state, &identity, page, id, FormErrors::default()).await?))
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ShowQuery {
+    service_q: String,
+}
+
+pub async fn show(State(state): State<AppState>, identity: Identity, page: Page, Path(id): Path<Uuid>, Query(q): Query<ShowQuery>) -> Result<Response, AppError> {
+    Ok(render(&plan_page(&state, &identity, page, id, q.service_q, FormErrors::default()).await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -122,7 +131,7 @@ where
         Err(StoreError::Invalid(p)) => {
             drop(tx);
             let errors = FormErrors::from_problems(&page.tr, &form_problems(p));
-            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &plan_page(&state, &identity, page, id, errors).await?))
+            Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &plan_page(&state, &identity, page, id, String::new(), errors).await?))
         }
         Err(e) => Err(e.into()),
     }
