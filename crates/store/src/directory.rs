@@ -7,7 +7,7 @@
 //! Deciding what an import does is `passerelle_core::directory::import::preview`; this module
 //! only applies an accepted preview, in the caller's one transaction.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use passerelle_core::directory::hsds::{
@@ -301,45 +301,98 @@ fn has_code(code: &str) -> String {
     format!("% {} %", like_escape(code))
 }
 
-/// The services `f` admits, by name. Each filter is a bound parameter that is NULL when
-/// unused, so one SQL text serves every combination.
+/// The bound values of a filter, in the order of the parameters of its [`FilterBinds::condition`]: NULL when
+/// unused, so one SQL text serves every combination (one text per number of attributes).
+struct FilterBinds {
+    status: Option<String>,
+    need: Option<String>,
+    area: Option<String>,
+    language: Option<String>,
+    /// One pattern per distinct attribute code, all required.
+    attributes: Vec<String>,
+    agency_id: Option<Uuid>,
+    organization_id: Option<Uuid>,
+    name: Option<String>,
+}
+
+impl FilterBinds {
+    fn of(f: &ServiceFilter) -> FilterBinds {
+        let mut codes: Vec<&String> = f.attributes.iter().collect();
+        codes.sort();
+        codes.dedup();
+        FilterBinds {
+            status: f.status.clone(),
+            need: f.need.as_deref().map(has_code),
+            area: f.area.as_deref().map(has_code),
+            language: f.language.as_deref().map(|l| has_code(&l.to_lowercase())),
+            attributes: codes.iter().map(|a| has_code(a)).collect(),
+            agency_id: f.agency_id,
+            organization_id: f.organization_id,
+            name: f.name.as_deref().map(|n| format!("%{}%", like_escape(&n.to_lowercase()))),
+        }
+    }
+
+    /// The condition a service (`s`, its organisation `o`) meets to pass the filter: $1
+    /// status, $2 need, $3 area, $4 language, then one parameter per attribute, then agency,
+    /// organisation and name.
+    fn condition(&self) -> String {
+        let n = self.attributes.len();
+        let attributes: String = (5..5 + n).map(|i| format!(" AND s.attribute_codes LIKE ${i} ESCAPE '\\'")).collect();
+        let (agency, organization, name) = (5 + n, 6 + n, 7 + n);
+        format!(
+            "($1 IS NULL OR s.status = $1)
+               AND ($2 IS NULL OR s.need_codes LIKE $2 ESCAPE '\\')
+               AND ($3 IS NULL OR s.area_codes LIKE $3 ESCAPE '\\')
+               AND ($4 IS NULL OR s.language_codes LIKE $4 ESCAPE '\\'){attributes}
+               AND (${agency} IS NULL OR o.agency_id = ${agency})
+               AND (${organization} IS NULL OR s.organization_id = ${organization})
+               AND (${name} IS NULL OR LOWER(s.name) LIKE ${name} ESCAPE '\\')"
+        )
+    }
+}
+
+/// Binds a [`FilterBinds`] to a query of its condition, in its parameters' order.
+macro_rules! bind_filter {
+    ($q:expr, $b:expr) => {{
+        let b = &$b;
+        let mut q = $q.bind(b.status.clone()).bind(b.need.clone()).bind(b.area.clone()).bind(b.language.clone());
+        for a in &b.attributes {
+            q = q.bind(a.clone());
+        }
+        q.bind(b.agency_id).bind(b.organization_id).bind(b.name.clone())
+    }};
+}
+
+/// The services `f` admits, by name, each with its HSDS document read.
 pub async fn list_services(tx: &mut Tx, f: &ServiceFilter) -> StoreResult<Vec<ServiceEntry>> {
-    let attrs: Vec<String> = f.attributes.iter().map(|a| has_code(a)).collect();
-    // Up to four attributes are filtered in SQL; more (there are eight) in Rust below.
-    let attr = |i: usize| attrs.get(i).cloned();
-    let name = f.name.as_deref().map(|n| format!("%{}%", like_escape(&n.to_lowercase())));
+    let b = FilterBinds::of(f);
+    let sql = format!("{SERVICE_SELECT} WHERE {} ORDER BY s.name, s.id", b.condition());
+    let rows: Vec<ServiceRow> = on_tx!(tx, c => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), b).fetch_all(c).await)?;
+    rows.into_iter().map(ServiceRow::entry).collect()
+}
+
+/// The services `f` admits, by name, as (id, HSDS status) only: a search over a national
+/// directory finds its thousands of services without reading their documents, then reads the
+/// page it shows ([`services_by_ids`]).
+pub async fn service_ids(tx: &mut Tx, f: &ServiceFilter) -> StoreResult<Vec<(Uuid, String)>> {
+    let b = FilterBinds::of(f);
     let sql = format!(
-        "{SERVICE_SELECT} WHERE ($1 IS NULL OR s.status = $1)
-           AND ($2 IS NULL OR s.need_codes LIKE $2 ESCAPE '\\')
-           AND ($3 IS NULL OR s.area_codes LIKE $3 ESCAPE '\\')
-           AND ($4 IS NULL OR s.language_codes LIKE $4 ESCAPE '\\')
-           AND ($5 IS NULL OR s.attribute_codes LIKE $5 ESCAPE '\\')
-           AND ($6 IS NULL OR s.attribute_codes LIKE $6 ESCAPE '\\')
-           AND ($7 IS NULL OR s.attribute_codes LIKE $7 ESCAPE '\\')
-           AND ($8 IS NULL OR s.attribute_codes LIKE $8 ESCAPE '\\')
-           AND ($9 IS NULL OR o.agency_id = $9)
-           AND ($10 IS NULL OR s.organization_id = $10)
-           AND ($11 IS NULL OR LOWER(s.name) LIKE $11 ESCAPE '\\')
-         ORDER BY s.name, s.id"
+        "SELECT s.id, s.status FROM directory_services s LEFT JOIN directory_organizations o ON o.id = s.organization_id
+         WHERE {} ORDER BY s.name, s.id",
+        b.condition()
     );
-    let rows: Vec<ServiceRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(f.status.as_deref()).bind(f.need.as_deref().map(has_code)).bind(f.area.as_deref().map(has_code))
-        .bind(f.language.as_deref().map(|l| has_code(&l.to_lowercase())))
-        .bind(attr(0)).bind(attr(1)).bind(attr(2)).bind(attr(3))
-        .bind(f.agency_id).bind(f.organization_id).bind(name)
-        .fetch_all(c).await)?;
-    let mut out = Vec::with_capacity(rows.len());
+    Ok(on_tx!(tx, c => bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(sql)), b).fetch_all(c).await)?)
+}
+
+/// The services of `ids`, in that order (unknown ids left out).
+pub async fn services_by_ids(tx: &mut Tx, ids: &[Uuid]) -> StoreResult<Vec<ServiceEntry>> {
+    let rows: Vec<ServiceRow> = crate::db::rows_for_ids(tx, |list| format!("{SERVICE_SELECT} WHERE s.id IN ({list})"), ids).await?;
+    let mut by_id: HashMap<String, ServiceEntry> = HashMap::with_capacity(rows.len());
     for row in rows {
         let entry = row.entry()?;
-        if f.attributes.len() > 4 {
-            let codes = profile::codes(&entry.service, Vocabulary::builtin().protection);
-            if !f.attributes.iter().all(|a| codes.contains(a)) {
-                continue;
-            }
-        }
-        out.push(entry);
+        by_id.insert(entry.service.id.clone(), entry);
     }
-    Ok(out)
+    Ok(ids.iter().filter_map(|id| by_id.remove(&id.to_string())).collect())
 }
 
 /// Which services a form about a case offers (`service_choices`).

@@ -53,6 +53,13 @@ pub struct HsdsPage {
 }
 
 fn paged(all: Vec<Value>, q: &PageQuery) -> Result<HsdsPage, AppError> {
+    let (contents, page) = page_of(all, q)?;
+    Ok(page.with(contents))
+}
+
+/// The items of `all` the page asks for, and the envelope they go in: a caller that holds
+/// only ids reads the page's items alone.
+fn page_of<T>(all: Vec<T>, q: &PageQuery) -> Result<(Vec<T>, HsdsPage), AppError> {
     let per_page = q.per_page.unwrap_or(50);
     if per_page == 0 || per_page > MAX_PER_PAGE {
         return Err(AppError::BadRequest { key: "error-bad-request", detail: format!("per_page must be between 1 and {MAX_PER_PAGE}") });
@@ -61,25 +68,36 @@ fn paged(all: Vec<Value>, q: &PageQuery) -> Result<HsdsPage, AppError> {
     let total = all.len();
     let total_pages = total.div_ceil(per_page);
     // Saturating: a page number near usize::MAX (schemathesis sent one) is simply past the end.
-    let contents: Vec<Value> = all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
-    Ok(HsdsPage {
+    let items: Vec<T> = all.into_iter().skip((page - 1).saturating_mul(per_page)).take(per_page).collect();
+    let envelope = HsdsPage {
         total_items: total,
         total_pages,
         page_number: page,
-        size: contents.len(),
+        size: 0,
         first_page: page == 1,
         last_page: page >= total_pages,
-        empty: contents.is_empty(),
-        contents,
-    })
+        empty: true,
+        contents: Vec::new(),
+    };
+    Ok((items, envelope))
+}
+
+impl HsdsPage {
+    fn with(mut self, contents: Vec<Value>) -> HsdsPage {
+        self.size = contents.len();
+        self.empty = contents.is_empty();
+        self.contents = contents;
+        self
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/hsds/services", tag = "directory", params(PageQuery),
     responses((status = 200, body = HsdsPage), (status = 400, body = Problem)), security(()))]
 pub async fn services(State(state): State<AppState>, Query(q): Query<PageQuery>) -> Result<Json<HsdsPage>, AppError> {
     let fq = FinderQuery { q: q.search.clone().unwrap_or_default(), need: q.taxonomy_term_id.clone().unwrap_or_default(), ..Default::default() };
-    let found = find(&state, &fq).await?;
-    Ok(Json(paged(found.iter().map(|e| export_service(&e.service)).collect(), &q)?))
+    let (ids, page) = page_of(find(&state, &fq).await?, &q)?;
+    let entries = crate::pages::directory::finder::entries(&state, &ids).await?;
+    Ok(Json(page.with(entries.iter().map(|e| export_service(&e.service)).collect())))
 }
 
 #[utoipa::path(get, path = "/api/v1/hsds/services/{id}", tag = "directory", params(("id" = Uuid, Path)),

@@ -476,3 +476,45 @@ both_backends!(communities_are_recorded_and_checked, |app| {
     assert_eq!(cw.get("/communities").await.status(), StatusCode::OK);
     assert_eq!(cw.get("/communities/new").await.status(), StatusCode::FORBIDDEN);
 });
+
+// The finder reads ids first and documents only for the page it shows: the ids a filter admits
+// are the listed services', in the same order, for every kind of filter — more than four
+// protection attributes at once included (all in SQL), and every attribute of the taxonomy
+// with one more that does not exist admits nothing.
+both_backends!(service_ids_agree_with_the_listed_services, |app| {
+    use passerelle_core::directory::profile;
+    use passerelle_core::directory::taxonomy::Taxonomy;
+    let mut tx = app.store.read().await.unwrap();
+    let all = directory::list_services(&mut tx, &ServiceFilter::default()).await.unwrap();
+    let richest = all.iter().max_by_key(|e| profile::codes(&e.service, Taxonomy::protection()).len()).unwrap();
+    let attributes: Vec<String> = profile::codes(&richest.service, Taxonomy::protection()).into_iter().collect();
+    assert!(attributes.len() > 4, "a demo service with more than four attributes: {attributes:?}");
+    let need = profile::codes(&richest.service, Taxonomy::needs()).into_iter().next().unwrap();
+    let mut nine: Vec<String> = Taxonomy::protection().terms().iter().map(|t| t.code.clone()).collect();
+    nine.push("unicorns".into());
+    let filters = [
+        ServiceFilter::default(),
+        ServiceFilter { status: Some("active".into()), ..Default::default() },
+        ServiceFilter { need: Some(need.clone()), language: Some("FR".into()), ..Default::default() },
+        ServiceFilter { attributes: attributes.clone(), ..Default::default() },
+        ServiceFilter { attributes: [attributes.clone(), attributes.clone()].concat(), ..Default::default() },
+        ServiceFilter { name: Some("SANTÉ".into()), ..Default::default() },
+        ServiceFilter { attributes: nine, ..Default::default() },
+    ];
+    for f in &filters {
+        let listed: Vec<String> = directory::list_services(&mut tx, f).await.unwrap().iter().map(|e| e.id().to_string()).collect();
+        let ids: Vec<String> = directory::service_ids(&mut tx, f).await.unwrap().iter().map(|(id, _)| id.to_string()).collect();
+        assert_eq!(ids, listed, "{f:?}");
+    }
+    let with_all = directory::list_services(&mut tx, &filters[3]).await.unwrap();
+    assert!(with_all.iter().any(|e| e.id() == richest.id()));
+    assert!(with_all.iter().all(|e| attributes.iter().all(|a| profile::codes(&e.service, Taxonomy::protection()).contains(a))));
+    assert!(with_all.len() < all.len());
+    assert!(directory::service_ids(&mut tx, &filters[6]).await.unwrap().is_empty(), "every attribute and an unknown one: no service");
+    // Read back by ids in the order asked, unknown ids left out.
+    let mut ids: Vec<uuid::Uuid> = all.iter().take(30).map(|e| e.id().parse().unwrap()).rev().collect();
+    ids.insert(3, uuid::Uuid::now_v7());
+    let read: Vec<String> = directory::services_by_ids(&mut tx, &ids).await.unwrap().iter().map(|e| e.id().to_string()).collect();
+    let wanted: Vec<String> = all.iter().take(30).map(|e| e.id().to_string()).rev().collect();
+    assert_eq!(read, wanted);
+});

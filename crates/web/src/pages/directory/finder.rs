@@ -72,22 +72,29 @@ impl FinderQuery {
 /// The services a public search finds, best first: what the filters admit, then, when words
 /// were typed, only those the typo-tolerant search finds, in its order. Services that are
 /// inactive or defunct are not shown to the public; temporarily closed ones are, marked.
-pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<ServiceEntry>, AppError> {
+/// The public services a search finds, best first (by name when no words are given): ids
+/// only. A national directory holds thousands of services; their documents are read for the
+/// ones shown ([`entries`]), not for every service a filter admits.
+pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<Uuid>, AppError> {
     let mut tx = state.store.read().await?;
-    let mut entries = directory::list_services(&mut tx, &q.filter()).await?;
+    let mut ids = directory::service_ids(&mut tx, &q.filter()).await?;
     drop(tx);
-    entries.retain(|e| matches!(e.service.status, ServiceStatus::Active | ServiceStatus::TemporarilyClosed));
+    ids.retain(|(_, status)| matches!(ServiceStatus::parse(status), Some(ServiceStatus::Active | ServiceStatus::TemporarilyClosed)));
     let words = q.q.trim();
     if words.is_empty() {
-        return Ok(entries);
+        return Ok(ids.into_iter().map(|(id, _)| id).collect());
     }
     let docs = state.directory_index.documents(&state.store).await?;
-    let admitted: std::collections::HashSet<&str> = entries.iter().map(|e| e.service.id.as_str()).collect();
-    let candidates: Vec<_> = docs.iter().filter(|d| admitted.contains(d.id.as_str())).cloned().collect();
+    let admitted: std::collections::HashMap<String, Uuid> = ids.into_iter().map(|(id, _)| (id.to_string(), id)).collect();
+    let candidates: Vec<_> = docs.iter().filter(|d| admitted.contains_key(d.id.as_str())).cloned().collect();
     let hits = search::search(&candidates, words, usize::MAX);
-    let mut by_id: std::collections::HashMap<String, ServiceEntry> =
-        entries.into_iter().map(|e| (e.service.id.clone(), e)).collect();
-    Ok(hits.into_iter().filter_map(|h| by_id.remove(&h.id)).collect())
+    Ok(hits.into_iter().filter_map(|h| admitted.get(&h.id).copied()).collect())
+}
+
+/// The services of `ids` with their documents, in that order.
+pub async fn entries(state: &AppState, ids: &[Uuid]) -> Result<Vec<ServiceEntry>, AppError> {
+    let mut tx = state.store.read().await?;
+    Ok(directory::services_by_ids(&mut tx, ids).await?)
 }
 
 /// Public pages hold nothing personal and change rarely: a browser may reuse them for five
@@ -125,12 +132,8 @@ pub async fn finder(State(state): State<AppState>, page: Page, Query(q): Query<F
     let pages = total.div_ceil(PER_PAGE).max(1);
     let page_no = q.page.unwrap_or(1).clamp(1, pages);
     let day = today();
-    let results = found
-        .iter()
-        .skip((page_no - 1) * PER_PAGE)
-        .take(PER_PAGE)
-        .map(|e| ServiceView::new(e, &areas, &page.tr, day))
-        .collect();
+    let shown: Vec<Uuid> = found.into_iter().skip((page_no - 1) * PER_PAGE).take(PER_PAGE).collect();
+    let results = entries(&state, &shown).await?.iter().map(|e| ServiceView::new(e, &areas, &page.tr, day)).collect();
     let tr = page.tr.clone();
     Ok(public_cache(render(&FinderPage {
         needs: need_choices(&tr),
@@ -202,7 +205,7 @@ pub async fn print(State(state): State<AppState>, page: Page, Query(q): Query<Pr
     let areas = agencies::list_areas(&mut tx).await?;
     drop(tx);
     let fq = FinderQuery { need: q.need.clone(), area: q.area.clone(), ..Default::default() };
-    let found = find(&state, &fq).await?;
+    let found = entries(&state, &find(&state, &fq).await?).await?;
     let needs_t = Taxonomy::needs();
     let day = today();
     let mut sections = Vec::new();
