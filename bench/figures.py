@@ -140,6 +140,10 @@ def check(path):
             problems.append(f"{key}: missing")
     if not doc.get("people_import", {}).get("rows_per_second"):
         problems.append("people import: no rate")
+    if not doc.get("services_import", {}).get("rows_per_second") or doc["services_import"].get("exit"):
+        problems.append(f"services import: {doc.get('services_import')}")
+    if not doc.get("caseload_export", {}).get("rows"):
+        problems.append(f"caseload export: {doc.get('caseload_export')}")
     if doc.get("duplicates", {}).get("at_possible", {}).get("recall") is None:
         problems.append("duplicate detection: no recall")
     if set(doc.get("floor_ms", {})) != {"caseload", "case_page", "person_search", "referral_inbox"} or None in doc["floor_ms"].values():
@@ -181,7 +185,11 @@ def table(doc):
     rows += ["", "| figure | value | target | met |", "|---|---|---|---|",
              f"| people generated (demo --scale, all through the store) | {doc['generate']['people_per_second']:.0f} people/s ({doc['generate_seconds']} s) | — | — |",
              f"| people import (`import people`, {imp['rows']} rows, exit {imp['exit']}) | {imp['rows_per_second']:.0f} rows/s | >= 50,000 rows/s | {'yes' if imp['rows_per_second'] >= 50000 else '**no**'} |",
+             *([f"| services import (`import services`, {doc['services_import']['rows']} rows into the directory, exit {doc['services_import']['exit']}) | {doc['services_import']['rows_per_second']:.0f} rows/s | — | — |"]
+               if "services_import" in doc else []),
              f"| HSDS export | {doc['hsds_export_seconds']} s | — | — |",
+             *([f"| XLSX export of a filtered caseload (the supervisor's open cases) | {doc['caseload_export']['rows']} rows in {doc['caseload_export']['seconds']} s ({doc['caseload_export']['rows_per_second']:.0f} rows/s) | — | — |"]
+               if "caseload_export" in doc else []),
              *[f"| {s}: first view, computing every figure from the records (then kept 5 min) | {http[s]['first_ms']:.0f} ms | — | — |"
                for s in ("indicator_dashboard", "indicator_report") if "first_ms" in http.get(s, {})],
              *([f"| supervisor_caseload: first view, counting every case of the team (then kept 1 min) | {http['supervisor_caseload']['first_ms']:.0f} ms | — | — |"]

@@ -261,6 +261,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 2)]
         seed: u64,
     },
+    /// Write services (local offices of the demo's organisations) as a directory sheet (CSV) to import.
+    ServicesCsv {
+        /// The file to write.
+        file: PathBuf,
+        #[arg(long, default_value_t = 1_000)]
+        rows: usize,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -426,6 +433,10 @@ async fn run(cli: Cli) -> Result<i32> {
         }
         Command::Bench { command: BenchCommand::PeopleCsv { file, rows, seed } } => {
             scale::people_csv(&file, rows, seed)?;
+            Ok(0)
+        }
+        Command::Bench { command: BenchCommand::ServicesCsv { file, rows } } => {
+            scale::services_csv(&file, rows)?;
             Ok(0)
         }
         Command::Init { admin_email, admin_name } => init(&settings, &admin_email, &admin_name).await,

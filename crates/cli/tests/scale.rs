@@ -149,3 +149,20 @@ fn people_csv_is_a_people_sheet() {
     assert!(text.starts_with("given_name,family_name,"));
     assert_eq!(text.lines().count(), 26);
 }
+
+#[tokio::test]
+async fn services_csv_is_a_directory_sheet_the_import_takes_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("services.csv");
+    let o = run(&["bench", "services-csv", f.to_str().unwrap(), "--rows", "150"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.starts_with("Organisation;Service name;"));
+    assert_eq!(text.lines().count(), 151);
+    let data = d.path().join("data");
+    assert!(run(&["demo", "--data-dir", data.to_str().unwrap()]).status.success());
+    let before = sqlite_figures(&data).await.services;
+    let o = run(&["--data-dir", data.to_str().unwrap(), "import", "services", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(sqlite_figures(&data).await.services - before, 150, "every row a new service");
+}

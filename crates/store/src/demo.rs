@@ -47,6 +47,11 @@ const USERS: &[(&str, &str, Role, usize, Option<usize>)] = &[
     ("admin", "Ada Administrator (demo)", Role::Administrator, 0, None),
 ];
 
+/// (area code, name) of the demo's parishes, as the demo directory's sheets name them.
+pub fn parishes() -> Vec<(String, String)> {
+    PARISHES.iter().map(|(c, n)| (c.to_string(), n.to_string())).collect()
+}
+
 pub fn demo_email(local: &str) -> String {
     format!("{local}@{DEMO_EMAIL_DOMAIN}")
 }

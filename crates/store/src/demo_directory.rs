@@ -130,7 +130,7 @@ pub fn demo_sheet(parishes: &[(String, String)], today: NaiveDate) -> String {
 /// The services of the demo mapping with each organisation's `branches`: branch 0 is the
 /// organisation itself, branch b its b-th local office ("… — antenne b"), another organisation
 /// with the same services. The benchmark's national directory (`demo --scale`) is made of them.
-fn sheet(parishes: &[(String, String)], today: NaiveDate, branches: std::ops::Range<usize>) -> String {
+pub fn sheet(parishes: &[(String, String)], today: NaiveDate, branches: std::ops::Range<usize>) -> String {
     let mut out = String::from(
         "Organisation;Service name;Needs;Area;Address;City;Phone;Opening hours;Languages;Attributes;Required documents;Fees;Application process;Status;Last verified;Verified by;Description\n",
     );

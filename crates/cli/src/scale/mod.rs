@@ -268,3 +268,17 @@ pub fn people_csv(path: &Path, count: u64, seed: u64) -> Result<()> {
     f.flush()?;
     Ok(())
 }
+
+/// Writes `rows` services as the spreadsheet a field team sends (the demo mapping's services,
+/// for local offices no generated instance holds yet) for the services import benchmark.
+pub fn services_csv(path: &Path, rows: usize) -> Result<()> {
+    let parishes = demo::parishes();
+    let per_branch = passerelle_store::demo_directory::services_per_branch(&parishes).max(1);
+    // Far above the branches `demo --scale` creates (a hundred at a million people).
+    let first = 100_000;
+    let sheet = passerelle_store::demo_directory::sheet(&parishes, passerelle_store::db::now().date_naive(), first..first + rows.div_ceil(per_branch));
+    let mut lines: Vec<&str> = sheet.lines().collect();
+    lines.truncate(rows + 1);
+    std::fs::write(path, lines.join("\n") + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -210,10 +210,10 @@ pub struct SearchHit {
 }
 
 /// The best `limit` documents for `query`, best first (ties by id, so results are stable).
-pub fn search(documents: &[SearchDocument], query: &str, limit: usize) -> Vec<SearchHit> {
+pub fn search<'a>(documents: impl IntoIterator<Item = &'a SearchDocument>, query: &str, limit: usize) -> Vec<SearchHit> {
     let mut memo = Memo::new(&tokens(query));
     let mut hits: Vec<SearchHit> = documents
-        .iter()
+        .into_iter()
         .map(|d| SearchHit { id: d.id.clone(), score: d.score_with(&mut memo) })
         .filter(|h| h.score > 0.0)
         .collect();

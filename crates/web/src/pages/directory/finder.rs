@@ -86,8 +86,9 @@ pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<Uuid>, AppErr
     }
     let docs = state.directory_index.documents(&state.store).await?;
     let admitted: std::collections::HashMap<String, Uuid> = ids.into_iter().map(|(id, _)| (id.to_string(), id)).collect();
-    let candidates: Vec<_> = docs.iter().filter(|d| admitted.contains_key(d.id.as_str())).cloned().collect();
-    let hits = search::search(&candidates, words, usize::MAX);
+    // The cached documents are searched in place: a national directory's ten thousand are not
+    // copied at every search.
+    let hits = search::search(docs.iter().filter(|d| admitted.contains_key(d.id.as_str())), words, usize::MAX);
     Ok(hits.into_iter().filter_map(|h| admitted.get(&h.id).copied()).collect())
 }
 
