@@ -27,6 +27,8 @@ pub struct User {
     pub last_sign_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub roles: Vec<Role>,
+    /// One of the user's roles requires a second factor (the administrators' policy).
+    pub second_factor_required: bool,
 }
 
 impl User {
@@ -54,6 +56,41 @@ struct UserRow {
 const USER_COLUMNS: &str = "id, email, display_name, agency_id, team_id, language, active, \
     must_change_password, totp_enabled, locked_until, last_sign_in_at, created_at";
 
+/// A user's row with one of their roles (none: NULL) and whether the policy requires a
+/// second factor for that role: an account and its roles are read in one statement.
+#[derive(sqlx::FromRow)]
+struct UserRoleRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    role: Option<String>,
+    role_needs_second_factor: Option<bool>,
+}
+
+/// The columns of [`UserRoleRow`], from `users`, `user_roles r` and `role_policies p`.
+const USER_ROLE_FROM: &str = "users LEFT JOIN user_roles r ON r.user_id = users.id LEFT JOIN role_policies p ON p.role = r.role";
+
+fn user_role_select() -> String {
+    format!("SELECT {USER_COLUMNS}, r.role AS role, p.totp_required AS role_needs_second_factor FROM {USER_ROLE_FROM}")
+}
+
+/// Users from their rows with roles, grouped by user in the order met.
+fn assemble(rows: Vec<UserRoleRow>) -> Vec<User> {
+    let mut out: Vec<User> = Vec::new();
+    for r in rows {
+        if out.last().is_none_or(|u| u.id != r.user.id) {
+            out.push(r.user.with_roles(Vec::new()));
+        }
+        if let (Some(user), Some(code)) = (out.last_mut(), r.role) {
+            // A role code this version does not know (written by a newer release) grants nothing.
+            if let Ok(role) = code.parse::<Role>() {
+                user.roles.push(role);
+                user.second_factor_required |= r.role_needs_second_factor.unwrap_or(false);
+            }
+        }
+    }
+    out
+}
+
 impl UserRow {
     fn with_roles(self, roles: Vec<Role>) -> User {
         User {
@@ -70,6 +107,7 @@ impl UserRow {
             last_sign_in_at: self.last_sign_in_at,
             created_at: self.created_at,
             roles,
+            second_factor_required: false,
         }
     }
 }
@@ -252,35 +290,16 @@ pub async fn set_language(tx: &mut Tx, id: Uuid, language: &str) -> StoreResult<
 }
 
 pub async fn get_user(tx: &mut Tx, id: Uuid) -> StoreResult<Option<User>> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-    let row: Option<UserRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(c).await)?;
-    match row {
-        Some(r) => {
-            let roles = roles_of(tx, r.id).await?;
-            Ok(Some(r.with_roles(roles)))
-        }
-        None => Ok(None),
-    }
+    let sql = format!("{} WHERE users.id = $1 ORDER BY r.role", user_role_select());
+    let rows: Vec<UserRoleRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_all(c).await)?;
+    Ok(assemble(rows).pop())
 }
 
 pub async fn find_by_email(tx: &mut Tx, email: &str) -> StoreResult<Option<User>> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
-    let row: Option<UserRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(email.trim().to_lowercase()).fetch_optional(c).await)?;
-    match row {
-        Some(r) => {
-            let roles = roles_of(tx, r.id).await?;
-            Ok(Some(r.with_roles(roles)))
-        }
-        None => Ok(None),
-    }
-}
-
-async fn roles_of(tx: &mut Tx, id: Uuid) -> StoreResult<Vec<Role>> {
-    let codes: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-        .bind(id).fetch_all(c).await)?;
-    // A role code this version does not know (written by a newer release) grants nothing.
-    Ok(codes.into_iter().filter_map(|(c,)| c.parse().ok()).collect())
+    let sql = format!("{} WHERE users.email = $1 ORDER BY r.role", user_role_select());
+    let rows: Vec<UserRoleRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(email.trim().to_lowercase()).fetch_all(c).await)?;
+    Ok(assemble(rows).pop())
 }
 
 /// The secrets needed to check a sign-in; kept apart from [`User`] so they never travel further.
@@ -351,12 +370,12 @@ pub async fn list_users(tx: &mut Tx, viewer: Viewer, f: &UserFilter) -> StoreRes
         .bind(scope_agency).bind(scope_team).bind(scope_own).bind(f.role.map(|r| r.code()))
         .bind(f.limit.clamp(1, 500)).bind(f.offset.max(0))
         .fetch_all(c).await)?;
-    let mut users = Vec::with_capacity(rows.len());
-    for r in rows {
-        let roles = roles_of(tx, r.id).await?;
-        users.push(r.with_roles(roles));
-    }
-    Ok(users)
+    // The page's roles in one statement (a national list holds hundreds of accounts).
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let with_roles: Vec<UserRoleRow> =
+        crate::db::rows_for_ids(tx, |list| format!("{} WHERE users.id IN ({list}) ORDER BY users.id, r.role", user_role_select()), &ids).await?;
+    let mut by_id: std::collections::HashMap<Uuid, User> = assemble(with_roles).into_iter().map(|u| (u.id, u)).collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 pub async fn count_users(tx: &mut Tx) -> StoreResult<i64> {
@@ -463,5 +482,41 @@ pub fn visible_to(viewer: &Viewer, user: &User) -> bool {
         Scope::Agency => viewer.agency_id.is_some() && user.agency_id == viewer.agency_id,
         Scope::Team => viewer.team_id.is_some() && user.team_id == viewer.team_id,
         Scope::Own => user.id == viewer.id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An account is read with its roles and the second-factor policy of those roles in one
+    /// statement (every page's access check), and a list reads its page's roles together: the
+    /// same accounts either way.
+    #[tokio::test]
+    async fn accounts_are_read_with_their_roles_and_second_factor_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::db::Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
+        store.migrate().await.unwrap();
+        let mut tx = store.write().await.unwrap();
+        let input = |email: &str, name: &str, roles: &[&str]| UserInput {
+            email: email.into(),
+            display_name: name.into(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            ..Default::default()
+        };
+        let both = create_user(&mut tx, None, &input("both@example.org", "A Both", &["supervisor", "caseworker"]), None, false).await.unwrap();
+        let trainer = create_user(&mut tx, None, &input("trainer@example.org", "B Trainer", &["trainer"]), None, false).await.unwrap();
+        set_totp_required_roles(&mut tx, None, &[Role::Supervisor]).await.unwrap();
+        let both = get_user(&mut tx, both.id).await.unwrap().unwrap();
+        assert_eq!(both.roles, [Role::Caseworker, Role::Supervisor]);
+        assert!(both.second_factor_required, "the supervisor role requires it");
+        let trainer = find_by_email(&mut tx, " Trainer@Example.org").await.unwrap().unwrap();
+        assert_eq!(trainer.roles, [Role::Trainer]);
+        assert!(!trainer.second_factor_required);
+        assert!(get_user(&mut tx, Uuid::now_v7()).await.unwrap().is_none());
+        let viewer = Viewer { id: both.id, agency_id: None, team_id: None, scope: Scope::All };
+        let listed = list_users(&mut tx, viewer, &UserFilter { limit: 50, ..Default::default() }).await.unwrap();
+        let summary = |u: &User| (u.id, u.roles.clone(), u.second_factor_required);
+        assert_eq!(listed.iter().map(summary).collect::<Vec<_>>(), [summary(&both), summary(&trainer)], "by display name");
     }
 }

@@ -285,7 +285,7 @@ async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &Cooki
             return Err(AppError::Unauthorized);
         };
         let user = users::get_user(&mut tx, t.user_id).await?.ok_or(AppError::Unauthorized)?;
-        let totp_required = totp_required(&mut tx, &user).await?;
+        let totp_required = totp_required(&user);
         drop(tx);
         if t.last_used_at.is_none_or(|at| passerelle_store::db::now() - at > chrono::Duration::minutes(1)) {
             let mut tx = state.store.write().await?;
@@ -302,7 +302,7 @@ async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &Cooki
     if !user.active {
         return Ok(None);
     }
-    let totp_required = totp_required(&mut tx, &user).await?;
+    let totp_required = totp_required(&user);
     drop(tx);
     if sessions::needs_touch(&s) {
         let mut tx = state.store.write().await?;
@@ -314,12 +314,8 @@ async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &Cooki
 }
 
 /// Whether one of the user's roles requires a second factor the user has not set up.
-async fn totp_required(tx: &mut passerelle_store::Tx, user: &passerelle_store::users::User) -> Result<bool, AppError> {
-    if user.totp_enabled {
-        return Ok(false);
-    }
-    let required = users::totp_required_roles(tx).await?;
-    Ok(user.roles.iter().any(|r| required.contains(r)))
+fn totp_required(user: &passerelle_store::users::User) -> bool {
+    !user.totp_enabled && user.second_factor_required
 }
 
 /// Checks the CSRF token of a state-changing request: the `X-CSRF-Token` header, the
