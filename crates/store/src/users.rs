@@ -505,7 +505,7 @@ mod tests {
             ..Default::default()
         };
         let both = create_user(&mut tx, None, &input("both@example.org", "A Both", &["supervisor", "caseworker"]), None, false).await.unwrap();
-        let trainer = create_user(&mut tx, None, &input("trainer@example.org", "B Trainer", &["trainer"]), None, false).await.unwrap();
+        create_user(&mut tx, None, &input("trainer@example.org", "B Trainer", &["trainer"]), None, false).await.unwrap();
         set_totp_required_roles(&mut tx, None, &[Role::Supervisor]).await.unwrap();
         let both = get_user(&mut tx, both.id).await.unwrap().unwrap();
         assert_eq!(both.roles, [Role::Caseworker, Role::Supervisor]);

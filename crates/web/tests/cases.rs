@@ -58,9 +58,9 @@ both_backends!(registration_looks_for_duplicates_first, |app| {
     assert!(html.contains(&format!("/people/{first}")), "{html}");
 });
 
-/// The search reads the blocks of one name alone only when the keys of two names (or a phone, an
-/// id) found few people: then people sharing a single name with the query are found too, after
-/// the one sharing both.
+// The search reads the blocks of one name alone only when the keys of two names (or a phone, an
+// id) found few people: then people sharing a single name with the query are found too, after
+// the one sharing both.
 both_backends!(a_search_finds_people_sharing_one_name_after_those_sharing_both, |app| {
     let cw = app.signed_in(CASEWORKER).await;
     let csrf = cw.csrf("/people/new").await;
