@@ -301,8 +301,8 @@ fn has_code(code: &str) -> String {
     format!("% {} %", like_escape(code))
 }
 
-/// The bound values of a filter, in the order of the parameters of its [`FilterBinds::condition`]: NULL when
-/// unused, so one SQL text serves every combination (one text per number of attributes).
+/// The bound values of a filter, in the order of its condition's parameters: NULL when unused,
+/// so one SQL text serves every combination (one text per number of attributes asked for).
 struct FilterBinds {
     status: Option<String>,
     need: Option<String>,

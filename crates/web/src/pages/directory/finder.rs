@@ -69,12 +69,11 @@ impl FinderQuery {
     }
 }
 
-/// The services a public search finds, best first: what the filters admit, then, when words
-/// were typed, only those the typo-tolerant search finds, in its order. Services that are
-/// inactive or defunct are not shown to the public; temporarily closed ones are, marked.
-/// The public services a search finds, best first (by name when no words are given): ids
-/// only. A national directory holds thousands of services; their documents are read for the
-/// ones shown ([`entries`]), not for every service a filter admits.
+/// The services a public search finds, best first: what the filters admit (by name), then,
+/// when words were typed, only those the typo-tolerant search finds, in its order. Services
+/// that are inactive or defunct are not shown to the public; temporarily closed ones are,
+/// marked. Ids only: a national directory holds thousands of services, and their documents
+/// are read for the ones shown ([`entries`]), not for every service a filter admits.
 pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<Uuid>, AppError> {
     let mut tx = state.store.read().await?;
     let mut ids = directory::service_ids(&mut tx, &q.filter()).await?;
