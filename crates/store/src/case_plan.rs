@@ -369,9 +369,7 @@ mod tests {
     /// (`case_plan_actions_due`) or every case: SQLite's plans, read back.
     #[tokio::test]
     async fn overdue_actions_are_found_through_the_case_or_the_assignee() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::db::Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
-        store.migrate().await.unwrap();
+        let (_dir, store) = crate::db::migrated_sqlite().await;
         let mut tx = store.read().await.unwrap();
         let plan = |sql: String| format!("EXPLAIN QUERY PLAN {sql}");
         let id = Uuid::now_v7();

@@ -642,9 +642,7 @@ mod tests {
     /// case), and the cases shared with the viewer through theirs: SQLite's plan, read back.
     #[tokio::test]
     async fn a_scoped_list_is_found_through_its_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::db::Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
-        store.migrate().await.unwrap();
+        let (_dir, store) = crate::db::migrated_sqlite().await;
         let mut tx = store.read().await.unwrap();
         for (scope, index) in [(Scope::Own, "cases_assigned_newest"), (Scope::Team, "cases_team_newest"), (Scope::Agency, "cases_agency_newest")] {
             let viewer = Viewer { id: Uuid::now_v7(), agency_id: Some(Uuid::now_v7()), team_id: Some(Uuid::now_v7()), scope };

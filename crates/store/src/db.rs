@@ -499,6 +499,16 @@ async fn stable_plans(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Err
     Ok(())
 }
 
+/// A migrated SQLite store in a temporary directory, for the store's unit tests (the
+/// directory lives as long as the returned guard).
+#[cfg(test)]
+pub(crate) async fn migrated_sqlite() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
+    store.migrate().await.unwrap();
+    (dir, store)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,7 +66,7 @@ struct UserRoleRow {
     role_needs_second_factor: Option<bool>,
 }
 
-/// The columns of [`UserRoleRow`], from `users`, `user_roles r` and `role_policies p`.
+/// Where [`UserRoleRow`]'s columns come from: `users`, its roles `r` and their policy `p`.
 const USER_ROLE_FROM: &str = "users LEFT JOIN user_roles r ON r.user_id = users.id LEFT JOIN role_policies p ON p.role = r.role";
 
 fn user_role_select() -> String {
@@ -494,9 +494,7 @@ mod tests {
     /// same accounts either way.
     #[tokio::test]
     async fn accounts_are_read_with_their_roles_and_second_factor_policy() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::db::Store::open_sqlite(&dir.path().join("t.sqlite3")).await.unwrap();
-        store.migrate().await.unwrap();
+        let (_dir, store) = crate::db::migrated_sqlite().await;
         let mut tx = store.write().await.unwrap();
         let input = |email: &str, name: &str, roles: &[&str]| UserInput {
             email: email.into(),
