@@ -138,10 +138,10 @@ pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<
     let (sop_list, focal_services, services) = {
         let mut tx = store.read().await?;
         let sops: Vec<std::sync::Arc<Sop>> = sops::list_latest(&mut tx).await?.into_iter().map(|p| p.sop).collect();
-        let ids = |list: Vec<directory::ServiceEntry>| -> Vec<Uuid> { list.iter().filter_map(|s| s.id().parse().ok()).collect() };
+        let ids = |list: Vec<(Uuid, String)>| -> Vec<Uuid> { list.into_iter().map(|(id, _)| id).collect() };
         let active = |agency_id| directory::ServiceFilter { agency_id, status: Some("active".into()), ..Default::default() };
-        let focal_services = ids(directory::list_services(&mut tx, &active(focal.viewer.agency_id)).await?);
-        let services = ids(directory::list_services(&mut tx, &active(None)).await?);
+        let focal_services = ids(directory::service_ids(&mut tx, &active(focal.viewer.agency_id)).await?);
+        let services = ids(directory::service_ids(&mut tx, &active(None)).await?);
         (sops, focal_services, services)
     };
     anyhow::ensure!(!sop_list.is_empty(), "no SOP is published");

@@ -102,7 +102,7 @@ pub async fn directory(store: &Store, wanted: usize) -> Result<usize> {
     let mut tx = store.write().await?;
     let parishes: Vec<(String, String)> = agencies::list_areas(&mut tx).await?.into_iter().filter(|a| a.level == 1).map(|a| (a.code, a.name)).collect();
     let filter = passerelle_store::directory::ServiceFilter::default();
-    let held = passerelle_store::directory::list_services(&mut tx, &filter).await?.len();
+    let held = passerelle_store::directory::service_ids(&mut tx, &filter).await?.len();
     let per_branch = demo_directory::services_per_branch(&parishes).max(1);
     let held_branches = held / per_branch;
     let wanted_branches = wanted.div_ceil(per_branch).max(held_branches);
