@@ -461,6 +461,24 @@ impl Sight {
         Sight { supervises: Some(viewer.id), viewer }
     }
 
+    /// Whether the viewer sees only the people they registered: a thousandth of a national
+    /// register for a caseworker, read from `people_registered` rather than found among all.
+    fn own_only(&self) -> bool {
+        self.viewer.scope == passerelle_core::access::Scope::Own
+    }
+
+    /// The people table for a query that lists the viewer's people newest first, and the
+    /// clause that lets an own-registrations viewer's list be read through `people_registered`
+    /// (the sight's `($3 IS NULL OR …)` cannot be served by an index): the newest fifty of a
+    /// caseworker's thousand were otherwise found by walking the register's newest people.
+    fn newest_first(&self, tx: &Tx) -> (&'static str, &'static str) {
+        match (self.own_only(), tx.backend()) {
+            (true, crate::db::Backend::Sqlite) => ("people p INDEXED BY people_registered", "p.registered_by = $3 AND "),
+            (true, crate::db::Backend::Postgres) => ("people p", "p.registered_by = $3 AND "),
+            (false, _) => ("people p", ""),
+        }
+    }
+
     pub(crate) fn binds(&self) -> (Option<Uuid>, Option<Uuid>, Option<Uuid>, Uuid, Uuid) {
         let (a, t, o) = self.viewer.scope_binds();
         (a, t, o, self.supervises.unwrap_or(Uuid::nil()), self.viewer.id)
@@ -563,6 +581,9 @@ impl SharedKeys {
 /// Meets the people the viewer may see in the blocks of `blinds`, each block's first
 /// [`BLOCK_MAX`]. Only ids are read: the rows are read, and opened, for the people kept.
 async fn read_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTreeSet<String>, shared: &mut SharedKeys) -> StoreResult<()> {
+    if sight.own_only() {
+        return read_own_blocks(tx, sight, blinds, shared).await;
+    }
     let (a, t, o, sup, me) = sight.binds();
     // One query per key keeps the SQL portable (no array binds). The sight is tested on the
     // `people_sight` index, without reading the people's rows: PostgreSQL chooses it itself,
@@ -581,6 +602,57 @@ async fn read_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTre
         }
     }
     Ok(())
+}
+
+/// [`read_blocks`] for a viewer who sees only the people they registered: their people's keys
+/// are read and those of the query kept. Walking the blocks instead read every visible-or-not
+/// member of each (a common family name's block holds thousands at a million people, of whom
+/// a caseworker registered a handful): 77 ms a block, where a caseworker's thousand people
+/// and their keys are read in a few milliseconds through `people_registered`.
+async fn read_own_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTreeSet<String>, shared: &mut SharedKeys) -> StoreResult<()> {
+    let (a, t, o, sup, me) = sight.binds();
+    let blinds: Vec<&String> = blinds.iter().collect();
+    let mut met: Vec<(String, Uuid)> = Vec::new();
+    for batch in blinds.chunks(crate::db::BATCH) {
+        let sql = own_blocks_sql(tx.backend(), batch.len());
+        let rows: Vec<(String, Uuid)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(a).bind(t).bind(o).bind(sup).bind(me);
+            for blind in batch {
+                q = q.bind(*blind);
+            }
+            q.fetch_all(c).await
+        })?;
+        met.extend(rows);
+    }
+    // Met as the blocks would meet them: key by key, each block in id order, its first
+    // BLOCK_MAX.
+    met.sort();
+    let mut block: Option<(&str, usize)> = None;
+    for (key, id) in &met {
+        let n = match block {
+            Some((k, n)) if k == key => n + 1,
+            _ => 1,
+        };
+        block = Some((key, n));
+        if n <= BLOCK_MAX {
+            shared.meet(*id);
+        }
+    }
+    Ok(())
+}
+
+/// The keys among `n` blinds (`$6…`) of the people registered by the viewer (`$3`), for
+/// [`read_own_blocks`]. `p.registered_by = $3` repeats the sight's own clause in a form an
+/// index can serve.
+fn own_blocks_sql(backend: crate::db::Backend, n: usize) -> String {
+    let (people, keys) = match backend {
+        crate::db::Backend::Sqlite => ("people p INDEXED BY people_registered", "person_match_keys k INDEXED BY person_match_keys_person"),
+        crate::db::Backend::Postgres => ("people p", "person_match_keys k"),
+    };
+    format!(
+        "SELECT k.key, p.id FROM {people} JOIN {keys} ON k.person_id = p.id
+         WHERE p.registered_by = $3 AND {VISIBLE} AND p.merged_into IS NULL AND k.key IN ({})",
+        crate::db::placeholders(6, n))
 }
 
 /// Registered people who may be the same as `person`: those in the "possible" band or above.
@@ -873,7 +945,8 @@ pub async fn search(tx: &mut Tx, sight: &Sight, query: &str, limit: usize) -> St
     let q = query.trim();
     if q.is_empty() {
         let (a, t, o, sup, me) = sight.binds();
-        let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at DESC LIMIT $6");
+        let (people, own) = sight.newest_first(tx);
+        let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {own}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at DESC LIMIT $6");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(limit as i64).fetch_all(c).await)?;
         return people_of(tx, rows);
@@ -898,8 +971,9 @@ pub async fn search_in_area(tx: &mut Tx, sight: &Sight, query: &str, area: Optio
     let under: std::collections::HashSet<Uuid> = under.into_iter().map(|(id,)| id).collect();
     if query.trim().is_empty() {
         let (a, t, o, sup, me) = sight.binds();
+        let (people, own) = sight.newest_first(tx);
         let sql = format!(
-            "SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.merged_into IS NULL
+            "SELECT {COLUMNS} FROM {people} WHERE {own}{VISIBLE} AND p.merged_into IS NULL
                AND p.area_id IN (WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $7
                    UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id) SELECT id FROM under)
              ORDER BY p.created_at DESC LIMIT $6");
@@ -923,4 +997,26 @@ pub async fn touch(tx: &mut Tx, id: Uuid, version: i64) -> StoreResult<()> {
         return Err(StoreError::Stale("person"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A viewer who sees only their own registrations reads them, and their keys, through
+    /// indexes: no walk of a name's block (every bearer of the name in the country) nor of the
+    /// register. SQLite's plan, read back.
+    #[tokio::test]
+    async fn own_registrations_are_read_through_the_registering_user() {
+        let (_dir, store) = crate::db::migrated_sqlite().await;
+        let mut tx = store.read().await.unwrap();
+        let me = Uuid::now_v7();
+        let sql = format!("EXPLAIN QUERY PLAN {}", own_blocks_sql(crate::db::Backend::Sqlite, 2));
+        let plan: Vec<(i64, i64, i64, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(None::<Uuid>).bind(None::<Uuid>).bind(Some(me)).bind(Uuid::nil()).bind(me).bind("a").bind("b").fetch_all(c).await).unwrap();
+        let steps: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(steps.iter().any(|s| s.contains("people_registered (registered_by=?)")), "{steps:?}");
+        assert!(steps.iter().any(|s| s.contains("person_match_keys_person (person_id=?)")), "{steps:?}");
+        assert!(!steps.iter().any(|s| s.starts_with("SCAN")), "no walk: {steps:?}");
+    }
 }

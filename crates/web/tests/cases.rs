@@ -81,6 +81,31 @@ both_backends!(a_search_finds_people_sharing_one_name_after_those_sharing_both, 
     assert!(!html.contains(&format!("/people/{}\"", ids[1])), "Ysolde Brevannes shares no name with the query");
 });
 
+// A caseworker sees the people they registered, read through their own registrations: the
+// search finds none of a teammate's people bearing the same name, the list shows their own newest
+// first, and their supervisor finds everyone the team registered.
+both_backends!(a_caseworker_searches_and_lists_the_people_they_registered, |app| {
+    staff(&app, "cw2@demo.passerelle.test", "caseworker", "Social welfare team Saint-Aubin").await;
+    let cw = app.signed_in(CASEWORKER).await;
+    let cw2 = app.signed_in("cw2@demo.passerelle.test").await;
+    let (csrf, csrf2) = (cw.csrf("/people/new").await, cw2.csrf("/people/new").await);
+    let mine = id_after("/people/", &location(&register(&cw, &csrf, "Ysolde", "Vérandon", "1981-03-04").await));
+    let theirs = id_after("/people/", &location(&register(&cw2, &csrf2, "Ysolde", "Vérandon", "1979-05-06").await));
+    let later = id_after("/people/", &location(&register(&cw2, &csrf2, "Ysolde", "Tillac", "1985-07-08").await));
+    let shows = |html: &str, id: &Uuid| html.contains(&format!("/people/{id}\""));
+    let (_, html) = cw.text("/people?q=ysolde%20verandon").await;
+    assert!(shows(&html, &mine) && !shows(&html, &theirs) && !shows(&html, &later), "{html}");
+    let (_, html) = cw2.text("/people?q=ysolde%20verandon").await;
+    assert!(shows(&html, &theirs) && shows(&html, &later) && !shows(&html, &mine), "{html}");
+    let (_, html) = cw2.text("/people").await;
+    let at = |id: &Uuid| html.find(&format!("/people/{id}\"")).unwrap_or_else(|| panic!("{id} listed: {html}"));
+    assert!(at(&later) < at(&theirs), "newest first");
+    assert!(!shows(&html, &mine));
+    let sup = app.signed_in(SUPERVISOR).await;
+    let (_, html) = sup.text("/people?q=ysolde%20verandon").await;
+    assert!(shows(&html, &mine) && shows(&html, &theirs), "{html}");
+});
+
 // A search opens only the people sharing the most keys with the query: the one person sharing
 // both names is found first even when registered after more people sharing one name (and one
 // key) than the search opens.
