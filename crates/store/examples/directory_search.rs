@@ -1,5 +1,5 @@
 //! How long the finder's search takes over the demo directory and over 10,000 services:
-//! preparing the search documents (done once per change of the directory, then cached by the
+//! building the search index (done once, then updated service by service and cached by the
 //! web layer) and answering a query (done on every search).
 //!
 //! `cargo run -p passerelle-store --example directory_search` (add `--release` for production
@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use passerelle_core::directory::import::Vocabulary;
-use passerelle_core::directory::search::{search, SearchDocument};
+use passerelle_core::directory::search::{SearchDocument, SearchIndex};
 use passerelle_core::directory::sheet::{read_services_csv, Area, ColumnMapping, SheetContext};
 use passerelle_core::directory::taxonomy::Taxonomy;
 use passerelle_core::lang::Lang;
@@ -41,11 +41,11 @@ fn main() {
             })
             .collect();
         let t = Instant::now();
-        let docs: Vec<SearchDocument> = services.iter().map(|s| SearchDocument::from_service(s, Taxonomy::needs(), Taxonomy::protection())).collect();
+        let index: SearchIndex = services.iter().map(|s| SearchDocument::from_service(s, Taxonomy::needs(), Taxonomy::protection())).collect();
         let prepare = t.elapsed();
         for q in ["hebergment", "clinique sante", "aide juridique migrants", "albergue"] {
             let t = Instant::now();
-            let hits = search(&docs, q, usize::MAX);
+            let hits = index.search(q, usize::MAX);
             println!("{label:>7} services ({}): prepare {prepare:?}; search {q:?}: {:?}, {} hits", services.len(), t.elapsed(), hits.len());
         }
     }

@@ -1,6 +1,7 @@
 //! The finder's search index: every service of the directory prepared for typo-tolerant
-//! search (`passerelle_core::directory::search`), kept in memory between requests; and the
-//! needs taxonomy in force (shipped terms plus administrators'), kept fresh the same way.
+//! search (`passerelle_core::directory::search::SearchIndex`), kept in memory between
+//! requests; and the needs taxonomy in force (shipped terms plus administrators'), kept fresh
+//! the same way.
 //!
 //! Preparing a document means reading the service's HSDS JSON and the labels of its needs in
 //! three languages, which costs far more than scoring it; so the prepared documents are kept
@@ -15,11 +16,10 @@
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use passerelle_core::directory::hsds::Organization;
-use passerelle_core::directory::search::SearchDocument;
+use passerelle_core::directory::search::{SearchDocument, SearchIndex};
 use passerelle_core::directory::taxonomy::Taxonomy;
 use passerelle_store::directory::{self, ServiceEntry, ServiceFilter};
 use passerelle_store::{need_terms, Store};
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -33,9 +33,7 @@ struct Built {
     version: Version,
     /// The needs taxonomy version the documents were prepared with (labels are searched).
     needs: (i64, i64),
-    docs: Arc<Vec<SearchDocument>>,
-    /// Service id -> position in `docs`.
-    at: HashMap<String, usize>,
+    index: Arc<SearchIndex>,
 }
 
 #[derive(Default)]
@@ -84,16 +82,16 @@ impl DirectoryIndex {
         Ok(version)
     }
 
-    /// The prepared documents of every service, brought up to date with the directory.
-    pub async fn documents(&self, store: &Store) -> Result<Arc<Vec<SearchDocument>>, AppError> {
+    /// The search index of every service, brought up to date with the directory.
+    pub async fn documents(&self, store: &Store) -> Result<Arc<SearchIndex>, AppError> {
         let needs = self.fresh_needs(store, false).await?;
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
-        // Only the versions are taken here: holding a second reference to the documents
-        // would make the update below copy all of them.
+        // Only the versions are taken here: holding a second reference to the index would
+        // make the update below copy all of it.
         let since = match self.built.lock() {
             Ok(g) => match g.as_ref() {
-                Some(b) if b.version == version && b.needs == needs => return Ok(b.docs.clone()),
+                Some(b) if b.version == version && b.needs == needs => return Ok(b.index.clone()),
                 Some(b) if b.needs == needs => b.version.1,
                 _ => None,
             },
@@ -107,20 +105,14 @@ impl DirectoryIndex {
                 && let Some(b) = g.as_mut()
                 && b.version.1 == Some(since)
             {
-                let all = Arc::make_mut(&mut b.docs);
+                let index = Arc::make_mut(&mut b.index);
                 for d in docs {
-                    match b.at.get(&d.id) {
-                        Some(&i) => all[i] = d,
-                        None => {
-                            b.at.insert(d.id.clone(), all.len());
-                            all.push(d);
-                        }
-                    }
+                    index.upsert(d);
                 }
                 // Equal counts: nothing was deleted behind this node's back.
-                if all.len() as i64 == version.0 {
+                if index.len() as i64 == version.0 {
                     b.version = version;
-                    return Ok(b.docs.clone());
+                    return Ok(b.index.clone());
                 }
             }
             return self.rebuild(store, needs).await;
@@ -130,18 +122,16 @@ impl DirectoryIndex {
     }
 
     /// Prepares every service again (first search, taxonomy changed, deletions elsewhere).
-    pub async fn rebuild(&self, store: &Store, needs: (i64, i64)) -> Result<Arc<Vec<SearchDocument>>, AppError> {
+    pub async fn rebuild(&self, store: &Store, needs: (i64, i64)) -> Result<Arc<SearchIndex>, AppError> {
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
         let entries = directory::list_services(&mut tx, &ServiceFilter::default()).await?;
         drop(tx);
-        let docs: Vec<SearchDocument> = entries.into_iter().map(prepare).collect();
-        let at = docs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
-        let docs = Arc::new(docs);
+        let index: Arc<SearchIndex> = Arc::new(entries.into_iter().map(prepare).collect());
         if let Ok(mut g) = self.built.lock() {
-            *g = Some(Built { version, needs, docs: docs.clone(), at });
+            *g = Some(Built { version, needs, index: index.clone() });
         }
-        Ok(docs)
+        Ok(index)
     }
 
     /// Takes a deleted service out of the index (its count then matches the database again,
@@ -149,13 +139,8 @@ impl DirectoryIndex {
     pub fn forget(&self, id: &str) {
         if let Ok(mut g) = self.built.lock()
             && let Some(b) = g.as_mut()
-            && let Some(i) = b.at.remove(id)
+            && Arc::make_mut(&mut b.index).remove(id)
         {
-            let all = Arc::make_mut(&mut b.docs);
-            all.swap_remove(i);
-            if let Some(moved) = all.get(i) {
-                b.at.insert(moved.id.clone(), i);
-            }
             b.version.0 -= 1;
         }
     }

@@ -143,9 +143,9 @@ both_backends!(a_bad_need_is_refused_with_the_reason_and_nothing_written, |app| 
     assert!(passerelle_store::need_terms::added(&mut tx).await.unwrap().is_empty(), "nothing half-written");
 });
 
-/// The search results of `queries` over `docs`.
-fn results(docs: &[search::SearchDocument], queries: &[&str]) -> Vec<Vec<String>> {
-    queries.iter().map(|q| search::search(docs, q, usize::MAX).into_iter().map(|h| h.id).collect()).collect()
+/// The search results of `queries` in `index`.
+fn results(index: &search::SearchIndex, queries: &[&str]) -> Vec<Vec<String>> {
+    queries.iter().map(|q| index.search(q, usize::MAX).into_iter().map(|h| h.id).collect()).collect()
 }
 
 both_backends!(the_finder_index_follows_each_edit_without_changing_other_results, |app| {

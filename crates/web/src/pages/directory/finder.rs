@@ -13,7 +13,6 @@ use axum::http::{header, HeaderValue};
 use axum::response::Response;
 use axum_extra::extract::Query;
 use passerelle_core::directory::hsds::ServiceStatus;
-use passerelle_core::directory::search;
 use passerelle_core::directory::taxonomy::Taxonomy;
 use passerelle_store::agencies::{self, Area};
 use passerelle_store::directory::{self, ServiceEntry, ServiceFilter};
@@ -83,11 +82,11 @@ pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<Uuid>, AppErr
     if words.is_empty() {
         return Ok(ids.into_iter().map(|(id, _)| id).collect());
     }
-    let docs = state.directory_index.documents(&state.store).await?;
+    let index = state.directory_index.documents(&state.store).await?;
     let admitted: std::collections::HashMap<String, Uuid> = ids.into_iter().map(|(id, _)| (id.to_string(), id)).collect();
-    // The cached documents are searched in place: a national directory's ten thousand are not
-    // copied at every search.
-    let hits = search::search(docs.iter().filter(|d| admitted.contains_key(d.id.as_str())), words, usize::MAX);
+    // A document's score does not depend on the others: the directory is searched whole and
+    // the hits the filters do not admit are left out.
+    let hits = index.search(words, usize::MAX);
     Ok(hits.into_iter().filter_map(|h| admitted.get(&h.id).copied()).collect())
 }
 
