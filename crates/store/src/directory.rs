@@ -295,6 +295,9 @@ pub struct ServiceFilter {
     /// Words in the service's name (case-insensitive substring; the public finder uses the
     /// typo-tolerant search instead).
     pub name: Option<String>,
+    /// Only services never verified or last verified on or before this day (the stale ones:
+    /// `profile::stale_on_or_before`).
+    pub verified_on_or_before: Option<NaiveDate>,
 }
 
 fn has_code(code: &str) -> String {
@@ -313,6 +316,7 @@ struct FilterBinds {
     agency_id: Option<Uuid>,
     organization_id: Option<Uuid>,
     name: Option<String>,
+    verified_on_or_before: Option<NaiveDate>,
 }
 
 impl FilterBinds {
@@ -329,16 +333,17 @@ impl FilterBinds {
             agency_id: f.agency_id,
             organization_id: f.organization_id,
             name: f.name.as_deref().map(|n| format!("%{}%", like_escape(&n.to_lowercase()))),
+            verified_on_or_before: f.verified_on_or_before,
         }
     }
 
     /// The condition a service (`s`, its organisation `o`) meets to pass the filter: $1
     /// status, $2 need, $3 area, $4 language, then one parameter per attribute, then agency,
-    /// organisation and name.
+    /// organisation, name and last verification.
     fn condition(&self) -> String {
         let n = self.attributes.len();
         let attributes: String = (5..5 + n).map(|i| format!(" AND s.attribute_codes LIKE ${i} ESCAPE '\\'")).collect();
-        let (agency, organization, name) = (5 + n, 6 + n, 7 + n);
+        let (agency, organization, name, verified) = (5 + n, 6 + n, 7 + n, 8 + n);
         format!(
             "($1 IS NULL OR s.status = $1)
                AND ($2 IS NULL OR s.need_codes LIKE $2 ESCAPE '\\')
@@ -346,7 +351,8 @@ impl FilterBinds {
                AND ($4 IS NULL OR s.language_codes LIKE $4 ESCAPE '\\'){attributes}
                AND (${agency} IS NULL OR o.agency_id = ${agency})
                AND (${organization} IS NULL OR s.organization_id = ${organization})
-               AND (${name} IS NULL OR LOWER(s.name) LIKE ${name} ESCAPE '\\')"
+               AND (${name} IS NULL OR LOWER(s.name) LIKE ${name} ESCAPE '\\')
+               AND (${verified} IS NULL OR s.verified_on IS NULL OR s.verified_on <= ${verified})"
         )
     }
 }
@@ -359,7 +365,7 @@ macro_rules! bind_filter {
         for a in &b.attributes {
             q = q.bind(a.clone());
         }
-        q.bind(b.agency_id).bind(b.organization_id).bind(b.name.clone())
+        q.bind(b.agency_id).bind(b.organization_id).bind(b.name.clone()).bind(b.verified_on_or_before)
     }};
 }
 

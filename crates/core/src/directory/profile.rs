@@ -32,6 +32,26 @@ pub fn is_stale(last_verified: Option<NaiveDate>, now: NaiveDate) -> bool {
     }
 }
 
+/// The last verification date that is stale on `now`: an entry is stale exactly when it was
+/// never verified or verified on or before this day, so that a database can select the stale
+/// entries by their date. Found from [`is_stale`] itself (month ends make "six months before"
+/// uneven: on 28 February, 29, 30 and 31 August are all six months back).
+pub fn stale_on_or_before(now: NaiveDate) -> NaiveDate {
+    let mut day = now.checked_sub_months(Months::new(STALE_AFTER_MONTHS)).unwrap_or(NaiveDate::MIN);
+    // Staleness only grows as the verification date moves back: step forward while still
+    // stale, back while not.
+    while let Some(next) = day.succ_opt().filter(|d| is_stale(Some(*d), now)) {
+        day = next;
+    }
+    while !is_stale(Some(day), now) {
+        match day.pred_opt() {
+            Some(d) => day = d,
+            None => break,
+        }
+    }
+    day
+}
+
 /// The date of `assured_date` (a date, or the date part of a date-time).
 pub fn last_verified(service: &Service) -> Option<NaiveDate> {
     let text = service.fields.assured_date.as_deref()?.trim();
@@ -194,6 +214,24 @@ mod tests {
         assert!(is_stale(None, d("2026-01-01")));
         // Verified "in the future" (clock skew) is not stale.
         assert!(!is_stale(Some(d("2026-03-01")), d("2026-01-01")));
+    }
+
+    #[test]
+    fn the_stale_cutoff_selects_exactly_the_stale_entries() {
+        // Every day of two years (leap day and month ends included), against every
+        // verification date of the year and a half before.
+        let mut now = d("2027-01-01");
+        while now < d("2029-01-01") {
+            let cutoff = stale_on_or_before(now);
+            let mut verified = now - chrono::Days::new(550);
+            while verified <= now {
+                assert_eq!(is_stale(Some(verified), now), verified <= cutoff, "verified {verified}, now {now}");
+                verified = verified.succ_opt().unwrap();
+            }
+            now = now.succ_opt().unwrap();
+        }
+        assert_eq!(stale_on_or_before(d("2026-02-28")), d("2025-08-31"));
+        assert_eq!(stale_on_or_before(d("2026-07-15")), d("2026-01-15"));
     }
 
     #[test]

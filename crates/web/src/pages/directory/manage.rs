@@ -10,7 +10,7 @@ use super::{area_choices, attribute_choices, language_choices, need_choices, tod
 use crate::ctx::{Identity, Page};
 use crate::error::AppError;
 use crate::forms::FormErrors;
-use crate::pages::render_status;
+use crate::pages::{render_status, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -61,7 +61,13 @@ pub struct ListQuery {
     pub area: String,
     pub stale: Option<String>,
     pub format: String,
+    /// The page of the list shown, from 0.
+    pub page: usize,
 }
+
+/// Services on one page of the staff list: a national directory holds thousands, and the
+/// whole list is for the exports.
+pub const PER_PAGE: usize = 50;
 
 impl ListQuery {
     fn filter(&self, agency: Option<Uuid>) -> ServiceFilter {
@@ -71,11 +77,13 @@ impl ListQuery {
             area: Some(self.area.trim().to_string()).filter(|a| !a.is_empty()),
             agency_id: agency,
             name: Some(self.q.trim().to_string()).filter(|q| !q.is_empty()),
+            verified_on_or_before: self.stale.is_some().then(|| profile::stale_on_or_before(today())),
             ..Default::default()
         }
     }
 
-    pub fn export_link(&self, format: &str) -> String {
+    /// The query's filters as URL pairs, for its links.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs: Vec<(&str, String)> = vec![
             ("q", self.q.clone()),
             ("status", self.status.clone()),
@@ -84,23 +92,39 @@ impl ListQuery {
             ("stale", self.stale.clone().unwrap_or_default()),
         ];
         pairs.retain(|(_, v)| !v.is_empty());
+        pairs
+    }
+
+    pub fn export_link(&self, format: &str) -> String {
+        let mut pairs = self.pairs();
         pairs.push(("format", format.to_string()));
         format!("/directory/manage/export?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
     }
+
+    /// The same list at page `n`.
+    fn page_link(&self, n: usize) -> String {
+        let mut pairs = self.pairs();
+        if n > 0 {
+            pairs.push(("page", n.to_string()));
+        }
+        format!("/directory/manage?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
+    }
 }
 
-/// The entries a person keeps that `q` admits, as the pages show them.
-async fn listed(state: &AppState, identity: &Identity, q: &ListQuery, tr: &crate::i18n::Tr) -> Result<(Vec<ServiceView>, Vec<Area>), AppError> {
+/// The entries of `ids` as the pages show them.
+async fn views(state: &AppState, ids: &[Uuid], tr: &crate::i18n::Tr) -> Result<(Vec<ServiceView>, Vec<Area>), AppError> {
     let mut tx = state.store.read().await?;
     let areas = agencies::list_areas(&mut tx).await?;
-    let entries = directory::list_services(&mut tx, &q.filter(kept_agency(identity))).await?;
+    let entries = directory::services_by_ids(&mut tx, ids).await?;
     let day = today();
-    let views = entries
-        .iter()
-        .map(|e| ServiceView::new(e, &areas, tr, day))
-        .filter(|v| q.stale.is_none() || v.stale)
-        .collect();
-    Ok((views, areas))
+    Ok((entries.iter().map(|e| ServiceView::new(e, &areas, tr, day)).collect(), areas))
+}
+
+/// The ids of the entries a person keeps that `q` admits, by name.
+async fn listed_ids(state: &AppState, identity: &Identity, q: &ListQuery) -> Result<Vec<Uuid>, AppError> {
+    let mut tx = state.store.read().await?;
+    let ids = directory::service_ids(&mut tx, &q.filter(kept_agency(identity))).await?;
+    Ok(ids.into_iter().map(|(id, _)| id).collect())
 }
 
 #[derive(Template)]
@@ -109,6 +133,9 @@ struct ManagePage {
     page: Page,
     q: ListQuery,
     services: Vec<ServiceView>,
+    /// How many services the filters admit, on every page.
+    total: usize,
+    pager: Pager,
     needs: Vec<Choice>,
     areas: Vec<Choice>,
     statuses: Vec<Choice>,
@@ -133,7 +160,11 @@ fn status_choices(tr: &crate::i18n::Tr) -> Vec<Choice> {
 }
 
 async fn manage_page(state: &AppState, identity: &Identity, page: Page, q: ListQuery, org_errors: FormErrors, status: StatusCode) -> Result<Response, AppError> {
-    let (services, areas) = listed(state, identity, &q, &page.tr).await?;
+    let ids = listed_ids(state, identity, &q).await?;
+    let total = ids.len();
+    let first = q.page.saturating_mul(PER_PAGE).min(total);
+    let (services, areas) = views(state, &ids[first..(first + PER_PAGE).min(total)], &page.tr).await?;
+    let pager = Pager::numbered((q.page > 0).then(|| q.page_link(q.page - 1)), (first + PER_PAGE < total).then(|| q.page_link(q.page + 1)));
     let mut tx = state.store.read().await?;
     let organizations = directory::list_organizations(&mut tx, kept_agency(identity)).await?;
     let agencies = agencies::list_agencies(&mut tx).await?;
@@ -147,6 +178,8 @@ async fn manage_page(state: &AppState, identity: &Identity, page: Page, q: ListQ
         page,
         q,
         services,
+        total,
+        pager,
         organizations,
         agencies,
         org_errors,
@@ -236,7 +269,8 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 
 /// The filtered list as CSV or XLSX (`format=csv|xlsx`).
 pub async fn export(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let (services, _) = listed(&state, &identity, &q, &page.tr).await?;
+    let ids = listed_ids(&state, &identity, &q).await?;
+    let (services, _) = views(&state, &ids, &page.tr).await?;
     let rows = table(&services, &page.tr);
     match q.format.as_str() {
         "csv" => Ok(download(passerelle_core::spreadsheet::csv_for_people(&rows), "text/csv; charset=utf-8", "services.csv")),
