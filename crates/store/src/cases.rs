@@ -223,13 +223,7 @@ fn person_filters(f: &Filter) -> String {
 /// someone with few cases. Each scope has its own statement text, so that the scope's column
 /// is an equality its index (`cases_*_newest`) answers in the list's order.
 fn in_sight(sight: &Sight, f: &Filter) -> String {
-    let (a, t, o, _, _) = sight.binds();
-    let scope = [
-        crate::db::filter_eq(a.is_some(), "c.agency_id", 1),
-        crate::db::filter_eq(t.is_some(), "c.team_id", 2),
-        crate::db::filter_eq(o.is_some(), "c.assigned_to", 3),
-    ]
-    .join(" AND ");
+    let scope = scope_of(sight);
     let restricted = restricted_rule!();
     let scoped = if needs_person(f) {
         format!("SELECT c.id FROM cases c WHERE {scope} AND {restricted}")
@@ -237,6 +231,33 @@ fn in_sight(sight: &Sight, f: &Filter) -> String {
         format!("SELECT id FROM (SELECT c.id FROM cases c WHERE {scope} AND {restricted} AND {} {NEWEST_FIRST}) page", case_filters(f))
     };
     format!("c.id IN ({scoped} UNION ALL SELECT m.case_id FROM case_members m WHERE m.user_id = $5)")
+}
+
+/// The cases [`tally`] counts, as a condition on `c`. A viewer who sees every case has them
+/// tested row by row ([`VISIBLE`]): counting reads them all anyway. Any narrower scope is read
+/// through its index first: a supervisor's team holds a hundredth of a national register, and
+/// testing every case of the register for it took 0.3 s warm, 8 s after a start, where the
+/// team's 10,000 cases are counted in 20 ms.
+fn counted(sight: &Sight) -> String {
+    if sight.viewer.scope == passerelle_core::access::Scope::All {
+        return VISIBLE.to_string();
+    }
+    let restricted = restricted_rule!();
+    format!(
+        "c.id IN (SELECT c.id FROM cases c WHERE {} AND {restricted} UNION ALL SELECT m.case_id FROM case_members m WHERE m.user_id = $5)",
+        scope_of(sight)
+    )
+}
+
+/// The viewer's scope as equalities on its column (`$1..$3`), which the cases' indexes answer.
+fn scope_of(sight: &Sight) -> String {
+    let (a, t, o, _, _) = sight.binds();
+    [
+        crate::db::filter_eq(a.is_some(), "c.agency_id", 1),
+        crate::db::filter_eq(t.is_some(), "c.team_id", 2),
+        crate::db::filter_eq(o.is_some(), "c.assigned_to", 3),
+    ]
+    .join(" AND ")
 }
 
 /// The reference (or external id) the filter looks for, trimmed; none when blank.
@@ -283,9 +304,7 @@ pub async fn tally(tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<Tally>
     // The person is joined only when the filter asks about them: at a million cases, reading
     // each case's person and user to count it took twelve seconds.
     let from = if needs_person(&f) { "cases c JOIN people p ON p.id = c.person_id" } else { "cases c" };
-    // Tested row by row ([`VISIBLE`]): counting reads every case in sight anyway, and a set of a
-    // million ids built first ([`in_sight`]) would only add to it.
-    let sql = listing("c.sop_id, c.risk, c.status, COUNT(*)", from, VISIBLE, &f, "GROUP BY c.sop_id, c.risk, c.status LIMIT $11");
+    let sql = listing("c.sop_id, c.risk, c.status, COUNT(*)", from, &counted(sight), &f, "GROUP BY c.sop_id, c.risk, c.status LIMIT $11");
     Ok(listing_query!(tx, sight, f, i64::MAX, sql, c => fetch_all)?)
 }
 
@@ -652,6 +671,30 @@ mod tests {
             let plan: Vec<(i64, i64, i64, String)> = listing_query!(tx, sight, f, 50_i64, sql, c => fetch_all).unwrap();
             let steps: Vec<&str> = plan.iter().map(|(_, _, _, s)| s.as_str()).collect();
             assert!(steps.iter().any(|s| s.contains(&format!("USING INDEX {index}"))), "{scope:?}: {steps:?}");
+            assert!(steps.iter().any(|s| s.contains("case_members_user")), "{scope:?}: {steps:?}");
+            assert!(!steps.iter().any(|s| s.starts_with("SCAN c")), "{scope:?}: no walk over every case: {steps:?}");
+        }
+    }
+
+    /// A supervisor's counts read their team's cases through its index, and the cases shared
+    /// with them, without testing every case of the register; only a viewer who sees them all
+    /// reads them all. SQLite's plans, read back.
+    #[tokio::test]
+    async fn scoped_counts_are_found_through_their_index() {
+        let (_dir, store) = crate::db::migrated_sqlite().await;
+        let mut tx = store.read().await.unwrap();
+        for (scope, index) in [(Scope::Own, "cases_assigned"), (Scope::Team, "cases_team"), (Scope::Agency, "cases_agency_newest"), (Scope::All, "")] {
+            let viewer = Viewer { id: Uuid::now_v7(), agency_id: Some(Uuid::now_v7()), team_id: Some(Uuid::now_v7()), scope };
+            let sight = Sight { viewer, supervises: None };
+            let f = Filter::default();
+            let sql = format!("EXPLAIN QUERY PLAN {}", listing("c.sop_id, c.risk, c.status, COUNT(*)", "cases c", &counted(&sight), &f, "GROUP BY c.sop_id, c.risk, c.status LIMIT $11"));
+            let plan: Vec<(i64, i64, i64, String)> = listing_query!(tx, sight, f, i64::MAX, sql, c => fetch_all).unwrap();
+            let steps: Vec<&str> = plan.iter().map(|(_, _, _, s)| s.as_str()).collect();
+            if scope == Scope::All {
+                assert!(steps.iter().any(|s| s.starts_with("SCAN c")), "{steps:?}");
+                continue;
+            }
+            assert!(steps.iter().any(|s| s.contains(&format!("INDEX {index} ("))), "{scope:?}: {steps:?}");
             assert!(steps.iter().any(|s| s.contains("case_members_user")), "{scope:?}: {steps:?}");
             assert!(!steps.iter().any(|s| s.starts_with("SCAN c")), "{scope:?}: no walk over every case: {steps:?}");
         }
