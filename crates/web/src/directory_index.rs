@@ -15,11 +15,12 @@
 
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
-use passerelle_core::directory::hsds::Organization;
+use passerelle_core::directory::hsds::{Organization, ServiceStatus};
 use passerelle_core::directory::search::{SearchDocument, SearchIndex};
 use passerelle_core::directory::taxonomy::Taxonomy;
 use passerelle_store::directory::{self, ServiceEntry, ServiceFilter};
 use passerelle_store::{need_terms, Store};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,61 @@ struct Built {
     version: Version,
     /// The needs taxonomy version the documents were prepared with (labels are searched).
     needs: (i64, i64),
-    index: Arc<SearchIndex>,
+    directory: Arc<Searchable>,
+}
+
+/// Every service of the directory as the finder searches it: the search index of all of them,
+/// and which the public may be shown (the index keeps every service, so that its count
+/// follows the database's).
+#[derive(Clone, Default)]
+pub struct Searchable {
+    pub index: SearchIndex,
+    shown: HashSet<String>,
+}
+
+/// Whether the public finder shows a service in this status: inactive and defunct ones are
+/// not shown; temporarily closed ones are, marked.
+pub fn shown_to_the_public(status: ServiceStatus) -> bool {
+    matches!(status, ServiceStatus::Active | ServiceStatus::TemporarilyClosed)
+}
+
+impl Searchable {
+    /// Whether the public finder may show the service with this id.
+    pub fn is_shown(&self, id: &str) -> bool {
+        self.shown.contains(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    fn upsert(&mut self, e: ServiceEntry) {
+        if shown_to_the_public(e.service.status) {
+            self.shown.insert(e.service.id.clone());
+        } else {
+            self.shown.remove(&e.service.id);
+        }
+        self.index.upsert(prepare(e));
+    }
+
+    fn remove(&mut self, id: &str) -> bool {
+        self.shown.remove(id);
+        self.index.remove(id)
+    }
+}
+
+impl FromIterator<ServiceEntry> for Searchable {
+    fn from_iter<I: IntoIterator<Item = ServiceEntry>>(entries: I) -> Searchable {
+        let mut all = Searchable::default();
+        for e in entries {
+            all.upsert(e);
+        }
+        all
+    }
 }
 
 #[derive(Default)]
@@ -82,8 +137,8 @@ impl DirectoryIndex {
         Ok(version)
     }
 
-    /// The search index of every service, brought up to date with the directory.
-    pub async fn documents(&self, store: &Store) -> Result<Arc<SearchIndex>, AppError> {
+    /// Every service, searchable, brought up to date with the directory.
+    pub async fn documents(&self, store: &Store) -> Result<Arc<Searchable>, AppError> {
         let needs = self.fresh_needs(store, false).await?;
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
@@ -91,7 +146,7 @@ impl DirectoryIndex {
         // make the update below copy all of it.
         let since = match self.built.lock() {
             Ok(g) => match g.as_ref() {
-                Some(b) if b.version == version && b.needs == needs => return Ok(b.index.clone()),
+                Some(b) if b.version == version && b.needs == needs => return Ok(b.directory.clone()),
                 Some(b) if b.needs == needs => b.version.1,
                 _ => None,
             },
@@ -100,19 +155,18 @@ impl DirectoryIndex {
         if let Some(since) = since {
             let changed = directory::services_changed_since(&mut tx, since).await?;
             drop(tx);
-            let docs: Vec<SearchDocument> = changed.into_iter().map(prepare).collect();
             if let Ok(mut g) = self.built.lock()
                 && let Some(b) = g.as_mut()
                 && b.version.1 == Some(since)
             {
-                let index = Arc::make_mut(&mut b.index);
-                for d in docs {
-                    index.upsert(d);
+                let all = Arc::make_mut(&mut b.directory);
+                for e in changed {
+                    all.upsert(e);
                 }
                 // Equal counts: nothing was deleted behind this node's back.
-                if index.len() as i64 == version.0 {
+                if all.len() as i64 == version.0 {
                     b.version = version;
-                    return Ok(b.index.clone());
+                    return Ok(b.directory.clone());
                 }
             }
             return self.rebuild(store, needs).await;
@@ -122,16 +176,16 @@ impl DirectoryIndex {
     }
 
     /// Prepares every service again (first search, taxonomy changed, deletions elsewhere).
-    pub async fn rebuild(&self, store: &Store, needs: (i64, i64)) -> Result<Arc<SearchIndex>, AppError> {
+    pub async fn rebuild(&self, store: &Store, needs: (i64, i64)) -> Result<Arc<Searchable>, AppError> {
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
         let entries = directory::list_services(&mut tx, &ServiceFilter::default()).await?;
         drop(tx);
-        let index: Arc<SearchIndex> = Arc::new(entries.into_iter().map(prepare).collect());
+        let all: Arc<Searchable> = Arc::new(entries.into_iter().collect());
         if let Ok(mut g) = self.built.lock() {
-            *g = Some(Built { version, needs, index: index.clone() });
+            *g = Some(Built { version, needs, directory: all.clone() });
         }
-        Ok(index)
+        Ok(all)
     }
 
     /// Takes a deleted service out of the index (its count then matches the database again,
@@ -139,7 +193,7 @@ impl DirectoryIndex {
     pub fn forget(&self, id: &str) {
         if let Ok(mut g) = self.built.lock()
             && let Some(b) = g.as_mut()
-            && Arc::make_mut(&mut b.index).remove(id)
+            && Arc::make_mut(&mut b.directory).remove(id)
         {
             b.version.0 -= 1;
         }

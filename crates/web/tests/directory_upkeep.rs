@@ -8,12 +8,11 @@ mod common;
 use common::{location, Session, TestApp};
 use passerelle_core::directory::hsds::{Service, ServiceStatus};
 use passerelle_core::directory::profile;
-use passerelle_core::directory::search;
 use passerelle_core::directory::taxonomy::Taxonomy;
 use passerelle_core::lang::Lang;
 use passerelle_store::communities;
 use passerelle_store::directory::{self, ServiceEntry, ServiceFilter};
-use passerelle_web::directory_index::DirectoryIndex;
+use passerelle_web::directory_index::{DirectoryIndex, Searchable};
 use reqwest::StatusCode;
 
 const ADMIN: &str = "admin@demo.passerelle.test";
@@ -143,9 +142,9 @@ both_backends!(a_bad_need_is_refused_with_the_reason_and_nothing_written, |app| 
     assert!(passerelle_store::need_terms::added(&mut tx).await.unwrap().is_empty(), "nothing half-written");
 });
 
-/// The search results of `queries` in `index`.
-fn results(index: &search::SearchIndex, queries: &[&str]) -> Vec<Vec<String>> {
-    queries.iter().map(|q| index.search(q, usize::MAX).into_iter().map(|h| h.id).collect()).collect()
+/// The search results of `queries` in `all`, each with whether the public is shown it.
+fn results(all: &Searchable, queries: &[&str]) -> Vec<Vec<(String, bool)>> {
+    queries.iter().map(|q| all.index.search(q, usize::MAX).into_iter().map(|h| (h.id.clone(), all.is_shown(&h.id))).collect()).collect()
 }
 
 both_backends!(the_finder_index_follows_each_edit_without_changing_other_results, |app| {
@@ -172,8 +171,10 @@ both_backends!(the_finder_index_follows_each_edit_without_changing_other_results
     index.documents(&app.store).await.unwrap();
     let mut third = new_service(&app, "Atelier numbat").await;
     save(&app, &third).await;
+    assert_eq!(result_names(&anon.text("/?q=numbat").await.1), vec!["Atelier numbat".to_string()]);
     third.status = ServiceStatus::Inactive;
     save(&app, &third).await;
+    assert!(result_names(&anon.text("/?q=numbat").await.1).is_empty(), "an inactive service is not shown");
     let mut tx = app.store.write().await.unwrap();
     directory::delete_service(&mut tx, None, uuid::Uuid::parse_str(&edited.id).unwrap()).await.unwrap();
     tx.commit().await.unwrap();
@@ -183,7 +184,8 @@ both_backends!(the_finder_index_follows_each_edit_without_changing_other_results
     assert_eq!(updated.len(), fresh.len());
     let queries = ["hebergment", "numbat", "wombat", "ecoute survivantes", "juridique", "santé mentale"];
     assert_eq!(results(&updated, &queries), results(&fresh, &queries));
-    assert_eq!(results(&updated, &["numbat"])[0], vec![third.id.clone()]);
+    // Made inactive: still indexed (the counts must follow the database), not shown.
+    assert_eq!(results(&updated, &["numbat"])[0], vec![(third.id.clone(), false)]);
     assert!(results(&updated, &["wombat"])[0].is_empty());
 });
 

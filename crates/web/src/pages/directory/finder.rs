@@ -6,6 +6,7 @@ use super::{area_choices, attribute_choices, language_choices, need_choices, tod
 use crate::ctx::Page;
 use crate::error::AppError;
 use crate::pages::render;
+use crate::directory_index::shown_to_the_public;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -74,20 +75,27 @@ impl FinderQuery {
 /// marked. Ids only: a national directory holds thousands of services, and their documents
 /// are read for the ones shown ([`entries`]), not for every service a filter admits.
 pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<Uuid>, AppError> {
-    let mut tx = state.store.read().await?;
-    let mut ids = directory::service_ids(&mut tx, &q.filter()).await?;
-    drop(tx);
-    ids.retain(|(_, status)| matches!(ServiceStatus::parse(status), Some(ServiceStatus::Active | ServiceStatus::TemporarilyClosed)));
+    let filter = q.filter();
     let words = q.q.trim();
     if words.is_empty() {
-        return Ok(ids.into_iter().map(|(id, _)| id).collect());
+        let mut tx = state.store.read().await?;
+        let ids = directory::service_ids(&mut tx, &filter).await?;
+        let shown = |status: &str| ServiceStatus::parse(status).is_some_and(shown_to_the_public);
+        return Ok(ids.into_iter().filter(|(_, status)| shown(status)).map(|(id, _)| id).collect());
     }
-    let index = state.directory_index.documents(&state.store).await?;
-    let admitted: std::collections::HashMap<String, Uuid> = ids.into_iter().map(|(id, _)| (id.to_string(), id)).collect();
     // A document's score does not depend on the others: the directory is searched whole and
-    // the hits the filters do not admit are left out.
-    let hits = index.search(words, usize::MAX);
-    Ok(hits.into_iter().filter_map(|h| admitted.get(&h.id).copied()).collect())
+    // the hits the public may not see, or the filters do not admit, are left out.
+    let all = state.directory_index.documents(&state.store).await?;
+    let hits = all.index.search(words, usize::MAX).into_iter().filter(|h| all.is_shown(&h.id));
+    let narrowed = filter.need.is_some() || filter.area.is_some() || filter.language.is_some() || !filter.attributes.is_empty();
+    if !narrowed {
+        // Words alone: the index answers; listing the ids of every service in the database
+        // first cost more than the search (10,000 rows, each sent from SQLite's thread).
+        return Ok(hits.filter_map(|h| h.id.parse().ok()).collect());
+    }
+    let mut tx = state.store.read().await?;
+    let admitted: std::collections::HashSet<Uuid> = directory::service_ids(&mut tx, &filter).await?.into_iter().map(|(id, _)| id).collect();
+    Ok(hits.filter_map(|h| h.id.parse().ok()).filter(|id| admitted.contains(id)).collect())
 }
 
 /// The services of `ids` with their documents, in that order.
