@@ -406,6 +406,7 @@ async fn run(cli: Cli) -> Result<i32> {
                 exports_per_minute,
                 export_ttl_hours,
                 figures_max_age: std::time::Duration::from_secs(figures_max_age_minutes * 60),
+                warm: true,
                 ..Default::default()
             };
             serve(store, web, &addr, &scheduled).await?;

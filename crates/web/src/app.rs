@@ -3,7 +3,6 @@
 
 use crate::access::guard;
 use crate::error::render_errors;
-use crate::i18n::I18n;
 use crate::routes::route_defs;
 use crate::state::{AppState, WebConfig};
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -12,7 +11,6 @@ use axum::middleware::{from_fn_with_state, Next};
 use axum::response::Response;
 use axum::Router;
 use passerelle_store::Store;
-use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -21,16 +19,18 @@ use tower_http::trace::TraceLayer;
 
 /// Builds the whole web application on `store`.
 pub fn build_app(store: Store, config: WebConfig) -> Result<Router, crate::i18n::I18nError> {
-    let state = AppState {
-        store,
-        i18n: Arc::new(I18n::load()?),
-        limits: Arc::new(crate::limits::Limits::new(config.searches_per_minute, config.exports_per_minute)),
-        figures: Arc::new(passerelle_store::indicators::Figures::new(config.figures_max_age).waiting_at_most(config.figures_patience)),
-        tallies: Arc::new(passerelle_store::cases::Tallies::new(config.counts_max_age)),
-        config: Arc::new(config),
-        directory_index: Default::default(),
-        views: Default::default(),
-    };
+    let state = AppState::new(store, config)?;
+    if state.config.warm {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            match crate::pages::indicators::dashboard::warm(&state).await {
+                Ok(n) => tracing::info!(figures = n, seconds = started.elapsed().as_secs_f64(), "indicator figures warmed"),
+                // The dashboards compute their figures when first viewed instead.
+                Err(e) => tracing::warn!(error = %e, "indicator figures not warmed"),
+            }
+        });
+    }
     let limit = state.config.max_body_bytes;
     let mut router: Router<AppState> = Router::new();
     for def in route_defs() {

@@ -40,6 +40,9 @@ struct Built {
 /// Every service of the directory as the finder searches it: the search index of all of them,
 /// and which the public may be shown (the index keeps every service, so that its count
 /// follows the database's).
+/// Services read and prepared at a time when the index is built whole.
+const REBUILD_BATCH: usize = 500;
+
 #[derive(Clone, Default)]
 pub struct Searchable {
     pub index: SearchIndex,
@@ -78,16 +81,6 @@ impl Searchable {
     fn remove(&mut self, id: &str) -> bool {
         self.shown.remove(id);
         self.index.remove(id)
-    }
-}
-
-impl FromIterator<ServiceEntry> for Searchable {
-    fn from_iter<I: IntoIterator<Item = ServiceEntry>>(entries: I) -> Searchable {
-        let mut all = Searchable::default();
-        for e in entries {
-            all.upsert(e);
-        }
-        all
     }
 }
 
@@ -179,9 +172,17 @@ impl DirectoryIndex {
     pub async fn rebuild(&self, store: &Store, needs: (i64, i64)) -> Result<Arc<Searchable>, AppError> {
         let mut tx = store.read().await?;
         let version = directory::version(&mut tx).await?;
-        let entries = directory::list_services(&mut tx, &ServiceFilter::default()).await?;
+        // A few hundred services at a time, in one reading: the HSDS documents of a national
+        // directory, all parsed at once, were most of the server's peak memory.
+        let ids: Vec<uuid::Uuid> = directory::service_ids(&mut tx, &ServiceFilter::default()).await?.into_iter().map(|(id, _)| id).collect();
+        let mut all = Searchable::default();
+        for batch in ids.chunks(REBUILD_BATCH) {
+            for e in directory::services_by_ids(&mut tx, batch).await? {
+                all.upsert(e);
+            }
+        }
         drop(tx);
-        let all: Arc<Searchable> = Arc::new(entries.into_iter().collect());
+        let all = Arc::new(all);
         if let Ok(mut g) = self.built.lock() {
             *g = Some(Built { version, needs, directory: all.clone() });
         }

@@ -22,6 +22,22 @@ pub struct AppState {
     pub tallies: Arc<passerelle_store::cases::Tallies>,
 }
 
+impl AppState {
+    /// The state of an application on `store` (translations loaded, nothing kept yet).
+    pub fn new(store: Store, config: WebConfig) -> Result<AppState, crate::i18n::I18nError> {
+        Ok(AppState {
+            store,
+            i18n: Arc::new(I18n::load()?),
+            limits: Arc::new(crate::limits::Limits::new(config.searches_per_minute, config.exports_per_minute)),
+            figures: Arc::new(passerelle_store::indicators::Figures::new(config.figures_max_age).waiting_at_most(config.figures_patience)),
+            tallies: Arc::new(passerelle_store::cases::Tallies::new(config.counts_max_age)),
+            config: Arc::new(config),
+            directory_index: Default::default(),
+            views: Default::default(),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     /// Mark cookies `Secure` and send HSTS: set when Passerelle is reached over HTTPS.
@@ -45,6 +61,9 @@ pub struct WebConfig {
     pub figures_patience: std::time::Duration,
     /// How long a supervisor's caseload counts are shown before they are counted again.
     pub counts_max_age: std::time::Duration,
+    /// Compute the dashboards' usual figures in the background as the application starts
+    /// (`pages::indicators::dashboard::warm`): on for a server, off for tests.
+    pub warm: bool,
     /// Email notifications (a referral is waiting), when an SMTP relay is configured.
     pub mailer: Option<Arc<crate::notify::Mailer>>,
 }
@@ -64,6 +83,7 @@ impl Default for WebConfig {
             figures_max_age: passerelle_store::indicators::DEFAULT_MAX_AGE,
             figures_patience: passerelle_store::indicators::PATIENCE,
             counts_max_age: passerelle_store::cases::TALLY_MAX_AGE,
+            warm: false,
             mailer: None,
         }
     }

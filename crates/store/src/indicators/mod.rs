@@ -180,6 +180,23 @@ impl Figures {
         Ok(found.into_iter().flatten().collect())
     }
 
+    /// Computes the figures of `asks` that are not kept fresh, in one reading of the records,
+    /// and waits for them however long it takes: a server warms its dashboards' usual figures
+    /// when it starts, so that their first viewer does not wait for a reading of every record
+    /// (a minute at a million cases) or come back later.
+    pub async fn warm(self: &Arc<Self>, store: &Store, asks: &[Ask<'_>]) -> StoreResult<()> {
+        let keys: Vec<FigureKey> = asks.iter().map(key).collect();
+        let wanted: Vec<usize> = (0..asks.len()).filter(|&i| !matches!(self.kept.latest(&keys[i]), Some((_, true)))).collect();
+        for mut outcome in self.start(store, asks, &keys, &wanted) {
+            match outcome.wait_for(Option::is_some).await.as_deref() {
+                Ok(Some(Ok(_))) => {}
+                Ok(Some(Err(e))) => return Err(StoreError::Background(e.clone())),
+                _ => return Err(StoreError::Background("the computation stopped".into())),
+            }
+        }
+        Ok(())
+    }
+
     /// Starts computing the figures of `asks[wanted]` in the background, in one reading of
     /// `store`, except those being computed already; gives the channel of each one's outcome.
     fn start(self: &Arc<Self>, store: &Store, asks: &[Ask<'_>], keys: &[FigureKey], wanted: &[usize]) -> Vec<watch::Receiver<Outcome>> {
