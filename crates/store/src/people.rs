@@ -604,8 +604,8 @@ async fn read_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTre
     Ok(())
 }
 
-/// [`read_blocks`] for a viewer who sees only the people they registered: their people's keys
-/// are read and those of the query kept. Walking the blocks instead read every visible-or-not
+/// [`read_blocks`] for a viewer who sees only the people they registered: each of the query's
+/// keys is looked up for each of their people. Walking the blocks instead read every visible-or-not
 /// member of each (a common family name's block holds thousands at a million people, of whom
 /// a caseworker registered a handful): 77 ms a block, where looking up each of a caseworker's
 /// thousand people under each key of a query takes about a millisecond.

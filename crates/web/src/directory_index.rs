@@ -37,12 +37,12 @@ struct Built {
     directory: Arc<Searchable>,
 }
 
-/// Every service of the directory as the finder searches it: the search index of all of them,
-/// and which the public may be shown (the index keeps every service, so that its count
-/// follows the database's).
 /// Services read and prepared at a time when the index is built whole.
 const REBUILD_BATCH: usize = 500;
 
+/// Every service of the directory as the finder searches it: the search index of all of them,
+/// and which the public may be shown (the index keeps every service, so that its count
+/// follows the database's).
 #[derive(Clone, Default)]
 pub struct Searchable {
     pub index: SearchIndex,
@@ -69,13 +69,13 @@ impl Searchable {
         self.index.is_empty()
     }
 
-    fn upsert(&mut self, e: ServiceEntry) {
-        if shown_to_the_public(e.service.status) {
-            self.shown.insert(e.service.id.clone());
+    fn upsert(&mut self, (document, shown): (SearchDocument, bool)) {
+        if shown {
+            self.shown.insert(document.id.clone());
         } else {
-            self.shown.remove(&e.service.id);
+            self.shown.remove(&document.id);
         }
-        self.index.upsert(prepare(e));
+        self.index.upsert(document);
     }
 
     fn remove(&mut self, id: &str) -> bool {
@@ -91,14 +91,14 @@ pub struct DirectoryIndex {
     needs_checked: Mutex<Option<(Instant, (i64, i64))>>,
 }
 
-/// The search document of a stored service.
-fn prepare(e: ServiceEntry) -> SearchDocument {
+/// The search document of a stored service, and whether the public may be shown it.
+fn prepare(e: ServiceEntry) -> (SearchDocument, bool) {
     let mut s = e.service;
     // The organisation's name is searched too; stored services refer to it by id.
     if let Some(name) = e.organization_name {
         s.fields.organization = Some(Box::new(Organization { id: String::new(), name, ..Default::default() }));
     }
-    SearchDocument::from_service(&s, Taxonomy::needs(), Taxonomy::protection())
+    (SearchDocument::from_service(&s, Taxonomy::needs(), Taxonomy::protection()), shown_to_the_public(s.status))
 }
 
 impl DirectoryIndex {
@@ -148,13 +148,15 @@ impl DirectoryIndex {
         if let Some(since) = since {
             let changed = directory::services_changed_since(&mut tx, since).await?;
             drop(tx);
+            // Prepared before the lock is taken: other searches only read the versions.
+            let prepared: Vec<(SearchDocument, bool)> = changed.into_iter().map(prepare).collect();
             if let Ok(mut g) = self.built.lock()
                 && let Some(b) = g.as_mut()
                 && b.version.1 == Some(since)
             {
                 let all = Arc::make_mut(&mut b.directory);
-                for e in changed {
-                    all.upsert(e);
+                for p in prepared {
+                    all.upsert(p);
                 }
                 // Equal counts: nothing was deleted behind this node's back.
                 if all.len() as i64 == version.0 {
@@ -178,7 +180,7 @@ impl DirectoryIndex {
         let mut all = Searchable::default();
         for batch in ids.chunks(REBUILD_BATCH) {
             for e in directory::services_by_ids(&mut tx, batch).await? {
-                all.upsert(e);
+                all.upsert(prepare(e));
             }
         }
         drop(tx);
