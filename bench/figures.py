@@ -58,11 +58,12 @@ def floor_sql(backend, case_id):
             f"SELECT * FROM case_notes WHERE case_id = {uid} ORDER BY created_at",
             f"SELECT * FROM referrals WHERE case_id = {uid}",
         ],
-        # Person search: the candidates sharing a blocking key with one registered person (the
-        # app derives the keys from the typed query instead).
-        "person_search": ["""SELECT p.id, p.sealed FROM people p WHERE p.id IN (
+        # Person search: the people the caseworker registered (their sight) sharing a blocking
+        # key with one of them (the app derives the keys from the typed query instead).
+        "person_search": [f"""SELECT p.id, p.sealed FROM people p WHERE p.id IN (
             SELECT k.person_id FROM person_match_keys k WHERE k.key IN (SELECT key FROM person_match_keys WHERE person_id =
-            (SELECT id FROM people ORDER BY created_at LIMIT 1 OFFSET 7))) LIMIT 50"""],
+            (SELECT id FROM people WHERE registered_by = {caseworker} ORDER BY created_at LIMIT 1 OFFSET 7))
+            AND k.person_id IN (SELECT id FROM people WHERE registered_by = {caseworker})) LIMIT 50"""],
         # The receiving agency's inbox.
         "referral_inbox": [f"""SELECT r.* FROM referrals r WHERE r.to_agency_id = (SELECT agency_id FROM users WHERE email = '{FP}')
             AND r.status <> 'draft' ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.due_at, r.created_at DESC LIMIT 500"""],
