@@ -164,7 +164,10 @@ async fn manage_page(state: &AppState, identity: &Identity, page: Page, q: ListQ
     let total = ids.len();
     let first = q.page.saturating_mul(PER_PAGE).min(total);
     let (services, areas) = views(state, &ids[first..(first + PER_PAGE).min(total)], &page.tr).await?;
-    let pager = Pager::numbered((q.page > 0).then(|| q.page_link(q.page - 1)), (first + PER_PAGE < total).then(|| q.page_link(q.page + 1)));
+    // Back from past the end goes to the last page, not to the empty one before it.
+    let last = total.saturating_sub(1) / PER_PAGE;
+    let back = if q.page > last { Some(last) } else { q.page.checked_sub(1) };
+    let pager = Pager::numbered(back.map(|n| q.page_link(n)), (first + PER_PAGE < total).then(|| q.page_link(q.page + 1)));
     let mut tx = state.store.read().await?;
     let organizations = directory::list_organizations(&mut tx, kept_agency(identity)).await?;
     let agencies = agencies::list_agencies(&mut tx).await?;
