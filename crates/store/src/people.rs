@@ -369,6 +369,23 @@ const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex
      p.nationality, p.migration_status, p.languages, p.phone, p.area_id, p.community, p.external_id, p.restricted,
      p.registered_by, p.team_id, p.created_at, p.version, p.merged_into, p.address, p.sealed";
 
+/// A narrow sight's people, read through their index ([`Sight::narrow`]).
+#[derive(Clone, Copy)]
+struct Narrow {
+    index: &'static str,
+    clause: &'static str,
+}
+
+impl Narrow {
+    /// `people p`, told its index on SQLite (PostgreSQL chooses it itself).
+    fn people(&self, backend: crate::db::Backend) -> String {
+        match backend {
+            crate::db::Backend::Sqlite => format!("people p INDEXED BY {}", self.index),
+            crate::db::Backend::Postgres => "people p".into(),
+        }
+    }
+}
+
 /// Who may see a person: the scope of whoever registered them, and for a restricted person only
 /// the registering caseworker and a supervisor of their team (`$4`, nil when the viewer is not a
 /// supervisor). `$1..$3` are the viewer's scope binds, `$5` the viewer.
@@ -462,20 +479,32 @@ impl Sight {
     }
 
     /// Whether the viewer sees only the people they registered: a thousandth of a national
-    /// register for a caseworker, read from `people_registered` rather than found among all.
+    /// register for a caseworker (their import's duplicate check reads them whole).
     fn own_only(&self) -> bool {
         self.viewer.scope == passerelle_core::access::Scope::Own
     }
 
+    /// For a viewer whose sight is narrow, the index that holds their people with the sight's
+    /// columns, and the clause on it: their own registrations (a caseworker: a thousandth of a
+    /// national register) or their team's (a supervisor: a hundredth). The sight's
+    /// `($n IS NULL OR …)` form cannot be served by an index, so the clause repeats it as an
+    /// equality. None for an agency's or everyone's sight.
+    fn narrow(&self) -> Option<Narrow> {
+        match self.viewer.scope {
+            passerelle_core::access::Scope::Own => Some(Narrow { index: "people_registered", clause: "p.registered_by = $3" }),
+            passerelle_core::access::Scope::Team => Some(Narrow { index: "people_team_sight", clause: "p.team_id = $2" }),
+            _ => None,
+        }
+    }
+
     /// The people table for a query that lists the viewer's people in registration order, and
-    /// the clause that lets an own-registrations viewer's list be read through `people_registered`
-    /// (the sight's `($3 IS NULL OR …)` cannot be served by an index): the newest fifty of a
-    /// caseworker's thousand were otherwise found by walking the register's newest people.
-    fn in_registration_order(&self, tx: &Tx) -> (&'static str, &'static str) {
-        match (self.own_only(), tx.backend()) {
-            (true, crate::db::Backend::Sqlite) => ("people p INDEXED BY people_registered", "p.registered_by = $3 AND "),
-            (true, crate::db::Backend::Postgres) => ("people p", "p.registered_by = $3 AND "),
-            (false, _) => ("people p", ""),
+    /// the clause (with its `AND`) that lets a narrow sight's list be read through its index:
+    /// the newest fifty of a caseworker's thousand were otherwise found by walking the
+    /// register's newest people.
+    fn in_registration_order(&self, tx: &Tx) -> (String, String) {
+        match self.narrow() {
+            Some(n) => (n.people(tx.backend()), format!("{} AND ", n.clause)),
+            None => ("people p".into(), String::new()),
         }
     }
 
@@ -581,8 +610,8 @@ impl SharedKeys {
 /// Meets the people the viewer may see in the blocks of `blinds`, each block's first
 /// [`BLOCK_MAX`]. Only ids are read: the rows are read, and opened, for the people kept.
 async fn read_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTreeSet<String>, shared: &mut SharedKeys) -> StoreResult<()> {
-    if sight.own_only() {
-        return read_own_blocks(tx, sight, blinds, shared).await;
+    if let Some(narrow) = sight.narrow() {
+        return read_narrow_blocks(tx, sight, narrow, blinds, shared).await;
     }
     let (a, t, o, sup, me) = sight.binds();
     // One query per key keeps the SQL portable (no array binds). The sight is tested on the
@@ -604,17 +633,17 @@ async fn read_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTre
     Ok(())
 }
 
-/// [`read_blocks`] for a viewer who sees only the people they registered: each of the query's
-/// keys is looked up for each of their people. Walking the blocks instead read every visible-or-not
-/// member of each (a common family name's block holds thousands at a million people, of whom
-/// a caseworker registered a handful): 77 ms a block, where looking up each of a caseworker's
-/// thousand people under each key of a query takes about a millisecond.
-async fn read_own_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::BTreeSet<String>, shared: &mut SharedKeys) -> StoreResult<()> {
+/// [`read_blocks`] for a viewer whose sight is narrow (their own registrations, their team's):
+/// each of the query's keys is looked up for each of their people. Walking the blocks instead
+/// read every visible-or-not member of each (a common family name's block holds thousands at a
+/// million people, of whom a caseworker registered a handful): 77 ms a block, where looking up
+/// each of a caseworker's thousand people under each key of a query takes about a millisecond.
+async fn read_narrow_blocks(tx: &mut Tx, sight: &Sight, narrow: Narrow, blinds: &std::collections::BTreeSet<String>, shared: &mut SharedKeys) -> StoreResult<()> {
     let (a, t, o, sup, me) = sight.binds();
     let blinds: Vec<&String> = blinds.iter().collect();
     let mut met: Vec<(String, Uuid)> = Vec::new();
     for batch in blinds.chunks(crate::db::BATCH) {
-        let sql = own_blocks_sql(tx.backend(), batch.len());
+        let sql = narrow_blocks_sql(tx.backend(), narrow, batch.len());
         let rows: Vec<(String, Uuid)> = on_tx!(tx, c => {
             let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(a).bind(t).bind(o).bind(sup).bind(me);
             for blind in batch {
@@ -641,20 +670,17 @@ async fn read_own_blocks(tx: &mut Tx, sight: &Sight, blinds: &std::collections::
     Ok(())
 }
 
-/// The keys among `n` blinds (`$6…`) of the people registered by the viewer (`$3`), for
-/// [`read_own_blocks`]: each (key, person) pair is looked up in the keys' primary index, the
-/// viewer's people read from `people_registered` alone (it holds their ids and the sight's
-/// columns). `p.registered_by = $3` repeats the sight's own clause in a form an index can
-/// serve.
-fn own_blocks_sql(backend: crate::db::Backend, n: usize) -> String {
-    let people = match backend {
-        crate::db::Backend::Sqlite => "people p INDEXED BY people_registered",
-        crate::db::Backend::Postgres => "people p",
-    };
+/// The keys among `n` blinds (`$6…`) of a narrow sight's people, for [`read_narrow_blocks`]:
+/// each (key, person) pair is looked up in the keys' primary index, the viewer's people read
+/// from the sight's index alone (it holds their ids and the sight's columns).
+fn narrow_blocks_sql(backend: crate::db::Backend, narrow: Narrow, n: usize) -> String {
     format!(
         "SELECT k.key, k.person_id FROM person_match_keys k
-         WHERE k.key IN ({}) AND k.person_id IN (SELECT p.id FROM {people} WHERE p.registered_by = $3 AND {VISIBLE} AND p.merged_into IS NULL)",
-        crate::db::placeholders(6, n))
+         WHERE k.key IN ({}) AND k.person_id IN (SELECT p.id FROM {} WHERE {} AND {VISIBLE} AND p.merged_into IS NULL)",
+        crate::db::placeholders(6, n),
+        narrow.people(backend),
+        narrow.clause
+    )
 }
 
 /// Registered people who may be the same as `person`: those in the "possible" band or above.
@@ -785,8 +811,8 @@ impl Register {
     /// The people `sight` sees and the pairs judged distinct.
     pub async fn read(tx: &mut Tx, sight: &Sight) -> StoreResult<Register> {
         let (a, t, o, sup, me) = sight.binds();
-        let (people, own) = sight.in_registration_order(tx);
-        let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {own}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at, p.id");
+        let (people, narrow) = sight.in_registration_order(tx);
+        let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {narrow}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at, p.id");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).fetch_all(c).await)?;
         let people = people_of(tx, rows)?;
@@ -955,8 +981,8 @@ pub async fn search(tx: &mut Tx, sight: &Sight, query: &str, limit: usize) -> St
     let q = query.trim();
     if q.is_empty() {
         let (a, t, o, sup, me) = sight.binds();
-        let (people, own) = sight.in_registration_order(tx);
-        let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {own}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at DESC LIMIT $6");
+        let (people, narrow) = sight.in_registration_order(tx);
+        let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {narrow}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at DESC LIMIT $6");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).bind(limit as i64).fetch_all(c).await)?;
         return people_of(tx, rows);
@@ -981,9 +1007,9 @@ pub async fn search_in_area(tx: &mut Tx, sight: &Sight, query: &str, area: Optio
     let under: std::collections::HashSet<Uuid> = under.into_iter().map(|(id,)| id).collect();
     if query.trim().is_empty() {
         let (a, t, o, sup, me) = sight.binds();
-        let (people, own) = sight.in_registration_order(tx);
+        let (people, narrow) = sight.in_registration_order(tx);
         let sql = format!(
-            "SELECT {COLUMNS} FROM {people} WHERE {own}{VISIBLE} AND p.merged_into IS NULL
+            "SELECT {COLUMNS} FROM {people} WHERE {narrow}{VISIBLE} AND p.merged_into IS NULL
                AND p.area_id IN (WITH RECURSIVE under(id) AS (SELECT id FROM areas WHERE id = $7
                    UNION ALL SELECT a.id FROM areas a JOIN under ON a.parent_id = under.id) SELECT id FROM under)
              ORDER BY p.created_at DESC LIMIT $6");
@@ -1013,20 +1039,27 @@ pub async fn touch(tx: &mut Tx, id: Uuid, version: i64) -> StoreResult<()> {
 mod tests {
     use super::*;
 
-    /// A viewer who sees only their own registrations reads them, and their keys, through
-    /// indexes: no walk of a name's block (every bearer of the name in the country) nor of the
-    /// register. SQLite's plan, read back.
+    /// A viewer who sees only their own registrations, or their team's, reads those people and
+    /// their keys through indexes: no walk of a name's block (every bearer of the name in the
+    /// country) nor of the register. SQLite's plans, read back.
     #[tokio::test]
-    async fn own_registrations_are_read_through_the_registering_user() {
+    async fn a_narrow_sight_is_read_through_its_index() {
         let (_dir, store) = crate::db::migrated_sqlite().await;
         let mut tx = store.read().await.unwrap();
-        let me = Uuid::now_v7();
-        let sql = format!("EXPLAIN QUERY PLAN {}", own_blocks_sql(crate::db::Backend::Sqlite, 2));
-        let plan: Vec<(i64, i64, i64, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(None::<Uuid>).bind(None::<Uuid>).bind(Some(me)).bind(Uuid::nil()).bind(me).bind("a").bind("b").fetch_all(c).await).unwrap();
-        let steps: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
-        assert!(steps.iter().any(|s| s.contains("COVERING INDEX people_registered (registered_by=?)")), "no person's row read: {steps:?}");
-        assert!(steps.iter().any(|s| s.contains("COVERING INDEX sqlite_autoindex_person_match_keys_1 (key=? AND person_id=?)")), "{steps:?}");
-        assert!(!steps.iter().any(|s| s.starts_with("SCAN")), "no walk: {steps:?}");
+        for scope in [passerelle_core::access::Scope::Own, passerelle_core::access::Scope::Team] {
+            let viewer = Viewer { id: Uuid::now_v7(), agency_id: Some(Uuid::now_v7()), team_id: Some(Uuid::now_v7()), scope };
+            let sight = Sight { viewer, supervises: None };
+            let narrow = sight.narrow().unwrap();
+            let (a, t, o, sup, me) = sight.binds();
+            let sql = format!("EXPLAIN QUERY PLAN {}", narrow_blocks_sql(crate::db::Backend::Sqlite, narrow, 2));
+            let plan: Vec<(i64, i64, i64, String)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(a).bind(t).bind(o).bind(sup).bind(me).bind("a").bind("b").fetch_all(c).await).unwrap();
+            let steps: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+            assert!(steps.iter().any(|s| s.contains(&format!("COVERING INDEX {} (", narrow.index))), "{scope:?}: no person's row read: {steps:?}");
+            assert!(steps.iter().any(|s| s.contains("COVERING INDEX sqlite_autoindex_person_match_keys_1 (key=? AND person_id=?)")), "{steps:?}");
+            assert!(!steps.iter().any(|s| s.starts_with("SCAN")), "{scope:?}: no walk: {steps:?}");
+        }
+        let everyone = Sight { viewer: Viewer { id: Uuid::now_v7(), agency_id: None, team_id: None, scope: passerelle_core::access::Scope::All }, supervises: None };
+        assert!(everyone.narrow().is_none());
     }
 }
