@@ -186,8 +186,9 @@ impl Figures {
     /// (a minute at a million cases) or come back later.
     pub async fn warm(self: &Arc<Self>, store: &Store, asks: &[Ask<'_>]) -> StoreResult<()> {
         let keys: Vec<FigureKey> = asks.iter().map(key).collect();
-        let wanted: Vec<usize> = (0..asks.len()).filter(|&i| !matches!(self.kept.latest(&keys[i]), Some((_, true)))).collect();
-        for mut outcome in self.start(store, asks, &keys, &wanted) {
+        // `start` answers the figures kept fresh from the kept ones, and computes the others.
+        let all: Vec<usize> = (0..asks.len()).collect();
+        for mut outcome in self.start(store, asks, &keys, &all) {
             match outcome.wait_for(Option::is_some).await.as_deref() {
                 Ok(Some(Ok(_))) => {}
                 Ok(Some(Err(e))) => return Err(StoreError::Background(e.clone())),
@@ -198,7 +199,8 @@ impl Figures {
     }
 
     /// Starts computing the figures of `asks[wanted]` in the background, in one reading of
-    /// `store`, except those being computed already; gives the channel of each one's outcome.
+    /// `store`, except those being computed already or kept fresh; gives the channel of each
+    /// one's outcome.
     fn start(self: &Arc<Self>, store: &Store, asks: &[Ask<'_>], keys: &[FigureKey], wanted: &[usize]) -> Vec<watch::Receiver<Outcome>> {
         let mut outcomes = Vec::with_capacity(wanted.len());
         let mut started = Vec::new();

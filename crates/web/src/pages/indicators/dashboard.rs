@@ -110,26 +110,19 @@ pub(crate) fn choose(id: &str, q: &[(String, String)]) -> Result<Choice, AppErro
 /// that the first reader of a dashboard finds its figures kept rather than waiting for every
 /// record to be read. Returns how many figures were asked for.
 pub async fn warm(state: &AppState) -> Result<usize, AppError> {
-    let quarter = period_or_current(None, ind::PeriodKind::Quarter).map_err(AppError::Internal)?;
-    let mut wanted: Vec<(&Indicator, DateRange)> = Vec::new();
+    let quarter = period_or_current(None, ind::PeriodKind::Quarter).and_then(|p| p.range().map_err(|e| e.to_string())).map_err(AppError::Internal)?;
+    let mut asked: Vec<Asked> = Vec::new();
     for i in catalogue()?.indicators.iter().filter(|i| quantitative(i).is_some()) {
         let c = choose(&i.id, &[])?;
         let previous = c.period.previous().and_then(|p| p.range()).map_err(|e| AppError::Internal(e.to_string()))?;
-        for range in [c.range, previous, quarter.range().map_err(|e| AppError::Internal(e.to_string()))?] {
-            if !wanted.iter().any(|(w, r)| w.id == i.id && *r == range) {
-                wanted.push((i, range));
+        for range in [c.range, previous, quarter] {
+            if !asked.iter().any(|a| a.indicator.id == i.id && a.range == range) {
+                asked.push(Asked { indicator: i, dims: &[], range, agency: None });
             }
         }
     }
-    let mut plans = Vec::with_capacity(wanted.len());
-    for (i, _) in &wanted {
-        let q = quantitative(i).ok_or(AppError::NotFound)?;
-        plans.push(q.plan_for(&i.id, &[]).map_err(|e| AppError::Internal(e.to_string()))?);
-    }
-    let asks: Vec<passerelle_store::indicators::Ask> =
-        wanted.iter().zip(&plans).map(|((_, range), plan)| passerelle_store::indicators::Ask { plan, range: *range, agency: None }).collect();
-    state.figures.warm(&state.store, &asks).await?;
-    Ok(asks.len())
+    Reckoning::new(state).warm(&asked).await?;
+    Ok(asked.len())
 }
 
 /// One row of the dashboard table.

@@ -90,13 +90,8 @@ impl<'s> Reckoning<'s> {
 
     /// The figures of each asked indicator, every small cell suppressed.
     pub async fn published(&mut self, asked: &[Asked<'_>]) -> Result<Vec<Vec<PublishedResult>>, AppError> {
-        let mut plans = Vec::with_capacity(asked.len());
-        for a in asked {
-            let q = quantitative(a.indicator).ok_or(AppError::NotFound)?;
-            plans.push(q.plan_for(&a.indicator.id, a.dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })?);
-        }
-        let asks: Vec<Ask> = asked.iter().zip(&plans).map(|(a, plan)| Ask { plan, range: a.range, agency: a.agency }).collect();
-        let computed = self.figures.get(self.store, &asks, self.stale_ok).await?;
+        let plans = plans(asked)?;
+        let computed = self.figures.get(self.store, &asks(asked, &plans), self.stale_ok).await?;
         computed
             .iter()
             .map(|c| {
@@ -104,6 +99,13 @@ impl<'s> Reckoning<'s> {
                 ind::publish(&c.results, DEFAULT_THRESHOLD).map_err(|e| AppError::Internal(format!("suppression: {e}")))
             })
             .collect()
+    }
+
+    /// Computes the figures of `asked` not kept fresh, in one reading, and waits for them
+    /// however long it takes (see `Figures::warm`).
+    pub async fn warm(&self, asked: &[Asked<'_>]) -> Result<(), AppError> {
+        let plans = plans(asked)?;
+        Ok(self.figures.warm(self.store, &asks(asked, &plans)).await?)
     }
 
     /// The figures of one indicator (see [`Reckoning::published`]).
@@ -116,6 +118,22 @@ impl<'s> Reckoning<'s> {
         let Some(at) = self.as_of else { return String::new() };
         tr.kept_note("indicator-as-of", &at, "indicator-recomputed-after", self.figures.max_age())
     }
+}
+
+/// The query plan of each asked indicator with its breakdown.
+fn plans(asked: &[Asked<'_>]) -> Result<Vec<ind::QueryPlan>, AppError> {
+    asked
+        .iter()
+        .map(|a| {
+            let q = quantitative(a.indicator).ok_or(AppError::NotFound)?;
+            q.plan_for(&a.indicator.id, a.dims).map_err(|e| AppError::BadRequest { key: "indicator-bad-breakdown", detail: e.to_string() })
+        })
+        .collect()
+}
+
+/// What the kept figures are asked for: each plan over its indicator's period and agency.
+fn asks<'a>(asked: &[Asked<'a>], plans: &'a [ind::QueryPlan]) -> Vec<Ask<'a>> {
+    asked.iter().zip(plans).map(|(a, plan)| Ask { plan, range: a.range, agency: a.agency }).collect()
 }
 
 /// A figure in the indicator's unit, in the reader's number format (percent with its sign).
