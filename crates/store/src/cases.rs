@@ -223,13 +223,22 @@ fn person_filters(f: &Filter) -> String {
 /// someone with few cases. Each scope has its own statement text, so that the scope's column
 /// is an equality its index (`cases_*_newest`) answers in the list's order.
 fn in_sight(sight: &Sight, f: &Filter) -> String {
-    let scope = scope_of(sight);
-    let restricted = restricted_rule!();
     let scoped = if needs_person(f) {
-        format!("SELECT c.id FROM cases c WHERE {scope} AND {restricted}")
+        scoped_ids(sight)
     } else {
-        format!("SELECT id FROM (SELECT c.id FROM cases c WHERE {scope} AND {restricted} AND {} {NEWEST_FIRST}) page", case_filters(f))
+        format!("SELECT id FROM ({} AND {} {NEWEST_FIRST}) page", scoped_ids(sight), case_filters(f))
     };
+    scoped_or_shared(&scoped)
+}
+
+/// The ids of the cases in the viewer's scope that they may see (restricted ones by their
+/// caseworker and team supervisor), through the scope's index.
+fn scoped_ids(sight: &Sight) -> String {
+    format!("SELECT c.id FROM cases c WHERE {} AND {}", scope_of(sight), restricted_rule!())
+}
+
+/// `c` among the cases of `scoped` and those shared with the viewer (`case_members`).
+fn scoped_or_shared(scoped: &str) -> String {
     format!("c.id IN ({scoped} UNION ALL SELECT m.case_id FROM case_members m WHERE m.user_id = $5)")
 }
 
@@ -242,11 +251,7 @@ fn counted(sight: &Sight) -> String {
     if sight.viewer.scope == passerelle_core::access::Scope::All {
         return VISIBLE.to_string();
     }
-    let restricted = restricted_rule!();
-    format!(
-        "c.id IN (SELECT c.id FROM cases c WHERE {} AND {restricted} UNION ALL SELECT m.case_id FROM case_members m WHERE m.user_id = $5)",
-        scope_of(sight)
-    )
+    scoped_or_shared(&scoped_ids(sight))
 }
 
 /// The viewer's scope as equalities on its column (`$1..$3`), which the cases' indexes answer.
