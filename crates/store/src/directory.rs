@@ -277,7 +277,7 @@ pub async fn get_service(tx: &mut Tx, id: Uuid) -> StoreResult<Option<ServiceEnt
 }
 
 /// Which services a list shows. Every field narrows; `None` / empty means any.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceFilter {
     /// HSDS status (`active`, `temporarily closed`, ...).
     pub status: Option<String>,

@@ -87,8 +87,7 @@ pub async fn find(state: &AppState, q: &FinderQuery) -> Result<Vec<Uuid>, AppErr
     // the hits the public may not see, or the filters do not admit, are left out.
     let all = state.directory_index.documents(&state.store).await?;
     let hits = all.index.search(words, usize::MAX).into_iter().filter(|h| all.is_shown(&h.id));
-    let narrowed = filter.need.is_some() || filter.area.is_some() || filter.language.is_some() || !filter.attributes.is_empty();
-    if !narrowed {
+    if filter == ServiceFilter::default() {
         // Words alone: the index answers; listing the ids of every service in the database
         // first cost more than the search (10,000 rows, each sent from SQLite's thread).
         return Ok(hits.filter_map(|h| h.id.parse().ok()).collect());
