@@ -105,18 +105,25 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
     let mut tx = store.write().await?;
     // The part of the register the rows' duplicate keys reach, read and opened once; each
     // accepted row joins it, so that the next rows are checked against the register as it
-    // stands and against the rows already accepted.
+    // stands and against the rows already accepted. Nothing is written until every row passed.
     let mut register = people::Register::read_around(&mut tx, &sight, checked.iter().map(|(_, p)| p)).await?;
+    let mut sheet_row = std::collections::HashMap::new();
     let mut accepted = Vec::new();
-    for (row, person) in checked {
-        let likely = register.likely_duplicates(&person);
-        if let Some(c) = likely.first() {
-            problems.push((row, format!("row {row}: very likely already registered as {} ({}, score {:.2})", c.person.id, c.person.full_name(), c.score.score)));
+    for (row, mut person) in checked {
+        // An id for the time of the check, to tell the sheet's rows apart in the register (each
+        // gets its own when it is registered).
+        person.id = uuid::Uuid::new_v4();
+        if let Some(c) = register.likely_duplicates(&person).first() {
+            let (name, score) = (c.person.full_name(), c.score.score);
+            problems.push((row, match sheet_row.get(&c.person.id) {
+                Some(earlier) => format!("row {row}: very likely the same person as row {earlier} ({name}, score {score:.2})"),
+                None => format!("row {row}: very likely already registered as {} ({name}, score {score:.2})", c.person.id),
+            }));
             continue;
         }
-        let registered = people::register(&mut tx, &sight.viewer, person).await?;
-        register.add(registered.clone());
-        accepted.push((row, registered));
+        sheet_row.insert(person.id, row);
+        register.add(person.clone());
+        accepted.push(person);
     }
     // In the sheet's order, whichever check found them.
     problems.sort_by_key(|(row, _)| *row);
@@ -128,12 +135,14 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
         println!("nothing written: fix the file and import it again");
         return Ok(1);
     }
+    // Written even in a dry run (then rolled back), so that it also proves the database takes them.
+    let registered = people::register_all(&mut tx, &sight.viewer, accepted).await?;
     if dry_run {
         println!("dry run: nothing written");
         return Ok(0);
     }
     tx.commit().await?;
-    println!("{} people registered", accepted.len());
+    println!("{} people registered", registered.len());
     Ok(0)
 }
 

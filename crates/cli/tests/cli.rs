@@ -341,7 +341,7 @@ fn people_import_and_duplicates(pg: Option<&str>) {
     // The third row is the first one again with a typo: refused as very likely the same person.
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let out = stdout(&o);
-    let (dup, date) = (out.find("row 4: very likely already registered"), out.find("row 5, column C (Date de naissance): out-of-range"));
+    let (dup, date) = (out.find("row 4: very likely the same person as row 2 (Fabiola Saint-Fleur, score"), out.find("row 5, column C (Date de naissance): out-of-range"));
     // Problems are listed in the sheet's order, whichever check found them.
     assert!(dup.is_some() && date.is_some() && dup < date, "{out}");
     std::fs::write(&file, "given_name,family_name,date_of_birth,sex,external_id\nFabiola,Saint-Fleur,1984-03-02,female,OLD-0001\nWilner,Jean-Louis,1979-01-01,male,OLD-0002\n").unwrap();

@@ -118,10 +118,11 @@ pub async fn append(tx: &mut Tx, event: Event<'_>) -> StoreResult<i64> {
 }
 
 /// Entries appended in a transaction and written together, at most this many at once (9
-/// values each, well under SQLite's 32,766 bound values per statement). A change appends
+/// values each, well under SQLite's 32,766 bound values per statement; an import appends one
+/// per person). A change appends
 /// several (a case opened, its steps completed, a referral sent and answered): one statement
 /// for them all instead of one each, which is what a write costs most on SQLite.
-const PENDING_MAX: usize = 200;
+const PENDING_MAX: usize = 1000;
 
 /// Writes the entries appended in `tx` and not written yet, in one statement. Called before
 /// the transaction commits and before the log is read in it.
@@ -130,10 +131,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> StoreResult<()> {
     if pending.is_empty() {
         return Ok(());
     }
-    let values = (0..pending.len())
-        .map(|i| format!("({})", crate::db::placeholders(i * 9 + 1, 9)))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let values = crate::db::values_rows(tx.backend(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)", pending.len());
     let sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES {values}");
     exec!(tx, c => pending.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), |q, e| q
         .bind(e.seq).bind(e.at).bind(e.actor_id).bind(e.action.as_str()).bind(e.entity_type.as_str())

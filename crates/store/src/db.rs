@@ -41,6 +41,34 @@ pub fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The VALUES list of a multi-row insert: `rows` copies of `row`, a row written with `?` for
+/// each bound value (`"(?, '', ?)"`; no `?` inside its literals), the values bound row after
+/// row. PostgreSQL numbers them (`$1, $2, …`); SQLite keeps them anonymous, because sqlx asks
+/// SQLite the name of each numbered parameter and SQLite finds it by walking the statement's
+/// list of names: binding n numbered values costs n², a tenth of a bulk insert's time.
+pub fn values_rows(backend: Backend, row: &str, rows: usize) -> String {
+    let mut out = String::with_capacity((row.len() + 16) * rows);
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match backend {
+            Backend::Sqlite => out.push_str(row),
+            Backend::Postgres => {
+                for (j, part) in row.split('?').enumerate() {
+                    if j > 0 {
+                        n += 1;
+                        out.push_str(&format!("${n}"));
+                    }
+                    out.push_str(part);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// How many ids a batched read binds at once.
 pub const BATCH: usize = 500;
 
@@ -532,5 +560,26 @@ mod tests {
         // With the statistics off, SQLite counts nothing (connections are open and used).
         // SAFETY: a read of a process-wide counter.
         assert_eq!(unsafe { libsqlite3_sys::sqlite3_memory_used() }, 0);
+    }
+
+    #[test]
+    fn values_rows_number_postgres_parameters_in_order_and_leave_sqlites_anonymous() {
+        assert_eq!(values_rows(Backend::Postgres, "(?, '', ?)", 3), "($1, '', $2), ($3, '', $4), ($5, '', $6)");
+        assert_eq!(values_rows(Backend::Sqlite, "(?, '', ?)", 2), "(?, '', ?), (?, '', ?)");
+        assert_eq!(values_rows(Backend::Postgres, "(?)", 0), "");
+    }
+
+    /// Values bound to anonymous parameters land in their rows, in order.
+    #[tokio::test]
+    async fn a_multi_row_insert_binds_each_row_in_order() {
+        let (_dir, store) = migrated_sqlite().await;
+        let Pool::Sqlite(pool) = &store.pool else { unreachable!() };
+        let mut conn = pool.acquire().await.unwrap();
+        sqlx::query("CREATE TEMP TABLE t (a INTEGER, b TEXT, c TEXT)").execute(&mut *conn).await.unwrap();
+        let sql = format!("INSERT INTO t (a, b, c) VALUES {}", values_rows(Backend::Sqlite, "(?, 'x', ?)", 3));
+        let q = (1..=3).fold(sqlx::query(sqlx::AssertSqlSafe(sql)), |q, i| q.bind(i).bind(format!("v{i}")));
+        q.execute(&mut *conn).await.unwrap();
+        let rows: Vec<(i64, String, String)> = sqlx::query_as("SELECT a, b, c FROM t ORDER BY a").fetch_all(&mut *conn).await.unwrap();
+        assert_eq!(rows, vec![(1, "x".into(), "v1".into()), (2, "x".into(), "v2".into()), (3, "x".into(), "v3".into())]);
     }
 }

@@ -210,16 +210,25 @@ async fn write_keys(tx: &mut Tx, person: &Person, fresh: bool) -> StoreResult<()
     if !fresh {
         exec!(tx, c => sqlx::query("DELETE FROM person_match_keys WHERE person_id = $1").bind(person.id))?;
     }
+    let pairs = blind_keys(tx, person)?.into_iter().map(|k| (k, person.id)).collect::<Vec<_>>();
+    insert_keys(tx, &pairs).await
+}
+
+/// The blind indexes of `person`'s blocking keys (about ten), each once.
+fn blind_keys(tx: &Tx, person: &Person) -> StoreResult<std::collections::BTreeSet<String>> {
     let prepared = PreparedPerson::new(&person.record(), tables());
-    let blinds = keys::person_keys(&prepared).iter().map(|k| tx.keyring().blind(k)).collect::<Result<std::collections::BTreeSet<_>, _>>()?;
-    if blinds.is_empty() {
-        return Ok(());
+    Ok(keys::person_keys(&prepared).iter().map(|k| tx.keyring().blind(k)).collect::<Result<_, _>>()?)
+}
+
+/// Blocking keys written together per statement (two values each).
+const KEYS_BATCH: usize = 2000;
+
+/// Writes (blind key, person) pairs, [`KEYS_BATCH`] a statement.
+async fn insert_keys(tx: &mut Tx, pairs: &[(String, Uuid)]) -> StoreResult<()> {
+    for batch in pairs.chunks(KEYS_BATCH) {
+        let sql = format!("INSERT INTO person_match_keys (key, person_id) VALUES {}", crate::db::values_rows(tx.backend(), "(?, ?)", batch.len()));
+        exec!(tx, c => batch.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), |q, (key, id)| q.bind(key).bind(*id)))?;
     }
-    // One statement for all of a person's keys (about ten): registration is the bulk path of
-    // imports and of the benchmark's generator.
-    let values = (0..blinds.len()).map(|i| format!("($1, ${})", i + 2)).collect::<Vec<_>>().join(", ");
-    let sql = format!("INSERT INTO person_match_keys (person_id, key) VALUES {values}");
-    exec!(tx, c => blinds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(person.id), |q, key| q.bind(key)))?;
     Ok(())
 }
 
@@ -339,30 +348,58 @@ pub(crate) async fn anonymise(tx: &mut Tx, person: &Person) -> StoreResult<()> {
 }
 
 /// Registers a checked person for `viewer` (their agency and team are kept with the record).
-pub async fn register(tx: &mut Tx, viewer: &Viewer, mut person: Person) -> StoreResult<Person> {
-    person.id = Uuid::now_v7();
-    person.registered_by = viewer.id;
-    person.team_id = viewer.team_id;
-    let at = now();
-    // Names, birth date, phone and address go only into `sealed`; their clear columns stay empty.
-    let sealed = seal_person(tx, &person)?;
+pub async fn register(tx: &mut Tx, viewer: &Viewer, person: Person) -> StoreResult<Person> {
+    register_all(tx, viewer, vec![person]).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// People registered together per statement (sixteen values each).
+const REGISTER_BATCH: usize = 500;
+
+/// Registers `people` for `viewer`, in their order (an import's accepted rows): each is
+/// registered as [`register`] registers one — new id, sealed fields, blocking keys, an audit
+/// entry — but [`REGISTER_BATCH`] people a statement, and the keys of all of them sorted
+/// before they are written: a person's ten keys land anywhere in an index of the whole
+/// register, and written in order each page of the index is written once for the lot instead
+/// of once for each key (an import of 10,000 people into a million spent 1.4 s there).
+pub async fn register_all(tx: &mut Tx, viewer: &Viewer, people: Vec<Person>) -> StoreResult<Vec<Person>> {
     let key = tx.keyring().current().map(i64::from);
-    exec!(tx, c => sqlx::query(
-        "INSERT INTO people (id, given_names, family_names, other_names, sex, birth_date, birth_year_estimated,
-             nationality, migration_status, languages, phone, area_id, community, external_id, restricted,
-             registered_by, agency_id, team_id, created_at, updated_at, version, address, sealed, seal_key)
-         VALUES ($1, '', '', '', $2, NULL, $3, $4, $5, $6, NULL, $7, $8, $9, $10, $11, $12, $13, $14, $14, 1, NULL, $15, $16)"
-    ).bind(person.id)
-    .bind(person.sex.as_deref()).bind(person.birth_year_estimated)
-    .bind(person.nationality.as_deref()).bind(&person.migration_status).bind(&person.languages)
-    .bind(person.area_id).bind(person.community.as_deref())
-    .bind(person.external_id.as_deref()).bind(person.restricted).bind(viewer.id).bind(viewer.agency_id)
-    .bind(viewer.team_id).bind(at).bind(&sealed).bind(key))?;
-    write_keys(tx, &person, true).await?;
-    // Names are personal data: the audit log records that a person was registered, not who.
-    audit::append(tx, Event::new(Some(viewer.id), "person.register", "person").entity(person.id)
-        .detail(json!({"restricted": person.restricted}))).await?;
-    Ok(person)
+    let mut registered = Vec::with_capacity(people.len());
+    let mut sealed = Vec::with_capacity(people.len());
+    let mut pairs = Vec::new();
+    for mut person in people {
+        person.id = Uuid::now_v7();
+        person.registered_by = viewer.id;
+        person.team_id = viewer.team_id;
+        person.created_at = now();
+        person.version = 1;
+        person.merged_into = None;
+        // Names, birth date, phone and address go only into `sealed`; their clear columns stay empty.
+        sealed.push(seal_person(tx, &person)?);
+        pairs.extend(blind_keys(tx, &person)?.into_iter().map(|k| (k, person.id)));
+        registered.push(person);
+    }
+    for (batch, sealed) in registered.chunks(REGISTER_BATCH).zip(sealed.chunks(REGISTER_BATCH)) {
+        let sql = format!(
+            "INSERT INTO people (id, given_names, family_names, other_names, sex, birth_date, birth_year_estimated,
+                 nationality, migration_status, languages, phone, area_id, community, external_id, restricted,
+                 registered_by, agency_id, team_id, created_at, updated_at, version, address, sealed, seal_key)
+             VALUES {}",
+            crate::db::values_rows(tx.backend(), "(?, '', '', '', ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, NULL, ?, ?)", batch.len()));
+        exec!(tx, c => batch.iter().zip(sealed).fold(sqlx::query(sqlx::AssertSqlSafe(sql.as_str())), |q, (person, sealed)| q
+            .bind(person.id).bind(person.sex.as_deref()).bind(person.birth_year_estimated)
+            .bind(person.nationality.as_deref()).bind(&person.migration_status).bind(&person.languages)
+            .bind(person.area_id).bind(person.community.as_deref())
+            .bind(person.external_id.as_deref()).bind(person.restricted).bind(viewer.id).bind(viewer.agency_id)
+            .bind(viewer.team_id).bind(person.created_at).bind(person.created_at).bind(sealed).bind(key)))?;
+    }
+    pairs.sort_unstable();
+    insert_keys(tx, &pairs).await?;
+    for person in &registered {
+        // Names are personal data: the audit log records that a person was registered, not who.
+        audit::append(tx, Event::new(Some(viewer.id), "person.register", "person").entity(person.id)
+            .detail(json!({"restricted": person.restricted}))).await?;
+    }
+    Ok(registered)
 }
 
 const COLUMNS: &str = "p.id, p.given_names, p.family_names, p.other_names, p.sex, p.birth_date, p.birth_year_estimated,
