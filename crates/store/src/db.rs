@@ -69,6 +69,9 @@ pub fn values_rows(backend: Backend, row: &str, rows: usize) -> String {
     out
 }
 
+/// Rows a SQLite connection may hand over before the request reads them (see `open_sqlite`).
+const ROW_BUFFER: usize = 1024;
+
 /// How many ids a batched read binds at once.
 pub const BATCH: usize = 500;
 
@@ -245,7 +248,12 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            // Each connection's thread hands rows to the request one by one through a channel;
+            // with sqlx's 50, a statement of more rows stopped the thread until the request
+            // drained it, back and forth: 66 thread switches a caseload view, 37 with room for
+            // a page's rows (2.30 → 2.11 ms of CPU a view at a million cases).
+            .row_buffer_size(ROW_BUFFER);
         sqlite_process_settings();
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
