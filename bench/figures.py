@@ -57,19 +57,57 @@ def leave_out_refused(check_log, sheet, clean_sheet):
 def floor_sql(backend, case_id):
     uid = f"X'{case_id.replace('-', '')}'" if backend == "sqlite" else f"'{case_id}'"
     caseworker = f"(SELECT id FROM users WHERE email = '{CW}')"
+    # The app tells SQLite the index of an agency's services (PostgreSQL chooses it itself).
+    by_org = " INDEXED BY directory_services_organization" if backend == "sqlite" else ""
     return {
         # The caseload page's main query: the caseworker's open cases, newest first, 500 at most.
         "caseload": [f"""SELECT c.id, c.reference, c.person_id, p.sealed, c.sop_id, c.risk, c.status,
             c.assigned_to, u.display_name, c.opened_at, c.version FROM cases c JOIN people p ON p.id = c.person_id
             JOIN users u ON u.id = c.assigned_to WHERE c.assigned_to = {caseworker} AND c.status = 'open'
             ORDER BY c.opened_at DESC LIMIT 500"""],
-        # The case page: the case, its steps, its notes, its referrals.
+        # The case page: every statement the page runs, as the caseworker's sight binds them
+        # (own cases: $3 = $5 = the caseworker), the session and account included.
         "case_page": [
+            f"""SELECT token_hash, user_id, csrf_token, second_factor_pending, created_at, last_seen_at, expires_at
+                FROM sessions WHERE token_hash = (SELECT token_hash FROM sessions WHERE user_id = {caseworker} LIMIT 1)""",
+            f"""SELECT id, email, display_name, agency_id, team_id, language, active, must_change_password, totp_enabled,
+                locked_until, last_sign_in_at, created_at, r.role, p.totp_required FROM users LEFT JOIN user_roles r ON r.user_id = users.id
+                LEFT JOIN role_policies p ON p.role = r.role WHERE users.id = {caseworker} ORDER BY r.role""",
             f"""SELECT c.*, p.sealed, u.display_name FROM cases c JOIN people p ON p.id = c.person_id
-                JOIN users u ON u.id = c.assigned_to WHERE c.id = {uid}""",
-            f"SELECT * FROM case_steps WHERE case_id = {uid}",
-            f"SELECT * FROM case_notes WHERE case_id = {uid} ORDER BY created_at",
-            f"SELECT * FROM referrals WHERE case_id = {uid}",
+                JOIN users u ON u.id = c.assigned_to WHERE c.id = {uid} AND (c.assigned_to = {caseworker}
+                OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = {caseworker}))""",
+            f"SELECT v.sop_id, v.version, v.published_at, v.published_by FROM sop_versions v JOIN cases c ON c.sop_id = v.sop_id AND c.sop_version = v.version WHERE c.id = {uid}",
+            f"""SELECT step_id, completed_at FROM case_steps WHERE case_id = {uid}
+                UNION ALL SELECT step_id, submitted_at FROM form_responses WHERE case_id = {uid} AND step_id IS NOT NULL
+                UNION ALL SELECT a.step_id, a.requested_at FROM case_approvals a JOIN users r ON r.id = a.requested_by
+                LEFT JOIN users d ON d.id = a.decided_by WHERE a.case_id = {uid}""",
+            f"SELECT u.display_name, n.body, n.created_at, n.id, n.sealed FROM case_notes n JOIN users u ON u.id = n.author WHERE n.case_id = {uid} ORDER BY n.created_at DESC, n.id DESC LIMIT 21",
+            f"SELECT p.* FROM people p JOIN cases c ON c.person_id = p.id WHERE c.id = {uid}",
+            """SELECT form_id, version, published_at FROM form_versions f WHERE NOT EXISTS (SELECT 1 FROM form_versions g WHERE g.form_id = f.form_id
+                AND (g.published_at > f.published_at OR (g.published_at = f.published_at AND g.version > f.version))) ORDER BY form_id""",
+            f"SELECT k.*, u.display_name FROM case_consents k JOIN users u ON u.id = k.recorded_by WHERE k.case_id = {uid} ORDER BY k.given_at DESC",
+            f"SELECT a.*, u.display_name FROM case_attachments a JOIN users u ON u.id = a.uploaded_by WHERE a.case_id = {uid} ORDER BY a.uploaded_at DESC",
+            f"""SELECT t.*, c.reference, u.display_name, a.name FROM case_transfers t JOIN cases c ON c.id = t.case_id JOIN users u ON u.id = t.from_user
+                JOIN agencies a ON a.id = t.to_agency WHERE t.case_id = {uid} ORDER BY t.requested_at DESC""",
+            f"""SELECT u.id, u.display_name FROM users u WHERE u.active = TRUE AND u.team_id = (SELECT team_id FROM users WHERE email = '{CW}')
+                AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('caseworker', 'supervisor')) ORDER BY u.display_name""",
+            "SELECT id, name, kind, sector, area_id, active, created_at, updated_at FROM agencies ORDER BY name",
+            f"SELECT u.id, u.display_name FROM case_members m JOIN users u ON u.id = m.user_id WHERE m.case_id = {uid} ORDER BY u.display_name",
+            f"SELECT s.*, u.display_name FROM case_services s JOIN users u ON u.id = s.recorded_by WHERE s.case_id = {uid} ORDER BY s.provided_on DESC, s.id",
+            f"""SELECT s.id, s.name AS name, o.name FROM directory_organizations o JOIN directory_services s{by_org} ON s.organization_id = o.id
+                WHERE o.agency_id = (SELECT agency_id FROM users WHERE email = '{CW}') AND s.status = 'active'
+                UNION SELECT s.id, s.name AS name, o.name FROM referrals r JOIN directory_services s ON s.id = r.service_id
+                LEFT JOIN directory_organizations o ON o.id = s.organization_id WHERE r.case_id = {uid}
+                UNION SELECT s.id, s.name AS name, o.name FROM case_plan_actions x JOIN directory_services s ON s.id = x.assignee_service
+                LEFT JOIN directory_organizations o ON o.id = s.organization_id WHERE x.case_id = {uid} ORDER BY 2, 1 LIMIT 200""",
+            f"""SELECT u.id, u.display_name FROM users u JOIN cases k ON k.id = {uid} WHERE u.active = TRUE AND u.agency_id = k.agency_id
+                AND u.id <> k.assigned_to AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('caseworker', 'supervisor'))
+                ORDER BY u.display_name""",
+            f"""SELECT r.*, fa.name, fu.display_name, ta.name, au.display_name FROM referrals r JOIN users fu ON fu.id = r.from_user
+                LEFT JOIN agencies fa ON fa.id = r.from_agency_id LEFT JOIN agencies ta ON ta.id = r.to_agency_id
+                LEFT JOIN users au ON au.id = r.assigned_to WHERE r.case_id = {uid} ORDER BY r.created_at DESC LIMIT 50""",
+            f"SELECT COUNT(*) FROM case_plan_actions WHERE case_id = {uid} AND status IN ('planned', 'in_progress') AND due_on < '2026-01-01'",
+            f"SELECT v.*, u.display_name FROM case_visits v JOIN users u ON u.id = v.recorded_by WHERE v.case_id = {uid} ORDER BY v.visited_on, v.recorded_at",
         ],
         # Person search: the people the caseworker registered (their sight) sharing a blocking
         # key with one of them (the app derives the keys from the typed query instead).

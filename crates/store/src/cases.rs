@@ -320,29 +320,75 @@ pub type Tally = Vec<(String, String, String, i64)>;
 /// counting a team's or a country's every case at each view of the caseload was most of the
 /// page's time (175 ms of the database's time for 100,000 cases, seconds under load). The page
 /// says when they were counted.
-pub struct Tallies(crate::kept::Kept<String, (std::sync::Arc<Tally>, DateTime<Utc>)>);
+///
+/// One request counts for a scope and filter at a time. While nothing is kept, the others wait
+/// for its counts; once counts are past their age, the others are shown them (for
+/// [`TALLY_STALE_FOR`]) while it counts again. Without that, every view of a national caseload
+/// in the seconds its counting takes, at each expiry, counted a million cases again.
+pub struct Tallies {
+    kept: crate::kept::Kept<String, (std::sync::Arc<Tally>, DateTime<Utc>)>,
+    /// The scopes and filters being counted, with the lock their first viewers wait on.
+    counting: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+    #[cfg(test)]
+    counted: std::sync::atomic::AtomicUsize,
+}
 
 /// How long a supervisor's counts are kept unless configured.
 pub const TALLY_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How long counts past their age are still shown while they are counted again.
+pub const TALLY_STALE_FOR: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// A scope and filter being counted: it leaves `counting` when the count ends, however it ends.
+struct Counting<'a> {
+    tallies: &'a Tallies,
+    key: &'a str,
+}
+
+impl Drop for Counting<'_> {
+    fn drop(&mut self) {
+        self.tallies.counting.lock().unwrap_or_else(|p| p.into_inner()).remove(self.key);
+    }
+}
+
 impl Tallies {
     pub fn new(max_age: std::time::Duration) -> Tallies {
-        Tallies(crate::kept::Kept::new(max_age, 1_000))
+        Tallies {
+            kept: crate::kept::Kept::new(max_age, 1_000).serving_stale(TALLY_STALE_FOR),
+            counting: Default::default(),
+            #[cfg(test)]
+            counted: Default::default(),
+        }
     }
 
     pub fn max_age(&self) -> std::time::Duration {
-        self.0.max_age()
+        self.kept.max_age()
     }
 
-    /// [`tally`] for the viewer and filter, and when it was counted; a fresh kept one if any.
+    /// [`tally`] for the viewer and filter, and when it was counted: kept counts if fresh, or
+    /// if past their age while another request counts them again.
     pub async fn get(&self, tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<(std::sync::Arc<Tally>, DateTime<Utc>)> {
         // The page and its cursor do not change the counts; everything else does.
         let key = format!("{:?}|{:?}", sight.binds(), Filter { after: None, limit: 0, ..f.clone() });
-        if let Some(kept) = self.0.fresh(&key) {
-            return Ok(kept);
+        let kept = self.kept.latest(&key);
+        if let Some((counts, true)) = kept {
+            return Ok(counts);
         }
+        let lock = self.counting.lock().unwrap_or_else(|p| p.into_inner()).entry(key.clone()).or_default().clone();
+        let _held = match (kept, lock.try_lock()) {
+            (Some((stale, _)), Err(_)) => return Ok(stale),
+            (_, Ok(held)) => held,
+            (None, Err(_)) => lock.lock().await,
+        };
+        // Counted meanwhile by the request this one waited for (or one that just ended).
+        if let Some((counts, true)) = self.kept.latest(&key) {
+            return Ok(counts);
+        }
+        let _counting = Counting { tallies: self, key: &key };
+        #[cfg(test)]
+        self.counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let counted = (std::sync::Arc::new(tally(tx, sight, f).await?), now());
-        self.0.keep(key, counted.clone());
+        self.kept.keep(key.clone(), counted.clone());
         Ok(counted)
     }
 }
@@ -679,6 +725,49 @@ mod tests {
             assert!(steps.iter().any(|s| s.contains("case_members_user")), "{scope:?}: {steps:?}");
             assert!(!steps.iter().any(|s| s.starts_with("SCAN c")), "{scope:?}: no walk over every case: {steps:?}");
         }
+    }
+
+    fn national() -> Sight {
+        Sight { viewer: Viewer { id: Uuid::now_v7(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None }
+    }
+
+    /// Viewers who find no counts kept wait for the one who counts: a scope is counted once.
+    #[tokio::test]
+    async fn first_viewers_wait_for_one_count() {
+        let (_dir, store) = crate::db::migrated_sqlite().await;
+        let tallies = Tallies::new(std::time::Duration::from_secs(60));
+        let (sight, f) = (national(), Filter::default());
+        let (mut a, mut b, mut c) = (store.read().await.unwrap(), store.read().await.unwrap(), store.read().await.unwrap());
+        let (x, y, z) = tokio::join!(tallies.get(&mut a, &sight, &f), tallies.get(&mut b, &sight, &f), tallies.get(&mut c, &sight, &f));
+        let (x, y, z) = (x.unwrap(), y.unwrap(), z.unwrap());
+        assert_eq!(tallies.counted.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert!(std::sync::Arc::ptr_eq(&x.0, &y.0) && std::sync::Arc::ptr_eq(&x.0, &z.0) && x.1 == y.1, "the same counts, from one count");
+        assert!(tallies.counting.lock().unwrap().is_empty(), "nothing left marked as being counted");
+    }
+
+    /// Counts past their age are counted again by one viewer; the others are shown the kept ones
+    /// (and when they were counted) meanwhile, and the next view after it has the new counts.
+    #[tokio::test]
+    async fn stale_counts_are_shown_while_one_viewer_counts_again() {
+        let (_dir, store) = crate::db::migrated_sqlite().await;
+        let tallies = Tallies::new(std::time::Duration::from_millis(50));
+        let (sight, f) = (national(), Filter::default());
+        let mut tx = store.read().await.unwrap();
+        let first = tallies.get(&mut tx, &sight, &f).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(80)).await;
+        // Another viewer is counting again: hold the lock it would hold.
+        let key = format!("{:?}|{:?}", sight.binds(), Filter { after: None, limit: 0, ..f.clone() });
+        let lock = tallies.counting.lock().unwrap().entry(key).or_default().clone();
+        let held = lock.lock().await;
+        let shown = tallies.get(&mut tx, &sight, &f).await.unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first.0, &shown.0) && first.1 == shown.1, "the kept counts, with when they were counted");
+        assert_eq!(tallies.counted.load(std::sync::atomic::Ordering::SeqCst), 1);
+        drop(held);
+        tallies.counting.lock().unwrap().clear();
+        let again = tallies.get(&mut tx, &sight, &f).await.unwrap();
+        assert_eq!(tallies.counted.load(std::sync::atomic::Ordering::SeqCst), 2, "counted again once no one else is");
+        assert!(again.1 > first.1);
+        assert_eq!(tallies.get(&mut tx, &sight, &f).await.unwrap().1, again.1, "then fresh again");
     }
 
     /// A supervisor's counts read their team's cases through its index, and the cases shared
