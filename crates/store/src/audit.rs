@@ -118,10 +118,10 @@ pub async fn append(tx: &mut Tx, event: Event<'_>) -> StoreResult<i64> {
 }
 
 /// Entries appended in a transaction and written together, at most this many at once (9
-/// values each, well under SQLite's 32,766 bound values per statement; an import appends one
-/// per person). A change appends
-/// several (a case opened, its steps completed, a referral sent and answered): one statement
-/// for them all instead of one each, which is what a write costs most on SQLite.
+/// values each, well under SQLite's 32,766 bound values per statement). A change appends
+/// several (a case opened, its steps completed, a referral sent and answered), an import one
+/// per person: one statement for them all instead of one each, which is what a write costs
+/// most on SQLite.
 const PENDING_MAX: usize = 1000;
 
 /// Writes the entries appended in `tx` and not written yet, in one statement. Called before

@@ -204,12 +204,10 @@ fn tables() -> &'static MatchTables {
     MatchTables::builtin()
 }
 
-/// Writes the person's blocking keys as blind indexes under the current data key.
-/// Replaces a person's blocking keys (`fresh`: a person just registered has none to remove).
-async fn write_keys(tx: &mut Tx, person: &Person, fresh: bool) -> StoreResult<()> {
-    if !fresh {
-        exec!(tx, c => sqlx::query("DELETE FROM person_match_keys WHERE person_id = $1").bind(person.id))?;
-    }
+/// Replaces a person's blocking keys with blind indexes under the current data key (a new
+/// registration writes its keys with [`register_all`]).
+async fn rewrite_keys(tx: &mut Tx, person: &Person) -> StoreResult<()> {
+    exec!(tx, c => sqlx::query("DELETE FROM person_match_keys WHERE person_id = $1").bind(person.id))?;
     let pairs = blind_keys(tx, person)?.into_iter().map(|k| (k, person.id)).collect::<Vec<_>>();
     insert_keys(tx, &pairs).await
 }
@@ -301,7 +299,7 @@ pub(crate) async fn reseal(tx: &mut Tx, id: Uuid) -> StoreResult<()> {
     let Some(row) = row else { return Ok(()) };
     let person = person_of(tx, row)?;
     write_sealed(tx, &person).await?;
-    write_keys(tx, &person, false).await
+    rewrite_keys(tx, &person).await
 }
 
 async fn write_sealed(tx: &mut Tx, person: &Person) -> StoreResult<()> {
