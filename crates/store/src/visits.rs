@@ -137,13 +137,14 @@ pub fn overdue(visits: &[Visit], today: NaiveDate) -> bool {
     next_planned(visits).is_some_and(|d| d < today)
 }
 
-/// The next planned visit of each of these cases, for the caseload (one query, not one per case).
+/// The next planned visit of each of these cases, for the caseload (one query, not one per case),
+/// whatever the case's status: the caseload, which has the cases at hand, flags a passed plan
+/// only on an open case (a join with the cases here cost the caseload a look-up of each).
 pub async fn next_planned_of(tx: &mut Tx, case_ids: &[Uuid]) -> StoreResult<std::collections::HashMap<Uuid, NaiveDate>> {
     // Latest visit first per case; the first row seen for a case is its plan. Only the cases
     // asked about are read: a caseload must not cost a scan of every visit in the register.
     let rows: Vec<(Uuid, Option<NaiveDate>)> = crate::db::rows_for_ids(tx, |ids| format!(
-        "SELECT v.case_id, v.next_on FROM case_visits v JOIN cases k ON k.id = v.case_id
-          WHERE k.status = 'open' AND v.case_id IN ({ids})
+        "SELECT v.case_id, v.next_on FROM case_visits v WHERE v.case_id IN ({ids})
           ORDER BY v.case_id, v.visited_on DESC, v.recorded_at DESC"), case_ids).await?;
     let mut out = std::collections::HashMap::new();
     let mut seen = std::collections::HashSet::new();

@@ -122,7 +122,7 @@ pub async fn caseload(State(state): State<AppState>, identity: Identity, page: P
     let mut found = Vec::new();
     let mut q = form.q.clone();
     loop {
-        let part = cases::caseload(&mut tx, &identity, &page.tr, &q, 1000).await?;
+        let part = cases::caseload(&mut tx, &identity, &page.tr, &q, 1000, &[]).await?;
         found.extend(part.rows);
         match part.next {
             Some(after) if found.len() < EXPORT_MAX_CASES => q.after = after.to_string(),

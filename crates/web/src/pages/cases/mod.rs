@@ -437,14 +437,16 @@ impl ListPage {
 /// The caseload as the list page shows it: the person's scope, the page's filters, at most
 /// `want` rows from `q.after` on. The case list page and the caseload export both read it
 /// here, so an export never holds a case the list would not show, nor misses one it shows.
-pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &crate::i18n::Tr, q: &ListQuery, want: usize) -> Result<Caseload, AppError> {
+/// `known`: SOP versions already read (the list page's latest ones, which most cases follow);
+/// only the others are read here.
+pub async fn caseload(tx: &mut passerelle_store::Tx, identity: &Identity, tr: &crate::i18n::Tr, q: &ListQuery, want: usize, known: &[Arc<Sop>]) -> Result<Caseload, AppError> {
     let sight = sight(identity);
     let mut filter = filter_of(q);
     // One more than wanted, to know whether there is a next page.
     filter.limit = i64::try_from(want + 1).unwrap_or(1000).min(1000);
     let mut rows = Vec::new();
     let now = Utc::now();
-    let mut loaded: Vec<Arc<Sop>> = Vec::new();
+    let mut loaded: Vec<Arc<Sop>> = known.to_vec();
     let mut read = 0;
     loop {
         let found = cases::list(tx, &sight, &filter).await?;
@@ -516,8 +518,9 @@ fn filter_of(q: &ListQuery) -> cases::Filter {
 
 pub async fn list(State(state): State<AppState>, identity: Identity, page: Page, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let mut tx = state.store.read().await?;
-    let Caseload { rows, next } = caseload(&mut tx, &identity, &page.tr, &q, PAGE).await?;
     let latest = sops::list_latest(&mut tx).await?;
+    let known: Vec<Arc<Sop>> = latest.iter().map(|p| p.sop.clone()).collect();
+    let Caseload { rows, next } = caseload(&mut tx, &identity, &page.tr, &q, PAGE, &known).await?;
     let sops: Vec<(String, String)> = latest.iter().map(|p| (p.sop.id.clone(), p.sop.title.get(page.tr.lang).to_string())).collect();
     let mut counts = Vec::new();
     let mut counted_at = String::new();
