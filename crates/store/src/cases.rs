@@ -365,11 +365,15 @@ impl Tallies {
         self.kept.max_age()
     }
 
+    /// What counts are kept under: the page and its cursor do not change them; everything else does.
+    fn key(sight: &Sight, f: &Filter) -> String {
+        format!("{:?}|{:?}", sight.binds(), Filter { after: None, limit: 0, ..f.clone() })
+    }
+
     /// [`tally`] for the viewer and filter, and when it was counted: kept counts if fresh, or
     /// if past their age while another request counts them again.
     pub async fn get(&self, tx: &mut Tx, sight: &Sight, f: &Filter) -> StoreResult<(std::sync::Arc<Tally>, DateTime<Utc>)> {
-        // The page and its cursor do not change the counts; everything else does.
-        let key = format!("{:?}|{:?}", sight.binds(), Filter { after: None, limit: 0, ..f.clone() });
+        let key = Self::key(sight, f);
         let kept = self.kept.latest(&key);
         if let Some((counts, true)) = kept {
             return Ok(counts);
@@ -756,8 +760,7 @@ mod tests {
         let first = tallies.get(&mut tx, &sight, &f).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(80)).await;
         // Another viewer is counting again: hold the lock it would hold.
-        let key = format!("{:?}|{:?}", sight.binds(), Filter { after: None, limit: 0, ..f.clone() });
-        let lock = tallies.counting.lock().unwrap().entry(key).or_default().clone();
+        let lock = tallies.counting.lock().unwrap().entry(Tallies::key(&sight, &f)).or_default().clone();
         let held = lock.lock().await;
         let shown = tallies.get(&mut tx, &sight, &f).await.unwrap();
         assert!(std::sync::Arc::ptr_eq(&first.0, &shown.0) && first.1 == shown.1, "the kept counts, with when they were counted");
