@@ -146,28 +146,37 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
     Ok(0)
 }
 
+/// People whose names are printed together: the pairs' people are read and opened a
+/// screenful at a time rather than all held at once.
+const PRINT_BATCH: usize = 500;
+
 /// Prints one JSON object per candidate pair (`--json`), or a readable line per pair.
 pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
     // The whole register, except restricted records: those stay with their caseworker.
     let sight = Sight { viewer: Viewer { id: uuid::Uuid::nil(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
     let mut tx = store.read().await?;
     let pairs = people::all_duplicates(&mut tx, &sight).await?;
-    for (a, c) in &pairs {
-        let b = &c.person;
-        if json_lines {
-            let band = match c.score.band {
-                MatchBand::Likely => "likely",
-                MatchBand::Possible => "possible",
-                MatchBand::Unlikely => "unlikely",
-            };
-            println!("{}", json!({
-                "a": {"id": a.id, "external_id": a.external_id},
-                "b": {"id": b.id, "external_id": b.external_id},
-                "score": (c.score.score * 1000.0).round() / 1000.0,
-                "band": band,
-            }));
-        } else {
-            println!("{:.2}  {} ({})  ~  {} ({})", c.score.score, a.full_name(), a.id, b.full_name(), b.id);
+    for batch in pairs.chunks(PRINT_BATCH) {
+        let ids: Vec<uuid::Uuid> = batch.iter().flat_map(|p| [p.a, p.b]).collect();
+        let people: std::collections::HashMap<uuid::Uuid, people::Person> =
+            people::get_many(&mut tx, &sight, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+        for pair in batch {
+            let (Some(a), Some(b)) = (people.get(&pair.a), people.get(&pair.b)) else { continue };
+            if json_lines {
+                let band = match pair.score.band {
+                    MatchBand::Likely => "likely",
+                    MatchBand::Possible => "possible",
+                    MatchBand::Unlikely => "unlikely",
+                };
+                println!("{}", json!({
+                    "a": {"id": a.id, "external_id": a.external_id},
+                    "b": {"id": b.id, "external_id": b.external_id},
+                    "score": (pair.score.score * 1000.0).round() / 1000.0,
+                    "band": band,
+                }));
+            } else {
+                println!("{:.2}  {} ({})  ~  {} ({})", pair.score.score, a.full_name(), a.id, b.full_name(), b.id);
+            }
         }
     }
     if !json_lines {

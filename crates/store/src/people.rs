@@ -827,188 +827,23 @@ const BLOCK_MAX: usize = 500;
 /// register-wide scan.
 const CANDIDATES_MAX: usize = 20;
 
-/// The register as the duplicate check reads it, held in memory: every person the viewer may
-/// see, read and opened once, prepared for matching, and grouped by blocking key. The
-/// register-wide scan and a spreadsheet import check each person against it rather than
-/// querying and opening each of their blocks again per person (a 10,000-row import into a
-/// register of 100,000 people checked 32 rows a second that way). It holds the whole visible
-/// register: for the command line's scan and import, not for a page.
-pub struct Register {
-    people: Vec<Person>,
-    prepared: Vec<PreparedPerson>,
-    keys_of: Vec<Vec<String>>,
-    blocks: std::collections::HashMap<String, Vec<usize>>,
-    /// Pairs someone judged to be two people, smaller id first.
-    distinct: std::collections::HashSet<(Uuid, Uuid)>,
-}
+mod register;
+pub use register::{all_duplicates, DuplicatePair, Register};
 
-impl Register {
-    /// The people `sight` sees and the pairs judged distinct.
-    pub async fn read(tx: &mut Tx, sight: &Sight) -> StoreResult<Register> {
-        let (a, t, o, sup, me) = sight.binds();
-        let (people, narrow) = sight.in_registration_order(tx);
-        let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {narrow}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at, p.id");
-        let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(a).bind(t).bind(o).bind(sup).bind(me).fetch_all(c).await)?;
-        let people = people_of(tx, rows)?;
-        Self::of(tx, people).await
+/// The people of `ids` that `sight` sees, in no particular order: the people of a list of
+/// duplicate pairs, a few hundred at a time.
+pub async fn get_many(tx: &mut Tx, sight: &Sight, ids: &[Uuid]) -> StoreResult<Vec<Person>> {
+    let (a, t, o, sup, me) = sight.binds();
+    let mut rows: Vec<Row> = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(crate::db::BATCH) {
+        let sql = format!("SELECT {COLUMNS} FROM people p WHERE {VISIBLE} AND p.id IN ({})", crate::db::placeholders(6, batch.len()));
+        let found: Vec<Row> = on_tx!(tx, c => {
+            let q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(a).bind(t).bind(o).bind(sup).bind(me);
+            batch.iter().fold(q, |q, id| q.bind(*id)).fetch_all(c).await
+        })?;
+        rows.extend(found);
     }
-
-    /// The part of the register that checking `probes` needs: the people `sight` sees in the
-    /// blocks of the probes' duplicate keys, each block's earliest-registered [`BLOCK_MAX`] as
-    /// [`Register::read`] keeps them, and the pairs judged distinct. A probe checked against it
-    /// finds what it would find against the whole register: an import reads the blocks its rows
-    /// touch instead of reading and opening a register of a million people (26 s of reading and
-    /// two more minutes of opening, 2.5 GB, for a 10,000-row sheet).
-    ///
-    /// A viewer who sees only their own registrations has them read whole instead: a
-    /// caseworker's thousand people are read in milliseconds, where the blocks of a sheet's
-    /// keys hold tens of thousands of the country's people, each tested against the sight.
-    pub async fn read_around<'p>(tx: &mut Tx, sight: &Sight, probes: impl IntoIterator<Item = &'p Person>) -> StoreResult<Register> {
-        if sight.own_only() {
-            return Register::read(tx, sight).await;
-        }
-        // The blind index of each key under every data key, back to the key it stands for.
-        let mut key_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        let mut seen = std::collections::HashSet::new();
-        for probe in probes {
-            for key in keys::duplicate_keys(&PreparedPerson::new(&probe.record(), tables())) {
-                if !seen.insert(key.clone()) {
-                    continue;
-                }
-                for blind in tx.keyring().blind_all(&key)? {
-                    key_of.insert(blind, key.clone());
-                }
-            }
-        }
-        let blinds: Vec<&String> = key_of.keys().collect();
-        let (a, t, o, sup, me) = sight.binds();
-        let mut blocks: std::collections::HashMap<&str, Vec<(DateTime<Utc>, Uuid)>> = std::collections::HashMap::new();
-        for batch in blinds.chunks(crate::db::BATCH) {
-            // Each block's earliest cut in the database: a common name's block holds thousands.
-            let sql = format!(
-                "SELECT key, created_at, id FROM (
-                     SELECT k.key, p.created_at, p.id, ROW_NUMBER() OVER (PARTITION BY k.key ORDER BY p.created_at, p.id) AS n
-                     FROM person_match_keys k JOIN people p ON p.id = k.person_id
-                     WHERE {VISIBLE} AND p.merged_into IS NULL AND k.key IN ({})) ranked
-                 WHERE n <= {BLOCK_MAX}", crate::db::placeholders(6, batch.len()));
-            let rows: Vec<(String, DateTime<Utc>, Uuid)> = on_tx!(tx, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(a).bind(t).bind(o).bind(sup).bind(me);
-                for blind in batch {
-                    q = q.bind(*blind);
-                }
-                q.fetch_all(c).await
-            })?;
-            for (blind, at, id) in rows {
-                if let Some(key) = key_of.get(&blind) {
-                    blocks.entry(key.as_str()).or_default().push((at, id));
-                }
-            }
-        }
-        let mut wanted = std::collections::BTreeSet::new();
-        for block in blocks.values_mut() {
-            block.sort();
-            wanted.extend(block.iter().take(BLOCK_MAX).copied());
-        }
-        let ids: Vec<Uuid> = wanted.iter().map(|(_, id)| *id).collect();
-        let mut rows: Vec<Row> = crate::db::rows_for_ids(tx, |list| format!("SELECT {COLUMNS} FROM people p WHERE p.id IN ({list})"), &ids).await?;
-        rows.sort_by(|x, y| (x.created_at, x.id).cmp(&(y.created_at, y.id)));
-        let people = people_of(tx, rows)?;
-        Self::of(tx, people).await
-    }
-
-    /// A register of `people`, in registration order, with the pairs judged distinct.
-    async fn of(tx: &mut Tx, people: Vec<Person>) -> StoreResult<Register> {
-        let distinct: Vec<(Uuid, Uuid)> = on_tx!(tx, c => sqlx::query_as("SELECT a, b FROM person_distinct").fetch_all(c).await)?;
-        let mut register = Register {
-            people: Vec::with_capacity(people.len()),
-            prepared: Vec::with_capacity(people.len()),
-            keys_of: Vec::with_capacity(people.len()),
-            blocks: std::collections::HashMap::new(),
-            distinct: distinct.into_iter().collect(),
-        };
-        // People in registration order, so a full block keeps its earliest-registered people.
-        for person in people {
-            register.add(person);
-        }
-        Ok(register)
-    }
-
-    /// Adds someone just registered (an import's accepted row), so that the next rows are
-    /// checked against them too.
-    pub fn add(&mut self, person: Person) {
-        let i = self.people.len();
-        let prepared = PreparedPerson::new(&person.record(), tables());
-        let keys = keys::duplicate_keys(&prepared);
-        for k in &keys {
-            let block = self.blocks.entry(k.clone()).or_default();
-            if block.len() < BLOCK_MAX {
-                block.push(i);
-            }
-        }
-        self.people.push(person);
-        self.prepared.push(prepared);
-        self.keys_of.push(keys);
-    }
-
-    /// The people sharing a block with `probe` (keys `keys`), but `except`, scored, best first,
-    /// at most [`CANDIDATES_MAX`].
-    /// Pairs that cannot reach `floor` are left out unscored.
-    fn scored(&self, probe: &PreparedPerson, keys: &[String], except: Option<usize>, floor: f64) -> Vec<(usize, MatchScore)> {
-        let seen: std::collections::BTreeSet<usize> =
-            keys.iter().filter_map(|k| self.blocks.get(k)).flatten().copied().filter(|j| Some(*j) != except).collect();
-        let mut found: Vec<(usize, MatchScore)> =
-            seen.into_iter().filter_map(|j| matching::score_reaching(probe, &self.prepared[j], floor).map(|s| (j, s))).collect();
-        found.sort_by(|x, y| y.1.score.total_cmp(&x.1.score));
-        found.truncate(CANDIDATES_MAX);
-        found
-    }
-
-    fn judged_distinct(&self, x: Uuid, y: Uuid) -> bool {
-        self.distinct.contains(&if x < y { (x, y) } else { (y, x) })
-    }
-
-    /// The people of the register held who are very likely `person` (the "likely" band), as
-    /// [`possible_duplicates`] would find them: what an import refuses. Fewer pairs can reach
-    /// that band, so fewer names are compared.
-    pub fn likely_duplicates(&self, person: &Person) -> Vec<Candidate> {
-        let floor = Thresholds::DEFAULT.likely;
-        let probe = PreparedPerson::new(&person.record(), tables());
-        self.scored(&probe, &keys::duplicate_keys(&probe), None, floor)
-            .into_iter()
-            .map(|(j, score)| (&self.people[j], score))
-            .filter(|(other, score)| other.id != person.id && score.score >= floor && !self.judged_distinct(person.id, other.id))
-            .map(|(other, score)| Candidate { person: other.clone(), score })
-            .collect()
-    }
-
-    /// Every pair of the register whose score reaches the "possible" band, each pair once,
-    /// best first: the same pairs as checking each person with [`possible_duplicates`].
-    pub fn all_duplicates(&self) -> Vec<(Person, Candidate)> {
-        let mut out: Vec<(Person, Candidate)> = Vec::new();
-        for (i, probe) in self.prepared.iter().enumerate() {
-            for (j, score) in self.scored(probe, &self.keys_of[i], Some(i), Thresholds::DEFAULT.possible) {
-                // Each pair once, from the earlier-registered side; never a pair judged distinct.
-                let (x, y) = (&self.people[i], &self.people[j]);
-                if (x.created_at, x.id) < (y.created_at, y.id) && score.band != matching::MatchBand::Unlikely && !self.judged_distinct(x.id, y.id) {
-                    out.push((x.clone(), Candidate { person: y.clone(), score }));
-                }
-            }
-        }
-        out.sort_by(|x, y| y.1.score.score.total_cmp(&x.1.score.score));
-        out
-    }
-}
-
-/// Every pair of registered people the viewer may see whose score reaches the "possible" band,
-/// each pair once, best first: the on-demand duplicate check and `passerelle people duplicates`.
-///
-/// The same pairs as checking each person with [`possible_duplicates`], computed in one pass
-/// over the [`Register`] held in memory. Checking one person at a time read and opened every
-/// candidate again for each person (54 s for 10,000 people, growing with the square of the
-/// register).
-pub async fn all_duplicates(tx: &mut Tx, sight: &Sight) -> StoreResult<Vec<(Person, Candidate)>> {
-    Ok(Register::read(tx, sight).await?.all_duplicates())
+    people_of(tx, rows)
 }
 
 /// Finds people by name (typos, accents, order, transliteration), phone or external id.

@@ -605,15 +605,27 @@ both_backends!(the_register_wide_duplicate_scan_finds_what_each_persons_check_fi
     let pairs = |found: &[(people::Person, people::Candidate)]| -> BTreeSet<(Uuid, Uuid)> {
         found.iter().map(|(a, c)| (a.id.min(c.person.id), a.id.max(c.person.id))).collect()
     };
+    let scanned_pairs = |found: &[people::DuplicatePair]| -> BTreeSet<(Uuid, Uuid)> {
+        found.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect()
+    };
     let reference = pairs(&one_by_one(&mut tx, &reader).await);
     let scanned = people::all_duplicates(&mut tx, &reader).await.unwrap();
     assert!(reference.len() >= 20, "the generator plants duplicates: {}", reference.len());
-    assert_eq!(pairs(&scanned), reference);
-    assert!(scanned.windows(2).all(|w| w[0].1.score.score >= w[1].1.score.score), "best first");
+    assert_eq!(scanned_pairs(&scanned), reference);
+    assert_eq!(scanned.len(), reference.len(), "each pair once");
+    assert!(scanned.windows(2).all(|w| w[0].score.score >= w[1].score.score), "best first");
+    // Each pair from its earlier-registered side, as the one-by-one check scores it.
+    for pair in &scanned {
+        let a = people::get(&mut tx, &reader, pair.a).await.unwrap().unwrap();
+        let b = people::get(&mut tx, &reader, pair.b).await.unwrap().unwrap();
+        assert!((a.created_at, a.id) < (b.created_at, b.id));
+    }
+    let opened = people::get_many(&mut tx, &reader, &[scanned[0].a, scanned[0].b, Uuid::now_v7()]).await.unwrap();
+    assert_eq!(opened.len(), 2, "the people of a pair, and no one for an unknown id");
     // A pair judged to be two people leaves both.
     let (a, b) = *reference.iter().next().unwrap();
     people::mark_distinct(&mut tx, reader.viewer.id, a, b).await.unwrap();
-    let after = pairs(&people::all_duplicates(&mut tx, &reader).await.unwrap());
+    let after = scanned_pairs(&people::all_duplicates(&mut tx, &reader).await.unwrap());
     assert!(!after.contains(&(a, b)));
     assert_eq!(after, pairs(&one_by_one(&mut tx, &reader).await));
     assert_eq!(after.len(), reference.len() - 1);
