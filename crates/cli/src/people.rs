@@ -155,7 +155,23 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
     // The whole register, except restricted records: those stay with their caseworker.
     let sight = Sight { viewer: Viewer { id: uuid::Uuid::nil(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
     let mut tx = store.read().await?;
-    let pairs = people::all_duplicates(&mut tx, &sight).await?;
+    // On the terminal only (indicatif draws nothing when stderr is not one): stdout is the list.
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(indicatif::ProgressStyle::with_template("{msg:8} {bar:40} {pos}/{len} people {per_sec} eta {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+    let shown = |step: people::ScanProgress| {
+        let (msg, done, of) = match step {
+            people::ScanProgress::Read { done, of } => ("read", done, of),
+            people::ScanProgress::Checked { done, of } => ("checked", done, of),
+        };
+        if bar.message() != msg {
+            bar.reset();
+            bar.set_message(msg);
+        }
+        bar.set_length(of as u64);
+        bar.set_position(done as u64);
+    };
+    let pairs = people::all_duplicates(&mut tx, &sight, &shown).await?;
+    bar.finish_and_clear();
     for batch in pairs.chunks(PRINT_BATCH) {
         let ids: Vec<uuid::Uuid> = batch.iter().flat_map(|p| [p.a, p.b]).collect();
         let people: std::collections::HashMap<uuid::Uuid, people::Person> =
@@ -163,7 +179,7 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
         for pair in batch {
             let (Some(a), Some(b)) = (people.get(&pair.a), people.get(&pair.b)) else { continue };
             if json_lines {
-                let band = match pair.score.band {
+                let band = match pair.band {
                     MatchBand::Likely => "likely",
                     MatchBand::Possible => "possible",
                     MatchBand::Unlikely => "unlikely",
@@ -171,11 +187,11 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
                 println!("{}", json!({
                     "a": {"id": a.id, "external_id": a.external_id},
                     "b": {"id": b.id, "external_id": b.external_id},
-                    "score": (pair.score.score * 1000.0).round() / 1000.0,
+                    "score": (pair.score * 1000.0).round() / 1000.0,
                     "band": band,
                 }));
             } else {
-                println!("{:.2}  {} ({})  ~  {} ({})", pair.score.score, a.full_name(), a.id, b.full_name(), b.id);
+                println!("{:.2}  {} ({})  ~  {} ({})", pair.score, a.full_name(), a.id, b.full_name(), b.id);
             }
         }
     }

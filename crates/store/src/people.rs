@@ -828,7 +828,7 @@ const BLOCK_MAX: usize = 500;
 const CANDIDATES_MAX: usize = 20;
 
 mod register;
-pub use register::{all_duplicates, DuplicatePair, Register};
+pub use register::{all_duplicates, DuplicatePair, Register, ScanProgress};
 
 /// The people of `ids` that `sight` sees, in no particular order: the people of a list of
 /// duplicate pairs, a few hundred at a time.

@@ -608,12 +608,22 @@ both_backends!(the_register_wide_duplicate_scan_finds_what_each_persons_check_fi
     let scanned_pairs = |found: &[people::DuplicatePair]| -> BTreeSet<(Uuid, Uuid)> {
         found.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect()
     };
-    let reference = pairs(&one_by_one(&mut tx, &reader).await);
-    let scanned = people::all_duplicates(&mut tx, &reader).await.unwrap();
+    let checked = one_by_one(&mut tx, &reader).await;
+    let reference = pairs(&checked);
+    let reports = std::sync::Mutex::new(Vec::new());
+    let scanned = people::all_duplicates(&mut tx, &reader, &|step| reports.lock().unwrap().push(step)).await.unwrap();
+    let reports = reports.into_inner().unwrap();
+    let everyone = people::search(&mut tx, &reader, "", 10_000).await.unwrap().len();
+    assert_eq!(reports.first(), Some(&people::ScanProgress::Read { done: everyone, of: everyone }), "300 people: one batch read");
+    assert_eq!(reports.last(), Some(&people::ScanProgress::Checked { done: everyone, of: everyone }));
+    for (a, c) in &checked {
+        let pair = scanned.iter().find(|p| (p.a, p.b) == (a.id, c.person.id)).expect("each pair from its earlier side");
+        assert_eq!((pair.score, pair.band), (c.score.score, c.score.band), "the scan scores as the person's check does");
+    }
     assert!(reference.len() >= 20, "the generator plants duplicates: {}", reference.len());
     assert_eq!(scanned_pairs(&scanned), reference);
     assert_eq!(scanned.len(), reference.len(), "each pair once");
-    assert!(scanned.windows(2).all(|w| w[0].score.score >= w[1].score.score), "best first");
+    assert!(scanned.windows(2).all(|w| w[0].score >= w[1].score), "best first");
     // Each pair from its earlier-registered side, as the one-by-one check scores it.
     for pair in &scanned {
         let a = people::get(&mut tx, &reader, pair.a).await.unwrap().unwrap();
@@ -625,7 +635,7 @@ both_backends!(the_register_wide_duplicate_scan_finds_what_each_persons_check_fi
     // A pair judged to be two people leaves both.
     let (a, b) = *reference.iter().next().unwrap();
     people::mark_distinct(&mut tx, reader.viewer.id, a, b).await.unwrap();
-    let after = scanned_pairs(&people::all_duplicates(&mut tx, &reader).await.unwrap());
+    let after = scanned_pairs(&people::all_duplicates(&mut tx, &reader, &|_| ()).await.unwrap());
     assert!(!after.contains(&(a, b)));
     assert_eq!(after, pairs(&one_by_one(&mut tx, &reader).await));
     assert_eq!(after.len(), reference.len() - 1);

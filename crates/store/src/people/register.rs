@@ -205,13 +205,27 @@ impl Register {
 }
 
 /// Two registered people who may be the same person, as the register-wide scan finds them:
-/// `a` registered first.
-#[derive(Debug, Clone)]
+/// `a` registered first. Without the score's reasons: a million people make millions of
+/// pairs in the possible band, and each person's page shows the reasons of theirs.
+#[derive(Debug, Clone, Copy)]
 pub struct DuplicatePair {
     pub a: Uuid,
     pub b: Uuid,
-    pub score: MatchScore,
+    /// 0..=1; higher is more likely the same person.
+    pub score: f64,
+    pub band: matching::MatchBand,
 }
+
+/// How far the register-wide scan is, for a progress bar: people read and opened of all, then
+/// people checked of all (a million people take minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanProgress {
+    Read { done: usize, of: usize },
+    Checked { done: usize, of: usize },
+}
+
+/// People checked between two reports of [`ScanProgress::Checked`].
+const CHECKED_REPORT: usize = 1_000;
 
 /// People read and opened together by the register-wide scan: enough for few statements,
 /// few enough that only one batch of opened records is held at a time.
@@ -225,7 +239,7 @@ const SCAN_BATCH: usize = 2_000;
 /// keys as block numbers; the opened records are dropped, and the pairs name people by id
 /// ([`super::get_many`] reads the people of a few pairs at a time). The scoring, the bulk of the
 /// work, runs on every core.
-pub async fn all_duplicates(tx: &mut Tx, sight: &Sight) -> StoreResult<Vec<DuplicatePair>> {
+pub async fn all_duplicates(tx: &mut Tx, sight: &Sight, progress: &(dyn Fn(ScanProgress) + Sync)) -> StoreResult<Vec<DuplicatePair>> {
     let (a, t, o, sup, me) = sight.binds();
     let (people, narrow) = sight.in_registration_order(tx);
     let sql = format!("SELECT p.created_at, p.id FROM {people} WHERE {narrow}{VISIBLE} AND p.merged_into IS NULL");
@@ -242,30 +256,37 @@ pub async fn all_duplicates(tx: &mut Tx, sight: &Sight) -> StoreResult<Vec<Dupli
         for person in people {
             blocks.add(PreparedPerson::new(&person.record(), tables()));
         }
+        progress(ScanProgress::Read { done: blocks.prepared.len(), of: ids.len() });
     }
     // The keys' text is no longer needed: people and blocks are numbers from here on.
     blocks.numbers = HashMap::new();
     let distinct = Distinct::read(tx).await?;
     let floor = Thresholds::DEFAULT.possible;
+    let n = ids.len();
+    let checked = std::sync::atomic::AtomicUsize::new(0);
     let pairs_from = |probes: std::ops::Range<usize>| -> Vec<DuplicatePair> {
         let mut out = Vec::new();
         for i in probes {
+            if (i + 1) % CHECKED_REPORT == 0 {
+                let done = checked.fetch_add(CHECKED_REPORT, std::sync::atomic::Ordering::Relaxed) + CHECKED_REPORT;
+                progress(ScanProgress::Checked { done, of: n });
+            }
             for (j, score) in blocks.scored(&blocks.prepared[i], &blocks.blocks_of[i], Some(i), floor) {
                 // Each pair once, from the earlier-registered side; never a pair judged distinct.
                 if i < j && score.band != matching::MatchBand::Unlikely && !distinct.judged(ids[i], ids[j]) {
-                    out.push(DuplicatePair { a: ids[i], b: ids[j], score });
+                    out.push(DuplicatePair { a: ids[i], b: ids[j], score: score.score, band: score.band });
                 }
             }
         }
         out
     };
-    let n = ids.len();
     let workers = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     let share = n.div_ceil(workers).max(1);
     let mut pairs: Vec<DuplicatePair> = std::thread::scope(|s| {
         let running: Vec<_> = (0..n).step_by(share).map(|start| s.spawn(move || pairs_from(start..(start + share).min(n)))).collect();
         running.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     });
-    pairs.sort_by(|x, y| y.score.score.total_cmp(&x.score.score));
+    progress(ScanProgress::Checked { done: n, of: n });
+    pairs.sort_by(|x, y| y.score.total_cmp(&x.score));
     Ok(pairs)
 }
