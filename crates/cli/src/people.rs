@@ -16,6 +16,7 @@ use passerelle_store::people::{self, PersonInput, Sight};
 use passerelle_store::users::{self, Viewer};
 use passerelle_store::Store;
 use serde_json::json;
+use std::io::Write;
 use std::path::Path;
 
 fn input_of(row: &PersonRow) -> PersonInput {
@@ -146,8 +147,8 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
     Ok(0)
 }
 
-/// People whose names are printed together: the pairs' people are read and opened a
-/// screenful at a time rather than all held at once.
+/// Pairs printed together: their people are read and opened this many pairs at a time rather
+/// than all held at once.
 const PRINT_BATCH: usize = 500;
 
 /// Prints one JSON object per candidate pair (`--json`), or a readable line per pair.
@@ -172,6 +173,8 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
     };
     let pairs = people::all_duplicates(&mut tx, &sight, &shown).await?;
     bar.finish_and_clear();
+    // Millions of lines at a million people: written in blocks, not a system call a line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for batch in pairs.chunks(PRINT_BATCH) {
         let ids: Vec<uuid::Uuid> = batch.iter().flat_map(|p| [p.a, p.b]).collect();
         let people: std::collections::HashMap<uuid::Uuid, people::Person> =
@@ -184,19 +187,20 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
                     MatchBand::Possible => "possible",
                     MatchBand::Unlikely => "unlikely",
                 };
-                println!("{}", json!({
+                writeln!(out, "{}", json!({
                     "a": {"id": a.id, "external_id": a.external_id},
                     "b": {"id": b.id, "external_id": b.external_id},
                     "score": (pair.score * 1000.0).round() / 1000.0,
                     "band": band,
-                }));
+                }))?;
             } else {
-                println!("{:.2}  {} ({})  ~  {} ({})", pair.score, a.full_name(), a.id, b.full_name(), b.id);
+                writeln!(out, "{:.2}  {} ({})  ~  {} ({})", pair.score, a.full_name(), a.id, b.full_name(), b.id)?;
             }
         }
     }
     if !json_lines {
-        println!("{} possible duplicate pairs", pairs.len());
+        writeln!(out, "{} possible duplicate pairs", pairs.len())?;
     }
+    out.flush()?;
     Ok(0)
 }
