@@ -32,7 +32,7 @@ struct Blocks {
 impl Blocks {
     /// Adds the next person; a full block keeps the people added before.
     fn add(&mut self, prepared: PreparedPerson) {
-        // A register holds far fewer than 2^32 people, and of keys.
+        // A register holds far fewer than 2^32 people or keys.
         let i = self.prepared.len() as u32;
         let keys = keys::duplicate_keys(&prepared);
         let mut numbers = Vec::with_capacity(keys.len());
