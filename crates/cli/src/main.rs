@@ -318,6 +318,10 @@ enum PeopleCommand {
         /// One JSON object per pair: both ids and external ids, the score and its band.
         #[arg(long)]
         json: bool,
+        /// Only the pairs in the likely band (almost surely one person): a national register
+        /// has millions of pairs in the possible band.
+        #[arg(long)]
+        likely: bool,
     },
 }
 
@@ -486,9 +490,9 @@ async fn run(cli: Cli) -> Result<i32> {
             }
         }
         Command::Keys { command } => keys::run(&settings, command).await,
-        Command::People { command: PeopleCommand::Duplicates { json } } => {
+        Command::People { command: PeopleCommand::Duplicates { json, likely } } => {
             let store = open(&settings).await?;
-            people::duplicates(&store, json).await
+            people::duplicates(&store, json, likely).await
         }
         Command::Export { command: ExportCommand::Hsds { to } } => {
             let store = open(&settings).await?;

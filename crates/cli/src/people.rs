@@ -151,8 +151,9 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
 /// than all held at once.
 const PRINT_BATCH: usize = 500;
 
-/// Prints one JSON object per candidate pair (`--json`), or a readable line per pair.
-pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
+/// Prints one JSON object per candidate pair (`--json`), or a readable line per pair; only
+/// the likely band's pairs with `likely_only`.
+pub async fn duplicates(store: &Store, json_lines: bool, likely_only: bool) -> Result<i32> {
     // The whole register, except restricted records: those stay with their caseworker.
     let sight = Sight { viewer: Viewer { id: uuid::Uuid::nil(), agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
     let mut tx = store.read().await?;
@@ -171,8 +172,11 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
         bar.set_length(of as u64);
         bar.set_position(done as u64);
     };
-    let pairs = people::all_duplicates(&mut tx, &sight, &shown).await?;
+    let mut pairs = people::all_duplicates(&mut tx, &sight, &shown).await?;
     bar.finish_and_clear();
+    if likely_only {
+        pairs.retain(|p| p.band == MatchBand::Likely);
+    }
     // Millions of lines at a million people: written in blocks, not a system call a line.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for batch in pairs.chunks(PRINT_BATCH) {
@@ -199,7 +203,7 @@ pub async fn duplicates(store: &Store, json_lines: bool) -> Result<i32> {
         }
     }
     if !json_lines {
-        writeln!(out, "{} possible duplicate pairs", pairs.len())?;
+        writeln!(out, "{} {} duplicate pairs", pairs.len(), if likely_only { "likely" } else { "possible" })?;
     }
     out.flush()?;
     Ok(0)

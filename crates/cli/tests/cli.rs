@@ -365,6 +365,13 @@ fn people_import_and_duplicates(pg: Option<&str>) {
         let ids = [p["a"]["external_id"].as_str(), p["b"]["external_id"].as_str()];
         ids.contains(&Some("OLD-0001")) && ids.contains(&Some("NEW-9")) && p["score"].as_f64().unwrap() > 0.5
     }), "{pairs:?}");
+    // --likely keeps the likely band's pairs, all of them, and no other.
+    let o = run_on(d, pg, &["people", "duplicates", "--json", "--likely"], &[]);
+    assert!(o.status.success());
+    let likely: Vec<serde_json::Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let in_band: Vec<&serde_json::Value> = pairs.iter().filter(|p| p["band"] == "likely").collect();
+    assert_eq!(likely.iter().collect::<Vec<_>>(), in_band);
+    assert!(pairs.iter().any(|p| p["band"] == "possible"), "both bands present, so the filter is tested: {pairs:?}");
 }
 
 #[test]
