@@ -831,7 +831,7 @@ mod register;
 pub use register::{all_duplicates, DuplicatePair, Register, ScanProgress};
 
 /// The people of `ids` that `sight` sees, in no particular order: the people of a list of
-/// duplicate pairs, a few hundred at a time.
+/// duplicate pairs, the register read by blocks for the duplicate checks.
 pub async fn get_many(tx: &mut Tx, sight: &Sight, ids: &[Uuid]) -> StoreResult<Vec<Person>> {
     let (a, t, o, sup, me) = sight.binds();
     let mut rows: Vec<Row> = Vec::with_capacity(ids.len());
