@@ -48,8 +48,17 @@ fn main() {
         let key_time = t1.elapsed();
         let mut fps: Vec<ScoredPair> = Vec::new();
         let mut found = std::collections::HashSet::new();
+        // Pairs scoring at least each of SWEEP, same person or not: where other thresholds
+        // would put precision and recall.
+        const SWEEP: [f64; 6] = [0.3, 0.5, 0.65, 0.75, 0.9, 0.95];
+        let mut swept = [(0u64, 0u64); SWEEP.len()];
         let t2 = Instant::now();
         let e = evaluate_collect(&people, tables, &thresholds, &mut |p| {
+            for (k, t) in SWEEP.iter().enumerate() {
+                if p.score >= *t {
+                    if p.same_person { swept[k].0 += 1 } else { swept[k].1 += 1 }
+                }
+            }
             if p.score >= thresholds.possible {
                 if p.same_person {
                     found.insert((p.left, p.right));
@@ -75,6 +84,13 @@ fn main() {
             println!(
                 "  at {name} (>= {:.2}): precision {:.3} recall {:.3} F1 {:.3} (tp {} fp {} fn {})",
                 m.threshold, m.precision, m.recall, m.f1, m.true_positives, m.false_positives, m.false_negatives
+            );
+        }
+        for (t, (tp, fp)) in SWEEP.iter().zip(swept) {
+            println!(
+                "  score >= {t:.2}: precision {:.3} recall {:.3}",
+                tp as f64 / (tp + fp).max(1) as f64,
+                tp as f64 / e.true_pairs.max(1) as f64
             );
         }
         if show > 0 {

@@ -17,7 +17,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::users::Viewer;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use passerelle_core::privacy::seal;
-use passerelle_core::matching::{self, keys, BirthDate, MatchScore, MatchTables, PersonRecord, PreparedPerson, Sex, Thresholds};
+use passerelle_core::matching::{self, keys, BirthDate, MatchScore, MatchTables, NameFrequencies, PersonRecord, PreparedPerson, Probe, Sex, Thresholds};
 use passerelle_core::validate::Problems;
 use serde_json::json;
 use uuid::Uuid;
@@ -567,8 +567,10 @@ pub struct Candidate {
 /// People the viewer may see who share a blocking key with `keys`, scored against `probe`,
 /// best first, at most `limit`.
 ///
-/// A duplicate check (`floor` given) opens every visible person of every block and leaves out
-/// the pairs that cannot reach `floor`. A search (no `floor`) opens only the `2 × limit` people
+/// A duplicate check (`floor` given) opens every visible person of every block, scores with
+/// the register's name frequencies ([`name_frequencies`]: its bands decide what a caseworker
+/// is shown and what an import refuses) and leaves out the pairs that cannot reach `floor`.
+/// A search (no `floor`) only ranks, with the default weights; it opens only the `2 × limit` people
 /// sharing the most keys with the query (the first met among equals) and ranks them by score:
 /// a query's blocks hold up to [`BLOCK_MAX`] people per key, and opening, preparing and scoring
 /// each of them took nine tenths of a search's time, for a page that shows fifty.
@@ -599,13 +601,19 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
         None => shared.ids(limit.saturating_mul(2)),
     };
     let rows: Vec<Row> = crate::db::rows_for_ids(tx, |list| format!("SELECT {COLUMNS} FROM people p WHERE p.id IN ({list})"), &ids).await?;
-    let mut out: Vec<Candidate> = people_of(tx, rows)?
+    let people: Vec<(Person, PreparedPerson)> =
+        people_of(tx, rows)?.into_iter().map(|p| { let prepared = PreparedPerson::new(&p.record(), tables()); (p, prepared) }).collect();
+    let freq = match floor {
+        Some(_) => Some(name_frequencies(tx, std::iter::once(probe).chain(people.iter().map(|(_, p)| p))).await?),
+        None => None,
+    };
+    let probe = Probe::new(probe, freq.as_ref());
+    let mut out: Vec<Candidate> = people
         .into_iter()
-        .filter_map(|person| {
-            let other = PreparedPerson::new(&person.record(), tables());
+        .filter_map(|(person, other)| {
             let score = match floor {
-                Some(floor) => matching::score_reaching(probe, &other, floor)?,
-                None => matching::score(probe, &other),
+                Some(floor) => probe.score_reaching(&other, floor)?,
+                None => probe.score(&other),
             };
             Some(Candidate { person, score })
         })
@@ -615,6 +623,43 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     out.sort_by(|x, y| y.score.score.total_cmp(&x.score.score).then_with(|| rank[&x.person.id].cmp(&rank[&y.person.id])));
     out.truncate(limit);
     Ok(out)
+}
+
+/// The register's name frequencies for scoring `people` ([`NameFrequencies`]): how many people
+/// carry each sound of their names (the rows of its `n:` key, under every data key) and how
+/// many people are registered. Counted over the whole register, whatever the viewer sees:
+/// how common a name is does not depend on who asks (counts too small to tell apart are
+/// taken as none, see [`matching::score::COUNT_FLOOR`]).
+pub(crate) async fn name_frequencies<'p>(tx: &mut Tx, people: impl IntoIterator<Item = &'p PreparedPerson>) -> StoreResult<NameFrequencies> {
+    let mut sound_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for person in people {
+        for sound in NameFrequencies::sounds(person) {
+            if seen.insert(sound.clone()) {
+                for blind in tx.keyring().blind_all(&format!("n:{sound}"))? {
+                    sound_of.insert(blind, sound.clone());
+                }
+            }
+        }
+    }
+    let blinds: Vec<&String> = sound_of.keys().collect();
+    let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for batch in blinds.chunks(crate::db::BATCH) {
+        let sql = format!("SELECT key, COUNT(*) FROM person_match_keys WHERE key IN ({}) GROUP BY key", crate::db::placeholders(1, batch.len()));
+        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
+            let q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            batch.iter().fold(q, |q, blind| q.bind(*blind)).fetch_all(c).await
+        })?;
+        for (blind, n) in rows {
+            if let Some(sound) = sound_of.get(&blind) {
+                *counts.entry(sound.clone()).or_default() += u64::try_from(n).unwrap_or(0);
+            }
+        }
+    }
+    // Every record, merged ones too: they are few, and counting without a condition reads the
+    // smallest index only.
+    let (registered,): (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM people").fetch_one(c).await)?;
+    Ok(NameFrequencies::from_counts(u64::try_from(registered).unwrap_or(0), counts))
 }
 
 /// The people met in the blocks read so far, with how many of the query's keys each shares.

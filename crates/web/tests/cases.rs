@@ -562,6 +562,46 @@ both_backends!(a_restricted_case_is_shared_by_naming_a_colleague, |app| {
     assert!(refused(other.get(&format!("/cases/{case}")).await.status()));
 });
 
+both_backends!(a_duplicate_check_weighs_a_name_by_how_common_it_is_in_the_register, |app| {
+    use passerelle_core::matching::{self, MatchTables, PreparedPerson};
+    use passerelle_store::people::{self, PersonInput};
+    let today = chrono::Utc::now().date_naive();
+    let reader = Sight { viewer: Viewer { id: app.user_id(CASEWORKER).await, agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
+    let mut tx = app.store.write().await.unwrap();
+    let mut register = |given: &str, family: &str| {
+        let input = PersonInput { given_names: given.into(), family_names: family.into(), sex: "male".into(), ..Default::default() };
+        people::check(&input, today).unwrap()
+    };
+    // Eighty men called Wilner, each with another family name: "Wilner" is a common name here.
+    let families = ["Augustin", "Bellegarde", "Cadet", "Dorval", "Estime", "Fleurant", "Guerrier", "Hyppolite", "Innocent", "Jeanty"];
+    for (i, f) in families.iter().enumerate() {
+        for j in families {
+            let person = register("Wilner", &format!("{f}-{j}"));
+            people::register(&mut tx, &reader.viewer, person).await.unwrap();
+            if i >= 7 {
+                break;
+            }
+        }
+    }
+    // Two pairs of records of one name each, no birth date: a common given name, a rare one.
+    // Without the register's counts both pairs score alike, in the possible band; with them,
+    // the rare name is still proposed, and the name eighty people of this register carry is not.
+    let mut proposed = Vec::new();
+    for given in ["Wilner", "Ysolde"] {
+        let first = people::register(&mut tx, &reader.viewer, register(given, "Quarantain")).await.unwrap();
+        let second = people::register(&mut tx, &reader.viewer, register(given, "Quarantain")).await.unwrap();
+        let plain = matching::score(&PreparedPerson::new(&first.record(), MatchTables::builtin()), &PreparedPerson::new(&second.record(), MatchTables::builtin()));
+        assert_eq!(plain.band, matching::MatchBand::Possible, "{given}: {plain:?}");
+        let found = people::possible_duplicates(&mut tx, &reader, &second).await.unwrap();
+        proposed.push(found.iter().find(|c| c.person.id == first.id).map(|c| c.score.score));
+    }
+    assert_eq!(proposed[0], None, "Wilner Quarantain: {proposed:?}");
+    assert!(proposed[1].is_some_and(|s| s >= 0.75), "Ysolde Quarantain: {proposed:?}");
+    // The register-wide scan weighs them alike.
+    let scanned = people::all_duplicates(&mut tx, &reader, &|_| ()).await.unwrap();
+    assert_eq!(scanned.iter().filter(|p| Some(p.score) == proposed[1]).count(), 1);
+});
+
 /// The reference for the register-wide scan: every person checked one by one, as registration
 /// does, each pair once from its earlier-registered side.
 async fn one_by_one(tx: &mut passerelle_store::Tx, reader: &Sight) -> Vec<(passerelle_store::people::Person, passerelle_store::people::Candidate)> {

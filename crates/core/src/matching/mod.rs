@@ -25,7 +25,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 pub use normalise::NameToken;
-pub use score::{MatchBand, MatchScore, Reason, Thresholds, score, score_reaching};
+pub use score::{MatchBand, MatchScore, NameFrequencies, Probe, Reason, Thresholds, score};
 pub use tables::{MatchTables, TablesError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

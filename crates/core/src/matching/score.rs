@@ -41,8 +41,11 @@ pub struct Thresholds {
 impl Thresholds {
     /// `likely` >= 0.95: identical or near-identical names with an agreeing birth date, or a
     /// shared phone or document number. `possible` >= 0.75: the names agree (up to spelling,
-    /// nickname, order or one typo) and nothing firm disagrees; a same-name pair with no birth
-    /// date on one side lands here, since only a person can tell them apart.
+    /// nickname, order or one typo) and nothing firm disagrees; in a register of a few thousand,
+    /// a same-name pair with no birth date on one side lands here, since only a person can tell
+    /// them apart. With the register's [`NameFrequencies`], the scores are probabilities for
+    /// that register: among a hundred thousand people a common name without a birth date is
+    /// no longer enough (dozens share it), a rare one still is.
     pub const DEFAULT: Thresholds = Thresholds { likely: 0.95, possible: 0.75 };
 
     pub fn band(&self, score: f64) -> MatchBand {
@@ -176,23 +179,39 @@ const PHONE_DIFFERS: f64 = -0.5;
 const ID_SAME: f64 = 10.0;
 const ID_DIFFERS: f64 = -3.0;
 
-/// How common each name is in the register, counted by sound key (the store has these counts
-/// for free: the number of rows of each `n:` key in `person_match_key`). With it, sharing a
-/// rare name counts for more than sharing "Mohamed" or "Jean", and the prior odds follow the
-/// register's size, so precision holds as the register grows.
+/// How common each name is in the register, counted by sound key (the store counts the rows
+/// of each `n:` key in `person_match_keys`). With it, sharing a rare name counts for more than
+/// sharing "Mohamed" or "Jean", and the prior odds follow the register's size, so precision
+/// holds as the register grows: at a million people, thousands share a common name's sound
+/// and birth year.
+///
+/// Two choices keep it safe and steady:
+/// - counts below [`COUNT_FLOOR`] are taken as none. A score is shown to caseworkers who see
+///   a part of the register only; without the floor, whether a rare name is carried by one or
+///   two people *somewhere in the country* would move the score a little, and a patient user
+///   could learn that someone with that name is registered where they cannot see.
+/// - every name starts with [`PRIOR_PEOPLE`] imagined people of whom one in 60 carries it
+///   (the weight without counts), so a small register's few counts do not swing the weights,
+///   and the prior odds never fall below the default's.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NameFrequencies {
     people: u64,
     counts: HashMap<String, u64>,
 }
 
+/// Counts below this are taken as none (see [`NameFrequencies`]).
+pub const COUNT_FLOOR: u64 = 10;
+/// Imagined people each name's count starts from, one in 60 carrying it.
+const PRIOR_PEOPLE: f64 = 600.0;
+const PRIOR_SHARE: f64 = 1.0 / 60.0;
+
 impl NameFrequencies {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// From the store's counts: `people` registered, and per `n:` key (with or without the
-    /// prefix) the number of people carrying it.
+    /// From the store's counts: `people` registered, and per sound key (with or without the
+    /// `n:` prefix) the number of people carrying it. Sounds not given count as rare.
     pub fn from_counts(people: u64, counts: impl IntoIterator<Item = (String, u64)>) -> Self {
         let counts = counts
             .into_iter()
@@ -201,15 +220,22 @@ impl NameFrequencies {
         NameFrequencies { people, counts }
     }
 
-    /// Counts one more person.
+    /// The sound keys whose counts scoring `p` reads: one per name token, of the main name and
+    /// of every alias, each once.
+    pub fn sounds(p: &PreparedPerson) -> Vec<String> {
+        let mut out: Vec<String> =
+            p.name().chain(p.aliases.iter().flatten()).map(|t| sound_key(&t.canonical)).filter(|k| !k.is_empty()).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Counts one more person, as the store's `n:` keys count them (each key once a person).
     pub fn add(&mut self, p: &PreparedPerson) {
         self.people += 1;
-        let mut seen: Vec<String> = Vec::new();
-        for t in p.name() {
-            let k = sound_key(&t.canonical);
-            if !seen.contains(&k) {
-                *self.counts.entry(k.clone()).or_default() += 1;
-                seen.push(k);
+        for key in super::keys::person_keys(p) {
+            if let Some(sound) = key.strip_prefix("n:") {
+                *self.counts.entry(sound.to_string()).or_default() += 1;
             }
         }
     }
@@ -218,16 +244,18 @@ impl NameFrequencies {
         self.people
     }
 
-    /// ln(m/u) of an agreeing token.
+    /// ln(m/u) of an agreeing token, u its share of the register (see the type's notes).
     fn agreement(&self, canonical: &str) -> f64 {
-        let c = self.counts.get(&sound_key(canonical)).copied().unwrap_or(0) as f64;
-        (TOKEN_M * (self.people as f64 + 1.0) / (c + 1.0)).ln().max(1.0)
+        let c = self.counts.get(&sound_key(canonical)).copied().unwrap_or(0);
+        let c = if c < COUNT_FLOOR { 0.0 } else { c as f64 };
+        let share = (c + PRIOR_PEOPLE * PRIOR_SHARE) / (self.people as f64 + PRIOR_PEOPLE);
+        (TOKEN_M / share).ln().max(1.0)
     }
 
     /// Minus the prior log-odds that two records of a register this size are one person
-    /// (about one duplicate pair per four records: 0.24 / n).
+    /// (about one duplicate pair per four records: 0.24 / n), never below the default's.
     fn offset(&self) -> f64 {
-        ((self.people.max(2)) as f64).ln() + 1.4
+        (((self.people.max(2)) as f64).ln() + 1.4).max(OFFSET)
     }
 }
 
@@ -264,9 +292,14 @@ fn token_similarity(a: &NameToken, b: &NameToken) -> (f64, &'static str) {
     best
 }
 
-/// Evidence from one agreeing or disagreeing token pair.
-fn token_weight(a: &NameToken, sim: f64, how: &str, freq: Option<&NameFrequencies>) -> f64 {
-    let same = freq.map_or(TOKEN_SAME, |f| f.agreement(&a.canonical));
+/// Evidence from one agreeing or disagreeing token pair. With frequencies, an agreement counts
+/// as much as the commoner of the two tokens allows (a nickname and its full name, or a typo,
+/// are two spellings): the weight is the same whichever side is the probe.
+fn token_weight(a: &NameToken, b: &NameToken, sim: f64, how: &str, freq: Option<&NameFrequencies>) -> f64 {
+    let same = freq.map_or(TOKEN_SAME, |f| {
+        let x = f.agreement(&a.canonical);
+        if a.canonical == b.canonical { x } else { x.min(f.agreement(&b.canonical)) }
+    });
     match how {
         "exact" | "variant" => same,
         "nickname" => same - NICKNAME_DISCOUNT,
@@ -320,7 +353,7 @@ fn compare_names(a: &Side<'_>, b: &Side<'_>, freq: Option<&NameFrequencies>) -> 
         }
         used_a[i] = true;
         used_b[j] = true;
-        let w = token_weight(a.tokens[i].0, s, how, freq);
+        let w = token_weight(a.tokens[i].0, b.tokens[j].0, s, how, freq);
         evidence += w;
         let (ta, ga) = a.tokens[i];
         let (tb, gb) = b.tokens[j];
@@ -457,20 +490,54 @@ pub fn score_with(
     MatchScore { score, band: thresholds.band(score), reasons, evidence }
 }
 
-/// The score of `a` and `b` when it can reach `floor`, None when it cannot. Whether it can is
-/// known before the names are compared: agreeing names add at most [`TOKEN_SAME`] per token
-/// pair, and birth, sex, nationality, phone and id are cheap to compare. In a large block
-/// (people sharing one name's sound and a birth decade) most pairs are excluded by their
-/// birth dates or sex alone, so a duplicate check that only wants the possible (or likely)
-/// band skips most name comparisons, which are the cost of matching.
-pub fn score_reaching(a: &PreparedPerson, b: &PreparedPerson, floor: f64) -> Option<MatchScore> {
-    // At most one agreeing pair per token of the shorter name, of the main names or aliases.
-    let longest = |p: &PreparedPerson| p.aliases.iter().map(Vec::len).fold(p.given.len() + p.family.len(), usize::max);
-    let names_max = longest(a).min(longest(b)) as f64 * TOKEN_SAME;
-    if logistic(names_max + other_evidence(a, b, None) - OFFSET) < floor {
-        return None;
+/// One person compared with many (a duplicate check's probe, each person of the
+/// register-wide scan in turn), with the register's name frequencies when known.
+///
+/// [`Probe::score_reaching`] knows before comparing names whether a pair can reach a floor:
+/// an agreeing token adds at most what its frequency allows (computed once per probe), and
+/// birth, sex, nationality, phone and id are cheap to compare. In a large block (people
+/// sharing one name's sound and a birth decade) most pairs are excluded by their birth dates
+/// or sex alone, so a check that only wants the possible (or likely) band skips most name
+/// comparisons, which are the cost of matching.
+pub struct Probe<'a> {
+    person: &'a PreparedPerson,
+    freq: Option<&'a NameFrequencies>,
+    /// Per name (main, then each alias): the most each token can add, largest first.
+    token_max: Vec<Vec<f64>>,
+}
+
+impl<'a> Probe<'a> {
+    pub fn new(person: &'a PreparedPerson, freq: Option<&'a NameFrequencies>) -> Probe<'a> {
+        // An agreeing token adds at most its agreement weight (less through a nickname, Arabic
+        // script or a commoner other side); a typo or close spelling at most TOKEN_TYPO and an
+        // initial TOKEN_INITIAL, whatever the frequencies.
+        let most = |t: &NameToken| freq.map_or(TOKEN_SAME, |f| f.agreement(&t.canonical)).max(TOKEN_TYPO);
+        let sorted = |tokens: Vec<&NameToken>| {
+            let mut v: Vec<f64> = tokens.into_iter().map(most).collect();
+            v.sort_by(|x, y| y.total_cmp(x));
+            v
+        };
+        let mut token_max = vec![sorted(person.name().collect())];
+        token_max.extend(person.aliases.iter().map(|a| sorted(a.iter().collect())));
+        Probe { person, freq, token_max }
     }
-    Some(score(a, b))
+
+    /// The full score of the probe and `other`.
+    pub fn score(&self, other: &PreparedPerson) -> MatchScore {
+        score_with(self.person, other, &Thresholds::DEFAULT, self.freq)
+    }
+
+    /// The score of the probe and `other` when it can reach `floor`, None when it cannot.
+    pub fn score_reaching(&self, other: &PreparedPerson, floor: f64) -> Option<MatchScore> {
+        // At most one agreeing pair per token of the shorter name, of the main names or aliases.
+        let longest = other.aliases.iter().map(Vec::len).fold(other.given.len() + other.family.len(), usize::max);
+        let names_max = self.token_max.iter().map(|side| side.iter().take(longest).sum::<f64>()).fold(0.0, f64::max);
+        let offset = self.freq.map_or(OFFSET, NameFrequencies::offset);
+        if logistic(names_max + other_evidence(self.person, other, None) - offset) < floor {
+            return None;
+        }
+        Some(self.score(other))
+    }
 }
 
 fn logistic(x: f64) -> f64 {
@@ -543,29 +610,116 @@ mod tests {
         let t = MatchTables::builtin();
         let g = Generator::builtin(GeneratorConfig { seed: 7, duplicate_rate: 0.3, ..GeneratorConfig::default() });
         let people: Vec<PreparedPerson> = g.people(400).map(|p| PreparedPerson::new(&p.record, t)).collect();
-        let (mut skipped, mut kept_above) = (0, 0);
-        for floor in [Thresholds::DEFAULT.possible, Thresholds::DEFAULT.likely] {
-            for a in &people {
-                for b in &people {
-                    let full = score(a, b);
-                    match score_reaching(a, b, floor) {
-                        // Same score, same reasons in the same order.
-                        Some(m) => assert_eq!(m, full),
-                        None => {
-                            assert!(full.score < floor, "left out at {floor} but scores {}", full.score);
-                            skipped += 1;
+        // Without counts, with this register's, and with them as a national register's
+        // (the same shares among a million people).
+        let mut own = NameFrequencies::new();
+        for p in &people {
+            own.add(p);
+        }
+        let national = NameFrequencies::from_counts(1_000_000, own.counts.iter().map(|(k, c)| (k.clone(), c * 2_500)));
+        for freq in [None, Some(&own), Some(&national)] {
+            let (mut skipped, mut kept_above) = (0, 0);
+            for floor in [Thresholds::DEFAULT.possible, Thresholds::DEFAULT.likely] {
+                for a in &people {
+                    let probe = Probe::new(a, freq);
+                    for b in &people {
+                        let full = score_with(a, b, &Thresholds::DEFAULT, freq);
+                        match probe.score_reaching(b, floor) {
+                            // Same score, same reasons in the same order.
+                            Some(m) => assert_eq!(m, full),
+                            None => {
+                                assert!(full.score < floor, "left out at {floor} but scores {}", full.score);
+                                skipped += 1;
+                            }
                         }
-                    }
-                    if full.score >= floor {
-                        kept_above += 1;
+                        if full.score >= floor {
+                            kept_above += 1;
+                        }
                     }
                 }
             }
+            // The bound does its work (most pairs of unrelated people are left out) and the
+            // comparison is not empty (duplicates and each person with themself reach the floor).
+            assert!(skipped > 400 * 400, "{skipped} pairs left out");
+            assert!(kept_above > 800, "{kept_above} pairs reach a floor");
         }
-        // The bound does its work (most pairs of unrelated people are left out) and the
-        // comparison is not empty (duplicates and each person with themself reach the floor).
-        assert!(skipped > 400 * 400, "{skipped} pairs left out");
-        assert!(kept_above > 800, "{kept_above} pairs reach a floor");
+    }
+
+    fn freq(people: u64, counts: &[(&str, u64)]) -> NameFrequencies {
+        NameFrequencies::from_counts(people, counts.iter().map(|(k, c)| (k.to_string(), *c)))
+    }
+
+    fn sf(a: &PersonRecord, b: &PersonRecord, f: &NameFrequencies) -> MatchScore {
+        let t = MatchTables::builtin();
+        score_with(&PreparedPerson::new(a, t), &PreparedPerson::new(b, t), &Thresholds::DEFAULT, Some(f))
+    }
+
+    #[test]
+    fn a_common_name_counts_for_less_than_a_rare_one_in_a_large_register() {
+        let common = p("Mohamed", "Benali", None);
+        let rare = p("Mohamed", "Zerhouni", None);
+        let f = freq(1_000_000, &[("mmd", 20_000), ("bnl", 2_000), ("zrn", 12)]);
+        let (c, r) = (sf(&common, &common, &f), sf(&rare, &rare, &f));
+        assert!(r.evidence > c.evidence + 4.0, "{} vs {}", r.evidence, c.evidence);
+        // Without a birth date, a common name alone says little among a million people; the
+        // same name with the same birth date is still almost surely one person.
+        assert_eq!(c.band, MatchBand::Unlikely, "{c:?}");
+        let dated = p("Mohamed", "Benali", d(1990, 4, 12));
+        assert_eq!(sf(&dated, &dated, &f).band, MatchBand::Likely);
+    }
+
+    #[test]
+    fn a_small_register_scores_as_without_counts() {
+        // A few hundred people: the imagined people outweigh the few counts, and the prior
+        // odds are the default's, so a new deployment's checks behave as the defaults say.
+        let a = p("Fabiola", "Exantus", d(1992, 3, 3));
+        let b = p("Fabiola", "Exantus", None);
+        let f = freq(200, &[("fbl", 3), ("axnts", 2)]);
+        let (with, without) = (sf(&a, &b, &f), s(&a, &b));
+        assert!((with.evidence - without.evidence).abs() < 1.0, "{} vs {}", with.evidence, without.evidence);
+        assert_eq!(with.band, without.band);
+    }
+
+    #[test]
+    fn counts_below_the_floor_are_not_told_apart() {
+        // Whether a rare name is carried by nobody else or by a few people elsewhere in the
+        // country must not show in the score a caseworker sees.
+        let a = p("Guerline", "Exantus", d(1992, 3, 3));
+        let scores: Vec<f64> = [0, 1, COUNT_FLOOR - 1]
+            .iter()
+            .map(|c| sf(&a, &a, &freq(1_000_000, &[("grln", *c), ("axnts", *c)])).score)
+            .collect();
+        assert!(scores.windows(2).all(|w| w[0] == w[1]), "{scores:?}");
+        let at_floor = sf(&a, &a, &freq(1_000_000, &[("grln", COUNT_FLOOR), ("axnts", COUNT_FLOOR)]));
+        assert!(at_floor.evidence < sf(&a, &a, &freq(1_000_000, &[])).evidence);
+    }
+
+    #[test]
+    fn a_scores_weight_does_not_depend_on_which_side_is_the_probe() {
+        // "Bob" is far commoner than "Robert" here: the nickname's agreement counts as the
+        // commoner of the two, from either side.
+        let a = p("Robert", "Thompson", d(1970, 6, 2));
+        let b = p("Bob", "Thompson", d(1970, 6, 2));
+        let f = freq(1_000_000, &[("rbrt", 50), ("ab", 20_000), ("atmpsn", 30)]);
+        let (ab, ba) = (sf(&a, &b, &f), sf(&b, &a, &f));
+        assert!((ab.evidence - ba.evidence).abs() < 1e-9, "{} vs {}", ab.evidence, ba.evidence);
+    }
+
+    #[test]
+    fn counts_cover_every_name_and_alias_as_the_store_keys_them() {
+        let t = MatchTables::builtin();
+        let mut r = p("Jean-Baptiste", "Saint-Fleur", None);
+        r.other_names = vec!["Ti Jean".into()];
+        let prepared = PreparedPerson::new(&r, t);
+        let sounds = NameFrequencies::sounds(&prepared);
+        let mut f = NameFrequencies::new();
+        f.add(&prepared);
+        f.add(&prepared);
+        assert_eq!(f.people(), 2);
+        for s in &sounds {
+            assert_eq!(f.counts.get(s), Some(&2), "{s} of {sounds:?} in {:?}", f.counts);
+        }
+        assert!(sounds.len() >= 4, "{sounds:?}");
     }
 
     #[test]

@@ -6,11 +6,11 @@
 //! 10,000-row import into a register of 100,000 people checked 32 rows a second that way; the
 //! scan checked 10,000 people in 54 s, growing with the square of the register).
 
-use super::{get_many, people_of, tables, Candidate, Person, Row, Sight, BLOCK_MAX, CANDIDATES_MAX, COLUMNS, VISIBLE};
+use super::{get_many, name_frequencies, people_of, tables, Candidate, Person, Row, Sight, BLOCK_MAX, CANDIDATES_MAX, COLUMNS, VISIBLE};
 use crate::db::Tx;
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
-use passerelle_core::matching::{self, keys, MatchScore, PreparedPerson, Thresholds};
+use passerelle_core::matching::{self, keys, MatchScore, NameFrequencies, PreparedPerson, Probe, Thresholds};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -59,13 +59,13 @@ impl Blocks {
 
     /// The people sharing one of `blocks` with `probe`, but `except`, scored, best first, at
     /// most [`CANDIDATES_MAX`]. Pairs that cannot reach `floor` are left out unscored.
-    fn scored(&self, probe: &PreparedPerson, blocks: &[u32], except: Option<usize>, floor: f64) -> Vec<(usize, MatchScore)> {
+    fn scored(&self, probe: &Probe<'_>, blocks: &[u32], except: Option<usize>, floor: f64) -> Vec<(usize, MatchScore)> {
         let mut seen: Vec<usize> =
             blocks.iter().flat_map(|b| &self.members[*b as usize]).map(|j| *j as usize).filter(|j| Some(*j) != except).collect();
         seen.sort_unstable();
         seen.dedup();
         let mut found: Vec<(usize, MatchScore)> =
-            seen.into_iter().filter_map(|j| matching::score_reaching(probe, &self.prepared[j], floor).map(|s| (j, s))).collect();
+            seen.into_iter().filter_map(|j| probe.score_reaching(&self.prepared[j], floor).map(|s| (j, s))).collect();
         found.sort_by(|x, y| y.1.score.total_cmp(&x.1.score));
         found.truncate(CANDIDATES_MAX);
         found
@@ -93,18 +93,21 @@ pub struct Register {
     people: Vec<Person>,
     blocks: Blocks,
     distinct: Distinct,
+    /// The register's name frequencies for the people held and the rows to check, counting
+    /// each accepted row as it joins, as the register will once it is written.
+    freq: NameFrequencies,
 }
 
 impl Register {
     /// The people `sight` sees and the pairs judged distinct.
-    async fn read(tx: &mut Tx, sight: &Sight) -> StoreResult<Register> {
+    async fn read<'p>(tx: &mut Tx, sight: &Sight, probes: impl IntoIterator<Item = &'p Person>) -> StoreResult<Register> {
         let (a, t, o, sup, me) = sight.binds();
         let (people, narrow) = sight.in_registration_order(tx);
         let sql = format!("SELECT {COLUMNS} FROM {people} WHERE {narrow}{VISIBLE} AND p.merged_into IS NULL ORDER BY p.created_at, p.id");
         let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(a).bind(t).bind(o).bind(sup).bind(me).fetch_all(c).await)?;
         let people = people_of(tx, rows)?;
-        Self::of(tx, people).await
+        Self::of(tx, people, probes).await
     }
 
     /// The part of the register that checking `probes` needs: the people `sight` sees in the
@@ -118,13 +121,14 @@ impl Register {
     /// caseworker's thousand people are read in milliseconds, where the blocks of a sheet's
     /// keys hold tens of thousands of the country's people, each tested against the sight.
     pub async fn read_around<'p>(tx: &mut Tx, sight: &Sight, probes: impl IntoIterator<Item = &'p Person>) -> StoreResult<Register> {
+        let probes: Vec<&Person> = probes.into_iter().collect();
         if sight.own_only() {
-            return Register::read(tx, sight).await;
+            return Register::read(tx, sight, probes).await;
         }
         // The blind index of each key under every data key, back to the key it stands for.
         let mut key_of: HashMap<String, String> = HashMap::new();
         let mut seen = HashSet::new();
-        for probe in probes {
+        for probe in &probes {
             for key in keys::duplicate_keys(&PreparedPerson::new(&probe.record(), tables())) {
                 if !seen.insert(key.clone()) {
                     continue;
@@ -166,23 +170,28 @@ impl Register {
         let ids: Vec<Uuid> = wanted.iter().map(|(_, id)| *id).collect();
         let mut people = get_many(tx, sight, &ids).await?;
         people.sort_by_key(|p| (p.created_at, p.id));
-        Self::of(tx, people).await
+        Self::of(tx, people, probes).await
     }
 
-    /// A register of `people`, in registration order, with the pairs judged distinct.
-    async fn of(tx: &mut Tx, people: Vec<Person>) -> StoreResult<Register> {
-        let mut register = Register { people: Vec::with_capacity(people.len()), blocks: Blocks::default(), distinct: Distinct::read(tx).await? };
+    /// A register of `people`, in registration order, with the pairs judged distinct and the
+    /// name frequencies of them and of `probes`.
+    async fn of<'p>(tx: &mut Tx, people: Vec<Person>, probes: impl IntoIterator<Item = &'p Person>) -> StoreResult<Register> {
+        let mut blocks = Blocks::default();
         // People in registration order, so a full block keeps its earliest-registered people.
-        for person in people {
-            register.add(person);
+        for person in &people {
+            blocks.add(PreparedPerson::new(&person.record(), tables()));
         }
-        Ok(register)
+        let probes: Vec<PreparedPerson> = probes.into_iter().map(|p| PreparedPerson::new(&p.record(), tables())).collect();
+        let freq = name_frequencies(tx, blocks.prepared.iter().chain(probes.iter())).await?;
+        Ok(Register { people, blocks, distinct: Distinct::read(tx).await?, freq })
     }
 
     /// Adds someone just registered (an import's accepted row), so that the next rows are
     /// checked against them too.
     pub fn add(&mut self, person: Person) {
-        self.blocks.add(PreparedPerson::new(&person.record(), tables()));
+        let prepared = PreparedPerson::new(&person.record(), tables());
+        self.freq.add(&prepared);
+        self.blocks.add(prepared);
         self.people.push(person);
     }
 
@@ -191,10 +200,10 @@ impl Register {
     /// reach that band, so fewer names are compared.
     pub fn likely_duplicates(&self, person: &Person) -> Vec<Candidate> {
         let floor = Thresholds::DEFAULT.likely;
-        let probe = PreparedPerson::new(&person.record(), tables());
-        let blocks = self.blocks.numbers_of(&keys::duplicate_keys(&probe));
+        let prepared = PreparedPerson::new(&person.record(), tables());
+        let blocks = self.blocks.numbers_of(&keys::duplicate_keys(&prepared));
         self.blocks
-            .scored(&probe, &blocks, None, floor)
+            .scored(&Probe::new(&prepared, Some(&self.freq)), &blocks, None, floor)
             .into_iter()
             .map(|(j, score)| (&self.people[j], score))
             .filter(|(other, score)| other.id != person.id && score.score >= floor && !self.distinct.judged(person.id, other.id))
@@ -259,6 +268,7 @@ pub async fn all_duplicates(tx: &mut Tx, sight: &Sight, progress: &(dyn Fn(ScanP
     // The keys' text is no longer needed: people and blocks are numbers from here on.
     blocks.numbers = HashMap::new();
     let distinct = Distinct::read(tx).await?;
+    let freq = name_frequencies(tx, blocks.prepared.iter()).await?;
     let floor = Thresholds::DEFAULT.possible;
     let n = ids.len();
     let checked = std::sync::atomic::AtomicUsize::new(0);
@@ -269,7 +279,7 @@ pub async fn all_duplicates(tx: &mut Tx, sight: &Sight, progress: &(dyn Fn(ScanP
                 let done = checked.fetch_add(CHECKED_REPORT, std::sync::atomic::Ordering::Relaxed) + CHECKED_REPORT;
                 progress(ScanProgress::Checked { done, of: n });
             }
-            for (j, score) in blocks.scored(&blocks.prepared[i], &blocks.blocks_of[i], Some(i), floor) {
+            for (j, score) in blocks.scored(&Probe::new(&blocks.prepared[i], Some(&freq)), &blocks.blocks_of[i], Some(i), floor) {
                 // Each pair once, from the earlier-registered side; never a pair judged distinct.
                 if i < j && score.band != matching::MatchBand::Unlikely && !distinct.judged(ids[i], ids[j]) {
                     out.push(DuplicatePair { a: ids[i], b: ids[j], score: score.score, band: score.band });
