@@ -601,10 +601,22 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
         None => shared.ids(limit.saturating_mul(2)),
     };
     let rows: Vec<Row> = crate::db::rows_for_ids(tx, |list| format!("SELECT {COLUMNS} FROM people p WHERE p.id IN ({list})"), &ids).await?;
-    let people: Vec<(Person, PreparedPerson)> =
+    let mut people: Vec<(Person, PreparedPerson)> =
         people_of(tx, rows)?.into_iter().map(|p| { let prepared = PreparedPerson::new(&p.record(), tables()); (p, prepared) }).collect();
     let freq = match floor {
-        Some(_) => Some(name_frequencies(tx, std::iter::once(probe).chain(people.iter().map(|(_, p)| p))).await?),
+        Some(floor) => {
+            // The probe's own names counted first: they tell which candidates may reach the
+            // floor, and only those candidates' names are counted too (a common name's count
+            // reads thousands of index entries).
+            let registered = register_size(tx).await?;
+            let mut counts = count_names(tx, NameFrequencies::sounds(probe)).await?;
+            let bound = NameFrequencies::from_counts(registered, counts.clone());
+            let bound = Probe::new(probe, Some(&bound));
+            people.retain(|(_, other)| bound.can_reach(other, floor));
+            let others: Vec<String> = people.iter().flat_map(|(_, p)| NameFrequencies::sounds(p)).filter(|s| !counts.contains_key(s)).collect();
+            counts.extend(count_names(tx, others).await?);
+            Some(NameFrequencies::from_counts(registered, counts))
+        }
         None => None,
     };
     let probe = Probe::new(probe, freq.as_ref());
@@ -626,20 +638,22 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
 }
 
 /// The register's name frequencies for scoring `people` ([`NameFrequencies`]): how many people
-/// carry each sound of their names (the rows of its `n:` key, under every data key) and how
-/// many people are registered. Counted over the whole register, whatever the viewer sees:
-/// how common a name is does not depend on who asks (counts too small to tell apart are
-/// taken as none, see [`matching::score::COUNT_FLOOR`]).
+/// carry each sound of their names and how many people are registered. Counted over the whole
+/// register, whatever the viewer sees: how common a name is does not depend on who asks
+/// (counts too small to tell apart are taken as none, see [`matching::score::COUNT_FLOOR`]).
 pub(crate) async fn name_frequencies<'p>(tx: &mut Tx, people: impl IntoIterator<Item = &'p PreparedPerson>) -> StoreResult<NameFrequencies> {
+    let sounds: std::collections::BTreeSet<String> = people.into_iter().flat_map(NameFrequencies::sounds).collect();
+    let counts = count_names(tx, sounds).await?;
+    Ok(NameFrequencies::from_counts(register_size(tx).await?, counts))
+}
+
+/// How many people carry each of `sounds` (a name token's sound key): the rows of its `n:` key,
+/// under every data key. Sounds nobody carries are left out.
+async fn count_names(tx: &mut Tx, sounds: impl IntoIterator<Item = String>) -> StoreResult<std::collections::HashMap<String, u64>> {
     let mut sound_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    for person in people {
-        for sound in NameFrequencies::sounds(person) {
-            if seen.insert(sound.clone()) {
-                for blind in tx.keyring().blind_all(&format!("n:{sound}"))? {
-                    sound_of.insert(blind, sound.clone());
-                }
-            }
+    for sound in sounds {
+        for blind in tx.keyring().blind_all(&format!("n:{sound}"))? {
+            sound_of.insert(blind, sound.clone());
         }
     }
     let blinds: Vec<&String> = sound_of.keys().collect();
@@ -656,10 +670,14 @@ pub(crate) async fn name_frequencies<'p>(tx: &mut Tx, people: impl IntoIterator<
             }
         }
     }
-    // Every record, merged ones too: they are few, and counting without a condition reads the
-    // smallest index only.
+    Ok(counts)
+}
+
+/// How many people are registered: every record, merged ones too (they are few, and counting
+/// without a condition reads the smallest index only).
+async fn register_size(tx: &mut Tx) -> StoreResult<u64> {
     let (registered,): (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM people").fetch_one(c).await)?;
-    Ok(NameFrequencies::from_counts(u64::try_from(registered).unwrap_or(0), counts))
+    Ok(u64::try_from(registered).unwrap_or(0))
 }
 
 /// The people met in the blocks read so far, with how many of the query's keys each shares.

@@ -527,16 +527,20 @@ impl<'a> Probe<'a> {
         score_with(self.person, other, &Thresholds::DEFAULT, self.freq)
     }
 
-    /// The score of the probe and `other` when it can reach `floor`, None when it cannot.
-    pub fn score_reaching(&self, other: &PreparedPerson, floor: f64) -> Option<MatchScore> {
+    /// Whether the probe and `other` may reach `floor`; false when they surely cannot. Counts
+    /// of `other`'s names can only lower the score, so a probe whose frequencies hold only its
+    /// own names' counts already tells which pairs are worth counting the other's for.
+    pub fn can_reach(&self, other: &PreparedPerson, floor: f64) -> bool {
         // At most one agreeing pair per token of the shorter name, of the main names or aliases.
         let longest = other.aliases.iter().map(Vec::len).fold(other.given.len() + other.family.len(), usize::max);
         let names_max = self.token_max.iter().map(|side| side.iter().take(longest).sum::<f64>()).fold(0.0, f64::max);
         let offset = self.freq.map_or(OFFSET, NameFrequencies::offset);
-        if logistic(names_max + other_evidence(self.person, other, None) - offset) < floor {
-            return None;
-        }
-        Some(self.score(other))
+        logistic(names_max + other_evidence(self.person, other, None) - offset) >= floor
+    }
+
+    /// The score of the probe and `other` when it can reach `floor`, None when it cannot.
+    pub fn score_reaching(&self, other: &PreparedPerson, floor: f64) -> Option<MatchScore> {
+        self.can_reach(other, floor).then(|| self.score(other))
     }
 }
 
@@ -617,6 +621,15 @@ mod tests {
             own.add(p);
         }
         let national = NameFrequencies::from_counts(1_000_000, own.counts.iter().map(|(k, c)| (k.clone(), c * 2_500)));
+        // A probe knowing only its own names' counts never leaves out a pair the full counts keep.
+        for a in &people {
+            let mine: Vec<(String, u64)> = NameFrequencies::sounds(a).into_iter().map(|k| { let c = national.counts.get(&k).copied().unwrap_or(0); (k, c) }).collect();
+            let partial = NameFrequencies::from_counts(1_000_000, mine);
+            let (probe, full) = (Probe::new(a, Some(&partial)), Probe::new(a, Some(&national)));
+            for b in &people {
+                assert!(probe.can_reach(b, Thresholds::DEFAULT.possible) || full.score_reaching(b, Thresholds::DEFAULT.possible).is_none());
+            }
+        }
         for freq in [None, Some(&own), Some(&national)] {
             let (mut skipped, mut kept_above) = (0, 0);
             for floor in [Thresholds::DEFAULT.possible, Thresholds::DEFAULT.likely] {
