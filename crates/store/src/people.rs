@@ -606,16 +606,12 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
     let freq = match floor {
         Some(floor) => {
             // The probe's own names counted first: they tell which candidates may reach the
-            // floor, and only those candidates' names are counted too (a common name's count
-            // reads thousands of index entries).
-            let registered = register_size(tx).await?;
-            let mut counts = count_names(tx, NameFrequencies::sounds(probe)).await?;
-            let bound = NameFrequencies::from_counts(registered, counts.clone());
-            let bound = Probe::new(probe, Some(&bound));
+            // floor (`Probe::can_reach`), and only those candidates' names are counted too (a
+            // common name's count reads thousands of index entries).
+            let probe_only = name_frequencies(tx, std::iter::once(probe)).await?;
+            let bound = Probe::new(probe, Some(&probe_only));
             people.retain(|(_, other)| bound.can_reach(other, floor));
-            let others: Vec<String> = people.iter().flat_map(|(_, p)| NameFrequencies::sounds(p)).filter(|s| !counts.contains_key(s)).collect();
-            counts.extend(count_names(tx, others).await?);
-            Some(NameFrequencies::from_counts(registered, counts))
+            Some(also_counting(tx, probe_only, people.iter().map(|(_, p)| p)).await?)
         }
         None => None,
     };
@@ -642,22 +638,29 @@ async fn candidates(tx: &mut Tx, sight: &Sight, key_list: &[String], probe: &Pre
 /// register, whatever the viewer sees: how common a name is does not depend on who asks
 /// (counts too small to tell apart are taken as none, see [`matching::score::COUNT_FLOOR`]).
 pub(crate) async fn name_frequencies<'p>(tx: &mut Tx, people: impl IntoIterator<Item = &'p PreparedPerson>) -> StoreResult<NameFrequencies> {
-    let sounds: std::collections::BTreeSet<String> = people.into_iter().flat_map(NameFrequencies::sounds).collect();
-    let counts = count_names(tx, sounds).await?;
-    Ok(NameFrequencies::from_counts(register_size(tx).await?, counts))
+    let registered = register_size(tx).await?;
+    also_counting(tx, NameFrequencies::from_counts(registered, []), people).await
+}
+
+/// `freq` holding the counts of `people`'s names too (those it does not hold yet).
+pub(crate) async fn also_counting<'p>(tx: &mut Tx, mut freq: NameFrequencies, people: impl IntoIterator<Item = &'p PreparedPerson>) -> StoreResult<NameFrequencies> {
+    let wanted: std::collections::BTreeSet<String> = people.into_iter().flat_map(NameFrequencies::sounds).filter(|s| !freq.holds(s)).collect();
+    freq.extend(count_names(tx, wanted).await?);
+    Ok(freq)
 }
 
 /// How many people carry each of `sounds` (a name token's sound key): the rows of its `n:` key,
-/// under every data key. Sounds nobody carries are left out.
+/// under every data key; 0 for a sound nobody carries.
 async fn count_names(tx: &mut Tx, sounds: impl IntoIterator<Item = String>) -> StoreResult<std::collections::HashMap<String, u64>> {
     let mut sound_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     for sound in sounds {
         for blind in tx.keyring().blind_all(&format!("n:{sound}"))? {
             sound_of.insert(blind, sound.clone());
         }
+        counts.insert(sound, 0);
     }
     let blinds: Vec<&String> = sound_of.keys().collect();
-    let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     for batch in blinds.chunks(crate::db::BATCH) {
         let sql = format!("SELECT key, COUNT(*) FROM person_match_keys WHERE key IN ({}) GROUP BY key", crate::db::placeholders(1, batch.len()));
         let rows: Vec<(String, i64)> = on_tx!(tx, c => {

@@ -568,19 +568,15 @@ both_backends!(a_duplicate_check_weighs_a_name_by_how_common_it_is_in_the_regist
     let today = chrono::Utc::now().date_naive();
     let reader = Sight { viewer: Viewer { id: app.user_id(CASEWORKER).await, agency_id: None, team_id: None, scope: Scope::All }, supervises: None };
     let mut tx = app.store.write().await.unwrap();
-    let mut register = |given: &str, family: &str| {
+    let person = |given: &str, family: &str| {
         let input = PersonInput { given_names: given.into(), family_names: family.into(), sex: "male".into(), ..Default::default() };
         people::check(&input, today).unwrap()
     };
     // Eighty men called Wilner, each with another family name: "Wilner" is a common name here.
     let families = ["Augustin", "Bellegarde", "Cadet", "Dorval", "Estime", "Fleurant", "Guerrier", "Hyppolite", "Innocent", "Jeanty"];
-    for (i, f) in families.iter().enumerate() {
+    for f in &families[..8] {
         for j in families {
-            let person = register("Wilner", &format!("{f}-{j}"));
-            people::register(&mut tx, &reader.viewer, person).await.unwrap();
-            if i >= 7 {
-                break;
-            }
+            people::register(&mut tx, &reader.viewer, person("Wilner", &format!("{f}-{j}"))).await.unwrap();
         }
     }
     // Two pairs of records of one name each, no birth date: a common given name, a rare one.
@@ -588,8 +584,8 @@ both_backends!(a_duplicate_check_weighs_a_name_by_how_common_it_is_in_the_regist
     // the rare name is still proposed, and the name eighty people of this register carry is not.
     let mut proposed = Vec::new();
     for given in ["Wilner", "Ysolde"] {
-        let first = people::register(&mut tx, &reader.viewer, register(given, "Quarantain")).await.unwrap();
-        let second = people::register(&mut tx, &reader.viewer, register(given, "Quarantain")).await.unwrap();
+        let first = people::register(&mut tx, &reader.viewer, person(given, "Quarantain")).await.unwrap();
+        let second = people::register(&mut tx, &reader.viewer, person(given, "Quarantain")).await.unwrap();
         let plain = matching::score(&PreparedPerson::new(&first.record(), MatchTables::builtin()), &PreparedPerson::new(&second.record(), MatchTables::builtin()));
         assert_eq!(plain.band, matching::MatchBand::Possible, "{given}: {plain:?}");
         let found = people::possible_duplicates(&mut tx, &reader, &second).await.unwrap();

@@ -244,6 +244,16 @@ impl NameFrequencies {
         self.people
     }
 
+    /// Whether the count of `sound` is held (a sound not held counts as rare).
+    pub fn holds(&self, sound: &str) -> bool {
+        self.counts.contains_key(sound)
+    }
+
+    /// Holds the counts of more sounds.
+    pub fn extend(&mut self, counts: impl IntoIterator<Item = (String, u64)>) {
+        self.counts.extend(counts);
+    }
+
     /// ln(m/u) of an agreeing token, u its share of the register (see the type's notes).
     fn agreement(&self, canonical: &str) -> f64 {
         let c = self.counts.get(&sound_key(canonical)).copied().unwrap_or(0);

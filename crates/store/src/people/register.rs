@@ -6,7 +6,7 @@
 //! 10,000-row import into a register of 100,000 people checked 32 rows a second that way; the
 //! scan checked 10,000 people in 54 s, growing with the square of the register).
 
-use super::{get_many, name_frequencies, people_of, tables, Candidate, Person, Row, Sight, BLOCK_MAX, CANDIDATES_MAX, COLUMNS, VISIBLE};
+use super::{also_counting, get_many, name_frequencies, people_of, tables, Candidate, Person, Row, Sight, BLOCK_MAX, CANDIDATES_MAX, COLUMNS, VISIBLE};
 use crate::db::Tx;
 use crate::error::StoreResult;
 use chrono::{DateTime, Utc};
@@ -181,8 +181,20 @@ impl Register {
         for person in &people {
             blocks.add(PreparedPerson::new(&person.record(), tables()));
         }
+        // The rows' names counted first; the people held have theirs counted only where they
+        // may be very likely one of the rows (as a duplicate check does for its candidates):
+        // around a sheet of 10,000 rows a national register holds hundreds of thousands.
         let probes: Vec<PreparedPerson> = probes.into_iter().map(|p| PreparedPerson::new(&p.record(), tables())).collect();
-        let freq = name_frequencies(tx, blocks.prepared.iter().chain(probes.iter())).await?;
+        let probes_only = name_frequencies(tx, probes.iter()).await?;
+        let floor = Thresholds::DEFAULT.likely;
+        let mut reachable: HashSet<u32> = HashSet::new();
+        for prepared in &probes {
+            let bound = Probe::new(prepared, Some(&probes_only));
+            for block in blocks.numbers_of(&keys::duplicate_keys(prepared)) {
+                reachable.extend(blocks.members[block as usize].iter().filter(|j| bound.can_reach(&blocks.prepared[**j as usize], floor)));
+            }
+        }
+        let freq = also_counting(tx, probes_only, reachable.iter().map(|j| &blocks.prepared[*j as usize])).await?;
         Ok(Register { people, blocks, distinct: Distinct::read(tx).await?, freq })
     }
 
