@@ -79,10 +79,15 @@ pub const BATCH: usize = 500;
 pub trait AnyRow: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> {}
 impl<R> AnyRow for R where R: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> {}
 
+/// A value both backends can bind (an id, a `&str`).
+pub trait AnyValue: Copy + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> {}
+impl<V> AnyValue for V where V: Copy + Send + for<'q> sqlx::Encode<'q, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite> + for<'q> sqlx::Encode<'q, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> {}
+
 /// The rows of `sql` for every id of `ids`, read [`BATCH`] ids at a time: `sql` is given the
 /// placeholders of a batch (`$1, $2, …`) for its `IN (…)` list. Reads what a list of cases or
-/// people needs in one query per batch rather than one per row.
-pub async fn rows_for_ids<R: AnyRow>(tx: &mut Tx, sql: impl Fn(&str) -> String, ids: &[uuid::Uuid]) -> StoreResult<Vec<R>> {
+/// people needs in one query per batch rather than one per row. Ids are usually UUIDs; any
+/// value both backends bind will do (blind keys are text).
+pub async fn rows_for_ids<R: AnyRow, V: AnyValue>(tx: &mut Tx, sql: impl Fn(&str) -> String, ids: &[V]) -> StoreResult<Vec<R>> {
     let mut out = Vec::new();
     for batch in ids.chunks(BATCH) {
         let text = sql(&placeholders(1, batch.len()));

@@ -660,17 +660,12 @@ async fn count_names(tx: &mut Tx, sounds: impl IntoIterator<Item = String>) -> S
         }
         counts.insert(sound, 0);
     }
-    let blinds: Vec<&String> = sound_of.keys().collect();
-    for batch in blinds.chunks(crate::db::BATCH) {
-        let sql = format!("SELECT key, COUNT(*) FROM person_match_keys WHERE key IN ({}) GROUP BY key", crate::db::placeholders(1, batch.len()));
-        let rows: Vec<(String, i64)> = on_tx!(tx, c => {
-            let q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            batch.iter().fold(q, |q, blind| q.bind(*blind)).fetch_all(c).await
-        })?;
-        for (blind, n) in rows {
-            if let Some(sound) = sound_of.get(&blind) {
-                *counts.entry(sound.clone()).or_default() += u64::try_from(n).unwrap_or(0);
-            }
+    let blinds: Vec<&str> = sound_of.keys().map(String::as_str).collect();
+    let rows: Vec<(String, i64)> =
+        crate::db::rows_for_ids(tx, |list| format!("SELECT key, COUNT(*) FROM person_match_keys WHERE key IN ({list}) GROUP BY key"), &blinds).await?;
+    for (blind, n) in rows {
+        if let Some(sound) = sound_of.get(&blind) {
+            *counts.entry(sound.clone()).or_default() += u64::try_from(n).unwrap_or(0);
         }
     }
     Ok(counts)

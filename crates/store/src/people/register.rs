@@ -59,9 +59,13 @@ impl Blocks {
 
     /// The people sharing one of `blocks` with `probe`, but `except`, scored, best first, at
     /// most [`CANDIDATES_MAX`]. Pairs that cannot reach `floor` are left out unscored.
+    /// The people of `blocks`, each as often as they share one of them.
+    fn sharing<'b>(&'b self, blocks: &'b [u32]) -> impl Iterator<Item = usize> + 'b {
+        blocks.iter().flat_map(|b| &self.members[*b as usize]).map(|j| *j as usize)
+    }
+
     fn scored(&self, probe: &Probe<'_>, blocks: &[u32], except: Option<usize>, floor: f64) -> Vec<(usize, MatchScore)> {
-        let mut seen: Vec<usize> =
-            blocks.iter().flat_map(|b| &self.members[*b as usize]).map(|j| *j as usize).filter(|j| Some(*j) != except).collect();
+        let mut seen: Vec<usize> = self.sharing(blocks).filter(|j| Some(*j) != except).collect();
         seen.sort_unstable();
         seen.dedup();
         let mut found: Vec<(usize, MatchScore)> =
@@ -187,14 +191,13 @@ impl Register {
         let probes: Vec<PreparedPerson> = probes.into_iter().map(|p| PreparedPerson::new(&p.record(), tables())).collect();
         let probes_only = name_frequencies(tx, probes.iter()).await?;
         let floor = Thresholds::DEFAULT.likely;
-        let mut reachable: HashSet<u32> = HashSet::new();
+        let mut reachable: HashSet<usize> = HashSet::new();
         for prepared in &probes {
             let bound = Probe::new(prepared, Some(&probes_only));
-            for block in blocks.numbers_of(&keys::duplicate_keys(prepared)) {
-                reachable.extend(blocks.members[block as usize].iter().filter(|j| bound.can_reach(&blocks.prepared[**j as usize], floor)));
-            }
+            let shared = blocks.numbers_of(&keys::duplicate_keys(prepared));
+            reachable.extend(blocks.sharing(&shared).filter(|j| bound.can_reach(&blocks.prepared[*j], floor)));
         }
-        let freq = also_counting(tx, probes_only, reachable.iter().map(|j| &blocks.prepared[*j as usize])).await?;
+        let freq = also_counting(tx, probes_only, reachable.iter().map(|j| &blocks.prepared[*j])).await?;
         Ok(Register { people, blocks, distinct: Distinct::read(tx).await?, freq })
     }
 
