@@ -35,6 +35,24 @@ macro_rules! exec {
     };
 }
 
+/// Runs `$body` with `$c` bound to the store's pool, outside any transaction: for a read of one
+/// statement (consistent on its own) that every request makes, where a transaction's BEGIN and
+/// ROLLBACK would double its round trips. Everything else goes through a [`Tx`].
+macro_rules! on_pool {
+    ($store:expr, $c:ident => $body:expr) => {
+        match $store.pool() {
+            $crate::db::Pool::Sqlite(p) => {
+                let $c = p;
+                $body
+            }
+            $crate::db::Pool::Postgres(p) => {
+                let $c = p;
+                $body
+            }
+        }
+    };
+}
+
 /// `$first, $first+1, …` for `n` values: the placeholders of an `IN (…)` list bound one by one,
 /// the same text on both backends. Callers keep `n` well under SQLite's 32,766 variables.
 pub fn placeholders(first: usize, n: usize) -> String {
@@ -110,7 +128,7 @@ pub enum Backend {
 }
 
 #[derive(Clone, Debug)]
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -263,6 +281,11 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            // Each statement, and each check of a connection, is a round trip to the connection's
+            // thread. sqlx checks a connection when it is taken from the pool as well as when it
+            // is given back; a connection to a local file cannot have been dropped by a server
+            // in between, and one whose thread died fails the check on its way back.
+            .test_before_acquire(false)
             .after_connect(|conn, _| Box::pin(async move { stable_plans(conn).await }))
             .connect_with(opts)
             .await?;
@@ -304,6 +327,10 @@ impl Store {
     }
 
     /// A transaction for reading: a consistent snapshot, no write lock.
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
     pub async fn read(&self) -> StoreResult<Tx> {
         Ok(Tx(
             match &self.pool {

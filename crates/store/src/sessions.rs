@@ -3,9 +3,10 @@
 //! The browser holds a random token; the database holds its SHA-256. A session expires after
 //! [`IDLE_MINUTES`] without use and, whatever the use, [`ABSOLUTE_HOURS`] after sign-in.
 
-use crate::db::{now, Tx};
+use crate::db::{now, Store, Tx};
 use crate::error::StoreResult;
 use crate::secrets::{random_token, token_hash};
+use crate::users::{self, User, USER_ROLE_FROM};
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
@@ -21,6 +22,7 @@ pub struct Session {
     pub csrf_token: String,
     /// Signed in with a password; the second factor is still to be given.
     pub second_factor_pending: bool,
+    #[sqlx(rename = "session_created_at")]
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -47,14 +49,35 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, second_factor_pending: bool) -> 
     Ok((token, s))
 }
 
-/// The live session for a cookie token, or `None` when unknown, idle too long or expired.
-pub async fn find(tx: &mut Tx, token: &str) -> StoreResult<Option<Session>> {
+/// The live session for a cookie token and the account holding it, or `None` when the token is
+/// unknown, idle too long or expired. Every signed-in request reads both: one statement, not
+/// two, outside a transaction (on SQLite each statement, BEGIN and ROLLBACK included, is a round
+/// trip to the connection's thread).
+pub async fn find(store: &Store, token: &str) -> StoreResult<Option<(Session, User)>> {
+    // CROSS JOIN: the session first (by its key), then its account; SQLite keeps that order.
+    let sql = format!(
+        "SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor_pending, s.created_at AS session_created_at,
+                s.last_seen_at, s.expires_at, {}
+         FROM sessions s CROSS JOIN {USER_ROLE_FROM}
+         WHERE s.token_hash = $1 AND users.id = s.user_id ORDER BY r.role",
+        users::user_role_columns()
+    );
+    let rows: Vec<SessionUserRow> = on_pool!(store, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(token_hash(token)).fetch_all(c).await)?;
+    let Some(session) = rows.first().map(|r| r.session.clone()) else { return Ok(None) };
     let at = now();
-    let s: Option<Session> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT token_hash, user_id, csrf_token, second_factor_pending, created_at, last_seen_at, expires_at
-         FROM sessions WHERE token_hash = $1"
-    ).bind(token_hash(token)).fetch_optional(c).await)?;
-    Ok(s.filter(|s| s.expires_at > at && s.last_seen_at + Duration::minutes(IDLE_MINUTES) > at))
+    if session.expires_at <= at || session.last_seen_at + Duration::minutes(IDLE_MINUTES) <= at {
+        return Ok(None);
+    }
+    Ok(users::assemble(rows.into_iter().map(|r| r.user).collect()).pop().map(|user| (session, user)))
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionUserRow {
+    #[sqlx(flatten)]
+    session: Session,
+    #[sqlx(flatten)]
+    user: users::UserRoleRow,
 }
 
 /// Whether `session` is due a `last_seen_at` update.
@@ -92,3 +115,45 @@ pub async fn purge_expired(tx: &mut Tx) -> StoreResult<u64> {
     Ok(n)
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::users::{create_user, set_totp_required_roles, UserInput};
+    use passerelle_core::access::Role;
+
+    /// A session is read with its account, the account's roles and their second-factor policy
+    /// in one statement; an unknown, expired or idle session finds nothing.
+    #[tokio::test]
+    async fn a_session_is_found_with_its_account_while_it_lives() {
+        let (_dir, store) = crate::db::migrated_sqlite().await;
+        let mut tx = store.write().await.unwrap();
+        let input = UserInput {
+            email: "both@example.org".into(),
+            display_name: "A Both".into(),
+            roles: vec!["supervisor".into(), "caseworker".into()],
+            ..Default::default()
+        };
+        let user = create_user(&mut tx, None, &input, None, false).await.unwrap();
+        set_totp_required_roles(&mut tx, None, &[Role::Supervisor]).await.unwrap();
+        let (live, created) = create(&mut tx, user.id, true).await.unwrap();
+        let (expired, _) = create(&mut tx, user.id, false).await.unwrap();
+        let (idle, _) = create(&mut tx, user.id, false).await.unwrap();
+        let past = now() - Duration::minutes(IDLE_MINUTES + 1);
+        exec!(&mut tx, c => sqlx::query("UPDATE sessions SET expires_at = $2 WHERE token_hash = $1").bind(token_hash(&expired)).bind(past)).unwrap();
+        exec!(&mut tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1").bind(token_hash(&idle)).bind(past)).unwrap();
+        exec!(&mut tx, c => sqlx::query("UPDATE users SET created_at = $2 WHERE id = $1").bind(user.id).bind(past - Duration::days(30))).unwrap();
+        tx.commit().await.unwrap();
+
+        let (session, found) = find(&store, &live).await.unwrap().expect("a live session");
+        assert_eq!((session.token_hash.as_str(), session.csrf_token.as_str()), (created.token_hash.as_str(), created.csrf_token.as_str()));
+        assert!(session.second_factor_pending);
+        assert_eq!(session.created_at.timestamp(), created.created_at.timestamp(), "the session's time, not the account's");
+        assert_eq!((found.id, found.email.as_str()), (user.id, "both@example.org"));
+        assert_eq!(found.roles, [Role::Caseworker, Role::Supervisor]);
+        assert!(found.second_factor_required, "the supervisor role requires it");
+        for gone in [expired.as_str(), idle.as_str(), "not-a-session"] {
+            assert!(find(&store, gone).await.unwrap().is_none(), "{gone}");
+        }
+    }
+}

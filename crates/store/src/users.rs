@@ -53,13 +53,16 @@ struct UserRow {
     created_at: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, agency_id, team_id, language, active, \
-    must_change_password, totp_enabled, locked_until, last_sign_in_at, created_at";
+/// Qualified, so that they can be read beside a table with columns of the same names (a
+/// session's `created_at`).
+const USER_COLUMNS: &str = "users.id, users.email, users.display_name, users.agency_id, users.team_id, \
+    users.language, users.active, users.must_change_password, users.totp_enabled, users.locked_until, \
+    users.last_sign_in_at, users.created_at";
 
 /// A user's row with one of their roles (none: NULL) and whether the policy requires a
 /// second factor for that role: an account and its roles are read in one statement.
 #[derive(sqlx::FromRow)]
-struct UserRoleRow {
+pub(crate) struct UserRoleRow {
     #[sqlx(flatten)]
     user: UserRow,
     role: Option<String>,
@@ -67,14 +70,19 @@ struct UserRoleRow {
 }
 
 /// Where [`UserRoleRow`]'s columns come from: `users`, its roles `r` and their policy `p`.
-const USER_ROLE_FROM: &str = "users LEFT JOIN user_roles r ON r.user_id = users.id LEFT JOIN role_policies p ON p.role = r.role";
+pub(crate) const USER_ROLE_FROM: &str = "users LEFT JOIN user_roles r ON r.user_id = users.id LEFT JOIN role_policies p ON p.role = r.role";
 
 fn user_role_select() -> String {
-    format!("SELECT {USER_COLUMNS}, r.role AS role, p.totp_required AS role_needs_second_factor FROM {USER_ROLE_FROM}")
+    format!("SELECT {} FROM {USER_ROLE_FROM}", user_role_columns())
+}
+
+/// The columns of [`UserRoleRow`], from [`USER_ROLE_FROM`].
+pub(crate) fn user_role_columns() -> String {
+    format!("{USER_COLUMNS}, r.role AS role, p.totp_required AS role_needs_second_factor")
 }
 
 /// Users from their rows with roles, grouped by user in the order met.
-fn assemble(rows: Vec<UserRoleRow>) -> Vec<User> {
+pub(crate) fn assemble(rows: Vec<UserRoleRow>) -> Vec<User> {
     let mut out: Vec<User> = Vec::new();
     for r in rows {
         if out.last().is_none_or(|u| u.id != r.user.id) {

@@ -296,14 +296,11 @@ async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &Cooki
         return Ok(Some(Found { identity, session_csrf: None, totp_required }));
     }
     let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
-    let mut tx = state.store.read().await?;
-    let Some(s) = sessions::find(&mut tx, cookie.value()).await? else { return Ok(None) };
-    let Some(user) = users::get_user(&mut tx, s.user_id).await? else { return Ok(None) };
+    let Some((s, user)) = sessions::find(&state.store, cookie.value()).await? else { return Ok(None) };
     if !user.active {
         return Ok(None);
     }
     let totp_required = totp_required(&user);
-    drop(tx);
     if sessions::needs_touch(&s) {
         let mut tx = state.store.write().await?;
         sessions::touch(&mut tx, &s.token_hash).await?;
