@@ -64,12 +64,9 @@ pub async fn find(store: &Store, token: &str) -> StoreResult<Option<(Session, Us
     );
     let rows: Vec<SessionUserRow> = on_pool!(store, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(token_hash(token)).fetch_all(c).await)?;
-    let Some(session) = rows.first().map(|r| r.session.clone()) else { return Ok(None) };
     let at = now();
-    if session.expires_at <= at || session.last_seen_at + Duration::minutes(IDLE_MINUTES) <= at {
-        return Ok(None);
-    }
-    Ok(users::assemble(rows.into_iter().map(|r| r.user).collect()).pop().map(|user| (session, user)))
+    Ok(users::held_by(rows.into_iter().map(|r| (r.session, r.user)).collect())
+        .filter(|(s, _)| s.expires_at > at && s.last_seen_at + Duration::minutes(IDLE_MINUTES) > at))
 }
 
 #[derive(sqlx::FromRow)]

@@ -99,6 +99,15 @@ pub(crate) fn assemble(rows: Vec<UserRoleRow>) -> Vec<User> {
     out
 }
 
+/// What a statement joining a record (a session, an API token) to [`USER_ROLE_FROM`] read,
+/// one row per role: the record, from the first row, and the account with all its roles.
+pub(crate) fn held_by<T>(rows: Vec<(T, UserRoleRow)>) -> Option<(T, User)> {
+    let mut rows = rows.into_iter();
+    let (record, first) = rows.next()?;
+    let user = assemble(std::iter::once(first).chain(rows.map(|(_, r)| r)).collect()).pop()?;
+    Some((record, user))
+}
+
 impl UserRow {
     fn with_roles(self, roles: Vec<Role>) -> User {
         User {

@@ -19,7 +19,7 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
 use passerelle_core::access::{scope_for, Permission, Role};
 use passerelle_store::secrets::{constant_time_eq, random_token};
-use passerelle_store::{sessions, tokens, users};
+use passerelle_store::{sessions, tokens};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -280,13 +280,10 @@ async fn identify(state: &AppState, headers: &axum::http::HeaderMap, jar: &Cooki
     if let Some(auth) = headers.get(header::AUTHORIZATION) {
         let secret = auth.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
         let Some(secret) = secret else { return Err(AppError::Unauthorized) };
-        let mut tx = state.store.read().await?;
-        let Some(t) = tokens::authenticate(&mut tx, secret).await? else {
+        let Some((t, user)) = tokens::authenticate(&state.store, secret).await? else {
             return Err(AppError::Unauthorized);
         };
-        let user = users::get_user(&mut tx, t.user_id).await?.ok_or(AppError::Unauthorized)?;
         let totp_required = totp_required(&user);
-        drop(tx);
         if t.last_used_at.is_none_or(|at| passerelle_store::db::now() - at > chrono::Duration::minutes(1)) {
             let mut tx = state.store.write().await?;
             tokens::mark_used(&mut tx, t.id).await?;
