@@ -59,20 +59,38 @@ def floor_sql(backend, case_id):
     caseworker = f"(SELECT id FROM users WHERE email = '{CW}')"
     # The app tells SQLite the index of an agency's services (PostgreSQL chooses it itself).
     by_org = " INDEXED BY directory_services_organization" if backend == "sqlite" else ""
+    def identity(user):
+        # Every signed-in page reads its session and account, with roles, in one statement.
+        return f"""SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor_pending, s.created_at, s.last_seen_at, s.expires_at,
+            users.id, users.email, users.display_name, users.agency_id, users.team_id, users.language, users.active,
+            users.must_change_password, users.totp_enabled, users.locked_until, users.last_sign_in_at, users.created_at,
+            r.role, p.totp_required FROM sessions s CROSS JOIN users LEFT JOIN user_roles r ON r.user_id = users.id
+            LEFT JOIN role_policies p ON p.role = r.role
+            WHERE s.token_hash = (SELECT token_hash FROM sessions WHERE user_id = {user} LIMIT 1) AND users.id = s.user_id ORDER BY r.role"""
+    # The caseload's first page: the open cases, 50 and one more (to know whether there is a next
+    # page); the app binds the page's ids where the floor selects them again.
+    page = f"SELECT c.id FROM cases c WHERE c.assigned_to = {caseworker} AND c.status = 'open' ORDER BY c.opened_at DESC, c.id DESC LIMIT 51"
     return {
-        # The caseload page's main query: the caseworker's open cases, newest first, 500 at most.
-        "caseload": [f"""SELECT c.id, c.reference, c.person_id, p.sealed, c.sop_id, c.risk, c.status,
-            c.assigned_to, u.display_name, c.opened_at, c.version FROM cases c JOIN people p ON p.id = c.person_id
-            JOIN users u ON u.id = c.assigned_to WHERE c.assigned_to = {caseworker} AND c.status = 'open'
-            ORDER BY c.opened_at DESC LIMIT 500"""],
+        # The caseload: every statement the page runs for the caseworker, the session included.
+        "caseload": [
+            identity(caseworker),
+            """SELECT sop_id, version, published_at, published_by FROM sop_versions v
+                WHERE version = (SELECT MAX(version) FROM sop_versions w WHERE w.sop_id = v.sop_id) ORDER BY sop_id""",
+            f"""SELECT c.id, c.reference, c.person_id, p.given_names, p.family_names, c.sop_id, c.sop_version, c.risk,
+                c.status, c.restricted, c.time_zone, c.assigned_to, u.display_name, c.team_id, c.opened_at, c.closed_at,
+                c.closure_reason, c.version, p.sealed, c.sealed FROM cases c JOIN people p ON p.id = c.person_id
+                JOIN users u ON u.id = c.assigned_to WHERE c.id IN (SELECT id FROM ({page}) page
+                UNION ALL SELECT m.case_id FROM case_members m WHERE m.user_id = {caseworker}) AND c.status = 'open'
+                ORDER BY c.opened_at DESC, c.id DESC LIMIT 51""",
+            f"""SELECT v.case_id, v.next_on FROM case_visits v WHERE v.case_id IN ({page})
+                ORDER BY v.case_id, v.visited_on DESC, v.recorded_at DESC""",
+            f"SELECT case_id, step_id, completed_at FROM case_steps WHERE case_id IN ({page})",
+            "SELECT id, code, name, level, parent_id FROM areas ORDER BY level, name",
+        ],
         # The case page: every statement the page runs, as the caseworker's sight binds them
         # (own cases: $3 = $5 = the caseworker), the session and account included.
         "case_page": [
-            f"""SELECT token_hash, user_id, csrf_token, second_factor_pending, created_at, last_seen_at, expires_at
-                FROM sessions WHERE token_hash = (SELECT token_hash FROM sessions WHERE user_id = {caseworker} LIMIT 1)""",
-            f"""SELECT id, email, display_name, agency_id, team_id, language, active, must_change_password, totp_enabled,
-                locked_until, last_sign_in_at, created_at, r.role, p.totp_required FROM users LEFT JOIN user_roles r ON r.user_id = users.id
-                LEFT JOIN role_policies p ON p.role = r.role WHERE users.id = {caseworker} ORDER BY r.role""",
+            identity(caseworker),
             f"""SELECT c.*, p.sealed, u.display_name FROM cases c JOIN people p ON p.id = c.person_id
                 JOIN users u ON u.id = c.assigned_to WHERE c.id = {uid} AND (c.assigned_to = {caseworker}
                 OR EXISTS (SELECT 1 FROM case_members m WHERE m.case_id = c.id AND m.user_id = {caseworker}))""",
@@ -115,9 +133,18 @@ def floor_sql(backend, case_id):
             SELECT k.person_id FROM person_match_keys k WHERE k.key IN (SELECT key FROM person_match_keys WHERE person_id =
             (SELECT id FROM people WHERE registered_by = {caseworker} ORDER BY created_at LIMIT 1 OFFSET 7))
             AND k.person_id IN (SELECT id FROM people WHERE registered_by = {caseworker})) LIMIT 50"""],
-        # The receiving agency's inbox.
-        "referral_inbox": [f"""SELECT r.* FROM referrals r WHERE r.to_agency_id = (SELECT agency_id FROM users WHERE email = '{FP}')
-            AND r.status <> 'draft' ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.due_at, r.created_at DESC LIMIT 500"""],
+        # The receiving agency's inbox: the page's statements (its first 50 referrals and one more).
+        "referral_inbox": [
+            identity(f"(SELECT id FROM users WHERE email = '{FP}')"),
+            f"""SELECT r.id, r.reference, r.case_id, r.from_agency_id, fa.name, fu.display_name, r.service_id, r.service_name,
+                r.to_agency_id, ta.name, r.need, r.sop_id, r.sop_step, r.urgency, r.respond_within_hours, r.status, r.reason,
+                r.shared, r.consent_id, r.legal_ground, r.created_at, r.sent_at, r.due_at, r.responded_at, r.accepted_at,
+                r.completed_at, r.assigned_to, au.display_name, r.outcome, r.status_reason, r.feedback_code, r.version, r.sealed
+                FROM referrals r JOIN users fu ON fu.id = r.from_user LEFT JOIN agencies fa ON fa.id = r.from_agency_id
+                LEFT JOIN agencies ta ON ta.id = r.to_agency_id LEFT JOIN users au ON au.id = r.assigned_to
+                WHERE r.to_agency_id = (SELECT agency_id FROM users WHERE email = '{FP}') AND r.status <> 'draft'
+                ORDER BY CASE WHEN r.status = 'requested' THEN 0 ELSE 1 END, r.due_at, r.created_at DESC LIMIT 51""",
+        ],
     }
 
 
