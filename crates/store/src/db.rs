@@ -326,11 +326,12 @@ impl Store {
         }
     }
 
-    /// A transaction for reading: a consistent snapshot, no write lock.
+    /// The pool itself, for [`on_pool!`].
     pub(crate) fn pool(&self) -> &Pool {
         &self.pool
     }
 
+    /// A transaction for reading: a consistent snapshot, no write lock.
     pub async fn read(&self) -> StoreResult<Tx> {
         Ok(Tx(
             match &self.pool {

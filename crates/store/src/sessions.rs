@@ -112,7 +112,6 @@ pub async fn purge_expired(tx: &mut Tx) -> StoreResult<u64> {
     Ok(n)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,7 +82,7 @@ pub(crate) fn user_role_columns() -> String {
 }
 
 /// Users from their rows with roles, grouped by user in the order met.
-pub(crate) fn assemble(rows: Vec<UserRoleRow>) -> Vec<User> {
+fn assemble(rows: Vec<UserRoleRow>) -> Vec<User> {
     let mut out: Vec<User> = Vec::new();
     for r in rows {
         if out.last().is_none_or(|u| u.id != r.user.id) {
