@@ -57,19 +57,23 @@ impl Blocks {
         keys.iter().filter_map(|k| self.numbers.get(k).copied()).collect()
     }
 
-    /// The people sharing one of `blocks` with `probe`, but `except`, scored, best first, at
-    /// most [`CANDIDATES_MAX`]. Pairs that cannot reach `floor` are left out unscored.
-    /// The people of `blocks`, each as often as they share one of them.
-    fn sharing<'b>(&'b self, blocks: &'b [u32]) -> impl Iterator<Item = usize> + 'b {
-        blocks.iter().flat_map(|b| &self.members[*b as usize]).map(|j| *j as usize)
-    }
-
-    fn scored(&self, probe: &Probe<'_>, blocks: &[u32], except: Option<usize>, floor: f64) -> Vec<(usize, MatchScore)> {
-        let mut seen: Vec<usize> = self.sharing(blocks).filter(|j| Some(*j) != except).collect();
+    /// The people of `blocks`, once each however many of them they share, in order.
+    fn sharing(&self, blocks: &[u32]) -> Vec<usize> {
+        let mut seen: Vec<usize> = blocks.iter().flat_map(|b| &self.members[*b as usize]).map(|j| *j as usize).collect();
         seen.sort_unstable();
         seen.dedup();
-        let mut found: Vec<(usize, MatchScore)> =
-            seen.into_iter().filter_map(|j| probe.score_reaching(&self.prepared[j], floor).map(|s| (j, s))).collect();
+        seen
+    }
+
+    /// The people sharing one of `blocks` with `probe`, but `except`, scored, best first, at
+    /// most [`CANDIDATES_MAX`]. Pairs that cannot reach `floor` are left out unscored.
+    fn scored(&self, probe: &Probe<'_>, blocks: &[u32], except: Option<usize>, floor: f64) -> Vec<(usize, MatchScore)> {
+        let mut found: Vec<(usize, MatchScore)> = self
+            .sharing(blocks)
+            .into_iter()
+            .filter(|j| Some(*j) != except)
+            .filter_map(|j| probe.score_reaching(&self.prepared[j], floor).map(|s| (j, s)))
+            .collect();
         found.sort_by(|x, y| y.1.score.total_cmp(&x.1.score));
         found.truncate(CANDIDATES_MAX);
         found
@@ -195,7 +199,10 @@ impl Register {
         for prepared in &probes {
             let bound = Probe::new(prepared, Some(&probes_only));
             let shared = blocks.numbers_of(&keys::duplicate_keys(prepared));
-            reachable.extend(blocks.sharing(&shared).filter(|j| bound.can_reach(&blocks.prepared[*j], floor)));
+            // Each person tested once for the row, and not again once a row may reach them.
+            let newly: Vec<usize> =
+                blocks.sharing(&shared).into_iter().filter(|j| !reachable.contains(j) && bound.can_reach(&blocks.prepared[*j], floor)).collect();
+            reachable.extend(newly);
         }
         let freq = also_counting(tx, probes_only, reachable.iter().map(|j| &blocks.prepared[*j])).await?;
         Ok(Register { people, blocks, distinct: Distinct::read(tx).await?, freq })
