@@ -22,6 +22,11 @@ struct Figures {
     caseworkers_with_cases: i64,
     demo_caseworker_cases: i64,
     supervisors: i64,
+    /// Household links, case visits, form responses and those with answers.
+    links: i64,
+    visits: i64,
+    responses: i64,
+    answered: i64,
 }
 
 macro_rules! figures {
@@ -48,6 +53,12 @@ macro_rules! figures {
             caseworkers_with_cases: one("SELECT COUNT(DISTINCT assigned_to) FROM cases").await.unwrap(),
             demo_caseworker_cases: one("SELECT COUNT(*) FROM cases c JOIN users u ON u.id = c.assigned_to WHERE u.email = 'caseworker@demo.passerelle.test'").await.unwrap(),
             supervisors: one("SELECT COUNT(*) FROM user_roles WHERE role = 'supervisor'").await.unwrap(),
+            links: one("SELECT COUNT(*) FROM person_links").await.unwrap(),
+            visits: one("SELECT COUNT(*) FROM case_visits").await.unwrap(),
+            responses: one("SELECT COUNT(*) FROM form_responses").await.unwrap(),
+            // Answers are sealed: a response with none (`{}`) seals to 61 bytes, the shortest
+            // answered one (a refused consent) to 87.
+            answered: one("SELECT COUNT(*) FROM form_responses WHERE LENGTH(sealed) > 80").await.unwrap(),
         };
         pool.close().await;
         f
@@ -95,6 +106,13 @@ async fn check(out: &str, truth: &Path, f: &Figures) {
     assert!(f.overdue_actions > base.overdue_actions, "some generated tasks are overdue");
     assert!(f.steps > base.steps, "some steps completed");
     assert_eq!(f.notes - base.notes, 20, "a note on every third case");
+    // Households of four among each caseworker's five people: a head with a partner and two
+    // children (three links), then a head alone; 12 caseworkers.
+    assert_eq!(f.links - base.links, 36);
+    assert_eq!(f.visits - base.visits, 30, "a visit on every other case");
+    // The forms of the steps done, each answered as the fill page would take it.
+    assert!(f.responses > base.responses, "forms filled");
+    assert_eq!(f.answered - base.answered, f.responses - base.responses, "every generated response has answers");
     // Spread over the workforce: 12 caseworkers hold the 60 cases, the demo caseworker 5 of
     // them (besides the demo's own), and the second team has its supervisor.
     assert_eq!(f.caseworkers_with_cases - base.caseworkers_with_cases, 11);

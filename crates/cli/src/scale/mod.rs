@@ -8,15 +8,18 @@
 //! speed.
 //!
 //! Per person: a case (under each SOP in turn, at every stage), a case plan of one goal and five
-//! actions (the register's tasks: 5M at 1M people), two referrals (2M), a note on every third
-//! case. The cases are spread over a national workforce (`workforce`): a caseworker per
-//! thousand people by default.
+//! actions (the register's tasks: 5M at 1M people), the forms of each step done, answered
+//! (`passerelle_core::forms::sample`: answers the form's own validation takes), a visit on every
+//! other case, two referrals (2M), a note on every third case; and households: each
+//! caseworker's people in fours, a head with a partner and two children. The cases are spread
+//! over a national workforce (`workforce`): a caseworker per thousand people by default.
 
 mod workforce;
 
 use anyhow::{Context, Result};
 use chrono::{Datelike, NaiveDate};
 use indicatif::{ProgressBar, ProgressStyle};
+use passerelle_core::forms::{sample, validate, Form};
 use passerelle_core::matching::generator::{GeneratedPerson, Generator, GeneratorConfig};
 use passerelle_core::matching::{BirthDate, Sex};
 use passerelle_core::referral::{Side, Status};
@@ -24,13 +27,16 @@ use passerelle_core::sop::{RiskLevel, Sop};
 use passerelle_store::case_plan::{self, ActionInput, Who};
 use passerelle_store::people::{self, PersonInput};
 use passerelle_store::referrals::{self, NewReferral};
-use passerelle_store::{cases, demo, directory, forms, responses, sops, Store};
+use passerelle_store::visits::{self, VisitInput};
+use passerelle_store::{cases, demo, directory, forms, households, responses, sops, Store};
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 use uuid::Uuid;
 
 const BATCH: u64 = 1_000;
+/// People a household: a head, a partner, two children.
+const HOUSEHOLD: usize = 4;
 const STATUSES: &[&str] = &["national", "regular_migrant", "irregular_migrant", "asylum_seeker", "refugee", "stateless", "unknown"];
 const LANGUAGES: &[&str] = &["fr", "en", "es", "ht", "ar", "fr, ht", "en, es"];
 const RISKS: &[RiskLevel] = &[RiskLevel::Low, RiskLevel::Medium, RiskLevel::High];
@@ -129,6 +135,7 @@ fn path_to(target: Status) -> &'static [Status] {
 /// Loads the demo setup if needed, then the generated people with their cases, plans and
 /// referrals. Returns people registered per second.
 pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<f64> {
+    let today = passerelle_store::db::now().date_naive();
     demo::seed_defaults(store).await?;
     demo::load_if_empty(store).await?;
     let count = scale.people;
@@ -146,10 +153,13 @@ pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<
     };
     anyhow::ensure!(!sop_list.is_empty(), "no SOP is published");
     anyhow::ensure!(!focal_services.is_empty(), "the focal point's agency has no active service");
-    let form_versions: std::collections::HashMap<String, String> = {
+    let forms: std::collections::HashMap<String, std::sync::Arc<Form>> = {
         let mut tx = store.read().await?;
-        forms::list_latest(&mut tx).await?.into_iter().map(|f| (f.form.id.clone(), f.form.version.clone().unwrap_or_default())).collect()
+        forms::list_latest(&mut tx).await?.into_iter().map(|f| (f.form.id.clone(), f.form)).collect()
     };
+    let answering = validate::Options { now: today.and_hms_opt(10, 0, 0).unwrap_or_default(), lang: "en" };
+    // Each caseworker's current household head, by caseworker.
+    let mut heads: std::collections::HashMap<usize, Uuid> = std::collections::HashMap::new();
     let mut truth_file = match truth {
         Some(p) => {
             let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?);
@@ -159,7 +169,6 @@ pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<
         None => None,
     };
     let generated = generator(scale.seed);
-    let today = passerelle_store::db::now().date_naive();
     let bar = ProgressBar::new(count);
     bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} people {per_sec} eta {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
     let started = Instant::now();
@@ -169,14 +178,29 @@ pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<
         let mut tx = store.write().await?;
         for g in (start..end).map(|i| generated.person(i)) {
             let i = g.index as usize;
+            // The caseworker's k-th person: households of four, the first their head.
+            let (worker, k) = (i % workers.len(), i / workers.len());
+            if k % HOUSEHOLD == 0 {
+                heads.remove(&worker);
+            }
             let person = match people::check(&input_of(&g, today), today) {
                 Ok(p) => p,
                 // A generated record the form would refuse is left out, as a user would be stopped.
                 Err(_) => continue,
             };
-            let caseworker = &workers[i % workers.len()];
+            let caseworker = &workers[worker];
             let author = responses::Author { id: caseworker.viewer.id, agency_id: caseworker.viewer.agency_id, team_id: caseworker.viewer.team_id };
             let person = people::register(&mut tx, &caseworker.viewer, person).await?;
+            match (k % HOUSEHOLD, heads.get(&worker)) {
+                (0, _) => {
+                    heads.insert(worker, person.id);
+                }
+                (m, Some(head)) => {
+                    households::link(&mut tx, caseworker.viewer.id, person.id, *head, if m == 1 { "partner" } else { "child" }).await?;
+                }
+                // The head was a record the form refused: this household has none.
+                (_, None) => {}
+            }
             if let Some(f) = truth_file.as_mut() {
                 writeln!(f, "{},{}", person.id, g.cluster)?;
             }
@@ -202,16 +226,31 @@ pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<
                 };
                 case_plan::add_action(&mut tx, caseworker.viewer.id, &case, goal, &input).await?;
             }
+            // A visit on every other case, a day to a month ago, the next one planned (some
+            // of those dates already past: overdue visits, as on a real caseload).
+            if i % 2 == 0 {
+                let visited = today - chrono::Duration::days(1 + (i % 30) as i64);
+                let visit = VisitInput {
+                    visited_on: visited.format("%Y-%m-%d").to_string(),
+                    kind: visits::KINDS[i % visits::KINDS.len()].to_string(),
+                    place: "At home (generated)".into(),
+                    who_went: "Caseworker (generated)".into(),
+                    seen: "The family was seen; no new concern (generated).".into(),
+                    next_on: (visited + chrono::Duration::days(7 + (i % 40) as i64)).format("%Y-%m-%d").to_string(),
+                };
+                visits::record(&mut tx, caseworker.viewer.id, &case, &visit, today).await?;
+            }
             // Cases at every stage: the first k steps done, stopping where forms or approvals
             // would be needed.
             let mut version = case.version;
-            for step in sop.steps.iter().take(i % (sop.steps.len() + 1)) {
-                // The step's forms, entered empty (a response with no answers): the generator
-                // does not fill form fields, only the record that a form was completed.
+            'steps: for step in sop.steps.iter().take(i % (sop.steps.len() + 1)) {
+                // The step's forms, answered as the fill page would take them.
                 for form in &step.forms {
-                    let Some(form_version) = form_versions.get(form) else { break };
+                    let Some(published) = forms.get(form) else { break 'steps };
+                    let Some(answers) = sample::answers(published, i as u64, &answering) else { break 'steps };
+                    let form_version = published.version.clone().unwrap_or_default();
                     let link = responses::CaseStep { case_id: case.id, step_id: step.id.clone() };
-                    responses::submit(&mut tx, &author, form, form_version, &serde_json::json!({}), Some(&link)).await?;
+                    responses::submit(&mut tx, &author, form, &form_version, &answers, Some(&link)).await?;
                 }
                 match cases::complete_step(&mut tx, caseworker.viewer.id, &case, sop, &step.id, version).await? {
                     Ok(()) => version += 1,

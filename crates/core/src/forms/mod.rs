@@ -9,6 +9,7 @@
 pub mod diff;
 pub mod expr;
 pub mod model;
+pub mod sample;
 pub mod validate;
 pub mod xlsform;
 
