@@ -65,14 +65,14 @@ pub async fn of_person(tx: &mut Tx, sight: &Sight, person: Uuid) -> StoreResult<
     let rows: Vec<(Uuid, Uuid, Uuid, String)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT id, person_a, person_b, relation FROM person_links WHERE person_a = $1 OR person_b = $1 ORDER BY created_at")
         .bind(person).fetch_all(c).await)?;
-    let mut out = Vec::new();
-    for (id, a, b, relation) in rows {
-        // Stored: a is `relation` to b. Shown on `person`'s page: what the other is to them.
-        let (other_id, named) = if a == person { (b, household::reverse(&relation).to_string()) } else { (a, relation.clone()) };
-        // Through `people::get`, so the other person's visibility (restricted, scope) decides.
-        if let Some(other) = people::get(tx, sight, other_id).await? {
-            out.push(Link { id, other, relation: named });
-        }
-    }
-    Ok(out)
+    // Stored: a is `relation` to b. Shown on `person`'s page: what the other is to them.
+    let named: Vec<(Uuid, Uuid, String)> = rows
+        .into_iter()
+        .map(|(id, a, b, relation)| if a == person { (id, b, household::reverse(&relation).to_string()) } else { (id, a, relation) })
+        .collect();
+    // Read together through the sight, so the other person's visibility (restricted, scope)
+    // decides: one statement for the whole household rather than one per relative.
+    let ids: Vec<Uuid> = named.iter().map(|(_, other, _)| *other).collect();
+    let mut seen: std::collections::HashMap<Uuid, Person> = people::get_many(tx, sight, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
+    Ok(named.into_iter().filter_map(|(id, other, relation)| Some(Link { id, other: seen.remove(&other)?, relation })).collect())
 }
