@@ -27,6 +27,7 @@ struct Figures {
     visits: i64,
     responses: i64,
     answered: i64,
+    screenings: i64,
 }
 
 macro_rules! figures {
@@ -59,6 +60,7 @@ macro_rules! figures {
             // Answers are sealed: a response with none (`{}`) seals to 61 bytes, the shortest
             // answered one (a refused consent) to 87.
             answered: one("SELECT COUNT(*) FROM form_responses WHERE LENGTH(sealed) > 80").await.unwrap(),
+            screenings: one("SELECT COUNT(*) FROM trafficking_screenings").await.unwrap(),
         };
         pool.close().await;
         f
@@ -113,6 +115,9 @@ async fn check(out: &str, truth: &Path, f: &Figures) {
     // The forms of the steps done, each answered as the fill page would take it.
     assert!(f.responses > base.responses, "forms filled");
     assert_eq!(f.answered - base.answered, f.responses - base.responses, "every generated response has answers");
+    // The trafficking SOP's first step asks for a screening: scored when its answers are stored
+    // (unless the person declined the interview).
+    assert!(f.screenings > base.screenings, "trafficking screenings scored");
     // Spread over the workforce: 12 caseworkers hold the 60 cases, the demo caseworker 5 of
     // them (besides the demo's own), and the second team has its supervisor.
     assert_eq!(f.caseworkers_with_cases - base.caseworkers_with_cases, 11);

@@ -9,7 +9,8 @@
 //!
 //! Per person: a case (under each SOP in turn, at every stage), a case plan of one goal and five
 //! actions (the register's tasks: 5M at 1M people), the forms of each step done, answered
-//! (`passerelle_core::forms::sample`: answers the form's own validation takes), a visit on every
+//! (`passerelle_core::forms::sample`: answers the form's own validation takes; a trafficking
+//! screening scored as the fill page scores it), a visit on every
 //! other case, two referrals (2M), a note on every third case; and households: each
 //! caseworker's people in fours, a head with a partner and two children. The cases are spread
 //! over a national workforce (`workforce`): a caseworker per thousand people by default.
@@ -28,6 +29,7 @@ use passerelle_store::case_plan::{self, ActionInput, Who};
 use passerelle_store::people::{self, PersonInput};
 use passerelle_store::referrals::{self, NewReferral};
 use passerelle_store::visits::{self, VisitInput};
+use passerelle_web::pages::trafficking::screening;
 use passerelle_store::{cases, demo, directory, forms, households, responses, sops, Store};
 use std::io::Write;
 use std::path::Path;
@@ -250,7 +252,9 @@ pub async fn grow(store: &Store, scale: &Scale, truth: Option<&Path>) -> Result<
                     let Some(answers) = sample::answers(published, i as u64, &answering) else { break 'steps };
                     let form_version = published.version.clone().unwrap_or_default();
                     let link = responses::CaseStep { case_id: case.id, step_id: step.id.clone() };
-                    responses::submit(&mut tx, &author, form, &form_version, &answers, Some(&link)).await?;
+                    let response = responses::submit(&mut tx, &author, form, &form_version, &answers, Some(&link)).await?;
+                    // A trafficking screening is scored as it is stored, as the fill page does.
+                    screening::score_response(&mut tx, &author, response, Some(case.id), form, &answers).await.map_err(|e| anyhow::anyhow!("{e}"))?;
                 }
                 match cases::complete_step(&mut tx, caseworker.viewer.id, &case, sop, &step.id, version).await? {
                     Ok(()) => version += 1,
