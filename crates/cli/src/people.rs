@@ -107,14 +107,22 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
     // The part of the register the rows' duplicate keys reach, read and opened once; each
     // accepted row joins it, so that the next rows are checked against the register as it
     // stands and against the rows already accepted. Nothing is written until every row passed.
-    let mut register = people::Register::read_around(&mut tx, &sight, checked.iter().map(|(_, p)| p)).await?;
+    // Each row prepared for matching once: checked, joined to the register, then written.
+    let (rows, probes): (Vec<_>, Vec<_>) = checked
+        .into_iter()
+        .map(|(row, mut person)| {
+            // An id for the time of the check, to tell the sheet's rows apart in the register
+            // (each gets its own when it is registered).
+            person.id = uuid::Uuid::new_v4();
+            (row, people::Prepared::new(person))
+        })
+        .unzip();
+    let mut register = people::Register::read_around(&mut tx, &sight, &probes).await?;
     let mut sheet_row = std::collections::HashMap::new();
     let mut accepted = Vec::new();
-    for (row, mut person) in checked {
-        // An id for the time of the check, to tell the sheet's rows apart in the register (each
-        // gets its own when it is registered).
-        person.id = uuid::Uuid::new_v4();
-        if let Some(c) = register.likely_duplicates(&person).first() {
+    for (row, prepared) in rows.into_iter().zip(probes) {
+        let person = &prepared.person;
+        if let Some(c) = register.likely_duplicates(&prepared).first() {
             let (name, score) = (c.person.full_name(), c.score.score);
             problems.push((row, match sheet_row.get(&c.person.id) {
                 Some(earlier) => format!("row {row}: very likely the same person as row {earlier} ({name}, score {score:.2})"),
@@ -123,8 +131,8 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
             continue;
         }
         sheet_row.insert(person.id, row);
-        register.add(person.clone());
-        accepted.push(person);
+        register.add(&prepared);
+        accepted.push(prepared);
     }
     // In the sheet's order, whichever check found them.
     problems.sort_by_key(|(row, _)| *row);
@@ -137,7 +145,7 @@ pub async fn import(store: &Store, file: &Path, for_email: &str, dry_run: bool) 
         return Ok(1);
     }
     // Written even in a dry run (then rolled back), so that it also proves the database takes them.
-    let registered = people::register_all(&mut tx, &sight.viewer, accepted).await?;
+    let registered = people::register_prepared(&mut tx, &sight.viewer, accepted).await?;
     if dry_run {
         println!("dry run: nothing written");
         return Ok(0);

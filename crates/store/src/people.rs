@@ -214,8 +214,12 @@ async fn rewrite_keys(tx: &mut Tx, person: &Person) -> StoreResult<()> {
 
 /// The blind indexes of `person`'s blocking keys (about ten), each once.
 fn blind_keys(tx: &Tx, person: &Person) -> StoreResult<std::collections::BTreeSet<String>> {
-    let prepared = PreparedPerson::new(&person.record(), tables());
-    Ok(keys::person_keys(&prepared).iter().map(|k| tx.keyring().blind(k)).collect::<Result<_, _>>()?)
+    blind(tx, &keys::person_keys(&PreparedPerson::new(&person.record(), tables())))
+}
+
+/// The blind indexes of `keys` under the current data key, each once.
+fn blind(tx: &Tx, keys: &[String]) -> StoreResult<std::collections::BTreeSet<String>> {
+    Ok(keys.iter().map(|k| tx.keyring().blind(k)).collect::<Result<_, _>>()?)
 }
 
 /// Blocking keys written together per statement (two values each).
@@ -360,11 +364,19 @@ const REGISTER_BATCH: usize = 500;
 /// register, and written in order each page of the index is written once for the lot instead
 /// of once for each key (an import of 10,000 people into a million spent 1.4 s there).
 pub async fn register_all(tx: &mut Tx, viewer: &Viewer, people: Vec<Person>) -> StoreResult<Vec<Person>> {
+    register_prepared(tx, viewer, people.into_iter().map(Prepared::new).collect()).await
+}
+
+/// [`register_all`] for people already prepared for matching (an import's checked rows): their
+/// match keys are the ones computed for the check.
+pub async fn register_prepared(tx: &mut Tx, viewer: &Viewer, people: Vec<Prepared>) -> StoreResult<Vec<Person>> {
     let key = tx.keyring().current().map(i64::from);
     let mut registered = Vec::with_capacity(people.len());
     let mut sealed = Vec::with_capacity(people.len());
     let mut pairs = Vec::new();
-    for mut person in people {
+    for prepared in people {
+        let keys = blind(tx, prepared.keys())?;
+        let mut person = prepared.person;
         person.id = Uuid::now_v7();
         person.registered_by = viewer.id;
         person.team_id = viewer.team_id;
@@ -373,7 +385,7 @@ pub async fn register_all(tx: &mut Tx, viewer: &Viewer, people: Vec<Person>) -> 
         person.merged_into = None;
         // Names, birth date, phone and address go only into `sealed`; their clear columns stay empty.
         sealed.push(seal_person(tx, &person)?);
-        pairs.extend(blind_keys(tx, &person)?.into_iter().map(|k| (k, person.id)));
+        pairs.extend(keys.into_iter().map(|k| (k, person.id)));
         registered.push(person);
     }
     for (batch, sealed) in registered.chunks(REGISTER_BATCH).zip(sealed.chunks(REGISTER_BATCH)) {
@@ -901,7 +913,7 @@ const BLOCK_MAX: usize = 500;
 const CANDIDATES_MAX: usize = 20;
 
 mod register;
-pub use register::{all_duplicates, DuplicatePair, Register, ScanProgress};
+pub use register::{all_duplicates, DuplicatePair, Prepared, Register, ScanProgress};
 
 /// The people of `ids` that `sight` sees, in no particular order: the people of a list of
 /// duplicate pairs, the register read by blocks for the duplicate checks.

@@ -117,7 +117,12 @@ pub fn person_keys(p: &PreparedPerson) -> Vec<String> {
 /// The keys to look up when checking a person for duplicates: all but the single-token
 /// `n:` keys, whose blocks ("every Mohamed") are too large to compare one by one.
 pub fn duplicate_keys(p: &PreparedPerson) -> Vec<String> {
-    person_keys(p).into_iter().filter(|k| !k.starts_with("n:")).collect()
+    duplicate_keys_among(&person_keys(p))
+}
+
+/// [`duplicate_keys`] of a person whose [`person_keys`] are already computed.
+pub fn duplicate_keys_among(person_keys: &[String]) -> Vec<String> {
+    person_keys.iter().filter(|k| !k.starts_with("n:")).cloned().collect()
 }
 
 /// Keys for a free-text search ("mohamed benali", "ti jean"). People sharing more of them

@@ -232,8 +232,13 @@ impl NameFrequencies {
 
     /// Counts one more person, as the store's `n:` keys count them (each key once a person).
     pub fn add(&mut self, p: &PreparedPerson) {
+        self.add_keys(&super::keys::person_keys(p));
+    }
+
+    /// [`NameFrequencies::add`] for a person whose [`super::keys::person_keys`] are computed.
+    pub fn add_keys(&mut self, person_keys: &[String]) {
         self.people += 1;
-        for key in super::keys::person_keys(p) {
+        for key in person_keys {
             if let Some(sound) = key.strip_prefix("n:") {
                 *self.counts.entry(sound.to_string()).or_default() += 1;
             }
