@@ -55,14 +55,17 @@ pub async fn create(tx: &mut Tx, user_id: Uuid, second_factor_pending: bool) -> 
 /// trip to the connection's thread).
 pub async fn find(store: &Store, token: &str) -> StoreResult<Option<(Session, User)>> {
     // CROSS JOIN: the session first (by its key), then its account; SQLite keeps that order.
-    let sql = format!(
-        "SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor_pending, s.created_at AS session_created_at,
-                s.last_seen_at, s.expires_at, {}
-         FROM sessions s CROSS JOIN {USER_ROLE_FROM}
-         WHERE s.token_hash = $1 AND users.id = s.user_id ORDER BY r.role",
-        users::user_role_columns()
-    );
-    let rows: Vec<SessionUserRow> = on_pool!(store, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    // Written once: every signed-in request runs it.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT s.token_hash, s.user_id, s.csrf_token, s.second_factor_pending, s.created_at AS session_created_at,
+                    s.last_seen_at, s.expires_at, {}
+             FROM sessions s CROSS JOIN {USER_ROLE_FROM}
+             WHERE s.token_hash = $1 AND users.id = s.user_id ORDER BY r.role",
+            users::user_role_columns()
+        )
+    });
+    let rows: Vec<SessionUserRow> = on_pool!(store, c => sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str()))
         .bind(token_hash(token)).fetch_all(c).await)?;
     let at = now();
     Ok(users::held_by(rows.into_iter().map(|r| (r.session, r.user)).collect())

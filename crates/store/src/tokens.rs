@@ -88,14 +88,17 @@ pub async fn authenticate(store: &Store, secret: &str) -> StoreResult<Option<(To
     if !secret.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
-    let sql = format!(
-        "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at, {}
-         FROM api_tokens t CROSS JOIN {USER_ROLE_FROM}
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND users.id = t.user_id AND users.active = TRUE
-         ORDER BY r.role",
-        users::user_role_columns()
-    );
-    let rows: Vec<TokenUserRow> = on_pool!(store, c => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    // Written once: every API request runs it.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "SELECT t.id AS token_id, t.last_used_at AS token_last_used_at, {}
+             FROM api_tokens t CROSS JOIN {USER_ROLE_FROM}
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND users.id = t.user_id AND users.active = TRUE
+             ORDER BY r.role",
+            users::user_role_columns()
+        )
+    });
+    let rows: Vec<TokenUserRow> = on_pool!(store, c => sqlx::query_as(sqlx::AssertSqlSafe(SQL.as_str()))
         .bind(token_hash(secret)).fetch_all(c).await)?;
     Ok(users::held_by(rows.into_iter().map(|r| (TokenUse { id: r.token_id, last_used_at: r.token_last_used_at }, r.user)).collect()))
 }
