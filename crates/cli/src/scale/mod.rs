@@ -10,10 +10,10 @@
 //! Per person: a case (under each SOP in turn, at every stage), a case plan of one goal and five
 //! actions (the register's tasks: 5M at 1M people), the forms of each step done, answered
 //! (`passerelle_core::forms::sample`: answers the form's own validation takes; a trafficking
-//! screening scored as the fill page scores it), a visit on every
-//! other case, two referrals (2M), a note on every third case; and households: each
-//! caseworker's people in fours, a head with a partner and two children. The cases are spread
-//! over a national workforce (`workforce`): a caseworker per thousand people by default.
+//! screening scored as the fill page scores it), a visit on every other case, two referrals
+//! (2M), a note on every third case; and households: each caseworker's people in fours, a head
+//! with a partner and two children. The cases are spread over a national workforce
+//! (`workforce`): a caseworker per thousand people by default.
 
 mod workforce;
 
@@ -29,8 +29,8 @@ use passerelle_store::case_plan::{self, ActionInput, Who};
 use passerelle_store::people::{self, PersonInput};
 use passerelle_store::referrals::{self, NewReferral};
 use passerelle_store::visits::{self, VisitInput};
-use passerelle_web::pages::trafficking::screening;
 use passerelle_store::{cases, demo, directory, forms, households, responses, sops, Store};
+use passerelle_web::pages::trafficking::screening;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;

@@ -101,12 +101,9 @@ impl Distinct {
     }
 }
 
-/// The part of the register a spreadsheet import's rows are checked against, held in memory,
-/// opened and prepared once; each accepted row joins it, so that the next rows are checked
-/// against it too. For the command line's import, not for a page.
 /// Someone to check against the register, prepared for matching once: an import's row is
 /// checked, joins the register and is written from the same preparation and keys (each used to
-/// be prepared five times and its keys computed seven: an eighth of the import's time).
+/// be prepared five times and its keys computed seven: a tenth of the import's CPU).
 pub struct Prepared {
     pub person: Person,
     matching: PreparedPerson,
@@ -132,6 +129,9 @@ impl Prepared {
     }
 }
 
+/// The part of the register a spreadsheet import's rows are checked against, held in memory,
+/// opened and prepared once; each accepted row joins it, so that the next rows are checked
+/// against it too. For the command line's import, not for a page.
 pub struct Register {
     people: Vec<Person>,
     blocks: Blocks,
