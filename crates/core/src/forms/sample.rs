@@ -155,7 +155,7 @@ mod tests {
     #[test]
     fn every_shipped_form_gets_answers_its_validation_takes() {
         for form in shipped() {
-            for n in 0..40 {
+            for n in 0..100 {
                 let answers = answers(&form, n, &opts()).unwrap_or_else(|| panic!("{}: no valid answers for n = {n}", form.id));
                 let checked = validate(&form, &answers, &opts());
                 assert!(checked.is_valid(), "{} n = {n}: {:?}", form.id, checked.errors);
