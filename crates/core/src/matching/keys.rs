@@ -117,12 +117,12 @@ pub fn person_keys(p: &PreparedPerson) -> Vec<String> {
 /// The keys to look up when checking a person for duplicates: all but the single-token
 /// `n:` keys, whose blocks ("every Mohamed") are too large to compare one by one.
 pub fn duplicate_keys(p: &PreparedPerson) -> Vec<String> {
-    duplicate_keys_among(&person_keys(p))
+    person_keys(p).into_iter().filter(|k| is_duplicate_key(k)).collect()
 }
 
-/// [`duplicate_keys`] of a person whose [`person_keys`] are already computed.
-pub fn duplicate_keys_among(person_keys: &[String]) -> Vec<String> {
-    person_keys.iter().filter(|k| !k.starts_with("n:")).cloned().collect()
+/// Whether one of a person's [`person_keys`] is among their [`duplicate_keys`].
+pub fn is_duplicate_key(key: &str) -> bool {
+    !key.starts_with("n:")
 }
 
 /// Keys for a free-text search ("mohamed benali", "ti jean"). People sharing more of them

@@ -60,8 +60,8 @@ impl Blocks {
     }
 
     /// The blocks of `keys` that hold someone.
-    fn numbers_of(&self, keys: &[String]) -> Vec<u32> {
-        keys.iter().filter_map(|k| self.numbers.get(k).copied()).collect()
+    fn numbers_of<'k>(&self, keys: impl IntoIterator<Item = &'k String>) -> Vec<u32> {
+        keys.into_iter().filter_map(|k| self.numbers.get(k).copied()).collect()
     }
 
     /// The people of `blocks`, once each however many of them they share, in order.
@@ -118,9 +118,10 @@ impl Prepared {
         Prepared { person, matching, keys }
     }
 
-    /// The keys whose blocks a duplicate check compares.
-    fn duplicate_keys(&self) -> Vec<String> {
-        keys::duplicate_keys_among(&self.keys)
+    /// The keys whose blocks a duplicate check compares, read from the keys held (not copied:
+    /// each row looks them up several times).
+    fn duplicate_keys(&self) -> impl Iterator<Item = &String> {
+        self.keys.iter().filter(|k| keys::is_duplicate_key(k))
     }
 
     /// Every match key, as [`keys::person_keys`] computes them.
@@ -171,7 +172,7 @@ impl Register {
         let mut key_of: HashMap<String, String> = HashMap::new();
         let mut seen = HashSet::new();
         for probe in probes {
-            for key in probe.duplicate_keys() {
+            for key in probe.duplicate_keys().cloned() {
                 if !seen.insert(key.clone()) {
                     continue;
                 }
@@ -231,7 +232,7 @@ impl Register {
         let mut reachable: HashSet<usize> = HashSet::new();
         for probe in probes {
             let bound = Probe::new(&probe.matching, Some(&probes_only));
-            let shared = blocks.numbers_of(&probe.duplicate_keys());
+            let shared = blocks.numbers_of(probe.duplicate_keys());
             // Each person tested once for the row, and not again once a row may reach them.
             let newly: Vec<usize> =
                 blocks.sharing(&shared).into_iter().filter(|j| !reachable.contains(j) && bound.can_reach(&blocks.prepared[*j], floor)).collect();
@@ -245,7 +246,7 @@ impl Register {
     /// checked against them too.
     pub fn add(&mut self, p: &Prepared) {
         self.freq.add_keys(&p.keys);
-        self.blocks.add(p.matching.clone(), p.duplicate_keys());
+        self.blocks.add(p.matching.clone(), p.duplicate_keys().cloned().collect());
         self.people.push(p.person.clone());
     }
 
@@ -255,7 +256,7 @@ impl Register {
     pub fn likely_duplicates(&self, probe: &Prepared) -> Vec<Candidate> {
         let floor = Thresholds::DEFAULT.likely;
         let person = &probe.person;
-        let blocks = self.blocks.numbers_of(&probe.duplicate_keys());
+        let blocks = self.blocks.numbers_of(probe.duplicate_keys());
         self.blocks
             .scored(&Probe::new(&probe.matching, Some(&self.freq)), &blocks, None, floor)
             .into_iter()
